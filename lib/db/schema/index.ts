@@ -1,0 +1,7 @@
+export * from "./agents";
+export * from "./api-keys";
+export * from "./organizations";
+export * from "./tasks";
+export * from "./templates";
+export * from "./users";
+export * from "./workspaces";

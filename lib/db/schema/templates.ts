@@ -1,0 +1,63 @@
+import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+
+/** How a template's workspace runs its agent: the brain and its settings. */
+export type TemplateConfig = {
+  brain: "echo" | "claude" | "agentapi";
+  /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT. */
+  command?: string[];
+};
+
+export const templates = pgTable(
+  "templates",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    name: text().notNull(),
+    displayName: text().notNull(),
+    description: text().notNull().default(""),
+    icon: text().notNull().default(""),
+    activeVersionId: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("templates_org_name_idx").on(t.organizationId, t.name)],
+);
+
+export const templateVersions = pgTable(
+  "template_versions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    templateId: uuid()
+      .notNull()
+      .references(() => templates.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    config: jsonb().$type<TemplateConfig>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("template_versions_template_name_idx").on(t.templateId, t.name)],
+);
+
+export type PresetParameter = { name: string; value: string };
+
+export const templateVersionPresets = pgTable(
+  "template_version_presets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    templateVersionId: uuid()
+      .notNull()
+      .references(() => templateVersions.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    parameters: jsonb().$type<PresetParameter[]>().notNull().default([]),
+    isDefault: boolean().notNull().default(false),
+    description: text().notNull().default(""),
+    icon: text().notNull().default(""),
+  },
+  (t) => [uniqueIndex("presets_version_name_idx").on(t.templateVersionId, t.name)],
+);
+
+export type Template = typeof templates.$inferSelect;
+export type TemplateVersion = typeof templateVersions.$inferSelect;
+export type TemplateVersionPreset = typeof templateVersionPresets.$inferSelect;

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { templates, templateVersions } from "./templates";
+import { users } from "./users";
+
+export const workspaces = pgTable(
+  "workspaces",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    templateId: uuid()
+      .notNull()
+      .references(() => templates.id),
+    name: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("workspaces_owner_name_idx")
+      .on(t.ownerId, sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} IS NULL`),
+  ],
+);
+
+export const buildTransition = pgEnum("build_transition", ["start", "stop", "delete"]);
+export const jobStatus = pgEnum("job_status", [
+  "pending",
+  "running",
+  "succeeded",
+  "failed",
+  "canceling",
+  "canceled",
+]);
+
+/** A build is also its provisioner job: claimed with FOR UPDATE SKIP LOCKED under a lease. */
+export const workspaceBuilds = pgTable(
+  "workspace_builds",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    workspaceId: uuid()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    buildNumber: integer().notNull(),
+    transition: buildTransition().notNull(),
+    reason: text().notNull().default("initiator"),
+    templateVersionId: uuid()
+      .notNull()
+      .references(() => templateVersions.id),
+    initiatorId: uuid().references(() => users.id),
+    jobStatus: jobStatus().notNull().default("pending"),
+    jobError: text().notNull().default(""),
+    leaseOwner: text(),
+    leaseExpiresAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("workspace_builds_number_idx").on(t.workspaceId, t.buildNumber),
+    index("workspace_builds_queue_idx")
+      .on(t.createdAt)
+      .where(sql`${t.jobStatus} IN ('pending', 'running')`),
+  ],
+);
+
+export type Workspace = typeof workspaces.$inferSelect;
+export type WorkspaceBuild = typeof workspaceBuilds.$inferSelect;
+export type BuildTransition = (typeof buildTransition.enumValues)[number];
+export type JobStatus = (typeof jobStatus.enumValues)[number];
