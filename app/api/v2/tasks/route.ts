@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { withAuth } from "@/lib/api/handler";
+import { ApiError } from "@/lib/api/errors";
+import { json } from "@/lib/api/respond";
+import { listTasks } from "@/lib/tasks/find-task";
+import { toTaskResponse } from "@/lib/tasks/serialize";
+
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+});
+
+// GET /api/v2/tasks?q= — every task the caller may read, newest first
+export const GET = withAuth({}, async ({ db, caller, req }) => {
+  const search = new URL(req.url).searchParams;
+  const paging = page.safeParse({ limit: search.get("limit") ?? undefined, offset: search.get("offset") ?? undefined });
+  if (!paging.success) throw ApiError.fromZod(paging.error, "Invalid pagination.");
+  const { rows, count } = await listTasks(db, caller, search.get("q"), paging.data);
+  return json({ tasks: rows.map(toTaskResponse), count });
+});

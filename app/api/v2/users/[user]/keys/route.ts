@@ -1,0 +1,12 @@
+import { withAuth } from "@/lib/api/handler";
+import { json } from "@/lib/api/respond";
+import { ApiError } from "@/lib/api/errors";
+import { issueToken } from "@/lib/auth/sessions";
+import { resolveUserParam } from "@/lib/tasks/find-task";
+
+// POST /api/v2/users/{user}/keys — a long-lived API token (for yourself; owners for anyone)
+export const POST = withAuth({}, async ({ db, caller, params }) => {
+  const user = await resolveUserParam(db, caller, params.user);
+  if (user.id !== caller.id && caller.role !== "owner") throw ApiError.forbidden("You can only create API keys for yourself.");
+  return json({ key: await issueToken(db, user.id, "token") }, 201);
+});

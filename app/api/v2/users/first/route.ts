@@ -1,0 +1,18 @@
+import { withPublic } from "@/lib/api/handler";
+import { json } from "@/lib/api/respond";
+import { ApiError } from "@/lib/api/errors";
+import { createFirstUser } from "@/lib/auth/users";
+import { countUsers } from "@/lib/db/queries/users";
+import { createFirstUserRequest } from "@/lib/validation/users";
+
+// GET /api/v2/users/first — 200 once a user exists, 404 before
+export const GET = withPublic({}, async ({ db }) => {
+  if ((await countUsers(db)) === 0) throw new ApiError(404, "The initial user has not been created!");
+  return json({ message: "The initial user has already been created!" });
+});
+
+// POST /api/v2/users/first — create the first (owner) user
+export const POST = withPublic({ body: createFirstUserRequest }, async ({ db, body }) => {
+  const { user, organizationId } = await createFirstUser(db, body);
+  return json({ user_id: user.id, organization_id: organizationId }, 201);
+});

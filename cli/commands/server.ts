@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { launch } from "../../lib/server/launcher";
+import { logger } from "../../lib/logger";
+
+export function registerServer(program: Command) {
+  program
+    .command("server")
+    .description("run Taskyard: embedded PostgreSQL (unless DATABASE_URL), web server and provisioner")
+    .option("--no-build", "never run `next build`, even when the sources changed")
+    .addHelpText(
+      "after",
+      `
+Environment:
+  PORT (3000), HOSTNAME, DATABASE_URL, TASKYARD_DATA_DIR (./.taskyard),
+  TASKYARD_ADMIN_EMAIL + TASKYARD_ADMIN_PASSWORD (create the first user),
+  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL (task naming and the claude brain)`,
+    )
+    .action(async (opts: { build: boolean }) => {
+      const started = Date.now();
+      const server = await launch({ build: opts.build });
+      let shuttingDown = false;
+      const shutdown = async (signal: string) => {
+        if (shuttingDown) return;
+        shuttingDown = true;
+        logger.info({ signal }, "shutting down");
+        await server.stop();
+        logger.info("stopped cleanly");
+        process.exit(0);
+      };
+      process.on("SIGINT", () => void shutdown("SIGINT"));
+      process.on("SIGTERM", () => void shutdown("SIGTERM"));
+      console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
+    });
+}

@@ -1,0 +1,20 @@
+import { logger } from "../logger";
+import { ApiError } from "./errors";
+
+export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
+  return Response.json(body, { status, headers });
+}
+
+export function noContent(status = 204): Response {
+  return new Response(null, { status });
+}
+
+/** The single place errors leave the API: Coder's `{message, detail?, validations?}`. */
+export function respondWithError(error: unknown): Response {
+  if (error instanceof ApiError) {
+    const { detail, validations } = error.extra;
+    return json({ message: error.message, ...(detail ? { detail } : {}), ...(validations ? { validations } : {}) }, error.status);
+  }
+  logger.error({ err: error }, "unhandled error in route handler");
+  return json({ message: "An internal error occurred.", detail: "See the server log for details." }, 500);
+}

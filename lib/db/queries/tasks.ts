@@ -1,0 +1,177 @@
+import "server-only";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { taskSnapshots, tasks, type SnapshotMessage } from "../schema";
+import type { TaskStatus } from "../../validation/tasks";
+
+
+/** One task with everything its API object and status need, as the single query below returns it. */
+export type TaskRow = {
+  id: string;
+  organization_id: string;
+  owner_id: string;
+  owner_name: string;
+  owner_avatar_url: string;
+  name: string;
+  display_name: string;
+  prompt: string;
+  template_id: string;
+  template_version_id: string;
+  template_version_preset_id: string | null;
+  template_name: string;
+  template_display_name: string;
+  template_icon: string;
+  workspace_id: string | null;
+  workspace_name: string | null;
+  build_id: string | null;
+  build_number: number | null;
+  build_transition: "start" | "stop" | "delete" | null;
+  job_status: "pending" | "running" | "succeeded" | "failed" | "canceling" | "canceled" | null;
+  job_error: string | null;
+  build_created_at: Date | null;
+  start_build_created_at: Date | null;
+  agent_id: string | null;
+  agent_lifecycle: string | null;
+  agent_api_url: string | null;
+  app_id: string | null;
+  app_health: string | null;
+  state: "working" | "idle" | "complete" | "failure" | null;
+  state_message: string | null;
+  state_uri: string | null;
+  state_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  status: TaskStatus;
+  total_count: number;
+};
+
+export type TaskFilter = {
+  /** Restricts to one owner: a member's own tasks, or `owner:` in `q`. */
+  ownerId?: string;
+  organizationId?: string;
+  status?: TaskStatus;
+  search?: string;
+  id?: string;
+  /** Case-insensitive name match; only meaningful with ownerId. */
+  name?: string;
+  limit?: number;
+  offset?: number;
+};
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Tasks with their derived status, in ONE round trip. The status decision table of api.md lives
+ * here and only here, shared by list and get. Latest build, latest start build (the current
+ * lifetime), its agent, app and newest app status come from indexed LATERAL lookups.
+ */
+export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskRow[]> {
+  const where: SQL[] = [sql`t.deleted_at IS NULL`];
+  if (filter.ownerId) where.push(sql`t.owner_id = ${filter.ownerId}`);
+  if (filter.organizationId) where.push(sql`t.organization_id = ${filter.organizationId}`);
+  if (filter.id) where.push(sql`t.id = ${filter.id}`);
+  if (filter.name) where.push(sql`lower(t.name) = lower(${filter.name})`);
+  if (filter.search) {
+    const pattern = `%${escapeLike(filter.search)}%`;
+    where.push(sql`(t.name ILIKE ${pattern} OR t.display_name ILIKE ${pattern} OR t.prompt ILIKE ${pattern})`);
+  }
+  const statusFilter = filter.status ? sql`WHERE x.status = ${filter.status}` : sql``;
+  const page = filter.limit ? sql`LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : sql``;
+
+  const result = await db.execute(sql`
+    SELECT x.*, count(*) OVER ()::int AS total_count FROM (
+      SELECT
+        t.id, t.organization_id, t.owner_id, u.username AS owner_name, u.avatar_url AS owner_avatar_url,
+        t.name, t.display_name, t.prompt, t.template_version_id, t.template_version_preset_id,
+        tpl.id AS template_id, tpl.name AS template_name, tpl.display_name AS template_display_name,
+        tpl.icon AS template_icon, t.workspace_id, w.name AS workspace_name,
+        b.id AS build_id, b.build_number, b.transition AS build_transition, b.job_status, b.job_error,
+        b.created_at AS build_created_at, ls.created_at AS start_build_created_at,
+        a.id AS agent_id, a.lifecycle_state AS agent_lifecycle, a.api_url AS agent_api_url,
+        app.id AS app_id, app.health AS app_health,
+        st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,
+        t.created_at, t.updated_at,
+        CASE
+          WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
+          WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'
+          WHEN b.transition <> 'start' AND b.job_status = 'succeeded' THEN 'paused'
+          WHEN b.transition = 'start' AND b.job_status = 'pending' THEN 'pending'
+          WHEN b.transition <> 'start' THEN 'unknown'
+          WHEN a.id IS NULL OR a.lifecycle_state IN ('created', 'starting') THEN 'initializing'
+          WHEN a.lifecycle_state IN ('shutting_down', 'shutdown_timeout', 'shutdown_error', 'off') THEN 'unknown'
+          WHEN app.health = 'initializing' THEN 'initializing'
+          WHEN app.health = 'unhealthy' THEN 'error'
+          WHEN app.health IN ('healthy', 'disabled') THEN 'active'
+          ELSE 'unknown'
+        END AS status
+      FROM tasks t
+      JOIN users u ON u.id = t.owner_id
+      JOIN template_versions tv ON tv.id = t.template_version_id
+      JOIN templates tpl ON tpl.id = tv.template_id
+      LEFT JOIN workspaces w ON w.id = t.workspace_id
+      LEFT JOIN LATERAL (
+        SELECT * FROM workspace_builds wb WHERE wb.workspace_id = t.workspace_id
+        ORDER BY wb.build_number DESC LIMIT 1) b ON true
+      LEFT JOIN LATERAL (
+        SELECT wb.id, wb.created_at FROM workspace_builds wb
+        WHERE wb.workspace_id = t.workspace_id AND wb.transition = 'start'
+        ORDER BY wb.build_number DESC LIMIT 1) ls ON true
+      LEFT JOIN LATERAL (
+        SELECT * FROM workspace_agents ag WHERE ag.build_id = ls.id
+        ORDER BY ag.created_at DESC LIMIT 1) a ON true
+      LEFT JOIN LATERAL (
+        SELECT * FROM workspace_apps ap WHERE ap.agent_id = a.id ORDER BY ap.slug LIMIT 1) app ON true
+      LEFT JOIN LATERAL (
+        SELECT * FROM workspace_app_statuses s
+        WHERE s.workspace_id = t.workspace_id AND s.created_at >= ls.created_at
+        ORDER BY s.created_at DESC LIMIT 1) st ON true
+      WHERE ${sql.join(where, sql` AND `)}
+    ) x
+    ${statusFilter}
+    ORDER BY x.created_at DESC, x.id DESC
+    ${page}
+  `);
+  return result as unknown as TaskRow[];
+}
+
+export async function insertTask(db: DbOrTx, values: typeof tasks.$inferInsert) {
+  const [row] = await db.insert(tasks).values(values).returning();
+  return row;
+}
+
+export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {
+  await db.update(tasks).set({ prompt, updatedAt: new Date() }).where(and(eq(tasks.id, id), isNull(tasks.deletedAt)));
+}
+
+export async function softDeleteTask(db: DbOrTx, id: string) {
+  await db.update(tasks).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(tasks.id, id));
+}
+
+export async function selectSnapshot(db: DbOrTx, taskId: string) {
+  const [row] = await db.select().from(taskSnapshots).where(eq(taskSnapshots.taskId, taskId));
+  return row;
+}
+
+export async function upsertSnapshot(db: DbOrTx, taskId: string, messages: SnapshotMessage[]) {
+  const capturedAt = new Date();
+  await db
+    .insert(taskSnapshots)
+    .values({ taskId, messages, capturedAt })
+    .onConflictDoUpdate({ target: taskSnapshots.taskId, set: { messages, capturedAt } });
+}
+
+export async function deleteSnapshot(db: DbOrTx, taskId: string) {
+  await db.delete(taskSnapshots).where(eq(taskSnapshots.taskId, taskId));
+}
+
+/** The legacy prompts endpoint: build id → the prompt of the task whose workspace the build belongs to. */
+export async function selectPromptsByBuildIds(db: DbOrTx, buildIds: string[], ownerId?: string) {
+  const result = await db.execute(sql`
+    SELECT wb.id AS build_id, t.prompt FROM workspace_builds wb
+    JOIN tasks t ON t.workspace_id = wb.workspace_id AND t.deleted_at IS NULL
+    WHERE wb.id IN (${sql.join(buildIds.map((id) => sql`${id}::uuid`), sql`, `)})
+    ${ownerId ? sql`AND t.owner_id = ${ownerId}` : sql``}`);
+  return result as unknown as { build_id: string; prompt: string }[];
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { templates, templateVersionPresets, templateVersions } from "../schema";
+import { isUuid } from "../../validation/common";
+
+export async function listTemplates(db: DbOrTx, organizationId?: string) {
+  return db
+    .select()
+    .from(templates)
+    .where(organizationId ? eq(templates.organizationId, organizationId) : undefined)
+    .orderBy(asc(templates.name));
+}
+
+export async function findTemplate(db: DbOrTx, where: { id: string } | { organizationId: string; name: string }) {
+  const match =
+    "id" in where
+      ? eq(templates.id, where.id)
+      : and(eq(templates.organizationId, where.organizationId), sql`lower(${templates.name}) = lower(${where.name})`);
+  const [row] = await db.select().from(templates).where(match);
+  return row;
+}
+
+export async function findTemplateVersion(db: DbOrTx, id: string) {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select().from(templateVersions).where(eq(templateVersions.id, id));
+  return row;
+}
+
+export async function listPresets(db: DbOrTx, templateVersionId: string) {
+  return db
+    .select()
+    .from(templateVersionPresets)
+    .where(eq(templateVersionPresets.templateVersionId, templateVersionId))
+    .orderBy(asc(templateVersionPresets.name));
+}
+
+export async function findPreset(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(templateVersionPresets).where(eq(templateVersionPresets.id, id));
+  return row;
+}

@@ -1,0 +1,93 @@
+import "server-only";
+import { asc, eq, ilike, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { apiKeys, organizationMembers, organizations, users, type UserRole } from "../schema";
+import { isUuid } from "../../validation/common";
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row.n;
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+  return row;
+}
+
+/** A user by id or (case-insensitive) username. */
+export async function findUserByRef(db: DbOrTx, ref: string) {
+  const match = isUuid(ref) ? eq(users.id, ref) : sql`lower(${users.username}) = lower(${ref})`;
+  const [row] = await db.select().from(users).where(match);
+  return row;
+}
+
+export async function insertUser(
+  db: DbOrTx,
+  values: { email: string; username: string; name?: string; passwordHash: string; role: UserRole; organizationId: string },
+) {
+  const { organizationId, ...user } = values;
+  const [row] = await db.insert(users).values(user).returning();
+  await db.insert(organizationMembers).values({ organizationId, userId: row.id });
+  return row;
+}
+
+export async function listUsers(db: DbOrTx, search?: string) {
+  const where = search ? or(ilike(users.username, `%${search}%`), ilike(users.email, `%${search}%`)) : undefined;
+  return db
+    .select({
+      user: users,
+      organizationIds: sql<string[]>`coalesce((select array_agg(${organizationMembers.organizationId}) from ${organizationMembers} where ${organizationMembers.userId} = ${users.id}), '{}')`,
+    })
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.username));
+}
+
+/** The caller behind a token id: one round trip, the key row and its user together. */
+export async function findApiKeyWithUser(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.id, id));
+  return row;
+}
+
+export async function insertApiKey(db: DbOrTx, values: typeof apiKeys.$inferInsert) {
+  await db.insert(apiKeys).values(values);
+}
+
+export async function deleteApiKey(db: DbOrTx, id: string) {
+  await db.delete(apiKeys).where(eq(apiKeys.id, id));
+}
+
+export async function touchApiKey(db: DbOrTx, id: string) {
+  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}
+
+export async function getDefaultOrganization(db: DbOrTx) {
+  const [row] = await db.select().from(organizations).where(eq(organizations.isDefault, true));
+  return row;
+}
+
+/** `{org}` path values: an id, a name, or the word `default`. */
+export async function findOrganizationByRef(db: DbOrTx, ref: string) {
+  if (ref === "default") return getDefaultOrganization(db);
+  const [row] = await db
+    .select()
+    .from(organizations)
+    .where(isUuid(ref) ? eq(organizations.id, ref) : sql`lower(${organizations.name}) = lower(${ref})`);
+  return row;
+}
+
+export async function listOrganizations(db: DbOrTx) {
+  return db.select().from(organizations).orderBy(asc(organizations.createdAt));
+}
+
+export async function ensureDefaultOrganization(db: DbOrTx) {
+  await db
+    .insert(organizations)
+    .values({ name: "default", displayName: "Default", isDefault: true })
+    .onConflictDoNothing();
+  return getDefaultOrganization(db);
+}

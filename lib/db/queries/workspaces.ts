@@ -1,0 +1,47 @@
+import "server-only";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { workspaceBuilds, workspaces, type BuildTransition } from "../schema";
+
+export const BUILDS_CHANNEL = "taskyard_builds";
+
+export async function insertWorkspace(db: DbOrTx, values: typeof workspaces.$inferInsert) {
+  const [row] = await db.insert(workspaces).values(values).returning();
+  return row;
+}
+
+/** Locks the workspace row: transitions on one workspace run one at a time. */
+export async function lockWorkspace(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id)).for("update");
+  return row;
+}
+
+export async function latestBuild(db: DbOrTx, workspaceId: string) {
+  const [row] = await db
+    .select()
+    .from(workspaceBuilds)
+    .where(eq(workspaceBuilds.workspaceId, workspaceId))
+    .orderBy(desc(workspaceBuilds.buildNumber))
+    .limit(1);
+  return row;
+}
+
+/** Queues a build (its job `pending`) and wakes the provisioners. */
+export async function insertBuild(
+  db: DbOrTx,
+  values: { workspaceId: string; transition: BuildTransition; templateVersionId: string; initiatorId?: string; reason?: string },
+) {
+  const [row] = await db
+    .insert(workspaceBuilds)
+    .values({
+      ...values,
+      buildNumber: sql`(select coalesce(max(${workspaceBuilds.buildNumber}), 0) + 1 from ${workspaceBuilds} where ${workspaceBuilds.workspaceId} = ${values.workspaceId})`,
+    })
+    .returning();
+  await db.execute(sql`select pg_notify(${BUILDS_CHANNEL}, ${row.id})`);
+  return row;
+}
+
+export async function markWorkspaceDeleted(db: DbOrTx, id: string) {
+  await db.update(workspaces).set({ deletedAt: new Date() }).where(and(eq(workspaces.id, id)));
+}

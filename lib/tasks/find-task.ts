@@ -1,0 +1,62 @@
+import "server-only";
+import type { DbOrTx } from "../db/client";
+import { selectTasks, type TaskFilter, type TaskRow } from "../db/queries/tasks";
+import { findOrganizationByRef, findUserByRef } from "../db/queries/users";
+import { ApiError } from "../api/errors";
+import { canReadAll, type Caller } from "../auth/roles";
+import { isUuid } from "../validation/common";
+import { TASK_NAME_PATTERN } from "../validation/tasks";
+import { USERNAME_PATTERN } from "../validation/users";
+import { parseTaskQuery } from "./search-query";
+
+/** `{user}` in a path: `me`, a user id or a username; someone a member may not see is a 404. */
+export async function resolveUserParam(db: DbOrTx, caller: Caller, ref: string) {
+  if (ref === "me" || ref === caller.id || ref.toLowerCase() === caller.username.toLowerCase()) return { id: caller.id, username: caller.username };
+  if (!canReadAll(caller)) throw ApiError.notFound();
+  if (!isUuid(ref) && !USERNAME_PATTERN.test(ref)) throw ApiError.notFound();
+  const user = await findUserByRef(db, ref);
+  if (!user) throw ApiError.notFound();
+  return { id: user.id, username: user.username };
+}
+
+/** `{user}/{task}`: a task id (any owner the caller may read), or a name owned by `{user}`. */
+export async function findTaskOrThrow(db: DbOrTx, caller: Caller, userRef: string, taskRef: string): Promise<TaskRow> {
+  const visibleOwner = canReadAll(caller) ? undefined : caller.id;
+  let filter: TaskFilter;
+  if (isUuid(taskRef)) {
+    filter = { id: taskRef, ownerId: visibleOwner };
+  } else {
+    if (!TASK_NAME_PATTERN.test(taskRef) || taskRef.length > 64) throw ApiError.notFound();
+    const owner = await resolveUserParam(db, caller, userRef);
+    filter = { name: taskRef, ownerId: owner.id };
+  }
+  const [row] = await selectTasks(db, filter);
+  if (!row) throw ApiError.notFound();
+  return row;
+}
+
+/** `GET /tasks?q=`: every task the caller may read that matches the query, newest first. */
+export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, page: { limit?: number; offset?: number } = {}) {
+  const query = parseTaskQuery(q);
+  const filter: TaskFilter = { status: query.status, search: query.search, ...page };
+  if (query.owner) {
+    if (!isUuid(query.owner) && query.owner !== "me" && !USERNAME_PATTERN.test(query.owner)) {
+      throw ApiError.invalidField("q", `owner: "${query.owner}" is not a valid username`, "Invalid task search query.");
+    }
+    const owner = query.owner === "me" ? caller : await findUserByRef(db, query.owner);
+    if (!owner) throw ApiError.invalidField("q", `owner: no user named "${query.owner}"`, "Invalid task search query.");
+    filter.ownerId = owner.id;
+  }
+  if (query.organization) {
+    const org = await findOrganizationByRef(db, query.organization);
+    if (!org) throw ApiError.invalidField("q", `organization: no organization "${query.organization}"`, "Invalid task search query.");
+    filter.organizationId = org.id;
+  }
+  if (!canReadAll(caller)) {
+    // A member asking for someone else's tasks simply sees none of them.
+    if (filter.ownerId && filter.ownerId !== caller.id) return { rows: [], count: 0 };
+    filter.ownerId = caller.id;
+  }
+  const rows = await selectTasks(db, filter);
+  return { rows, count: rows[0]?.total_count ?? 0 };
+}

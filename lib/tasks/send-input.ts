@@ -1,0 +1,28 @@
+import "server-only";
+import { AgentUnreachableError, createAgentApiClient } from "../agent/agentapi-client";
+import type { TaskRow } from "../db/queries/tasks";
+import { ApiError } from "../api/errors";
+
+/** Coder's rules: 409 while not yet/no longer running, 400 when broken, 502 when the agent can't take it. */
+export async function sendTaskInput(task: TaskRow, input: string): Promise<void> {
+  switch (task.status) {
+    case "active":
+      break;
+    case "pending":
+    case "initializing":
+    case "paused":
+      throw ApiError.conflict(`Cannot send input to a ${task.status} task.`, task.status === "paused" ? "Resume the task first." : "Wait until it is active.");
+    default:
+      throw ApiError.badRequest(`Cannot send input to a task in state ${task.status}.`);
+  }
+  if (!task.agent_api_url) throw new ApiError(502, "The task's agent has not registered its address yet.");
+  const agent = createAgentApiClient(task.agent_api_url);
+  try {
+    const { status } = await agent.status();
+    if (status !== "stable") throw new ApiError(502, "Task app is not ready to accept input.", { detail: "The agent is busy; try again when it is waiting for input." });
+    await agent.send(input);
+  } catch (e) {
+    if (e instanceof AgentUnreachableError) throw new ApiError(502, "Failed to send input to the task's agent.", { detail: e.message });
+    throw e;
+  }
+}

@@ -1,0 +1,91 @@
+import type { TaskRow } from "../db/queries/tasks";
+import type { WorkspaceBuild } from "../db/schema";
+
+const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/** Coder's workspace status, from the latest build's transition and job status. */
+function workspaceStatus(row: TaskRow): string | null {
+  if (!row.build_id || !row.job_status) return null;
+  switch (row.job_status) {
+    case "pending":
+      return "pending";
+    case "running":
+      return { start: "starting", stop: "stopping", delete: "deleting" }[row.build_transition!];
+    case "succeeded":
+      return { start: "running", stop: "stopped", delete: "deleted" }[row.build_transition!];
+    default:
+      return row.job_status;
+  }
+}
+
+/** Until an agent reports its first status, say what is happening instead of nothing. */
+function syntheticState(row: TaskRow): string | null {
+  if (row.status !== "initializing") return null;
+  if (row.job_status === "pending" || row.job_status === "running") return "Workspace is starting";
+  if (!row.agent_lifecycle || row.agent_lifecycle === "created" || row.agent_lifecycle === "starting") return "Agent is starting";
+  return "Agent is ready, waiting for the app to become healthy";
+}
+
+function currentState(row: TaskRow) {
+  if (row.state) {
+    return {
+      timestamp: iso(row.state_at),
+      state: row.state === "failure" ? "failed" : row.state,
+      message: row.state_message ?? "",
+      uri: row.state_uri ?? "",
+    };
+  }
+  const message = syntheticState(row);
+  return message ? { timestamp: iso(row.start_build_created_at ?? row.created_at), state: "working", message, uri: "" } : null;
+}
+
+export function toTaskResponse(row: TaskRow) {
+  return {
+    id: row.id,
+    organization_id: row.organization_id,
+    owner_id: row.owner_id,
+    owner_name: row.owner_name,
+    owner_avatar_url: row.owner_avatar_url,
+    name: row.name,
+    display_name: row.display_name,
+    template_id: row.template_id,
+    template_version_id: row.template_version_id,
+    template_name: row.template_name,
+    template_display_name: row.template_display_name,
+    template_icon: row.template_icon,
+    workspace_id: row.workspace_id,
+    workspace_name: row.workspace_name ?? "",
+    workspace_status: workspaceStatus(row),
+    workspace_build_number: row.build_number ?? 0,
+    workspace_agent_id: row.agent_id,
+    workspace_agent_lifecycle: row.agent_lifecycle,
+    workspace_agent_health: row.agent_id
+      ? { healthy: row.agent_lifecycle === "ready", reason: row.agent_lifecycle === "ready" ? "" : `agent is ${row.agent_lifecycle}` }
+      : null,
+    workspace_app_id: row.app_id,
+    initial_prompt: row.prompt,
+    status: row.status,
+    current_state: currentState(row),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+export type TaskResponse = ReturnType<typeof toTaskResponse>;
+
+export function toBuildResponse(build: WorkspaceBuild) {
+  return {
+    id: build.id,
+    workspace_id: build.workspaceId,
+    build_number: build.buildNumber,
+    transition: build.transition,
+    status: toTaskResponse({
+      build_id: build.id,
+      job_status: build.jobStatus,
+      build_transition: build.transition,
+    } as TaskRow).workspace_status,
+    reason: build.reason,
+    created_at: build.createdAt.toISOString(),
+    job: { status: build.jobStatus, error: build.jobError || null },
+  };
+}

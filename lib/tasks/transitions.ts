@@ -1,0 +1,53 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { selectTasks, type TaskRow } from "../db/queries/tasks";
+import { insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
+import type { BuildTransition, WorkspaceBuild } from "../db/schema";
+import { ApiError } from "../api/errors";
+
+/**
+ * Queues a stop or start build under the workspace's row lock, after re-reading the status inside
+ * the lock: concurrent pause/resume calls serialise here, so at most one build is ever in flight.
+ */
+async function transition(
+  db: Db,
+  task: TaskRow,
+  initiatorId: string,
+  to: BuildTransition,
+  allowed: (row: TaskRow, latest: WorkspaceBuild | undefined) => boolean,
+  refusal: (row: TaskRow) => ApiError,
+): Promise<WorkspaceBuild> {
+  if (!task.workspace_id) throw refusal(task);
+  const workspaceId = task.workspace_id;
+  return db.transaction(async (tx) => {
+    await lockWorkspace(tx, workspaceId);
+    const [row] = await selectTasks(tx, { id: task.id });
+    if (!row) throw ApiError.notFound();
+    const latest = await latestBuild(tx, workspaceId);
+    const inFlight = latest && (latest.jobStatus === "pending" || latest.jobStatus === "running");
+    if (inFlight || !allowed(row, latest)) throw refusal(row);
+    return insertBuild(tx, { workspaceId, transition: to, templateVersionId: row.template_version_id, initiatorId });
+  });
+}
+
+export function pauseTask(db: Db, task: TaskRow, initiatorId: string) {
+  return transition(
+    db,
+    task,
+    initiatorId,
+    "stop",
+    (row, latest) => latest?.transition === "start" && latest.jobStatus === "succeeded" && row.status !== "paused",
+    (row) => ApiError.conflict(`Cannot pause a task that is ${row.status}.`, "Only a running task can be paused."),
+  );
+}
+
+export function resumeTask(db: Db, task: TaskRow, initiatorId: string) {
+  return transition(
+    db,
+    task,
+    initiatorId,
+    "start",
+    (row) => row.status === "paused" || row.status === "error" || row.status === "unknown",
+    (row) => ApiError.conflict(`Cannot resume a task that is ${row.status}.`, "Only a paused or failed task can be resumed."),
+  );
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import type { DbOrTx } from "../db/client";
+import { findTemplate, findTemplateVersion } from "../db/queries/templates";
+import { findOrganizationByRef } from "../db/queries/users";
+import { ApiError } from "../api/errors";
+import { isUuid } from "../validation/common";
+
+export async function findOrganizationOrThrow(db: DbOrTx, ref: string) {
+  if (!isUuid(ref) && !/^[a-zA-Z0-9-]{1,64}$/.test(ref)) throw ApiError.notFound();
+  const org = await findOrganizationByRef(db, ref);
+  if (!org) throw ApiError.notFound();
+  return org;
+}
+
+export async function findTemplateOrThrow(db: DbOrTx, where: { id: string } | { organizationId: string; name: string }) {
+  if ("id" in where && !isUuid(where.id)) throw ApiError.notFound();
+  if ("name" in where && !/^[a-zA-Z0-9-]{1,64}$/.test(where.name)) throw ApiError.notFound();
+  const template = await findTemplate(db, where);
+  if (!template) throw ApiError.notFound();
+  return template;
+}
+
+export async function findTemplateVersionOrThrow(db: DbOrTx, id: string) {
+  const version = await findTemplateVersion(db, id);
+  if (!version) throw ApiError.notFound();
+  return version;
+}

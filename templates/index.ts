@@ -1,0 +1,45 @@
+import type { TemplateConfig } from "../lib/db/schema/templates";
+
+export type BuiltinTemplate = {
+  name: string;
+  displayName: string;
+  description: string;
+  icon: string;
+  version: string;
+  config: TemplateConfig;
+  presets: { name: string; description: string; isDefault: boolean; parameters: { name: string; value: string }[] }[];
+};
+
+/** The templates every Taskyard starts with; seeded (idempotently) at every start. */
+export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
+  {
+    name: "echo",
+    displayName: "Echo agent",
+    description: "Offline and deterministic: replies with what you wrote. Understands /sleep <ms>, /complete, /fail and /crash.",
+    icon: "/icon/echo.svg",
+    version: "v1",
+    config: { brain: "echo" },
+    presets: [
+      { name: "Default", description: "Replies at once.", isDefault: true, parameters: [] },
+      { name: "Slow", description: "Thinks for a second before each reply.", isDefault: false, parameters: [{ name: "reply_delay_ms", value: "1000" }] },
+    ],
+  },
+  {
+    name: "claude",
+    displayName: "Claude",
+    description: "An agent powered by Anthropic's Claude through the Anthropic SDK. Needs ANTHROPIC_API_KEY.",
+    icon: "/icon/claude.svg",
+    version: "v1",
+    config: { brain: "claude" },
+    presets: [{ name: "Default", description: "Claude with the server's default model.", isDefault: true, parameters: [] }],
+  },
+  {
+    name: "agentapi",
+    displayName: "Custom AgentAPI agent",
+    description: "Runs any command that speaks the AgentAPI protocol (for example `agentapi server -- claude`).",
+    icon: "/icon/agentapi.svg",
+    version: "v1",
+    config: { brain: "agentapi", command: ["agentapi", "server", "--port", "$PORT", "--", "claude"] },
+    presets: [{ name: "Default", description: "agentapi server -- claude", isDefault: true, parameters: [] }],
+  },
+];
