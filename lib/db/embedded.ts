@@ -78,6 +78,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   });
   if (!initialised) await pg.initialise();
   await pg.start();
+  // A terminal's Ctrl+C reaches PostgreSQL directly; forget a process that is gone, or stop() would wait forever.
+  const internals = pg as unknown as { process?: import("node:child_process").ChildProcess };
+  internals.process?.once("exit", () => (internals.process = undefined));
   if (!initialised) await pg.createDatabase(DATABASE);
   const url = `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
   return { url, stop: () => pg.stop() };
