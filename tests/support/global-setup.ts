@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { TaskyardClient } from "../../lib/sdk/client";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    databaseUrl: string;
+    ownerToken: string;
+    dataDir: string;
+  }
+}
+
+let pg: EmbeddedDatabase | undefined;
+let server: ChildProcess | undefined;
+let dataDir: string | undefined;
+
+/** A fresh embedded PostgreSQL and a real `taskyard server` on it, once per test run. */
+export async function setup(project: TestProject) {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-test-"));
+  pg = await startEmbeddedPostgres(dataDir);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      TASKYARD_DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      ANTHROPIC_API_KEY: "",
+    },
+  });
+  const client = new TaskyardClient({ baseUrl });
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null) throw new Error("taskyard server exited during startup");
+    if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error("taskyard server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await client.createFirstUser({ email: "owner@example.com", username: "owner", password: "owner-password" });
+  const { session_token } = await client.login("owner@example.com", "owner-password");
+  project.provide("baseUrl", baseUrl);
+  project.provide("databaseUrl", pg.url);
+  project.provide("ownerToken", session_token);
+  project.provide("dataDir", dataDir);
+}
+
+export async function teardown() {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  await pg?.stop();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+}
