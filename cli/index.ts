@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { VERSION } from "../lib/version";
+import { registerAgent } from "./commands/agent";
 import { registerEnsureBuild } from "./commands/ensure-build";
+import { registerProvisioner } from "./commands/provisioner";
 import { registerServer } from "./commands/server";
 
 const program = new Command()
@@ -11,6 +13,8 @@ const program = new Command()
 
 registerServer(program);
 registerEnsureBuild(program);
+registerAgent(program);
+registerProvisioner(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`taskyard: ${error instanceof Error ? error.message : String(error)}`);

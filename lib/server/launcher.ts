@@ -5,6 +5,7 @@ import { dataDir, env } from "../env";
 import { logger } from "../logger";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
+import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
 export type Launched = { url: string; databaseUrl: string; stop: () => Promise<void> };
@@ -72,6 +73,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
     const url = `http://${browseHost}:${config.PORT}`;
     await waitForHealthy(url, web);
+    if (options.provisioner !== false) {
+      const provisioner = await startProvisioner(databaseUrl, localServerUrl());
+      stops.push(() => provisioner.stop());
+    }
     return { url, databaseUrl, stop };
   } catch (error) {
     await stop();

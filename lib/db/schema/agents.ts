@@ -1,4 +1,4 @@
-import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { workspaceBuilds, workspaces } from "./workspaces";
 
 export const agentLifecycle = pgEnum("agent_lifecycle", [
@@ -30,10 +30,16 @@ export const workspaceAgents = pgTable(
     /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
     apiUrl: text(),
     pid: integer(),
+    /** The machine the agent process runs on: its pid only means something there. */
+    host: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("workspace_agents_workspace_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("workspace_agents_workspace_idx").on(t.workspaceId, t.createdAt),
+    index("workspace_agents_build_idx").on(t.buildId, t.createdAt),
+    uniqueIndex("workspace_agents_token_idx").on(t.authTokenHash),
+  ],
 );
 
 export const appHealth = pgEnum("app_health", ["disabled", "initializing", "healthy", "unhealthy"]);

@@ -1,0 +1,16 @@
+import { withAgent } from "@/lib/api/with-agent";
+import { json } from "@/lib/api/respond";
+
+// GET /api/v2/workspaceagents/me/manifest — what the agent should run: its task's prompt and brain
+export const GET = withAgent({}, async ({ agent }) =>
+  json({
+    agent_id: agent.agent_id,
+    workspace_id: agent.workspace_id,
+    task_id: agent.task_id,
+    prompt: agent.prompt ?? "",
+    app_slug: "agent",
+    brain: agent.config?.brain ?? "echo",
+    command: agent.config?.command ?? [],
+    parameters: Object.fromEntries((agent.parameters ?? []).map((p) => [p.name, p.value])),
+  }),
+);

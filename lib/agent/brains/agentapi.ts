@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import { createAgentApiClient, type AgentMessage } from "../agentapi-client";
+import type { AgentStatus } from "../conversation";
+import { freeLoopbackPort } from "../../ports";
+import { summary } from "./local";
+import { NotStableError, type Brain, type BrainOptions, type StatusReport } from "./types";
+
+/**
+ * Runs any AgentAPI-speaking command (e.g. `agentapi server --port $PORT -- claude`) and proxies
+ * to it, mirroring its messages and status from its `/events` stream.
+ */
+export class AgentApiBrain implements Brain {
+  readonly agentType = "agentapi";
+  private child?: ChildProcess;
+  private client?: ReturnType<typeof createAgentApiClient>;
+  private mirror: AgentMessage[] = [];
+  private current: AgentStatus = "running";
+  private messageListeners: ((m: AgentMessage) => void)[] = [];
+  private statusListeners: ((s: AgentStatus, r: StatusReport) => void)[] = [];
+  private abort = new AbortController();
+
+  constructor(private readonly options: BrainOptions) {}
+
+  async start() {
+    if (this.options.command.length === 0) throw new Error("the template has no AgentAPI command");
+    const port = await freeLoopbackPort();
+    const argv = this.options.command.map((a) => a.replaceAll("$PORT", String(port)));
+    this.child = spawn(argv[0], argv.slice(1), {
+      cwd: this.options.workspaceDir,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    this.child.on("exit", (code) => void this.options.onCrash(`the AgentAPI command exited with code ${code}`));
+    this.client = createAgentApiClient(`http://127.0.0.1:${port}`);
+    for (let i = 0; ; i++) {
+      const ok = await this.client.status().then(() => true, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error(`the AgentAPI command did not answer on port ${port} within 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.mirror = await this.client.messages();
+    void this.follow(`http://127.0.0.1:${port}/events`);
+  }
+
+  private async follow(url: string) {
+    const res = await fetch(url, { signal: this.abort.signal });
+    const events = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    for await (const event of events) {
+      const data = JSON.parse(event.data);
+      if (event.event === "message_update") {
+        const message: AgentMessage = { id: data.id, role: data.role, content: data.message, time: data.time };
+        this.mirror[message.id] = message;
+        this.messageListeners.forEach((l) => l(message));
+      } else if (event.event === "status_change" && data.status !== this.current) {
+        this.current = data.status;
+        const last = [...this.mirror].reverse().find((m) => m?.role === "agent");
+        const report: StatusReport =
+          data.status === "running" ? { state: "working", message: "Working" } : { state: "idle", message: summary(last?.content ?? "Waiting for input") };
+        this.statusListeners.forEach((l) => l(this.current, report));
+      }
+    }
+  }
+
+  status() {
+    return this.current;
+  }
+
+  messages() {
+    return this.mirror.filter(Boolean);
+  }
+
+  async send(content: string) {
+    if (this.current !== "stable") throw new NotStableError();
+    await this.client!.send(content);
+  }
+
+  onMessage(listener: (m: AgentMessage) => void) {
+    this.messageListeners.push(listener);
+  }
+
+  onStatus(listener: (s: AgentStatus, r: StatusReport) => void) {
+    this.statusListeners.push(listener);
+  }
+
+  async stop() {
+    this.abort.abort();
+    this.child?.removeAllListeners("exit");
+    this.child?.kill("SIGTERM");
+  }
+}

@@ -1,0 +1,29 @@
+import type { BrainOptions } from "./types";
+import type { Reply, Responder } from "./local";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The offline, deterministic brain tests use: every reply contains the user's text verbatim.
+ * Commands: `/sleep <ms>` stays working that long, `/complete`, `/fail`, `/crash` (exits non-zero).
+ */
+export function echoResponder(options: BrainOptions): Responder {
+  const delay = Number(options.parameters.reply_delay_ms ?? 0) || 0;
+  return async (input: string): Promise<Reply> => {
+    const [command, arg] = input.trim().split(/\s+/, 2);
+    if (delay) await sleep(delay);
+    switch (command) {
+      case "/sleep":
+        await sleep(Math.min(Number(arg) || 0, 600_000));
+        return { content: `Slept ${Number(arg) || 0} ms. You said: ${input}`, state: "idle" };
+      case "/complete":
+        return { content: `Task complete. You said: ${input}`, state: "complete" };
+      case "/fail":
+        return { content: `Task failed on purpose. You said: ${input}`, state: "failure" };
+      case "/crash":
+        return options.onCrash(`crash requested by the user: ${input}`);
+      default:
+        return { content: `You said: ${input}`, state: "idle" };
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import type { AgentMessage } from "../agentapi-client";
+import type { AgentStatus } from "../conversation";
+
+export type AppState = "working" | "idle" | "complete" | "failure";
+
+/** What a brain reports to the server as the app's status while and after it works. */
+export type StatusReport = { state: AppState; message: string };
+
+/**
+ * The one interface an agent's brain implements: AgentAPI in miniature. `send` accepts a user
+ * message only while `stable`; events tell the agent what changed.
+ */
+export interface Brain {
+  readonly agentType: string;
+  start(): Promise<void>;
+  status(): AgentStatus;
+  messages(): AgentMessage[];
+  send(content: string): Promise<void>;
+  onMessage(listener: (message: AgentMessage) => void): void;
+  onStatus(listener: (status: AgentStatus, report: StatusReport) => void): void;
+  stop(): Promise<void>;
+}
+
+export type BrainOptions = {
+  workspaceDir: string;
+  parameters: Record<string, string>;
+  command: string[];
+  /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */
+  onCrash: (reason: string) => Promise<never>;
+};
+
+export class NotStableError extends Error {
+  constructor() {
+    super("the agent is busy: a user message is accepted only while it is stable");
+  }
+}

@@ -1,0 +1,53 @@
+import type { AgentMessage } from "./agentapi-client";
+
+export type Manifest = {
+  agent_id: string;
+  workspace_id: string;
+  task_id: string | null;
+  prompt: string;
+  app_slug: string;
+  brain: "echo" | "claude" | "agentapi";
+  command: string[];
+  parameters: Record<string, string>;
+};
+
+export const SNAPSHOT_MAX_BYTES = 64 * 1024;
+
+/** The agent's side of the agent routes: it authenticates with its one-time agent token. */
+export function createControlPlaneClient(baseUrl: string, token: string) {
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res;
+  }
+  return {
+    manifest: async () => (await (await call("GET", "/api/v2/workspaceagents/me/manifest")).json()) as Manifest,
+    lifecycle: (state: string) => call("POST", "/api/v2/workspaceagents/me/lifecycle", { state, changed_at: new Date().toISOString() }),
+    connection: (apiUrl: string) => call("POST", "/api/v2/workspaceagents/me/connection", { api_url: apiUrl }),
+    appHealth: (slug: string, health: string) => call("PATCH", "/api/v2/workspaceagents/me/app-health", { app_slug: slug, health }),
+    appStatus: (slug: string, state: string, message: string) => call("PATCH", "/api/v2/workspaceagents/me/app-status", { app_slug: slug, state, message }),
+    snapshot: (taskId: string, messages: AgentMessage[]) =>
+      call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`, { messages: fitSnapshot(messages) }),
+  };
+}
+
+/** Snapshots are capped at 64 KiB: keep the newest messages that fit (a long one is cut). */
+export function fitSnapshot(messages: AgentMessage[], maxBytes = SNAPSHOT_MAX_BYTES - 1024): AgentMessage[] {
+  const kept: AgentMessage[] = [];
+  let size = 16;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const bytes = Buffer.byteLength(JSON.stringify(messages[i])) + 1;
+    if (size + bytes > maxBytes) {
+      if (kept.length === 0) kept.unshift({ ...messages[i], content: messages[i].content.slice(0, Math.floor(maxBytes / 4)) });
+      break;
+    }
+    size += bytes;
+    kept.unshift(messages[i]);
+  }
+  return kept;
+}

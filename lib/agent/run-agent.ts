@@ -1,0 +1,98 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { serveAgentApi } from "./agentapi-server";
+import { AgentApiBrain } from "./brains/agentapi";
+import { claudeResponder } from "./brains/claude";
+import { echoResponder } from "./brains/echo";
+import { LocalBrain } from "./brains/local";
+import type { Brain, BrainOptions } from "./brains/types";
+import { Conversation } from "./conversation";
+import { createControlPlaneClient, type Manifest } from "./control-plane";
+
+export type AgentOptions = { serverUrl: string; token: string; workspaceDir: string };
+
+async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
+  switch (manifest.brain) {
+    case "agentapi":
+      return new AgentApiBrain(options);
+    case "claude":
+      return new LocalBrain("claude", await Conversation.load(options.workspaceDir), claudeResponder());
+    default:
+      return new LocalBrain("echo", await Conversation.load(options.workspaceDir), echoResponder(options));
+  }
+}
+
+/** The prompt last handed to the brain, kept beside the conversation so a resume sends only an edit. */
+async function deliveredPrompt(dir: string): Promise<string | null> {
+  return fs.readFile(path.join(dir, "prompt.txt"), "utf8").catch(() => null);
+}
+
+/**
+ * `taskyard agent`: reports lifecycle, serves AgentAPI on a loopback port it registers, hands the
+ * prompt to its brain, mirrors every message to the server as a snapshot, and shuts down on SIGTERM.
+ */
+export async function runAgent(options: AgentOptions): Promise<void> {
+  const server = createControlPlaneClient(options.serverUrl, options.token);
+  await server.lifecycle("starting");
+  const manifest = await server.manifest();
+  const slug = manifest.app_slug;
+  await fs.mkdir(options.workspaceDir, { recursive: true });
+
+  let brain: Brain | undefined;
+  // Reports go out one at a time, in order: a late "working" must never land after its "idle".
+  let outbox: Promise<unknown> = Promise.resolve();
+  const enqueue = (report: () => Promise<unknown>) => (outbox = outbox.then(report).catch(() => {}));
+  const uploadSnapshot = () => enqueue(async () => manifest.task_id && brain && server.snapshot(manifest.task_id, brain.messages()));
+  const crash = async (reason: string): Promise<never> => {
+    await uploadSnapshot();
+    process.stderr.write(`taskyard agent: ${reason}\n`);
+    process.exit(3);
+  };
+
+  brain = await createBrain(manifest, {
+    workspaceDir: options.workspaceDir,
+    parameters: manifest.parameters,
+    command: manifest.command,
+    onCrash: crash,
+  });
+  await server.appHealth(slug, "initializing");
+  await brain.start();
+
+  // Mirror the conversation to the server as it grows (coalesced), so a crash loses nothing.
+  let pending: NodeJS.Timeout | undefined;
+  brain.onMessage(() => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      void uploadSnapshot();
+    }, 25);
+  });
+  brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
+
+  const api = await serveAgentApi(brain);
+  await server.connection(api.url);
+  await server.appHealth(slug, "healthy");
+  await server.lifecycle("ready");
+
+  const previous = await deliveredPrompt(options.workspaceDir);
+  if (manifest.prompt && manifest.prompt !== previous) {
+    await fs.writeFile(path.join(options.workspaceDir, "prompt.txt"), manifest.prompt);
+    await brain.send(manifest.prompt);
+  } else {
+    await enqueue(() => server.appStatus(slug, "idle", "Resumed; waiting for input"));
+  }
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.lifecycle("shutting_down").catch(() => {});
+    clearTimeout(pending);
+    await uploadSnapshot();
+    await brain!.stop();
+    await api.close();
+    await server.lifecycle("off").catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import type { z } from "zod";
+import { db, type Db } from "../db/client";
+import { findAgentByTokenHash, type AgentIdentity } from "../db/queries/agents";
+import { sha256 } from "../auth/tokens";
+import { parseJsonBody } from "./body";
+import { ApiError } from "./errors";
+import { respondWithError } from "./respond";
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+export type AgentArgs<B> = { req: Request; params: Record<string, string>; body: B; db: Db; agent: AgentIdentity };
+
+/** Agent routes accept only agent tokens: a user's session token is a 401 here, and vice versa. */
+export function withAgent<S extends z.ZodType | undefined = undefined>(
+  options: { body?: S; maxBodyBytes?: number },
+  handler: (args: AgentArgs<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response>,
+) {
+  return async (req: Request, ctx?: RouteContext): Promise<Response> => {
+    try {
+      const header = req.headers.get("coder-session-token") ?? req.headers.get("authorization")?.replace(/^bearer\s+/i, "");
+      if (!header || !/^[0-9a-f]{64}$/.test(header.trim())) throw ApiError.unauthorized("An agent token is required.");
+      const agent = await findAgentByTokenHash(db, sha256(header.trim()));
+      if (!agent) throw ApiError.unauthorized("Invalid agent token.");
+      const params = Object.fromEntries(Object.entries((await ctx?.params) ?? {}).map(([k, v]) => [k, String(v)]));
+      const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as never;
+      return await handler({ req, params, body, db, agent });
+    } catch (error) {
+      return respondWithError(error);
+    }
+  };
+}

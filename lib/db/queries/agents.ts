@@ -1,0 +1,70 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState } from "../schema";
+
+/** Everything an agent route needs about the calling agent, from its token hash, in one query. */
+export type AgentIdentity = {
+  agent_id: string;
+  workspace_id: string;
+  build_id: string;
+  lifecycle_state: AgentLifecycle;
+  task_id: string | null;
+  prompt: string | null;
+  config: { brain: string; command?: string[] } | null;
+  parameters: { name: string; value: string }[] | null;
+};
+
+export async function findAgentByTokenHash(db: DbOrTx, hash: string): Promise<AgentIdentity | undefined> {
+  const rows = await db.execute(sql`
+    SELECT a.id AS agent_id, a.workspace_id, a.build_id, a.lifecycle_state,
+           t.id AS task_id, t.prompt, tv.config, p.parameters
+    FROM workspace_agents a
+    JOIN workspaces w ON w.id = a.workspace_id
+    JOIN workspace_builds b ON b.id = a.build_id
+    JOIN template_versions tv ON tv.id = b.template_version_id
+    LEFT JOIN tasks t ON t.workspace_id = w.id AND t.deleted_at IS NULL
+    LEFT JOIN template_version_presets p ON p.id = t.template_version_preset_id
+    WHERE a.auth_token_hash = ${hash}`);
+  return (rows as unknown as AgentIdentity[])[0];
+}
+
+export async function insertAgent(db: DbOrTx, values: typeof workspaceAgents.$inferInsert) {
+  const [agent] = await db.insert(workspaceAgents).values(values).returning();
+  return agent;
+}
+
+export async function insertApp(db: DbOrTx, values: typeof workspaceApps.$inferInsert) {
+  const [app] = await db.insert(workspaceApps).values(values).returning();
+  return app;
+}
+
+export async function updateAgent(db: DbOrTx, id: string, set: Partial<{ lifecycleState: AgentLifecycle; apiUrl: string; pid: number; host: string }>) {
+  await db.update(workspaceAgents).set({ ...set, updatedAt: new Date() }).where(eq(workspaceAgents.id, id));
+}
+
+export async function getAgent(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(workspaceAgents).where(eq(workspaceAgents.id, id));
+  return row;
+}
+
+export async function updateAppHealth(db: DbOrTx, agentId: string, slug: string, health: AppHealth) {
+  const rows = await db
+    .update(workspaceApps)
+    .set({ health })
+    .where(and(eq(workspaceApps.agentId, agentId), eq(workspaceApps.slug, slug)))
+    .returning({ id: workspaceApps.id });
+  return rows.length > 0;
+}
+
+export async function insertAppStatus(
+  db: DbOrTx,
+  values: { agentId: string; workspaceId: string; slug: string; state: AppStatusState; message: string; uri?: string },
+) {
+  const rows = await db.execute(sql`
+    INSERT INTO workspace_app_statuses (workspace_id, agent_id, app_id, state, message, uri)
+    SELECT ${values.workspaceId}, ${values.agentId}, ap.id, ${values.state}, ${values.message}, ${values.uri ?? ""}
+    FROM workspace_apps ap WHERE ap.agent_id = ${values.agentId} AND ap.slug = ${values.slug}
+    RETURNING id`);
+  return (rows as unknown as unknown[]).length > 0;
+}

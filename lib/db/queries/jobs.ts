@@ -1,0 +1,100 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import type { WorkspaceBuild } from "../schema";
+
+export type ClaimedBuild = {
+  id: string;
+  workspace_id: string;
+  build_number: number;
+  transition: WorkspaceBuild["transition"];
+  template_version_id: string;
+  reason: string;
+};
+
+/**
+ * Claims the oldest runnable build: pending, or running under a lease that expired (its provisioner
+ * died). Only the earliest unfinished build of a workspace is runnable, so a workspace's builds run
+ * strictly in order and never two at once. SKIP LOCKED lets many provisioners claim side by side.
+ */
+export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number): Promise<ClaimedBuild | undefined> {
+  const rows = await db.execute(sql`
+    UPDATE workspace_builds b
+    SET job_status = 'running', lease_owner = ${owner},
+        lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
+        started_at = coalesce(b.started_at, now())
+    WHERE b.id = (
+      SELECT c.id FROM workspace_builds c
+      WHERE (c.job_status = 'pending' OR (c.job_status = 'running' AND c.lease_expires_at < now()))
+        AND NOT EXISTS (
+          SELECT 1 FROM workspace_builds e
+          WHERE e.workspace_id = c.workspace_id AND e.build_number < c.build_number
+            AND e.job_status IN ('pending', 'running'))
+      ORDER BY c.created_at
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED)
+    RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason`);
+  return (rows as unknown as ClaimedBuild[])[0];
+}
+
+/** Extends the lease; false means another provisioner took the build over. */
+export async function renewLease(db: DbOrTx, buildId: string, owner: string, leaseMs: number): Promise<boolean> {
+  const rows = await db.execute(sql`
+    UPDATE workspace_builds SET lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    WHERE id = ${buildId} AND lease_owner = ${owner} AND job_status = 'running' RETURNING id`);
+  return (rows as unknown as unknown[]).length > 0;
+}
+
+export async function finishBuild(db: DbOrTx, buildId: string, owner: string, outcome: { error?: string }): Promise<boolean> {
+  const rows = await db.execute(sql`
+    UPDATE workspace_builds
+    SET job_status = ${outcome.error === undefined ? "succeeded" : "failed"}, job_error = ${outcome.error ?? ""},
+        completed_at = now(), lease_owner = NULL, lease_expires_at = NULL
+    WHERE id = ${buildId} AND lease_owner = ${owner} AND job_status = 'running' RETURNING id`);
+  return (rows as unknown as unknown[]).length > 0;
+}
+
+export type LiveAgent = {
+  agent_id: string;
+  workspace_id: string;
+  build_id: string;
+  pid: number | null;
+  host: string | null;
+  lifecycle_state: string;
+  api_url: string | null;
+  app_health: string | null;
+  latest_transition: string;
+  latest_job_status: string;
+  is_current: boolean;
+  task_id: string | null;
+};
+
+/**
+ * Every agent with a pid on `host` that is not known to be off, with what its workspace should be
+ * doing: the reaper and the restart reconciliation both decide from this one list.
+ */
+export async function selectAgentsOnHost(db: DbOrTx, host: string): Promise<LiveAgent[]> {
+  const rows = await db.execute(sql`
+    SELECT a.id AS agent_id, a.workspace_id, a.build_id, a.pid, a.host, a.lifecycle_state, a.api_url,
+           ap.health AS app_health, lb.transition AS latest_transition, lb.job_status AS latest_job_status,
+           (lb.id = a.build_id AND a.id = (
+              SELECT a2.id FROM workspace_agents a2 WHERE a2.build_id = a.build_id ORDER BY a2.created_at DESC LIMIT 1)) AS is_current,
+           t.id AS task_id
+    FROM workspace_agents a
+    JOIN LATERAL (SELECT * FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) lb ON true
+    LEFT JOIN workspace_apps ap ON ap.agent_id = a.id
+    LEFT JOIN tasks t ON t.workspace_id = a.workspace_id AND t.deleted_at IS NULL
+    WHERE a.host = ${host} AND a.pid IS NOT NULL AND a.lifecycle_state <> 'off'`);
+  return rows as unknown as LiveAgent[];
+}
+
+/** Workspaces that should be running (latest build: a succeeded start) and their current agent on `host`. */
+export async function selectRunningWorkspaces(db: DbOrTx, host: string) {
+  const rows = await db.execute(sql`
+    SELECT lb.id AS build_id, lb.workspace_id, lb.template_version_id, ag.id AS agent_id, ag.pid
+    FROM workspaces w
+    JOIN LATERAL (SELECT * FROM workspace_builds b WHERE b.workspace_id = w.id ORDER BY b.build_number DESC LIMIT 1) lb ON true
+    JOIN LATERAL (SELECT * FROM workspace_agents a WHERE a.build_id = lb.id ORDER BY a.created_at DESC LIMIT 1) ag ON true
+    WHERE w.deleted_at IS NULL AND lb.transition = 'start' AND lb.job_status = 'succeeded' AND ag.host = ${host}`);
+  return rows as unknown as { build_id: string; workspace_id: string; template_version_id: string; agent_id: string; pid: number | null }[];
+}

@@ -1,0 +1,221 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type postgres from "postgres";
+import { createAgentApiClient } from "../agent/agentapi-client";
+import { generateAgentToken } from "../auth/tokens";
+import type { Db } from "../db/client";
+import { getAgent, insertAgent, insertApp, insertAppStatus, updateAgent, updateAppHealth } from "../db/queries/agents";
+import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
+import { upsertSnapshot } from "../db/queries/tasks";
+import { BUILDS_CHANNEL, insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
+import { logger } from "../logger";
+import type { WorkspaceDriver } from "./driver";
+import { currentAgentOf, taskOfWorkspace } from "./lookups";
+
+export type ProvisionerOptions = {
+  db: Db;
+  sql: postgres.Sql;
+  driver: WorkspaceDriver;
+  leaseMs?: number;
+  agentConnectTimeoutMs?: number;
+  pollMs?: number;
+};
+
+const APP_SLUG = "agent";
+
+/**
+ * Claims builds from PostgreSQL and carries them out with a driver. Safe to run many of: claims
+ * use SKIP LOCKED, each claim holds a lease renewed while it runs, and an expired lease (a crashed
+ * provisioner) lets another one take the build over and redo it — every step is idempotent.
+ */
+export class Provisioner {
+  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  private readonly leaseMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly pollMs: number;
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private reaper?: NodeJS.Timeout;
+  private unlisten?: () => Promise<void>;
+  private readonly log = logger.child({ component: "provisioner" });
+
+  constructor(private readonly options: ProvisionerOptions) {
+    this.leaseMs = options.leaseMs ?? 10_000;
+    this.connectTimeoutMs = options.agentConnectTimeoutMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 1000;
+  }
+
+  private get db() {
+    return this.options.db;
+  }
+
+  private get driver() {
+    return this.options.driver;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    const listener = await this.options.sql.listen(BUILDS_CHANNEL, () => this.wake?.());
+    this.unlisten = () => listener.unlisten();
+    await this.reconcile();
+    this.loop = this.work();
+    this.reaper = setInterval(() => void this.reap().catch((err) => this.log.error({ err }, "reaper failed")), 1000);
+    this.log.info({ id: this.id }, "provisioner started");
+  }
+
+  /** Stops claiming, lets the build in hand finish, and (optionally) stops the agents it runs. */
+  async stop({ stopAgents = true } = {}): Promise<void> {
+    this.running = false;
+    clearInterval(this.reaper);
+    this.wake?.();
+    await this.loop;
+    await this.unlisten?.().catch(() => {});
+    if (stopAgents) {
+      const agents = await selectAgentsOnHost(this.db, this.driver.host);
+      await Promise.all(agents.map((a) => this.driver.stop({ agentId: a.agent_id, pid: a.pid })));
+    }
+  }
+
+  private async work(): Promise<void> {
+    while (this.running) {
+      let build: ClaimedBuild | undefined;
+      try {
+        build = await claimBuild(this.db, this.id, this.leaseMs);
+      } catch (err) {
+        this.log.error({ err }, "claiming a build failed");
+      }
+      if (build) {
+        await this.run(build);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async run(build: ClaimedBuild): Promise<void> {
+    const log = this.log.child({ build: build.id, workspace: build.workspace_id, transition: build.transition });
+    let lost = false;
+    const renew = setInterval(async () => {
+      if (!(await renewLease(this.db, build.id, this.id, this.leaseMs).catch(() => true))) lost = true;
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    const started = Date.now();
+    try {
+      if (build.transition === "start") await this.startWorkspace(build);
+      else await this.stopWorkspace(build, { remove: build.transition === "delete" });
+      if (lost || !(await finishBuild(this.db, build.id, this.id, {}))) log.warn("lease lost; another provisioner owns this build now");
+      else log.info({ ms: Date.now() - started }, "build succeeded");
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ err: message }, "build failed");
+      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => log.error({ err }, "recording the failure failed"));
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async startWorkspace(build: ClaimedBuild): Promise<void> {
+    // A retried build, a resume after a crash or an old lifetime may have left an agent behind.
+    const previous = await currentAgentOf(this.db, build.workspace_id);
+    if (previous) await this.driver.stop({ agentId: previous.id, pid: previous.pid });
+
+    const { token, hash } = generateAgentToken();
+    const agent = await insertAgent(this.db, { workspaceId: build.workspace_id, buildId: build.id, authTokenHash: hash, host: this.driver.host });
+    await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token });
+    await updateAgent(this.db, agent.id, { pid, host });
+    this.watchExit(agent.id, build.workspace_id);
+    await this.waitForConnection(agent.id, pid);
+  }
+
+  /** The build succeeds once the agent has reported in; an agent that never does fails it. */
+  private async waitForConnection(agentId: string, pid: number): Promise<void> {
+    const deadline = Date.now() + this.connectTimeoutMs;
+    let exit: string | undefined;
+    void this.driver.exited(agentId)?.then((e) => (exit = e));
+    while (Date.now() < deadline) {
+      const agent = await getAgent(this.db, agentId);
+      if (agent && agent.lifecycleState !== "created") return;
+      if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see agent.log in the workspace).`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await this.driver.stop({ agentId, pid });
+    throw new Error(`The agent did not connect within ${Math.round(this.connectTimeoutMs / 1000)} s.`);
+  }
+
+  private async stopWorkspace(build: ClaimedBuild, { remove }: { remove: boolean }): Promise<void> {
+    const agent = await currentAgentOf(this.db, build.workspace_id);
+    if (agent) {
+      if (!remove) await this.snapshotFromAgent(build.workspace_id, agent.apiUrl);
+      await this.driver.stop({ agentId: agent.id, pid: agent.pid });
+      await updateAgent(this.db, agent.id, { lifecycleState: "off" });
+    }
+    if (remove) await this.driver.remove({ workspaceId: build.workspace_id });
+  }
+
+  /** Pause keeps the conversation: read it from the agent before it stops (the agent also uploads its own). */
+  private async snapshotFromAgent(workspaceId: string, apiUrl: string | null): Promise<void> {
+    const task = await taskOfWorkspace(this.db, workspaceId);
+    if (!task || !apiUrl) return;
+    const messages = await createAgentApiClient(apiUrl)
+      .messages(2000)
+      .catch(() => null);
+    if (messages && messages.length > 0) await upsertSnapshot(this.db, task.id, messages);
+  }
+
+  /** A spawned agent that exits while its workspace should run has crashed: the task shows error. */
+  private watchExit(agentId: string, workspaceId: string) {
+    void this.driver.exited(agentId)?.then((how) => this.markCrashed(agentId, workspaceId, how));
+  }
+
+  private async markCrashed(agentId: string, workspaceId: string, how: string): Promise<void> {
+    const agent = await getAgent(this.db, agentId);
+    if (!agent || agent.lifecycleState === "off" || agent.lifecycleState === "shutting_down") return;
+    const latest = await latestBuild(this.db, workspaceId);
+    if (!latest || latest.transition !== "start" || latest.id !== agent.buildId) return;
+    if (!(await updateAppHealth(this.db, agentId, APP_SLUG, "unhealthy"))) return;
+    await insertAppStatus(this.db, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
+    this.log.warn({ agent: agentId, how }, "agent crashed");
+  }
+
+  /** Catches agents that died while no provisioner was watching them (e.g. `kill -9` across a restart). */
+  private async reap(): Promise<void> {
+    if (!this.running) return;
+    for (const a of await selectAgentsOnHost(this.db, this.driver.host)) {
+      if (a.is_current && a.latest_transition === "start" && a.latest_job_status === "succeeded" && a.app_health !== "unhealthy") {
+        if (!this.driver.isAlive({ agentId: a.agent_id, pid: a.pid })) await this.markCrashed(a.agent_id, a.workspace_id, "is no longer running");
+      }
+    }
+  }
+
+  /**
+   * After a restart: agents whose workspace should no longer run are stopped; workspaces that
+   * should run but whose agent is gone get a fresh start build (the conversation is in the directory).
+   */
+  private async reconcile(): Promise<void> {
+    for (const a of await selectAgentsOnHost(this.db, this.driver.host)) {
+      const shouldRun = a.is_current && a.latest_transition === "start" && a.latest_job_status !== "failed";
+      if (!shouldRun && this.driver.isAlive({ agentId: a.agent_id, pid: a.pid })) {
+        this.log.info({ agent: a.agent_id }, "stopping an orphaned agent");
+        await this.driver.stop({ agentId: a.agent_id, pid: a.pid });
+        await updateAgent(this.db, a.agent_id, { lifecycleState: "off" });
+      }
+    }
+    for (const w of await selectRunningWorkspaces(this.db, this.driver.host)) {
+      if (this.driver.isAlive({ agentId: w.agent_id, pid: w.pid })) continue;
+      await this.db.transaction(async (tx) => {
+        await lockWorkspace(tx, w.workspace_id);
+        const latest = await latestBuild(tx, w.workspace_id);
+        if (latest?.id !== w.build_id) return;
+        await insertBuild(tx, { workspaceId: w.workspace_id, transition: "start", templateVersionId: w.template_version_id, reason: "autostart" });
+      });
+      this.log.info({ workspace: w.workspace_id }, "restarting a workspace whose agent is gone");
+    }
+  }
+}

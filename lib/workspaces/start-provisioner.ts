@@ -1,0 +1,32 @@
+import { createDb } from "../db/client";
+import { dataDir, env } from "../env";
+import { createLocalDriver } from "./drivers/local";
+import { Provisioner } from "./provisioner";
+
+/** A provisioner with its own connection pool and the local driver, as `npm start` and `taskyard provisioner` run it. */
+export async function startProvisioner(databaseUrl: string, serverUrl: string) {
+  const config = env();
+  const { db, sql } = createDb(databaseUrl, { max: 4 });
+  const provisioner = new Provisioner({
+    db,
+    sql,
+    driver: createLocalDriver({ dataDir: dataDir(), serverUrl }),
+    leaseMs: config.TASKYARD_LEASE_MS,
+    agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
+  });
+  await provisioner.start();
+  return {
+    provisioner,
+    stop: async (options?: { stopAgents?: boolean }) => {
+      await provisioner.stop(options);
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export function localServerUrl(): string {
+  const { TASKYARD_ACCESS_URL, HOSTNAME, PORT } = env();
+  if (TASKYARD_ACCESS_URL) return TASKYARD_ACCESS_URL.replace(/\/+$/, "");
+  const host = !HOSTNAME || HOSTNAME === "0.0.0.0" || HOSTNAME === "::" ? "127.0.0.1" : HOSTNAME;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${PORT}`;
+}
