@@ -54,7 +54,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       fsSync.closeSync(log);
       exits.set(
         agentId,
-        new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`))),
+        new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`))),
       );
       child.unref();
       if (!child.pid) throw new Error("could not spawn the agent process");

@@ -1,0 +1,91 @@
+import "server-only";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { Db } from "../db/client";
+import { selectTasks, type TaskRow } from "../db/queries/tasks";
+import { ApiError } from "../api/errors";
+import { getTaskLogs, toLogEntry } from "./logs";
+import { toTaskResponse } from "./serialize";
+
+const POLL_MS = 500;
+const HEARTBEAT_MS = 15_000;
+const ENDED = new Set(["paused", "error"]);
+
+/**
+ * `GET …/logs/stream` (SSE). Events: `task` (the task, on every status/state change), `logs` (the
+ * full log as `GET …/logs` returns it: on connect and whenever its source changes) and `log` (one
+ * new or updated entry, streamed from the agent's own `/events`). Ends once the task has stopped.
+ */
+export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async start(controller) {
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        agentEvents?.abort();
+        clearInterval(heartbeat);
+        try {
+          controller.close();
+        } catch {}
+      };
+      const send = (event: string, data: unknown) => {
+        if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      };
+      signal.addEventListener("abort", close);
+      const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
+
+      let agentEvents: AbortController | undefined;
+      const follow = async (apiUrl: string) => {
+        agentEvents = new AbortController();
+        try {
+          const res = await fetch(`${apiUrl}/events`, { signal: agentEvents.signal });
+          const events = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+          for await (const event of events) {
+            if (event.event !== "message_update") continue;
+            const m = JSON.parse(event.data) as { id: number; role: "user" | "agent"; message: string; time: string };
+            send("log", toLogEntry({ id: m.id, role: m.role, content: m.message, time: m.time }));
+          }
+        } catch {
+          // The agent went away; the status poll below notices and reports it.
+        }
+      };
+      // While logs are unavailable (error, or `unknown` mid-stop) the client keeps what it has.
+      const sendLogs = async (task: TaskRow) => {
+        const logs = await getTaskLogs(db, task).catch((e) => (e instanceof ApiError ? null : Promise.reject(e)));
+        if (logs) send("logs", logs);
+      };
+
+      let task = initial;
+      send("task", toTaskResponse(task));
+      await sendLogs(task);
+      if (task.status === "active" && task.agent_api_url) void follow(task.agent_api_url);
+
+      let fingerprint = JSON.stringify(toTaskResponse(task));
+      while (!closed) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (closed) break;
+        const [next] = await selectTasks(db, { id: task.id }).catch(() => [task]);
+        if (!next) {
+          send("task", { ...toTaskResponse(task), deleted: true });
+          break;
+        }
+        const response = toTaskResponse(next);
+        const nextFingerprint = JSON.stringify(response);
+        if (nextFingerprint !== fingerprint) send("task", response);
+        fingerprint = nextFingerprint;
+        if (next.status !== task.status || next.agent_api_url !== task.agent_api_url) {
+          agentEvents?.abort();
+          await sendLogs(next);
+          if (next.status === "active" && next.agent_api_url) void follow(next.agent_api_url);
+          if (ENDED.has(next.status)) {
+            task = next;
+            break;
+          }
+        }
+        task = next;
+      }
+      close();
+    },
+  });
+}
