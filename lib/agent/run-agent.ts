@@ -1,8 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { serveAgentApi } from "./agentapi-server";
-import { AgentApiBrain } from "./brains/agentapi";
-import { claudeResponder } from "./brains/claude";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
 import type { Brain, BrainOptions } from "./brains/types";
@@ -13,10 +11,15 @@ export type AgentOptions = { serverUrl: string; token: string; workspaceDir: str
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
   switch (manifest.brain) {
-    case "agentapi":
+    // Loaded on demand: the Anthropic SDK and the SSE parser cost an echo agent's start time.
+    case "agentapi": {
+      const { AgentApiBrain } = await import("./brains/agentapi");
       return new AgentApiBrain(options);
-    case "claude":
+    }
+    case "claude": {
+      const { claudeResponder } = await import("./brains/claude");
       return new LocalBrain("claude", await Conversation.load(options.workspaceDir), claudeResponder());
+    }
     default:
       return new LocalBrain("echo", await Conversation.load(options.workspaceDir), echoResponder(options));
   }
@@ -56,7 +59,15 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     onCrash: crash,
   });
   await server.appHealth(slug, "initializing");
-  await brain.start();
+  try {
+    await brain.start();
+  } catch (error) {
+    // Say why in the task's state before leaving: "exited with code 1" alone helps nobody.
+    const reason = error instanceof Error ? error.message : String(error);
+    await server.appHealth(slug, "unhealthy").catch(() => {});
+    await server.appStatus(slug, "failure", `The agent could not start: ${reason}`.slice(0, 150)).catch(() => {});
+    throw error;
+  }
 
   // Mirror the conversation to the server as it grows (coalesced), so a crash loses nothing.
   let pending: NodeJS.Timeout | undefined;

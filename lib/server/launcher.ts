@@ -62,7 +62,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   try {
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
     const host = config.HOSTNAME;
-    const args = [path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(config.PORT)];
+    const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(config.PORT)];
     if (host) args.push("-H", host);
     web = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,

@@ -4,7 +4,7 @@ import type postgres from "postgres";
 import { createAgentApiClient } from "../agent/agentapi-client";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
-import { getAgent, insertAgent, insertApp, insertAppStatus, updateAgent, updateAppHealth } from "../db/queries/agents";
+import { getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
 import { upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
@@ -179,7 +179,7 @@ export class Provisioner {
     if (!agent || agent.lifecycleState === "off" || agent.lifecycleState === "shutting_down") return;
     const latest = await latestBuild(this.db, workspaceId);
     if (!latest || latest.transition !== "start" || latest.id !== agent.buildId) return;
-    if (!(await updateAppHealth(this.db, agentId, APP_SLUG, "unhealthy"))) return;
+    if (!(await markAppUnhealthy(this.db, agentId, APP_SLUG))) return;
     await insertAppStatus(this.db, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
     this.log.warn({ agent: agentId, how }, "agent crashed");
   }

@@ -31,14 +31,18 @@ export class AgentApiBrain implements Brain {
       env: { ...process.env, PORT: String(port) },
       stdio: ["ignore", "inherit", "inherit"],
     });
-    this.child.on("exit", (code) => void this.options.onCrash(`the AgentAPI command exited with code ${code}`));
+    let failure: string | undefined;
+    this.child.once("error", (e) => (failure = `cannot run ${argv[0]}: ${e.message}`));
+    this.child.once("exit", (code) => (failure ??= `${argv[0]} exited with code ${code}`));
     this.client = createAgentApiClient(`http://127.0.0.1:${port}`);
     for (let i = 0; ; i++) {
+      if (failure) throw new Error(failure);
       const ok = await this.client.status().then(() => true, () => false);
       if (ok) break;
       if (i > 300) throw new Error(`the AgentAPI command did not answer on port ${port} within 30 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    this.child.once("exit", (code) => void this.options.onCrash(`the AgentAPI command exited with code ${code}`));
     this.mirror = await this.client.messages();
     void this.follow(`http://127.0.0.1:${port}/events`);
   }

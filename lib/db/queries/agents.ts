@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState } from "../schema";
 
@@ -53,6 +53,16 @@ export async function updateAppHealth(db: DbOrTx, agentId: string, slug: string,
     .update(workspaceApps)
     .set({ health })
     .where(and(eq(workspaceApps.agentId, agentId), eq(workspaceApps.slug, slug)))
+    .returning({ id: workspaceApps.id });
+  return rows.length > 0;
+}
+
+/** Marks an app unhealthy unless it already is; false when there was nothing to change. */
+export async function markAppUnhealthy(db: DbOrTx, agentId: string, slug: string) {
+  const rows = await db
+    .update(workspaceApps)
+    .set({ health: "unhealthy" })
+    .where(and(eq(workspaceApps.agentId, agentId), eq(workspaceApps.slug, slug), ne(workspaceApps.health, "unhealthy")))
     .returning({ id: workspaceApps.id });
   return rows.length > 0;
 }
