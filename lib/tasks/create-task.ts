@@ -35,7 +35,9 @@ export async function createTask(db: Db, input: { ownerId: string; organizationI
   for (let attempt = 0; ; attempt++) {
     const name = request.name ?? (attempt === 0 ? generated!.name : withSuffix(generated!.name.replace(/-[0-9a-f]{4}$/, "")));
     try {
-      const taskId = await db.transaction(async (tx) => {
+      // The task is read inside the transaction: it is `pending` as created, whatever a provisioner
+      // does the instant the commit wakes it.
+      return await db.transaction(async (tx) => {
         const workspace = await insertWorkspace(tx, {
           organizationId: input.organizationId,
           ownerId: input.ownerId,
@@ -53,10 +55,9 @@ export async function createTask(db: Db, input: { ownerId: string; organizationI
           workspaceId: workspace.id,
         });
         await insertBuild(tx, { workspaceId: workspace.id, transition: "start", templateVersionId: version.id, initiatorId: input.initiatorId });
-        return task.id;
+        const [row] = await selectTasks(tx, { id: task.id });
+        return row;
       });
-      const [row] = await selectTasks(db, { id: taskId });
-      return row;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (request.name || attempt >= 5) throw ApiError.conflict(`A task named "${name}" already exists.`, "Choose another name or leave it empty to generate one.");
