@@ -171,7 +171,10 @@ export class Provisioner {
 
   /** A spawned agent that exits while its workspace should run has crashed: the task shows error. */
   private watchExit(agentId: string, workspaceId: string) {
-    void this.driver.exited(agentId)?.then((how) => this.markCrashed(agentId, workspaceId, how));
+    void this.driver
+      .exited(agentId)
+      ?.then((how) => this.running && this.markCrashed(agentId, workspaceId, how))
+      .catch((err) => this.log.error({ err }, "recording an agent crash failed"));
   }
 
   private async markCrashed(agentId: string, workspaceId: string, how: string): Promise<void> {
