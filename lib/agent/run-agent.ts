@@ -65,6 +65,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     // Say why in the task's state before leaving: "exited with code 1" alone helps nobody.
     const reason = error instanceof Error ? error.message : String(error);
     await server.appHealth(slug, "unhealthy").catch(() => {});
+    await server.lifecycle("start_error").catch(() => {});
     await server.appStatus(slug, "failure", `The agent could not start: ${reason}`.slice(0, 150)).catch(() => {});
     throw error;
   }

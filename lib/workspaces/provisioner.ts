@@ -173,7 +173,7 @@ export class Provisioner {
   private watchExit(agentId: string, workspaceId: string) {
     void this.driver
       .exited(agentId)
-      ?.then((how) => this.running && this.markCrashed(agentId, workspaceId, how))
+      ?.then((how) => (this.running ? this.markCrashed(agentId, workspaceId, how) : undefined))
       .catch((err) => this.log.error({ err }, "recording an agent crash failed"));
   }
 
@@ -183,6 +183,8 @@ export class Provisioner {
     const latest = await latestBuild(this.db, workspaceId);
     if (!latest || latest.transition !== "start" || latest.id !== agent.buildId) return;
     if (!(await markAppUnhealthy(this.db, agentId, APP_SLUG))) return;
+    // Died while starting: without this the task would read `initializing` forever.
+    if (agent.lifecycleState === "created" || agent.lifecycleState === "starting") await updateAgent(this.db, agentId, { lifecycleState: "start_error" });
     await insertAppStatus(this.db, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
     this.log.warn({ agent: agentId, how }, "agent crashed");
   }

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import postgres from "postgres";
 import { inject } from "vitest";
 import type { Task, TaskyardClient } from "../../lib/sdk/client";
@@ -43,10 +44,11 @@ export async function currentAgentPid(workspaceId: string): Promise<number> {
   return row.pid as number;
 }
 
-export function isAlive(pid: number): boolean {
+/** Running, and not a zombie: a killed agent whose parent is gone may linger unreaped as one. */
+export function isAlive(pid: number | null): boolean {
+  if (!pid) return false;
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
