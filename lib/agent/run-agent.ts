@@ -41,23 +41,24 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const slug = manifest.app_slug;
   await fs.mkdir(options.workspaceDir, { recursive: true });
 
-  let brain: Brain | undefined;
+  // The brain needs `crash` and `crash` needs the brain: the first is created before the second exists.
+  const holder: { brain?: Brain } = {};
   // Reports go out one at a time, in order: a late "working" must never land after its "idle".
   let outbox: Promise<unknown> = Promise.resolve();
   const enqueue = (report: () => Promise<unknown>) => (outbox = outbox.then(report).catch(() => {}));
-  const uploadSnapshot = () => enqueue(async () => manifest.task_id && brain && server.snapshot(manifest.task_id, brain.messages()));
+  const uploadSnapshot = () => enqueue(async () => manifest.task_id && holder.brain && server.snapshot(manifest.task_id, holder.brain.messages()));
   const crash = async (reason: string): Promise<never> => {
     await uploadSnapshot();
     process.stderr.write(`taskyard agent: ${reason}\n`);
     process.exit(3);
   };
 
-  brain = await createBrain(manifest, {
+  const brain = (holder.brain = await createBrain(manifest, {
     workspaceDir: options.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
     onCrash: crash,
-  });
+  }));
   await server.appHealth(slug, "initializing");
   try {
     await brain.start();
@@ -100,7 +101,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     await server.lifecycle("shutting_down").catch(() => {});
     clearTimeout(pending);
     await uploadSnapshot();
-    await brain!.stop();
+    await brain.stop();
     await api.close();
     await server.lifecycle("off").catch(() => {});
     process.exit(0);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateTaskName, slugFromPrompt, TASK_NAME_PATTERN, toDisplayName, withSuffix } from "./naming";
 
 type Reply = { status?: number; text?: string; body?: unknown } | "hang";
-type SeenRequest = { method?: string; url?: string; headers: IncomingMessage["headers"]; body: any };
+type SeenRequest = { method?: string; url?: string; headers: IncomingMessage["headers"]; body: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON of a fake API
 
 const SUFFIX = /-[0-9a-f]{4}$/;
 const MODEL = "claude-test-model";

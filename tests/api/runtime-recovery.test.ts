@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient } from "../../lib/sdk/client";
 import { databaseUrlOf } from "../support/stack-db";
 import { isAlive, waitFor, waitForState, waitForStatus } from "../support/runtime";
-import { startServer, taskyard, tempDataDir, type Proc } from "../support/stack";
+import { startServer, taskyard, tempDataDir } from "../support/stack";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm test`: every suite (unit + API integration with vitest, browser with Playwright), each
+// run even if an earlier one failed, then one line summing them all: `N passed, N failed, N skipped`.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = path.join(root, "test-results");
+fs.mkdirSync(out, { recursive: true });
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status;
+const bin = (name) => path.join(root, "node_modules/.bin", name);
+
+if (run(process.execPath, ["bin/taskyard.mjs", "ensure-build"]) !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const extraArgs = process.argv.slice(2);
+
+const vitestReport = path.join(out, "vitest.json");
+fs.rmSync(vitestReport, { force: true });
+const vitestStatus = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`, ...extraArgs]);
+if (fs.existsSync(vitestReport)) {
+  const r = JSON.parse(fs.readFileSync(vitestReport, "utf8"));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests + (vitestStatus !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  totals.skipped += r.numPendingTests + r.numTodoTests;
+} else if (vitestStatus !== 0) totals.failed += 1;
+
+if (fs.existsSync(path.join(root, "playwright.config.ts")) && !process.env.TASKYARD_SKIP_E2E) {
+  const pwReport = path.join(out, "playwright.json");
+  fs.rmSync(pwReport, { force: true });
+  const pwStatus = run(bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwReport });
+  if (fs.existsSync(pwReport)) {
+    const s = JSON.parse(fs.readFileSync(pwReport, "utf8")).stats;
+    totals.passed += s.expected + s.flaky;
+    totals.failed += s.unexpected + (pwStatus !== 0 && s.unexpected === 0 ? 1 : 0);
+    totals.skipped += s.skipped;
+  } else if (pwStatus !== 0) totals.failed += 1;
+}
+
+const line = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
+fs.writeFileSync(path.join(out, "summary.txt"), line + "\n");
+console.log(`\n${line}`);
+process.exit(totals.failed > 0 ? 1 : 0);
