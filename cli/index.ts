@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { TaskyardError } from "../lib/sdk/client";
 import { VERSION } from "../lib/version";
 
 /**
@@ -18,12 +19,15 @@ const commands: Record<string, () => Promise<{ register: (program: Command) => v
   agent: () => import("./commands/agent").then((m) => ({ register: m.registerAgent })),
   "ensure-build": () => import("./commands/ensure-build").then((m) => ({ register: m.registerEnsureBuild })),
 };
+const CLIENT_COMMANDS = ["login", "tasks", "list", "create", "show", "logs", "send", "pause", "resume", "delete"];
+const client = () => import("./commands/client").then((m) => ({ register: m.registerClient }));
 
 const requested = process.argv[2];
-const toLoad = requested && requested in commands ? [requested] : Object.keys(commands);
-for (const name of toLoad) (await commands[name]()).register(program);
+const loaders = requested && requested in commands ? [commands[requested]] : CLIENT_COMMANDS.includes(requested) ? [client] : [...Object.values(commands), client];
+for (const load of loaders) (await load()).register(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(`taskyard: ${error instanceof Error ? error.message : String(error)}`);
+  const detail = error instanceof TaskyardError && error.body.validations?.map((v) => `\n  ${v.field}: ${v.detail}`).join("");
+  console.error(`taskyard: ${error instanceof Error ? error.message : String(error)}${detail || ""}`);
   process.exit(1);
 });
