@@ -49,7 +49,10 @@ async function followLogs(client: TaskyardClient, ref: [string, string]) {
   for await (const event of events) {
     const data = JSON.parse(event.data);
     const entries: LogEntry[] = event.event === "logs" ? data.logs : event.event === "log" ? [data] : [];
-    for (const entry of entries) if (!seen.has(entry.id)) (seen.add(entry.id), printLog(entry));
+    for (const entry of entries.filter((e) => !seen.has(e.id))) {
+      seen.add(entry.id);
+      printLog(entry);
+    }
     if (event.event === "task") process.stderr.write(`  [${colour(data.status)}] ${data.current_state?.message ?? ""}\n`);
   }
 }
