@@ -77,11 +77,19 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
     const pattern = `%${escapeLike(filter.search)}%`;
     where.push(sql`(t.name ILIKE ${pattern} OR t.display_name ILIKE ${pattern} OR t.prompt ILIKE ${pattern})`);
   }
-  const statusFilter = filter.status ? sql`WHERE x.status = ${filter.status}` : sql``;
+  const conditions = sql.join(where, sql` AND `);
   const page = filter.limit ? sql`LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : sql``;
+  // Without a status filter the page is cut from `tasks` first, so only its rows pay for the
+  // status lookups; with one, every matching row needs its status before it can be counted.
+  const source = filter.status
+    ? sql`(SELECT * FROM tasks t WHERE ${conditions}) t`
+    : sql`(SELECT * FROM tasks t WHERE ${conditions} ORDER BY t.created_at DESC, t.id DESC ${page}) t`;
+  const outer = filter.status
+    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count FROM inner_rows x WHERE x.status = ${filter.status} ORDER BY x.created_at DESC, x.id DESC ${page}`
+    : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
 
   const result = await db.execute(sql`
-    SELECT x.*, count(*) OVER ()::int AS total_count FROM (
+    WITH inner_rows AS (
       SELECT
         t.id, t.organization_id, t.owner_id, u.username AS owner_name, u.avatar_url AS owner_avatar_url,
         t.name, t.display_name, t.prompt, t.template_version_id, t.template_version_preset_id,
@@ -106,7 +114,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
           WHEN app.health IN ('healthy', 'disabled') THEN 'active'
           ELSE 'unknown'
         END AS status
-      FROM tasks t
+      FROM ${source}
       JOIN users u ON u.id = t.owner_id
       JOIN template_versions tv ON tv.id = t.template_version_id
       JOIN templates tpl ON tpl.id = tv.template_id
@@ -127,11 +135,8 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         SELECT * FROM workspace_app_statuses s
         WHERE s.workspace_id = t.workspace_id AND s.created_at >= ls.created_at
         ORDER BY s.created_at DESC LIMIT 1) st ON true
-      WHERE ${sql.join(where, sql` AND `)}
-    ) x
-    ${statusFilter}
-    ORDER BY x.created_at DESC, x.id DESC
-    ${page}
+    )
+    ${outer}
   `);
   return result as unknown as TaskRow[];
 }
