@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ register: (program: Command) => v
   server: () => import("./commands/server").then((m) => ({ register: m.registerServer })),
   provisioner: () => import("./commands/provisioner").then((m) => ({ register: m.registerProvisioner })),
   agent: () => import("./commands/agent").then((m) => ({ register: m.registerAgent })),
+  "agentapi-server": () => import("./commands/agentapi-server").then((m) => ({ register: m.registerAgentApiServer })),
   "ensure-build": () => import("./commands/ensure-build").then((m) => ({ register: m.registerEnsureBuild })),
 };
 const CLIENT_COMMANDS = ["login", "tasks", "list", "create", "show", "logs", "send", "pause", "resume", "delete"];

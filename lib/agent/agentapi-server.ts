@@ -32,7 +32,7 @@ function sse(res: http.ServerResponse, event: string, data: unknown) {
  * The AgentAPI protocol (coder/agentapi's openapi.json) over a brain, on a loopback port:
  * GET /status, GET /messages, POST /message, GET /events (SSE).
  */
-export async function serveAgentApi(brain: Brain): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveAgentApi(brain: Brain, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const streams = new Set<http.ServerResponse>();
   brain.onMessage((m) => streams.forEach((s) => sse(s, "message_update", { id: m.id, role: m.role, message: m.content, time: m.time })));
   brain.onStatus((status) => streams.forEach((s) => sse(s, "status_change", { status, agent_type: brain.agentType })));
@@ -69,10 +69,9 @@ export async function serveAgentApi(brain: Brain): Promise<{ url: string; close:
     }
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise((resolve) => {
         streams.forEach((s) => s.end());

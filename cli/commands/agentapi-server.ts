@@ -1,0 +1,25 @@
+import type { Command } from "commander";
+import { serveAgentApi } from "../../lib/agent/agentapi-server";
+import { echoResponder } from "../../lib/agent/brains/echo";
+import { LocalBrain } from "../../lib/agent/brains/local";
+import { Conversation } from "../../lib/agent/conversation";
+
+export function registerAgentApiServer(program: Command) {
+  program
+    .command("agentapi-server")
+    .description("serve the echo brain over the AgentAPI protocol on its own (a stand-in for `agentapi server -- claude`)")
+    .requiredOption("--port <port>", "loopback port to listen on", (v) => Number(v))
+    .option("--dir <dir>", "where the conversation is kept", process.cwd())
+    .action(async (opts: { port: number; dir: string }) => {
+      const brain = new LocalBrain(
+        "echo",
+        await Conversation.load(opts.dir),
+        echoResponder({ workspaceDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
+      );
+      const api = await serveAgentApi(brain, opts.port);
+      console.log(`AgentAPI (echo) listening on ${api.url}`);
+      const stop = () => void api.close().then(() => process.exit(0));
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+    });
+}

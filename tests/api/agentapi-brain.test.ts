@@ -1,0 +1,38 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createTestUser } from "../support/api";
+import { db, waitFor, waitForState, waitForStatus } from "../support/runtime";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+describe("the agentapi template", () => {
+  it("runs an external AgentAPI-speaking command and proxies the conversation, across pause and resume", async () => {
+    const user = await createTestUser();
+    // A real AgentAPI server of ours (the echo brain over the protocol) as the template's command.
+    const [version] = await db()`SELECT tv.id FROM template_versions tv JOIN templates t ON t.id = tv.template_id WHERE t.name = 'agentapi'`;
+    const original = (await db()`SELECT config FROM template_versions WHERE id = ${version.id}`)[0].config;
+    await db()`UPDATE template_versions SET config = ${db().json({
+      brain: "agentapi",
+      command: [process.execPath, path.join(ROOT, "bin/taskyard.mjs"), "agentapi-server", "--port", "$PORT"],
+    })} WHERE id = ${version.id}`;
+    try {
+      const task = await user.client.createTask({ input: "through the proxy", template_version_id: version.id as string });
+      await waitForStatus(user.client, task.id, "active", 20_000);
+      const idle = await waitForState(user.client, task.id, "idle");
+      expect(idle.current_state?.message).toContain("You said: through the proxy");
+      expect((await user.client.logs("me", task.id)).logs.map((l) => l.content)).toEqual(["through the proxy", "You said: through the proxy"]);
+
+      await user.client.send("me", task.id, "and again");
+      await waitFor("proxied reply", async () => (await user.client.logs("me", task.id)).logs.length === 4);
+
+      await user.client.pause("me", task.id);
+      await waitForStatus(user.client, task.id, "paused");
+      const snapshot = await user.client.logs("me", task.id);
+      expect(snapshot.snapshot).toBe(true);
+      expect(snapshot.logs.map((l) => l.content)).toEqual(["through the proxy", "You said: through the proxy", "and again", "You said: and again"]);
+      await user.client.deleteTask("me", task.id);
+    } finally {
+      await db()`UPDATE template_versions SET config = ${db().json(original)} WHERE id = ${version.id}`;
+    }
+  });
+});
