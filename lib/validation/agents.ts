@@ -1,28 +1,19 @@
 import { z } from "zod";
+import { agentLifecycle, appHealth, appStatusState } from "../db/schema/agents";
 import { text } from "./common";
 
-export const AGENT_LIFECYCLE_STATES = [
-  "created",
-  "starting",
-  "start_timeout",
-  "start_error",
-  "ready",
-  "shutting_down",
-  "shutdown_timeout",
-  "shutdown_error",
-  "off",
-] as const;
 
-export const lifecycleRequest = z.object({ state: z.enum(AGENT_LIFECYCLE_STATES), changed_at: z.string().optional() });
+
+export const lifecycleRequest = z.object({ state: z.enum(agentLifecycle.enumValues), changed_at: z.string().optional() });
 
 export const appHealthRequest = z.object({
   app_slug: text().min(1).max(64),
-  health: z.enum(["disabled", "initializing", "healthy", "unhealthy"]),
+  health: z.enum(appHealth.enumValues),
 });
 
 export const appStatusRequest = z.object({
   app_slug: text().min(1).max(64),
-  state: z.enum(["working", "idle", "complete", "failure"]),
+  state: z.enum(appStatusState.enumValues),
   message: text().refine((s) => Buffer.byteLength(s) <= 160, "must be at most 160 bytes"),
   uri: text().max(2048).optional(),
 });
