@@ -203,7 +203,7 @@ describe("where the token may come from", () => {
     const [id, secret] = user.token.split("-");
     const wrongSecret = `${id}-${secret.slice(0, -1)}${secret.endsWith("a") ? "b" : "a"}`;
     const unknownId = `${"Z".repeat(10)}-${secret}`;
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { "Coder-Session-Token": "garbage" },
       { "Coder-Session-Token": `${user.token}x` },
