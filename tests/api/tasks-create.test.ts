@@ -134,6 +134,9 @@ describe("POST /api/v2/tasks/{user}", () => {
     const res = await create(alice, { input: "rename the cli flags", template_version_id: version, display_name: "   " });
     expect(res.status).toBe(201);
     expect(res.body.display_name).toBe("Rename the cli flags");
+    const withName = await create(alice, { input: "rename the cli flags", template_version_id: version, name: "flags", display_name: " \t " });
+    expect(withName.status).toBe(201);
+    expect(withName.body.display_name).toBe("Rename the cli flags");
   });
 
   it("rejects bad names with 400 on `name`, creating nothing", async () => {
