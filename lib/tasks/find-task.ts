@@ -58,5 +58,8 @@ export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, pa
     filter.ownerId = caller.id;
   }
   const rows = await selectTasks(db, filter);
-  return { rows, count: rows[0]?.total_count ?? 0 };
+  if (rows.length || !filter.offset) return { rows, count: rows[0]?.total_count ?? 0 };
+  // Past the last page no row carries the window count: count the unpaged match instead.
+  const all = await selectTasks(db, { ...filter, limit: undefined, offset: undefined });
+  return { rows, count: all.length };
 }
