@@ -144,6 +144,31 @@ for (const prefix of ["/api/v2", "/api/experimental"]) {
   });
 }
 
+describe("v2 and experimental answer identically", () => {
+  it("for GET task, logs, list and the errors of a missing task", async () => {
+    const alice = await createTestUser();
+    const task = await newTask(alice);
+    for (const path of [`/tasks/me/${task.id}`, `/tasks/${alice.username}/${task.name}`, `/tasks/me/${task.id}/logs`, "/tasks", "/tasks?q=status:pending"]) {
+      const v2 = await raw("GET", `/api/v2${path}`, { token: alice.token });
+      const exp = await raw("GET", `/api/experimental${path}`, { token: alice.token });
+      expect(v2.status, path).toBe(200);
+      expect(exp.status, path).toBe(200);
+      expect(exp.body, path).toEqual(v2.body);
+    }
+    for (const [method, path, body] of [
+      ["GET", "/tasks/me/no-such-task", undefined],
+      ["POST", `/tasks/me/${task.id}/send`, { input: "x" }],
+      ["POST", `/tasks/me/${task.id}/pause`, undefined],
+      ["PATCH", `/tasks/me/${task.id}/input`, { input: "" }],
+    ] as const) {
+      const v2 = await raw(method, `/api/v2${path}`, { token: alice.token, body });
+      const exp = await raw(method, `/api/experimental${path}`, { token: alice.token, body });
+      expect(exp.status, path).toBe(v2.status);
+      expect(exp.body, path).toEqual(v2.body);
+    }
+  });
+});
+
 describe("legacy GET /api/experimental/aitasks/prompts", () => {
   it("maps build ids to the prompt of their task", async () => {
     const alice = await createTestUser();
