@@ -32,7 +32,9 @@ for (const prefix of ["/api/v2", "/api/experimental"]) {
         ["me", task.name.toUpperCase()],
         [alice.username, task.name],
         [alice.id, task.name],
+        [alice.id.toUpperCase(), task.name],
         [alice.username, task.id],
+        ["me", task.id.toUpperCase()],
       ]) {
         const res = await raw("GET", `${prefix}/tasks/${user}/${ref}`, { token: alice.token });
         expect(res.status, `${user}/${ref}`).toBe(200);

@@ -214,7 +214,7 @@ describe("POST /api/v2/tasks/{user}", () => {
 
   it("{user} may be me, the caller's username or id", async () => {
     const alice = await createTestUser();
-    for (const who of ["me", alice.username, alice.username.toUpperCase(), alice.id]) {
+    for (const who of ["me", alice.username, alice.username.toUpperCase(), alice.id, alice.id.toUpperCase()]) {
       const res = await create(alice, { input: "x", template_version_id: version }, who);
       expect(res.status, who).toBe(201);
       expect(res.body.owner_id).toBe(alice.id);

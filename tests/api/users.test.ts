@@ -141,6 +141,8 @@ describe("GET /api/v2/users/{user}", () => {
     const other = await createTestUser();
     const admin = await createTestUser("admin");
     expect((await raw("GET", `/api/v2/users/${member.username}`, { token: member.token })).body.id).toBe(member.id);
+    // A UUID is the same id in either case.
+    expect((await raw("GET", `/api/v2/users/${member.id.toUpperCase()}`, { token: member.token })).body.id).toBe(member.id);
     expectError(await raw("GET", `/api/v2/users/${other.username}`, { token: member.token }), 404);
     expectError(await raw("GET", `/api/v2/users/${other.id}`, { token: member.token }), 404);
     expect((await raw("GET", `/api/v2/users/${other.username}`, { token: admin.token })).body.id).toBe(other.id);
