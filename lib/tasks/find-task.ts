@@ -11,7 +11,9 @@ import { parseTaskQuery } from "./search-query";
 
 /** `{user}` in a path: `me`, a user id or a username; someone a member may not see is a 404. */
 export async function resolveUserParam(db: DbOrTx, caller: Caller, ref: string) {
-  if (ref === "me" || ref === caller.id || ref.toLowerCase() === caller.username.toLowerCase()) return { id: caller.id, username: caller.username };
+  // UUIDs compare case-insensitively (a caller may send their own id in upper case).
+  const lower = ref.toLowerCase();
+  if (ref === "me" || lower === caller.id.toLowerCase() || lower === caller.username.toLowerCase()) return { id: caller.id, username: caller.username };
   if (!canReadAll(caller)) throw ApiError.notFound();
   if (!isUuid(ref) && !USERNAME_PATTERN.test(ref)) throw ApiError.notFound();
   const user = await findUserByRef(db, ref);
