@@ -173,13 +173,15 @@ describe("current_state", () => {
   it("ignores statuses older than the latest start build", async () => {
     const { task, fixture } = await newTask();
     const first = await fixture.running();
-    const t0 = Date.now() - 60_000;
-    await fixture.addStatus(first.agentId, first.appId!, "idle", "From the first lifetime", new Date(t0));
-    await fixture.addBuild("stop", "succeeded", new Date(t0 + 1000));
+    const t0 = (await fixture.latestBuild()).created_at.getTime();
+    await fixture.addStatus(first.agentId, first.appId!, "idle", "From the first lifetime", new Date(t0 + 1000));
+    expect((await getTask(task.id)).current_state).toMatchObject({ state: "idle", message: "From the first lifetime" });
+    await fixture.addBuild("stop", "succeeded", new Date(t0 + 2000));
+    // Paused: the latest start build is still the first one, so its lifetime's last word stands.
     let t = await expectStatus(task.id, "paused");
-    expect(t.current_state).toBeNull();
+    expect(t.current_state).toMatchObject({ state: "idle", message: "From the first lifetime" });
 
-    const restart = await fixture.addBuild("start", "succeeded", new Date(t0 + 2000));
+    const restart = await fixture.addBuild("start", "succeeded", new Date(t0 + 3000));
     const agent2 = await fixture.addAgent(restart.id, "ready");
     const app2 = await fixture.addApp(agent2, "healthy");
     t = await expectStatus(task.id, "active");
@@ -188,12 +190,23 @@ describe("current_state", () => {
     expect(t.workspace_build_number).toBe(3);
     expect(t.current_state).toBeNull();
 
-    // A status written before the restart, even by the new agent, is still from before this lifetime.
-    await fixture.addStatus(agent2, app2, "working", "Too early", new Date(t0 + 1500));
+    // A status stamped before the restart, even one naming the new agent, is from before this lifetime.
+    await fixture.addStatus(agent2, app2, "working", "Too early", new Date(t0 + 2500));
     expect((await getTask(task.id)).current_state).toBeNull();
 
-    await fixture.addStatus(agent2, app2, "working", "Second lifetime", new Date(t0 + 3000));
+    await fixture.addStatus(agent2, app2, "working", "Second lifetime", new Date(t0 + 4000));
     expect((await getTask(task.id)).current_state).toMatchObject({ state: "working", message: "Second lifetime" });
+  });
+
+  it("while restarting, the previous lifetime's status gives way to the synthetic entry", async () => {
+    const { task, fixture } = await newTask();
+    const first = await fixture.running();
+    const t0 = (await fixture.latestBuild()).created_at.getTime();
+    await fixture.addStatus(first.agentId, first.appId!, "complete", "Finished before the pause", new Date(t0 + 1000));
+    await fixture.addBuild("stop", "succeeded", new Date(t0 + 2000));
+    const restart = await fixture.addBuild("start", "running", new Date(t0 + 3000));
+    const t = await expectStatus(task.id, "initializing");
+    expect(t.current_state).toEqual({ timestamp: restart.created_at.toISOString(), state: "working", message: "Workspace is starting", uri: "" });
   });
 
   it("while initializing, a real status replaces the synthetic entry", async () => {
