@@ -34,7 +34,13 @@ function cookieToken(req: Request): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
+    if (name !== SESSION_COOKIE) continue;
+    // A broken %-escape is simply not a valid token (401), not a crash.
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      return rest.join("=");
+    }
   }
   return undefined;
 }
@@ -46,7 +52,7 @@ function assertSameOrigin(req: Request) {
   if (site === "same-origin" || site === "none") return;
   const origin = req.headers.get("origin");
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (origin && host && new URL(origin).host === host) return;
+  if (origin && host && URL.canParse(origin) && new URL(origin).host === host) return;
   throw ApiError.forbidden("Cross-origin requests with a session cookie are not allowed.");
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { logger } from "../logger";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const INPUTS = ["app", "components", "hooks", "lib", "templates", "public", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const INPUTS = ["app", "components", "hooks", "lib", "templates", "public", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
 const STAMP = path.join(ROOT, ".next", "taskyard-source-hash");
 
 async function walk(entry: string, out: string[]): Promise<void> {

@@ -29,8 +29,10 @@ export async function createTask(db: Db, input: { ownerId: string; organizationI
     }
   }
 
-  const generated = request.name && request.display_name ? null : await generateTaskName(request.input, namingOptions());
-  const displayName = request.display_name ? toDisplayName(request.display_name) : generated!.displayName;
+  // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
+  const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
+  const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
+  const displayName = explicitDisplayName || generated!.displayName;
 
   for (let attempt = 0; ; attempt++) {
     const name = request.name ?? (attempt === 0 ? generated!.name : withSuffix(generated!.name.replace(/-[0-9a-f]{4}$/, "")));

@@ -11,7 +11,9 @@ import { parseTaskQuery } from "./search-query";
 
 /** `{user}` in a path: `me`, a user id or a username; someone a member may not see is a 404. */
 export async function resolveUserParam(db: DbOrTx, caller: Caller, ref: string) {
-  if (ref === "me" || ref === caller.id || ref.toLowerCase() === caller.username.toLowerCase()) return { id: caller.id, username: caller.username };
+  // UUIDs compare case-insensitively (a caller may send their own id in upper case).
+  const lower = ref.toLowerCase();
+  if (ref === "me" || lower === caller.id.toLowerCase() || lower === caller.username.toLowerCase()) return { id: caller.id, username: caller.username };
   if (!canReadAll(caller)) throw ApiError.notFound();
   if (!isUuid(ref) && !USERNAME_PATTERN.test(ref)) throw ApiError.notFound();
   const user = await findUserByRef(db, ref);
@@ -58,5 +60,8 @@ export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, pa
     filter.ownerId = caller.id;
   }
   const rows = await selectTasks(db, filter);
-  return { rows, count: rows[0]?.total_count ?? 0 };
+  if (rows.length || !filter.offset) return { rows, count: rows[0]?.total_count ?? 0 };
+  // Past the last page no row carries the window count: count the unpaged match instead.
+  const all = await selectTasks(db, { ...filter, limit: undefined, offset: undefined });
+  return { rows, count: all.length };
 }

@@ -47,7 +47,7 @@ export function resumeTask(db: Db, task: TaskRow, initiatorId: string) {
     task,
     initiatorId,
     "start",
-    (row) => row.status === "paused" || row.status === "error" || row.status === "unknown",
+    (row) => row.status === "paused" || row.status === "error",
     (row) => ApiError.conflict(`Cannot resume a task that is ${row.status}.`, "Only a paused or failed task can be resumed."),
   );
 }

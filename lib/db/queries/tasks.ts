@@ -150,8 +150,14 @@ export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {
   await db.update(tasks).set({ prompt, updatedAt: new Date() }).where(and(eq(tasks.id, id), isNull(tasks.deletedAt)));
 }
 
-export async function softDeleteTask(db: DbOrTx, id: string) {
-  await db.update(tasks).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(tasks.id, id));
+/** Returns false when the task was already deleted (someone else got there first). */
+export async function softDeleteTask(db: DbOrTx, id: string): Promise<boolean> {
+  const rows = await db
+    .update(tasks)
+    .set({ deletedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(tasks.id, id), isNull(tasks.deletedAt)))
+    .returning({ id: tasks.id });
+  return rows.length > 0;
 }
 
 export async function selectSnapshot(db: DbOrTx, taskId: string) {

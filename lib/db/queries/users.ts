@@ -32,7 +32,9 @@ export async function insertUser(
 }
 
 export async function listUsers(db: DbOrTx, search?: string) {
-  const where = search ? or(ilike(users.username, `%${search}%`), ilike(users.email, `%${search}%`)) : undefined;
+  // The search is literal text: `%` and `_` must not act as wildcards.
+  const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const where = pattern ? or(ilike(users.username, pattern), ilike(users.email, pattern)) : undefined;
   return db
     .select({
       user: users,

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { freePort } from "../../lib/db/embedded";
+
+export type ExtraServer = { baseUrl: string; databaseUrl: string; stop: () => Promise<void> };
+
+/**
+ * A second `taskyard server` on its own empty database in the run's PostgreSQL cluster: for what
+ * only a fresh install shows (no first user yet, the admin-from-environment bootstrap).
+ */
+export async function startExtraServer(env: Record<string, string> = {}): Promise<ExtraServer> {
+  const clusterUrl = new URL(inject("databaseUrl"));
+  const dbName = `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const admin = postgres(clusterUrl.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${dbName}`);
+  const dbUrl = new URL(clusterUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-extra-"));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl.toString(),
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      TASKYARD_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      ANTHROPIC_API_KEY: "",
+      TASKYARD_ADMIN_EMAIL: "",
+      TASKYARD_ADMIN_PASSWORD: "",
+      ...env,
+    },
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await admin.end({ timeout: 5 });
+    await fs.rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error("the extra taskyard server exited during startup");
+      if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) break;
+      if (i > 600) throw new Error("the extra taskyard server did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, databaseUrl: dbUrl.toString(), stop };
+}
