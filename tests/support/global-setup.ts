@@ -19,13 +19,19 @@ let pg: EmbeddedDatabase | undefined;
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
 
-/** A fresh embedded PostgreSQL and a real `taskyard server` on it, once per test run. */
+/**
+ * A fresh embedded PostgreSQL and a real `taskyard server` on it, once per test run and project.
+ * The `api` project's server runs no provisioner, so a task stays `pending` and tests can set up
+ * any status in the database; the `runtime` project's server runs real builds and agents.
+ */
 export async function setup(project: TestProject) {
+  const withProvisioner = project.name === "runtime";
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-test-"));
   pg = await startEmbeddedPostgres(dataDir);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
+  const args = ["bin/taskyard.mjs", "server", "--no-build", ...(withProvisioner ? [] : ["--no-provisioner"])];
+  server = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
     stdio: ["ignore", "inherit", "inherit"],
     env: {

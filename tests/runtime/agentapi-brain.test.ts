@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTestUser } from "../support/api";
-import { db, waitFor, waitForState, waitForStatus } from "../support/runtime";
+import { db, waitFor, waitForStatus } from "../support/runtime";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -18,8 +18,12 @@ describe("the agentapi template", () => {
     try {
       const task = await user.client.createTask({ input: "through the proxy", template_version_id: version.id as string });
       await waitForStatus(user.client, task.id, "active", 20_000);
-      const idle = await waitForState(user.client, task.id, "idle");
-      expect(idle.current_state?.message).toContain("You said: through the proxy");
+      // The proxied agent is idle once before it gets the prompt, so wait for the reply itself.
+      const idle = await waitFor("the proxied reply", async () => {
+        const t = await user.client.task("me", task.id);
+        return t.current_state?.message.includes("You said: through the proxy") ? t : undefined;
+      });
+      expect(idle.current_state?.state).toBe("idle");
       expect((await user.client.logs("me", task.id)).logs.map((l) => l.content)).toEqual(["through the proxy", "You said: through the proxy"]);
 
       await user.client.send("me", task.id, "and again");
