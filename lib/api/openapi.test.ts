@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "./openapi";
+
+describe("openApiDocument", () => {
+  it("describes every task route with request bodies taken from the zod schemas", () => {
+    const doc = openApiDocument();
+    expect(doc.openapi).toBe("3.1.0");
+    const create = doc.paths["/api/v2/tasks/{user}"].post as { requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown>; required: string[] } } } } };
+    const schema = create.requestBody.content["application/json"].schema;
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["input", "template_version_id", "template_version_preset_id", "name", "display_name"]));
+    expect(schema.required).toEqual(expect.arrayContaining(["input", "template_version_id"]));
+    for (const path of ["/api/v2/tasks/{user}/{task}/pause", "/api/v2/tasks/{user}/{task}/logs/stream", "/api/v2/workspaceagents/me/app-status"]) {
+      expect(doc.paths[path]).toBeTruthy();
+    }
+  });
+});

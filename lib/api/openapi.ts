@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { VERSION } from "../version";
+import { appHealthRequest, appStatusRequest, connectionRequest, lifecycleRequest, logSnapshotRequest } from "../validation/agents";
+import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
+import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
+
+type Operation = {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  ok: number;
+  errors?: number[];
+  auth?: "user" | "agent" | "none";
+};
+
+/** Every route of api.md; request bodies come from the same zod schemas the handlers parse with. */
+const OPERATIONS: Operation[] = [
+  { method: "get", path: "/api/v2/users/first", summary: "Whether the first user exists (200) or not (404)", ok: 200, errors: [404], auth: "none" },
+  { method: "post", path: "/api/v2/users/first", summary: "Create the first (owner) user", body: createFirstUserRequest, ok: 201, errors: [400, 409], auth: "none" },
+  { method: "post", path: "/api/v2/users/login", summary: "Sign in; returns a session token and sets the cookie", body: loginRequest, ok: 201, errors: [400, 401], auth: "none" },
+  { method: "post", path: "/api/v2/users/logout", summary: "Revoke the token used for this request", ok: 200 },
+  { method: "get", path: "/api/v2/users", summary: "List users (owner/admin)", ok: 200, errors: [403] },
+  { method: "post", path: "/api/v2/users", summary: "Create a user (owner/admin)", body: createUserRequest, ok: 201, errors: [400, 403, 409] },
+  { method: "get", path: "/api/v2/users/{user}", summary: "A user by id, username or `me`", ok: 200, errors: [404] },
+  { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key", ok: 201, errors: [403, 404] },
+  { method: "get", path: "/api/v2/organizations", summary: "Organizations", ok: 200 },
+  { method: "get", path: "/api/v2/templates", summary: "Templates", ok: 200 },
+  { method: "get", path: "/api/v2/templates/{id}", summary: "A template", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates/{name}", summary: "A template by name", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/templateversions/{id}/presets", summary: "A version's presets (Coder's capitalised keys)", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/tasks", summary: "Tasks the caller may read; `q` filters (owner:, organization:, status:, search:)", ok: 200, errors: [400] },
+  { method: "post", path: "/api/v2/tasks/{user}", summary: "Create a task", body: createTaskRequest, ok: 201, errors: [400, 404, 409] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}", summary: "A task by id or name", ok: 200, errors: [404] },
+  { method: "delete", path: "/api/v2/tasks/{user}/{task}", summary: "Delete a task and its workspace", ok: 202, errors: [404] },
+  { method: "patch", path: "/api/v2/tasks/{user}/{task}/input", summary: "Replace the prompt (pending or paused)", body: updateInputRequest, ok: 204, errors: [400, 404, 409] },
+  { method: "patch", path: "/api/v2/tasks/{user}/{task}/prompt", summary: "Replace the prompt (pending or paused)", body: updatePromptRequest, ok: 204, errors: [400, 404, 409] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/send", summary: "Send input to the running agent", body: sendTaskInputRequest, ok: 204, errors: [400, 404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events", ok: 200, errors: [404] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", ok: 202, errors: [404, 409] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", ok: 202, errors: [404, 409] },
+  { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", ok: 200, errors: [400] },
+  { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
+  { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },
+  { method: "patch", path: "/api/v2/workspaceagents/me/app-status", summary: "App status", body: appStatusRequest, ok: 200, errors: [400, 401], auth: "agent" },
+  { method: "post", path: "/api/v2/workspaceagents/me/connection", summary: "Where the agent serves AgentAPI", body: connectionRequest, ok: 204, errors: [400, 401], auth: "agent" },
+  { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
+  { method: "get", path: "/api/v2/buildinfo", summary: "Server version", ok: 200, auth: "none" },
+];
+
+const ERROR_SCHEMA = {
+  type: "object",
+  required: ["message"],
+  properties: {
+    message: { type: "string" },
+    detail: { type: "string" },
+    validations: { type: "array", items: { type: "object", properties: { field: { type: "string" }, detail: { type: "string" } } } },
+  },
+};
+
+function jsonSchema(schema: z.ZodType) {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The OpenAPI 3.1 document served at GET /api/v2/openapi.json. */
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+    const responses: Record<string, unknown> = { [op.ok]: { description: "Success" } };
+    for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
+      responses,
+      security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Taskyard API", version: VERSION, description: "Wire-compatible with Coder's Tasks API." },
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA },
+      securitySchemes: {
+        sessionToken: { type: "apiKey", in: "header", name: "Coder-Session-Token" },
+        bearer: { type: "http", scheme: "bearer" },
+        cookie: { type: "apiKey", in: "cookie", name: "coder_session_token" },
+        agentToken: { type: "apiKey", in: "header", name: "Coder-Session-Token", description: "An agent's one-time token" },
+      },
+    },
+  };
+}
