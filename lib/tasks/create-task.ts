@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { findPreset, findTemplateVersion } from "../db/queries/templates";
-import { insertTask, selectTasks } from "../db/queries/tasks";
-import { insertBuild, insertWorkspace } from "../db/queries/workspaces";
+import { findTemplateVersion } from "../db/queries/templates";
+import { insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
+import { notifyBuild } from "../db/queries/workspaces";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
 import { env } from "../env";
@@ -15,20 +15,13 @@ function namingOptions() {
 }
 
 /**
- * Creates a task, its workspace and the workspace's first start build in ONE transaction, so a
- * provisioner can never see half a task. A generated name that collides is retried with a new suffix.
+ * Creates a task, its workspace and the workspace's first start build in one statement (a
+ * provisioner never sees half a task), reads it back — `pending`, as nothing has woken a
+ * provisioner yet — and only then wakes the provisioners. A generated name that collides is
+ * retried with a new suffix.
  */
-export async function createTask(db: Db, input: { ownerId: string; organizationId: string; initiatorId: string; request: CreateTaskRequest }) {
+export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
   const { request } = input;
-  const version = await findTemplateVersion(db, request.template_version_id);
-  if (!version) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
-  if (request.template_version_preset_id) {
-    const preset = await findPreset(db, request.template_version_preset_id);
-    if (!preset || preset.templateVersionId !== version.id) {
-      throw ApiError.invalidField("template_version_preset_id", "is not a preset of this template version", "Preset not found.");
-    }
-  }
-
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
   const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
@@ -36,33 +29,32 @@ export async function createTask(db: Db, input: { ownerId: string; organizationI
 
   for (let attempt = 0; ; attempt++) {
     const name = request.name ?? (attempt === 0 ? generated!.name : withSuffix(generated!.name.replace(/-[0-9a-f]{4}$/, "")));
+    let created: Awaited<ReturnType<typeof insertTaskWithWorkspace>>;
     try {
-      // The task is read inside the transaction: it is `pending` as created, whatever a provisioner
-      // does the instant the commit wakes it.
-      return await db.transaction(async (tx) => {
-        const workspace = await insertWorkspace(tx, {
-          organizationId: input.organizationId,
-          ownerId: input.ownerId,
-          templateId: version.templateId,
-          name,
-        });
-        const task = await insertTask(tx, {
-          organizationId: input.organizationId,
-          ownerId: input.ownerId,
-          name,
-          displayName,
-          prompt: request.input,
-          templateVersionId: version.id,
-          templateVersionPresetId: request.template_version_preset_id,
-          workspaceId: workspace.id,
-        });
-        await insertBuild(tx, { workspaceId: workspace.id, transition: "start", templateVersionId: version.id, initiatorId: input.initiatorId });
-        const [row] = await selectTasks(tx, { id: task.id });
-        return row;
+      created = await insertTaskWithWorkspace(db, {
+        ownerId: input.ownerId,
+        initiatorId: input.initiatorId,
+        name,
+        displayName,
+        prompt: request.input,
+        templateVersionId: request.template_version_id,
+        presetId: request.template_version_preset_id,
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (request.name || attempt >= 5) throw ApiError.conflict(`A task named "${name}" already exists.`, "Choose another name or leave it empty to generate one.");
+      continue;
     }
+    if (!created) throw await invalidTemplateChoice(db, request);
+    const [row] = await selectTasks(db, { id: created.task_id });
+    await notifyBuild(db, created.build_id);
+    return row;
   }
+}
+
+/** Only on the error path: say which of the template version and the preset was wrong. */
+async function invalidTemplateChoice(db: Db, request: CreateTaskRequest): Promise<ApiError> {
+  const version = await findTemplateVersion(db, request.template_version_id);
+  if (!version) return ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+  return ApiError.invalidField("template_version_preset_id", "is not a preset of this template version", "Preset not found.");
 }

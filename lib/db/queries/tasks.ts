@@ -141,9 +141,39 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
   return result as unknown as TaskRow[];
 }
 
-export async function insertTask(db: DbOrTx, values: typeof tasks.$inferInsert) {
-  const [row] = await db.insert(tasks).values(values).returning();
-  return row;
+/**
+ * A task, its workspace and its first (pending) start build in ONE statement, in the default
+ * organization. The template version and preset are checked in the same statement: no row comes
+ * back when either is not valid.
+ */
+export async function insertTaskWithWorkspace(
+  db: DbOrTx,
+  v: { ownerId: string; initiatorId: string; name: string; displayName: string; prompt: string; templateVersionId: string; presetId?: string },
+): Promise<{ task_id: string; build_id: string } | undefined> {
+  const preset = v.presetId ?? null;
+  const rows = await db.execute(sql`
+    WITH tv AS (
+      SELECT ver.id, ver.template_id FROM template_versions ver
+      WHERE ver.id = ${v.templateVersionId}
+        AND (${preset}::uuid IS NULL OR EXISTS (
+          SELECT 1 FROM template_version_presets p WHERE p.id = ${preset}::uuid AND p.template_version_id = ver.id))
+    ), org AS (
+      SELECT id FROM organizations WHERE is_default LIMIT 1
+    ), w AS (
+      INSERT INTO workspaces (organization_id, owner_id, template_id, name)
+      SELECT org.id, ${v.ownerId}, tv.template_id, ${v.name} FROM tv, org
+      RETURNING id, organization_id
+    ), t AS (
+      INSERT INTO tasks (organization_id, owner_id, name, display_name, prompt, template_version_id, template_version_preset_id, workspace_id)
+      SELECT w.organization_id, ${v.ownerId}, ${v.name}, ${v.displayName}, ${v.prompt}, ${v.templateVersionId}, ${preset}::uuid, w.id FROM w
+      RETURNING id
+    ), b AS (
+      INSERT INTO workspace_builds (workspace_id, build_number, transition, template_version_id, initiator_id)
+      SELECT w.id, 1, 'start', ${v.templateVersionId}, ${v.initiatorId} FROM w
+      RETURNING id
+    )
+    SELECT t.id AS task_id, b.id AS build_id FROM t, b`);
+  return (rows as unknown as { task_id: string; build_id: string }[])[0];
 }
 
 export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {

@@ -34,8 +34,3 @@ export async function listPresets(db: DbOrTx, templateVersionId: string) {
     .where(eq(templateVersionPresets.templateVersionId, templateVersionId))
     .orderBy(asc(templateVersionPresets.name));
 }
-
-export async function findPreset(db: DbOrTx, id: string) {
-  const [row] = await db.select().from(templateVersionPresets).where(eq(templateVersionPresets.id, id));
-  return row;
-}

@@ -5,11 +5,6 @@ import { workspaceBuilds, workspaces, type BuildTransition } from "../schema";
 
 export const BUILDS_CHANNEL = "taskyard_builds";
 
-export async function insertWorkspace(db: DbOrTx, values: typeof workspaces.$inferInsert) {
-  const [row] = await db.insert(workspaces).values(values).returning();
-  return row;
-}
-
 /** Locks the workspace row: transitions on one workspace run one at a time. */
 export async function lockWorkspace(db: DbOrTx, id: string) {
   const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id)).for("update");
@@ -38,8 +33,13 @@ export async function insertBuild(
       buildNumber: sql`(select coalesce(max(${workspaceBuilds.buildNumber}), 0) + 1 from ${workspaceBuilds} where ${workspaceBuilds.workspaceId} = ${values.workspaceId})`,
     })
     .returning();
-  await db.execute(sql`select pg_notify(${BUILDS_CHANNEL}, ${row.id})`);
+  await notifyBuild(db, row.id);
   return row;
+}
+
+/** Wakes the provisioners (delivered when the surrounding transaction commits). */
+export async function notifyBuild(db: DbOrTx, buildId: string) {
+  await db.execute(sql`select pg_notify(${BUILDS_CHANNEL}, ${buildId})`);
 }
 
 export async function markWorkspaceDeleted(db: DbOrTx, id: string) {
