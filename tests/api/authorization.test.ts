@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { TaskFixture, testSql } from "../support/db";
 import { expectError, expectNotFound, NOT_FOUND } from "../support/expect";
-import { startFakeAgent } from "../support/fake-agent";
+import { startEchoAgent, type EchoAgent } from "../support/echo-agent";
 
 const sql = testSql();
 const PREFIXES = ["/api/v2", "/api/experimental"];
@@ -12,13 +12,13 @@ let alice: TestUser;
 let bob: TestUser;
 let admin: TestUser;
 let owner: { token: string };
-let agent: Awaited<ReturnType<typeof startFakeAgent>>;
+let agent: EchoAgent;
 
 beforeAll(async () => {
   version = await echoTemplateVersion();
   [alice, bob, admin] = await Promise.all([createTestUser(), createTestUser(), createTestUser("admin")]);
   owner = { token: inject("ownerToken") };
-  agent = await startFakeAgent([{ id: 0, content: "Secret prompt", role: "user", time: new Date().toISOString() }]);
+  agent = await startEchoAgent([{ role: "user", content: "Secret prompt" }]);
 });
 afterAll(async () => {
   await agent?.close();
@@ -64,7 +64,7 @@ describe("a member cannot see or touch another member's task", () => {
       it(`${prefix}: every route on alice's ${state} task is 404 for bob, and nothing changes`, async () => {
         const task = await aliceTask(state);
         const before = await snapshotOf(task);
-        const received = agent.state.received.length;
+        const conversation = structuredClone(agent.brain.messages());
         const refs: [string, string][] = [
           ["me", task.id],
           [alice.username, task.id],
@@ -82,7 +82,8 @@ describe("a member cannot see or touch another member's task", () => {
           }
         }
         expect(await snapshotOf(task)).toEqual(before);
-        expect(agent.state.received.length).toBe(received);
+        expect(agent.brain.messages()).toEqual(conversation);
+        expect(agent.brain.status()).toBe("stable");
       });
     }
   }
@@ -151,9 +152,13 @@ describe("admins and the owner act on anyone's task", () => {
         expect(list.body.tasks.map((t: { id: string }) => t.id)).toContain(pending.id);
 
         const active = await aliceTask("active");
-        const received = agent.state.received.length;
+        const said = agent.brain.messages().length;
         expect((await raw("POST", `${prefix}/tasks/${alice.username}/${active.name}/send`, { token: token(), body: { input: `hello from ${who}` } })).status).toBe(204);
-        expect(agent.state.received.slice(received)).toEqual([{ content: `hello from ${who}`, type: "user" }]);
+        await agent.untilStable();
+        expect(agent.said().slice(said)).toEqual([
+          { role: "user", content: `hello from ${who}` },
+          { role: "agent", content: `You said: hello from ${who}` },
+        ]);
         expect((await raw("GET", `${prefix}/tasks/me/${active.id}/logs`, { token: token() })).status).toBe(200);
         const pause = await raw("POST", `${prefix}/tasks/me/${active.id}/pause`, { token: token() });
         expect(pause.status).toBe(202);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { TaskFixture, testSql, type AppHealth, type JobStatus, type Lifecycle, type Transition } from "../support/db";
 import { expectError, expectValidation } from "../support/expect";
-import { deadAddress, startFakeAgent } from "../support/fake-agent";
+import { deadAddress, startEchoAgent, type EchoAgent } from "../support/echo-agent";
 
 const sql = testSql();
 let version: string;
@@ -227,9 +227,9 @@ describe("current_state", () => {
 });
 
 describe("actions by status", () => {
-  const fakes: Awaited<ReturnType<typeof startFakeAgent>>[] = [];
+  const agents: EchoAgent[] = [];
   afterAll(async () => {
-    await Promise.all(fakes.map((f) => f.close()));
+    await Promise.all(agents.map((a) => a.close()));
   });
 
   const route = (taskId: string, action: string) => `/api/v2/tasks/me/${taskId}/${action}`;
@@ -278,16 +278,25 @@ describe("actions by status", () => {
   });
 
   it("send to an active task posts a user message to its agent (204); 502 when busy, unreachable or unregistered", async () => {
-    const agent = await startFakeAgent();
-    fakes.push(agent);
+    const agent = await startEchoAgent();
+    agents.push(agent);
     const { task } = await arrange("active", agent.url);
     const res = await raw("POST", route(task.id, "send"), { token: alice.token, body: { input: "Please also add tests" } });
     expect(res.status).toBe(204);
-    expect(agent.state.received).toEqual([{ content: "Please also add tests", type: "user" }]);
+    await agent.untilStable();
+    expect(agent.said()).toEqual([
+      { role: "user", content: "Please also add tests" },
+      { role: "agent", content: "You said: Please also add tests" },
+    ]);
 
-    agent.state.status = "running";
+    // Busy: the echo brain stays `running` for 2 s while it "sleeps".
+    await agent.brain.send("/sleep 2000");
+    expect(agent.brain.status()).toBe("running");
     expectError(await raw("POST", route(task.id, "send"), { token: alice.token, body: { input: "again" } }), 502);
-    expect(agent.state.received).toHaveLength(1);
+    expect(agent.said().filter((m) => m.role === "user")).toEqual([
+      { role: "user", content: "Please also add tests" },
+      { role: "user", content: "/sleep 2000" },
+    ]);
 
     const gone = await arrange("active", await deadAddress());
     expectError(await raw("POST", route(gone.task.id, "send"), { token: alice.token, body: { input: "hello?" } }), 502);
@@ -297,19 +306,19 @@ describe("actions by status", () => {
   });
 
   it("logs: live from the agent while active (no snapshot fields), roles mapped to input/output", async () => {
-    const time = new Date().toISOString();
-    const agent = await startFakeAgent([
-      { id: 0, content: "Original prompt", role: "user", time },
-      { id: 1, content: "On it.", role: "agent", time },
+    const agent = await startEchoAgent([
+      { role: "user", content: "Original prompt" },
+      { role: "agent", content: "On it." },
     ]);
-    fakes.push(agent);
+    agents.push(agent);
+    const [prompted, answered] = agent.brain.messages();
     const { task } = await arrange("active", agent.url);
     const res = await raw("GET", route(task.id, "logs"), { token: alice.token });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       logs: [
-        { id: 0, content: "Original prompt", type: "input", time },
-        { id: 1, content: "On it.", type: "output", time },
+        { id: 0, content: "Original prompt", type: "input", time: prompted.time },
+        { id: 1, content: "On it.", type: "output", time: answered.time },
       ],
     });
     const gone = await arrange("active", await deadAddress());
