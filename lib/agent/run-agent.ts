@@ -65,9 +65,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   } catch (error) {
     // Say why in the task's state before leaving: "exited with code 1" alone helps nobody.
     const reason = error instanceof Error ? error.message : String(error);
+    // In this order: the task turns `error` only with the last report, when its state says why.
+    await server.appStatus(slug, "failure", `The agent could not start: ${reason}`.slice(0, 150)).catch(() => {});
     await server.appHealth(slug, "unhealthy").catch(() => {});
     await server.lifecycle("start_error").catch(() => {});
-    await server.appStatus(slug, "failure", `The agent could not start: ${reason}`.slice(0, 150)).catch(() => {});
     throw error;
   }
 
