@@ -50,6 +50,8 @@ export type TaskFilter = {
   ownerId?: string;
   organizationId?: string;
   status?: TaskStatus;
+  /** `current_state.state`; the stored app state says `failure` where the API says `failed`. */
+  state?: "working" | "idle" | "complete" | "failed";
   search?: string;
   id?: string;
   /** Case-insensitive name match; only meaningful with ownerId. */
@@ -77,7 +79,10 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
     const pattern = `%${escapeLike(filter.search)}%`;
     where.push(sql`(t.name ILIKE ${pattern} OR t.display_name ILIKE ${pattern} OR t.prompt ILIKE ${pattern})`);
   }
-  const statusFilter = filter.status ? sql`WHERE x.status = ${filter.status}` : sql``;
+  const outer: SQL[] = [];
+  if (filter.status) outer.push(sql`x.status = ${filter.status}`);
+  if (filter.state) outer.push(sql`x.state = ${filter.state === "failed" ? "failure" : filter.state}`);
+  const statusFilter = outer.length ? sql`WHERE ${sql.join(outer, sql` AND `)}` : sql``;
   const page = filter.limit ? sql`LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : sql``;
 
   const result = await db.execute(sql`
