@@ -8,6 +8,19 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
 export type RunningServer = { url: string; dataDir: string; stop: () => Promise<void> };
 
+/** Linux: the processes whose command line mentions `dir` (this run's data dir, so only ours). */
+async function killProcessesUsing(dir: string) {
+  const pids = await fs.readdir("/proc").catch(() => [] as string[]);
+  for (const pid of pids.filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(dir)) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {}
+    }
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -55,10 +68,12 @@ export async function startServer({
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 25_000))]);
     }
-    // Anything of this server's process group still alive (the web server, agents) goes too.
+    // Anything of this server's process group still alive (the web server) goes too, and so do
+    // agents it started in their own groups (they work under the data dir) if it left any behind.
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {}
+    await killProcessesUsing(dataDir);
     await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
   };
 

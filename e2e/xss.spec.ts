@@ -1,4 +1,4 @@
-import { ADMIN, expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
 import { TaskPage } from "./pages/task-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -40,5 +40,7 @@ test("a prompt and a log entry containing HTML are shown as text, and no handler
   await expect(page.locator("main b")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __xss: string[] }).__xss)).toEqual([]);
   expect(fired).toEqual([]);
-  void ADMIN;
+
+  await taskPage.deleteTask();
+  await expect(page).toHaveURL(/\/tasks$/);
 });

@@ -5,8 +5,9 @@ import type { Task } from "@/lib/sdk/client";
 
 /**
  * The API reports a task's current status, not its history, so the dashboard remembers when it saw
- * each stage begin (list refreshes and the live stream both feed this), using the server's own
- * timestamps where one exists: creation for `queued`, the start build for `provisioning`.
+ * each stage begin (list refreshes and the live stream both feed this), using the server's
+ * own timestamp where one exists (creation, for `queued`). A stage seen only after it began has no
+ * start, so no duration.
  */
 export type StageKey = "queued" | "provisioning" | "agent" | "running" | "paused";
 export const STAGE_ORDER: StageKey[] = ["queued", "provisioning", "agent", "running", "paused"];
@@ -60,11 +61,8 @@ function firstSeen(task: Task, stage: StageKey, now: number): StageEntry[] {
     if (key === "paused") continue;
     entries.push({ key, at: key === "queued" && firstLifetime && task.created_at ? Date.parse(task.created_at) : null });
   }
-  let at: number | null = null;
-  if (stage === "queued" && firstLifetime && task.created_at) at = Date.parse(task.created_at);
-  else if (stage === "provisioning" && task.current_state?.timestamp) at = Date.parse(task.current_state.timestamp);
-  // A stage seen within a second of its start (a fresh task) is as good as timed.
-  else if (stage === "queued") at = now;
+  // Only creation is known for sure; a later stage seen for the first time began at some unknown point.
+  const at = stage === "queued" ? (firstLifetime && task.created_at ? Date.parse(task.created_at) : now) : null;
   entries.push({ key: stage, at });
   return entries;
 }
@@ -81,7 +79,7 @@ export function observeTask(task: Task, now = Date.now()) {
   if (!entries) next = firstSeen(task, stage, now);
   else if (STAGE_ORDER.indexOf(stage) < STAGE_ORDER.indexOf(last!.key) && last!.key === "paused") next = [{ key: stage, at: now }]; // resumed: a new lifetime
   else if (STAGE_ORDER.indexOf(stage) < STAGE_ORDER.indexOf(last!.key)) next = [...entries.filter((e) => STAGE_ORDER.indexOf(e.key) < STAGE_ORDER.indexOf(stage)), { key: stage, at: now }];
-  else next = [...entries, { key: stage, at: stage === "provisioning" && task.current_state?.timestamp ? Math.min(now, Date.parse(task.current_state.timestamp)) : now }];
+  else next = [...entries, { key: stage, at: now }];
   history = { ...history, [task.id]: next };
   save();
   listeners.forEach((l) => l());

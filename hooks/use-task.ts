@@ -12,8 +12,10 @@ export type LiveTask = Task & { deleted?: boolean };
 export const STREAMING_STATUSES: ReadonlySet<TaskStatus> = new Set(["pending", "initializing", "active", "unknown"]);
 
 /**
- * One task by owner and id-or-name. While the live stream is connected it keeps this fresh; when it
- * is not (paused, error), the task is polled so a resume from elsewhere still shows within 2 s.
+ * One task by owner and id-or-name. While the live stream is connected it delivers the task (its
+ * first event), so nothing is fetched here; once the stream has closed (paused, error, or it
+ * could not connect) the task is fetched and polled, so a resume from elsewhere still shows
+ * within 2 s and a missing task gets its proper 404.
  */
 export function useTask(owner: string, task: string, { streaming }: { streaming: boolean }) {
   const qc = useQueryClient();
@@ -22,10 +24,10 @@ export function useTask(owner: string, task: string, { streaming }: { streaming:
     queryFn: () => api.task(owner, task),
     initialData: () => findListedTask(qc, owner, task)?.task,
     initialDataUpdatedAt: () => findListedTask(qc, owner, task)?.updatedAt,
-    staleTime: 3000,
+    enabled: !streaming,
     refetchInterval: (query) => {
       const gone = query.state.data?.deleted || (query.state.error instanceof TaskyardError && query.state.error.status === 404);
-      return streaming || gone ? false : 2000;
+      return gone ? false : 2000;
     },
   });
 }

@@ -50,7 +50,14 @@ export function TaskLogPanel({ task, logs, stream }: { task: Task; logs: TaskLog
         <SourceTag logs={logs} stream={stream} unavailable={unavailable} changing={changing} task={task} />
       </div>
       {unavailable && (
-        <div role="status" className="flex gap-2 border-b border-zinc-200 bg-orange-50 px-4 py-3 text-sm text-orange-900 dark:border-zinc-800 dark:bg-orange-950/30 dark:text-orange-200">
+        <div
+          role="status"
+          className={`flex gap-2 border-b border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800 ${
+            task.status === "error"
+              ? "bg-red-50 text-red-900 dark:bg-red-950/30 dark:text-red-200"
+              : "bg-orange-50 text-orange-900 dark:bg-orange-950/30 dark:text-orange-200"
+          }`}
+        >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <p>
             {task.status === "error"

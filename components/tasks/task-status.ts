@@ -29,7 +29,8 @@ export function canEditPrompt(task: Task): boolean {
 
 export function promptLockedReason(task: Task): string {
   if (task.status === "active" || task.status === "initializing") return "The agent already has this prompt. Pause the task to edit it.";
-  return `The prompt can't be edited while the task is ${task.status}; it can be edited while the task is pending or paused.`;
+  const now = task.status === "error" ? "has failed" : `is ${task.status}`;
+  return `The prompt can only be edited while the task is pending or paused; this one ${now}.`;
 }
 
 export function isWaitingForInput(task: Task): boolean {

@@ -19,12 +19,12 @@ import { TaskSendInput } from "./task-send-input";
 import { TaskTimeline } from "./task-timeline";
 
 /**
- * `/tasks/[owner]/[task]`. At most two requests: the task (skipped when the list already holds
- * it) and the live stream, which carries the task's changes and its logs, live or snapshot.
+ * `/tasks/[owner]/[task]`. Two requests render it: `me` (for the header) and the live stream,
+ * which carries the task, its changes and its logs (live or snapshot). The task and its logs are
+ * only fetched directly when the stream is closed.
  */
 export function TaskView({ owner, task: taskRef }: { owner: string; task: string }) {
   const router = useRouter();
-  // The task is polled only while the stream is closed (paused, error), so resumes still show.
   const [streaming, setStreaming] = useState(true);
   const query = useTask(owner, taskRef, { streaming });
   const task = query.data;
