@@ -32,6 +32,12 @@ export const test = base.extend<Fixtures>({
   },
 });
 
+/** Saves a screenshot for review under e2e/screenshots/ (scrolled to the top, so a sticky header stays on top). */
+export async function snap(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
+}
+
 /** A unique word, so tests can find their own tasks among others. */
 export function uniqueWord(prefix = "e2e"): string {
   return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

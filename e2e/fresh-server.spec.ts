@@ -1,6 +1,6 @@
 import zlib from "node:zlib";
 import { TaskyardClient } from "../lib/sdk/client";
-import { expect, SCREENSHOTS, test as base } from "./fixtures";
+import { expect, snap, test as base } from "./fixtures";
 import { SetupPage } from "./pages/setup-page";
 import { TasksPage } from "./pages/tasks-page";
 import { startServer, type RunningServer } from "./server";
@@ -32,14 +32,14 @@ test("a fresh server sends visitors to /setup; the first account lands on an emp
   await expect(page).toHaveURL(/\/setup$/);
   const setup = new SetupPage(page);
   await expect(setup.heading()).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/setup.png` });
+  await snap(page, "setup", { fullPage: false });
 
   await setup.createOwner({ email: OWNER.email, password: OWNER.password });
   await expect(page).toHaveURL(/\/tasks$/);
   await expect(page.getByRole("heading", { name: "No tasks yet — write a prompt above" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expect(page.getByText(OWNER.username, { exact: true })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-empty.png` });
+  await snap(page, "tasks-empty", { fullPage: false });
 
   // Setup is a one-time thing.
   await page.goto("/setup");
@@ -92,7 +92,7 @@ test("with 1,000 tasks the first rows appear within 1 s, and /tasks ships little
   const firstRowsMs = samples.sort((a, b) => a - b)[1];
   await expect(tasks.list().getByRole("listitem")).toHaveCount(50);
   await expect(page.getByText("Showing 50 of 1,000")).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-1000.png` });
+  await snap(page, "tasks-1000", { fullPage: false });
 
   // First-load JS: the scripts the HTML itself names (what must arrive before the page works).
   const html = await (await page.request.get("/tasks")).text();

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { ADMIN, expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { TaskPage } from "./pages/task-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -25,19 +25,19 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(row.getByTestId("task-status")).toHaveText("Active", { timeout: 20_000 });
       await expect(row.getByRole("button", { name: `Pause ${task.display_name}` })).toBeVisible();
       await expectNoHorizontalScroll(page);
-      await page.screenshot({ path: `${SCREENSHOTS}/mobile-${scheme}-tasks.png`, fullPage: true });
+      await snap(page, `mobile-${scheme}-tasks`);
 
       const taskPage = new TaskPage(page);
       await taskPage.goto(ADMIN.username, task.name);
       await taskPage.expectLive();
       await expect(taskPage.entry(/You said: A rather long prompt/)).toBeVisible();
       await expectNoHorizontalScroll(page);
-      await page.screenshot({ path: `${SCREENSHOTS}/mobile-${scheme}-task.png`, fullPage: true });
+      await snap(page, `mobile-${scheme}-task`);
 
       await page.context().clearCookies();
       await page.goto("/login");
       await expectNoHorizontalScroll(page);
-      await page.screenshot({ path: `${SCREENSHOTS}/mobile-${scheme}-login.png` });
+      await snap(page, `mobile-${scheme}-login`, { fullPage: false });
       await api.deleteTask(ADMIN.username, task.name);
     });
   });
@@ -45,10 +45,12 @@ for (const scheme of ["light", "dark"] as const) {
 
 test("dark mode follows the system setting", async ({ signedInPage: page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
-  await new TasksPage(page).goto();
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  await expect(tasks.templatePicker()).toBeEnabled();
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe("rgb(250, 250, 250)");
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-dark.png` });
+  await snap(page, "tasks-dark", { fullPage: false });
 });
 
 test("keyboard: controls are reachable in order and show a focus ring", async ({ signedInPage: page }) => {
@@ -73,5 +75,5 @@ test("keyboard: controls are reachable in order and show a focus ring", async ({
     buttons.filter((b) => !(b.getAttribute("aria-label") || b.textContent?.trim())).map((b) => b.outerHTML),
   );
   expect(unnamed).toEqual([]);
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-keyboard-focus.png` });
+  await snap(page, "tasks-keyboard-focus", { fullPage: false });
 });

@@ -1,4 +1,4 @@
-import { ADMIN, expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { TaskPage } from "./pages/task-page";
 import { TasksPage } from "./pages/tasks-page";
@@ -15,7 +15,7 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
     await page.goto("/tasks");
     await expect(page).toHaveURL(/\/login\?redirect=%2Ftasks/);
     await expect(login.heading()).toBeVisible();
-    await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
+    await snap(page, "login", { fullPage: false });
     await login.signIn(ADMIN.email, "wrong-password");
     await expect(page.getByRole("alert").filter({ hasText: "Incorrect email or password." })).toBeVisible();
     await login.signIn(ADMIN.email, ADMIN.password);
@@ -35,7 +35,7 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
     await expect(row.getByTestId("task-status")).toHaveText("Active", { timeout: 20_000 });
     await expect(row).toContainText(`You said: ${prompt}`);
     await expect(tasks.tab("Waiting for input")).toContainText(/[1-9]/);
-    await page.screenshot({ path: `${SCREENSHOTS}/tasks-list.png`, fullPage: true });
+    await snap(page, "tasks-list");
   });
 
   await test.step("open it: prompt, Live tag and the agent's reply", async () => {
@@ -48,7 +48,7 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
     await expect(taskPage.editPrompt()).toBeDisabled();
     await expect(page.getByText("The agent already has this prompt. Pause the task to edit it.")).toBeVisible();
     await expect(taskPage.resumeButton()).toBeDisabled();
-    await page.screenshot({ path: `${SCREENSHOTS}/task-live.png`, fullPage: true });
+    await snap(page, "task-live");
   });
 
   await test.step("send input and watch the reply stream in", async () => {
@@ -71,14 +71,14 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
     await expect(taskPage.entries()).toHaveText(before.map((t) => t.trim()) as string[], { useInnerText: true });
     await expect(taskPage.messageBox()).toBeDisabled();
     await expect(taskPage.resumeButton()).toBeEnabled();
-    await page.screenshot({ path: `${SCREENSHOTS}/task-paused-snapshot.png`, fullPage: true });
+    await snap(page, "task-paused-snapshot");
   });
 
   await test.step("edit the prompt while paused", async () => {
     await expect(taskPage.editPrompt()).toBeEnabled();
     await taskPage.editPrompt().click();
     await taskPage.promptEditor().fill(`${prompt} — and add a test`);
-    await page.screenshot({ path: `${SCREENSHOTS}/task-edit-prompt.png`, fullPage: true });
+    await snap(page, "task-edit-prompt");
     await taskPage.savePrompt().click();
     await expect(taskPage.promptText()).toHaveText(`${prompt} — and add a test`);
     await page.reload();
@@ -97,7 +97,7 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
 
   await test.step("delete it", async () => {
     await taskPage.deleteButton().click();
-    await page.screenshot({ path: `${SCREENSHOTS}/task-delete-dialog.png` });
+    await snap(page, "task-delete-dialog", { fullPage: false });
     await page.getByRole("dialog", { name: "Delete this task?" }).getByRole("button", { name: "Delete task" }).click();
     await expect(page).toHaveURL(/\/tasks$/);
     await expect(tasks.row(prompt)).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { ADMIN, expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -85,14 +85,14 @@ test("loading skeleton, then an error state whose Try again recovers", async ({ 
   });
   await tasks.goto();
   await expect(page.getByRole("status", { name: "Loading tasks" })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-loading.png` });
+  await snap(page, "tasks-loading", { fullPage: false });
 
   mode = "fail";
   await page.reload();
   const alert = page.getByRole("alert").filter({ hasText: "Couldn’t load tasks" });
   await expect(alert).toBeVisible({ timeout: 15_000 });
   await expect(alert).toContainText("Database is on fire.");
-  await page.screenshot({ path: `${SCREENSHOTS}/tasks-error.png` });
+  await snap(page, "tasks-error", { fullPage: false });
   mode = "pass";
   await alert.getByRole("button", { name: "Try again" }).click();
   await expect(tasks.list().or(page.getByRole("heading", { name: /No tasks/ }))).toBeVisible();

@@ -1,4 +1,4 @@
-import { ADMIN, expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { TaskPage } from "./pages/task-page";
 
 test("a crashed agent: error status, logs unavailable with the reason, failed stage in red, and Resume brings it back", async ({
@@ -18,7 +18,7 @@ test("a crashed agent: error status, logs unavailable with the reason, failed st
   await expect(taskPage.timeline().locator('[data-state="failed"]')).toHaveCount(1);
   await expect(taskPage.messageBox()).toBeDisabled();
   await expect(taskPage.resumeButton()).toBeEnabled();
-  await page.screenshot({ path: `${SCREENSHOTS}/task-error.png`, fullPage: true });
+  await snap(page, "task-error");
 
   await taskPage.resumeButton().click();
   await expect(taskPage.status()).toHaveText("Active", { timeout: 30_000 });
@@ -47,6 +47,35 @@ test("opening a task by id or by name; an unknown task is a clear 404", async ({
 
   await taskPage.goto(ADMIN.username, "no-such-task-anywhere");
   await expect(page.getByRole("alert").filter({ hasText: "Task not found" })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/task-not-found.png` });
+  await snap(page, "task-not-found", { fullPage: false });
+  await api.deleteTask(ADMIN.username, task.name);
+});
+
+test("the log follows new messages, but waits while the reader has scrolled up; the prompt copies", async ({ signedInPage: page, api, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const echo = (await api.templates()).find((t) => t.name === "echo")!;
+  const task = await api.createTask({ input: `Scrolling ${uniqueWord("scroll")}`, template_version_id: echo.active_version_id });
+  const taskPage = new TaskPage(page);
+  await page.setViewportSize({ width: 1280, height: 640 });
+  await taskPage.goto(ADMIN.username, task.name);
+  await taskPage.expectLive();
+  for (let i = 1; i <= 4; i++) {
+    await taskPage.send(`message number ${i}\n${"line\n".repeat(3)}end`);
+    await expect(taskPage.entry(`You said: message number ${i}`)).toBeVisible();
+  }
+  const distanceFromBottom = () => taskPage.log().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  await expect.poll(distanceFromBottom).toBeLessThan(5);
+
+  await taskPage.log().evaluate((el) => el.scrollTo({ top: 0 }));
+  await taskPage.send("while you were reading");
+  await expect(page.getByRole("button", { name: "New messages" })).toBeVisible();
+  expect(await taskPage.log().evaluate((el) => el.scrollTop)).toBe(0);
+  await page.getByRole("button", { name: "New messages" }).click();
+  await expect.poll(distanceFromBottom).toBeLessThan(5);
+  await expect(page.getByRole("button", { name: "New messages" })).toBeHidden();
+
+  await taskPage.copyPrompt().click();
+  await expect(page.getByRole("button", { name: "Prompt copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(task.initial_prompt);
   await api.deleteTask(ADMIN.username, task.name);
 });

@@ -1,4 +1,4 @@
-import { expect, SCREENSHOTS, test, uniqueWord } from "./fixtures";
+import { expect, snap, test, uniqueWord } from "./fixtures";
 import { TaskPage } from "./pages/task-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -33,7 +33,7 @@ test("a prompt and a log entry containing HTML are shown as text, and no handler
   await taskPage.send(logPayload);
   await expect(taskPage.entry(`You said: ${logPayload}`)).toBeVisible();
   await taskPage.entry(`You said: ${logPayload}`).hover();
-  await page.screenshot({ path: `${SCREENSHOTS}/task-xss-as-text.png`, fullPage: true });
+  await snap(page, "task-xss-as-text");
 
   // Nothing became an element, nothing ran.
   await expect(page.locator('img[src="x"]')).toHaveCount(0);

@@ -7,6 +7,7 @@ import { useSendInput } from "@/hooks/use-task";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { inputClass } from "@/components/ui/field-styles";
+import { statusPhrase } from "./task-status";
 
 /** A message to the agent: possible only while the task is active and the agent is not busy. */
 export function TaskSendInput({ task, owner, taskRef }: { task: Task; owner: string; taskRef: string }) {
@@ -18,7 +19,7 @@ export function TaskSendInput({ task, owner, taskRef }: { task: Task; owner: str
   const hint = !active
     ? task.status === "paused"
       ? "The task is paused. Resume it to talk to the agent."
-      : `You can send input once the task is active (it is ${task.status}).`
+      : `You can send input once the task is active; it ${statusPhrase(task.status)}.`
     : working
       ? "The agent is working… you can send your next message when it is done."
       : "Ctrl/⌘ + Enter to send.";

@@ -27,10 +27,14 @@ export function canEditPrompt(task: Task): boolean {
   return task.status === "pending" || task.status === "paused";
 }
 
+/** "is active", "has failed", … for sentences about a task's current status. */
+export function statusPhrase(status: TaskStatus): string {
+  return status === "error" ? "has failed" : status === "unknown" ? "is in an unknown state" : `is ${status}`;
+}
+
 export function promptLockedReason(task: Task): string {
   if (task.status === "active" || task.status === "initializing") return "The agent already has this prompt. Pause the task to edit it.";
-  const now = task.status === "error" ? "has failed" : `is ${task.status}`;
-  return `The prompt can only be edited while the task is pending or paused; this one ${now}.`;
+  return `The prompt can only be edited while the task is pending or paused; this one ${statusPhrase(task.status)}.`;
 }
 
 export function isWaitingForInput(task: Task): boolean {
