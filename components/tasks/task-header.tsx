@@ -28,7 +28,7 @@ export function TaskHeader({ task, actions }: { task: Task; actions: React.React
       </div>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <TaskStatusBadge status={task.status} />
-        <TaskStateMessage state={task.current_state} className="max-w-full" />
+        <TaskStateMessage state={task.current_state} status={task.status} className="max-w-full" />
         {uri &&
           (href ? (
             <a

@@ -49,7 +49,7 @@ export function TaskRow({ task }: { task: Task }) {
             {task.owner_name} · {task.created_at && <RelativeTime iso={task.created_at} />}
           </span>
         </div>
-        <TaskStateMessage state={task.current_state} className="text-xs" />
+        <TaskStateMessage state={task.current_state} status={task.status} className="text-xs" />
       </div>
       <div className="hidden text-right text-xs whitespace-nowrap text-zinc-500 sm:col-start-4 sm:row-start-1 sm:block dark:text-zinc-400">
         <div>{task.owner_name}</div>

@@ -1,4 +1,4 @@
-import { Check, CircleAlert, Hourglass, LoaderCircle, MessageSquare } from "lucide-react";
+import { Check, CircleAlert, History, Hourglass, LoaderCircle, MessageSquare } from "lucide-react";
 import type { Task, TaskStatus } from "@/lib/sdk/client";
 import { STATUS_LABELS } from "./task-status";
 
@@ -31,17 +31,22 @@ const STATE_ICONS = {
   failed: { icon: CircleAlert, label: "Failed", className: "text-red-600 dark:text-red-400" },
 } as const;
 
-/** The agent's latest report: an icon for its state and its message. */
-export function TaskStateMessage({ state, className = "" }: { state: Task["current_state"]; className?: string }) {
+/**
+ * The agent's latest report: an icon for its state and its message. Once the task is no longer
+ * running (paused, failed…) the report is history, so it is shown muted, without its state.
+ */
+export function TaskStateMessage({ state, status, className = "" }: { state: Task["current_state"]; status: TaskStatus; className?: string }) {
   if (!state) return null;
-  const known = STATE_ICONS[state.state as keyof typeof STATE_ICONS];
-  const Icon = known?.icon ?? Hourglass;
+  const current = status === "active" || status === "initializing";
+  const known = current ? STATE_ICONS[state.state as keyof typeof STATE_ICONS] : undefined;
+  const Icon = known?.icon ?? (current ? Hourglass : History);
+  const label = current ? (known?.label ?? state.state) : "Last report";
   return (
-    <p className={`flex min-w-0 items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400 ${className}`}>
+    <p className={`flex min-w-0 items-center gap-1.5 text-sm ${current ? "text-zinc-600 dark:text-zinc-400" : "text-zinc-400 dark:text-zinc-500"} ${className}`}>
       <Icon aria-hidden className={`size-3.5 shrink-0 ${known?.className ?? ""}`} />
-      <span className="sr-only">{known?.label ?? state.state}: </span>
+      <span className="sr-only">{label}: </span>
       <span className="truncate" title={state.message}>
-        {state.message || known?.label || state.state}
+        {state.message || label}
       </span>
     </p>
   );
