@@ -26,6 +26,7 @@ export type Template = {
   active_version_id: string;
   created_at: string;
 };
+export type TemplateVersion = { id: string; template_id: string; name: string; created_at: string };
 export type Preset = { ID: string; Name: string; Parameters: { Name: string; Value: string }[]; Default: boolean; Description: string; Icon: string };
 export type User = {
   id: string;
@@ -107,15 +108,19 @@ export class TaskyardClient {
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
+  templateVersion = (versionId: string) => this.request<TemplateVersion>("GET", `/api/v2/templateversions/${seg(versionId)}`);
   presets = (versionId: string) => this.request<Preset[]>("GET", `/api/v2/templateversions/${seg(versionId)}/presets`);
 
   // Tasks
-  tasks = (q = "", page: { limit?: number; offset?: number } = {}) => {
+  tasks = (q = "", page: { limit?: number; offset?: number } = {}) => this.request<{ tasks: Task[]; count: number }>("GET", this.tasksPath(q, page));
+  /** The list's exact path (no base URL), so a page can ask the browser to start fetching it early (`<link rel=preload>`). */
+  tasksPath = (q = "", page: { limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams({ q });
     if (page.limit) params.set("limit", String(page.limit));
     if (page.offset) params.set("offset", String(page.offset));
-    return this.request<{ tasks: Task[]; count: number }>("GET", `/api/v2/tasks?${params}`);
+    return `/api/v2/tasks?${params}`;
   };
+  mePath = () => "/api/v2/users/me";
   createTask = (body: CreateTaskInput, user = "me") => this.request<Task>("POST", `/api/v2/tasks/${seg(user)}`, body);
   task = (user: string, task: string) => this.request<Task>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}`);
   deleteTask = (user: string, task: string) => this.request<void>("DELETE", `/api/v2/tasks/${seg(user)}/${seg(task)}`);

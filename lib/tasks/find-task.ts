@@ -40,7 +40,7 @@ export async function findTaskOrThrow(db: DbOrTx, caller: Caller, userRef: strin
 /** `GET /tasks?q=`: every task the caller may read that matches the query, newest first. */
 export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, page: { limit?: number; offset?: number } = {}) {
   const query = parseTaskQuery(q);
-  const filter: TaskFilter = { status: query.status, search: query.search, ...page };
+  const filter: TaskFilter = { status: query.status, state: query.state, search: query.search, ...page };
   if (query.owner) {
     if (!isUuid(query.owner) && query.owner !== "me" && !USERNAME_PATTERN.test(query.owner)) {
       throw ApiError.invalidField("q", `owner: "${query.owner}" is not a valid username`, "Invalid task search query.");

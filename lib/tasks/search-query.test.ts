@@ -30,6 +30,11 @@ describe("parseTaskQuery", () => {
     });
   });
 
+  it("filters by the agent's current state (the dashboard's Waiting for input tab)", () => {
+    expect(parseTaskQuery("state:Idle status:active")).toEqual({ state: "idle", status: "active" });
+    expect(problems("state:sleeping")[0]).toContain("sleeping");
+  });
+
   it("treats a bare word as the owner, like Coder", () => {
     expect(parseTaskQuery("me")).toEqual({ owner: "me" });
   });

@@ -1,9 +1,13 @@
 import { TASK_STATUSES, type TaskStatus } from "../validation/tasks";
 import { ApiError, type Validation } from "../api/errors";
 
-export type TaskQuery = { owner?: string; organization?: string; status?: TaskStatus; search?: string };
+/** The agent's current app state, as `current_state.state` reports it. */
+export const TASK_STATES = ["working", "idle", "complete", "failed"] as const;
+export type TaskState = (typeof TASK_STATES)[number];
 
-const KEYS = ["owner", "organization", "status", "search"] as const;
+export type TaskQuery = { owner?: string; organization?: string; status?: TaskStatus; state?: TaskState; search?: string };
+
+const KEYS = ["owner", "organization", "status", "state", "search"] as const;
 type Key = (typeof KEYS)[number];
 
 /** Splits `key:value` and bare words; values may be double-quoted ("fix login"). */
@@ -49,6 +53,13 @@ export function parseTaskQuery(q: string | null | undefined): TaskQuery {
         continue;
       }
       query.status = status as TaskStatus;
+    } else if (key === "state") {
+      const state = value.toLowerCase();
+      if (!(TASK_STATES as readonly string[]).includes(state)) {
+        problems.push({ field: "q", detail: `state: "${value}" is not one of ${TASK_STATES.join(", ")}` });
+        continue;
+      }
+      query.state = state as TaskState;
     } else if (key === "search") {
       query.search = query.search ? `${query.search} ${value}` : value;
     } else {

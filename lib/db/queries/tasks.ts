@@ -50,6 +50,8 @@ export type TaskFilter = {
   ownerId?: string;
   organizationId?: string;
   status?: TaskStatus;
+  /** `current_state.state`; the stored app state says `failure` where the API says `failed`. */
+  state?: "working" | "idle" | "complete" | "failed";
   search?: string;
   id?: string;
   /** Case-insensitive name match; only meaningful with ownerId. */
@@ -78,14 +80,18 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
     where.push(sql`(t.name ILIKE ${pattern} OR t.display_name ILIKE ${pattern} OR t.prompt ILIKE ${pattern})`);
   }
   const conditions = sql.join(where, sql` AND `);
+  // status and state are derived: they can only filter the derived rows.
+  const derived: SQL[] = [];
+  if (filter.status) derived.push(sql`x.status = ${filter.status}`);
+  if (filter.state) derived.push(sql`x.state = ${filter.state === "failed" ? "failure" : filter.state}`);
   const page = filter.limit ? sql`LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : sql``;
-  // Without a status filter the page is cut from `tasks` first, so only its rows pay for the
+  // Without a status/state filter the page is cut from `tasks` first, so only its rows pay for the
   // status lookups; with one, every matching row needs its status before it can be counted.
-  const source = filter.status
+  const source = derived.length
     ? sql`(SELECT * FROM tasks t WHERE ${conditions}) t`
     : sql`(SELECT * FROM tasks t WHERE ${conditions} ORDER BY t.created_at DESC, t.id DESC ${page}) t`;
-  const outer = filter.status
-    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count FROM inner_rows x WHERE x.status = ${filter.status} ORDER BY x.created_at DESC, x.id DESC ${page}`
+  const outer = derived.length
+    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count FROM inner_rows x WHERE ${sql.join(derived, sql` AND `)} ORDER BY x.created_at DESC, x.id DESC ${page}`
     : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
 
   const result = await db.execute(sql`

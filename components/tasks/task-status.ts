@@ -1,0 +1,56 @@
+import type { Task, TaskStatus } from "@/lib/sdk/client";
+
+export const STATUS_LABELS: Record<TaskStatus, string> = {
+  pending: "Pending",
+  initializing: "Initializing",
+  active: "Active",
+  paused: "Paused",
+  unknown: "Unknown",
+  error: "Error",
+};
+
+/** Workspace states with a build in flight: no new pause or resume until it settles. */
+const BUILD_IN_FLIGHT = new Set(["pending", "starting", "stopping", "deleting", "canceling"]);
+
+/** The server accepts a pause only while the workspace's latest start build has succeeded. */
+export function canPause(task: Task): boolean {
+  return task.workspace_status === "running" && task.status !== "paused";
+}
+
+export function canResume(task: Task): boolean {
+  if (task.status === "paused" || task.status === "error") return !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
+  return task.status === "unknown" && !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
+}
+
+/** No agent holds the prompt yet (pending) or any more (paused). */
+export function canEditPrompt(task: Task): boolean {
+  return task.status === "pending" || task.status === "paused";
+}
+
+/** "is active", "has failed", … for sentences about a task's current status. */
+export function statusPhrase(status: TaskStatus): string {
+  return status === "error" ? "has failed" : status === "unknown" ? "is in an unknown state" : `is ${status}`;
+}
+
+export function promptLockedReason(task: Task): string {
+  if (task.status === "active" || task.status === "initializing") return "The agent already has this prompt. Pause the task to edit it.";
+  return `The prompt can only be edited while the task is pending or paused; this one ${statusPhrase(task.status)}.`;
+}
+
+export function isWaitingForInput(task: Task): boolean {
+  return task.status === "active" && task.current_state?.state === "idle";
+}
+
+export function taskHref(task: Pick<Task, "owner_name" | "name">): string {
+  return `/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
+}
+
+/** Only web links become clickable; anything else an agent reports stays text. */
+export function safeLink(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

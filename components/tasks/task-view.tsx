@@ -1,0 +1,114 @@
+"use client";
+
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { TaskyardError } from "@/lib/sdk/client";
+import { useTask } from "@/hooks/use-task";
+import { useTaskLogStream } from "@/hooks/use-task-log-stream";
+import { useTaskLogs } from "@/hooks/use-task-logs";
+import { observeTask } from "@/hooks/use-task-stages";
+import { ErrorState } from "@/components/ui/error-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { TaskActions } from "./task-actions";
+import { TaskHeader } from "./task-header";
+import { TaskLogPanel } from "./task-log-panel";
+import { TaskPrompt } from "./task-prompt";
+import { TaskSendInput } from "./task-send-input";
+import { TaskTimeline } from "./task-timeline";
+
+/**
+ * `/tasks/[owner]/[task]`. Two requests render it: `me` (for the header) and the live stream,
+ * which carries the task, its changes and its logs (live or snapshot). The task and its logs are
+ * only fetched directly when the stream is closed.
+ */
+export function TaskView({ owner, task: taskRef }: { owner: string; task: string }) {
+  const router = useRouter();
+  const [streaming, setStreaming] = useState(true);
+  const query = useTask(owner, taskRef, { streaming });
+  const task = query.data;
+  const stream = useTaskLogStream(owner, taskRef, task?.status, { enabled: !task?.deleted && !(query.error instanceof TaskyardError) });
+  if ((stream !== "closed") !== streaming) setStreaming(stream !== "closed");
+  const logsAvailable = !!task && task.status !== "error" && task.status !== "unknown";
+  const logs = useTaskLogs(owner, taskRef, { fetch: stream === "closed" && logsAvailable });
+
+  useEffect(() => {
+    if (task && !task.deleted) observeTask(task);
+  }, [task]);
+  useEffect(() => {
+    if (task) document.title = `${task.display_name || task.name} · Taskyard`;
+  }, [task]);
+
+  if (!task) {
+    if (query.error) {
+      const missing = query.error instanceof TaskyardError && query.error.status === 404;
+      return (
+        <div className="flex flex-col gap-4">
+          <BackLink />
+          <ErrorState
+            title={missing ? "Task not found" : "Couldn’t load this task"}
+            error={query.error}
+            onRetry={missing ? undefined : () => void query.refetch()}
+            retrying={query.isFetching}
+          />
+        </div>
+      );
+    }
+    return <TaskViewSkeleton />;
+  }
+
+  if (task.deleted) {
+    return (
+      <div className="flex flex-col gap-4">
+        <BackLink />
+        <div role="status" className="rounded-xl border border-dashed border-zinc-300 px-6 py-12 text-center dark:border-zinc-700">
+          <h1 className="font-medium">“{task.display_name || task.name}” was deleted</h1>
+          <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">Its workspace and conversation are gone.</p>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-5">
+      <TaskHeader task={task} actions={<TaskActions task={task} onDeleted={() => router.push("/tasks")} />} />
+      <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_17rem]">
+        <div className="flex min-w-0 flex-col gap-4">
+          <TaskPrompt task={task} owner={owner} taskRef={taskRef} />
+          <TaskLogPanel task={task} logs={logs.data} stream={stream} />
+          <TaskSendInput task={task} owner={owner} taskRef={taskRef} />
+        </div>
+        <aside className="flex flex-col gap-4" aria-label="Task details">
+          <TaskTimeline task={task} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link href="/tasks" className="inline-flex w-fit items-center gap-1 rounded text-sm text-zinc-500 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200">
+      <ArrowLeft aria-hidden className="size-4" />
+      All tasks
+    </Link>
+  );
+}
+
+function TaskViewSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Loading task" role="status" className="flex flex-col gap-5">
+      <Skeleton className="h-4 w-20" />
+      <div className="flex items-center gap-3">
+        <Skeleton className="size-10 rounded-md" />
+        <div className="flex flex-1 flex-col gap-2">
+          <Skeleton className="h-5 w-1/3" />
+          <Skeleton className="h-3 w-1/4" />
+        </div>
+      </div>
+      <Skeleton className="h-24 w-full rounded-xl" />
+      <Skeleton className="h-72 w-full rounded-xl" />
+    </div>
+  );
+}

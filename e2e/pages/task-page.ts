@@ -1,0 +1,54 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** `/tasks/[owner]/[task]`: header, prompt, log panel, send box and stage timeline. */
+export class TaskPage {
+  constructor(readonly page: Page) {}
+
+  readonly heading = () => this.page.getByRole("heading", { level: 1 });
+  readonly status = () => this.page.getByTestId("task-status");
+  readonly promptText = () => this.page.getByTestId("task-prompt");
+  readonly editPrompt = () => this.page.getByRole("button", { name: "Edit prompt" });
+  readonly copyPrompt = () => this.page.getByRole("button", { name: "Copy prompt" });
+  readonly promptEditor = () => this.page.getByRole("region", { name: "Prompt" }).getByRole("textbox", { name: "Prompt" });
+  readonly savePrompt = () => this.page.getByRole("button", { name: "Save" });
+  readonly log = () => this.page.getByRole("log", { name: "Conversation log" });
+  readonly logSource = () => this.page.getByTestId("log-source");
+  readonly entries = () => this.log().getByTestId("log-entry");
+  readonly messageBox = () => this.page.getByRole("textbox", { name: "Message to the agent" });
+  readonly sendButton = () => this.page.getByRole("button", { name: "Send", exact: true });
+  readonly pauseButton = () => this.page.getByRole("button", { name: /^Paus(e|ing)/ });
+  readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing)/ });
+  readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });
+  readonly timeline = () => this.page.getByRole("region", { name: "Stages" });
+
+  async goto(owner: string, task: string) {
+    await this.page.goto(`/tasks/${encodeURIComponent(owner)}/${encodeURIComponent(task)}`);
+  }
+
+  entry(text: string | RegExp): Locator {
+    return this.entries().filter({ hasText: text });
+  }
+
+  async expectLive() {
+    await expect(this.logSource()).toHaveText("Live");
+  }
+
+  async expectSnapshot() {
+    await expect(this.logSource()).toHaveText(/^Snapshot · captured /);
+  }
+
+  async send(text: string) {
+    await expect(this.messageBox()).toBeEnabled();
+    await this.messageBox().fill(text);
+    await expect(this.sendButton()).toBeEnabled();
+    await this.sendButton().click();
+    await expect(this.messageBox()).toHaveValue("");
+  }
+
+  async deleteTask() {
+    await this.deleteButton().click();
+    const dialog = this.page.getByRole("dialog", { name: "Delete this task?" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Delete task" }).click();
+  }
+}

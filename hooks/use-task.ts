@@ -1,0 +1,48 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { TaskyardError, type Task, type TaskStatus } from "@/lib/sdk/client";
+import { api } from "./api-client";
+import { findListedTask, taskKeys } from "./use-tasks";
+
+/** A task as its page shows it; `deleted` is set when the live stream reports the task gone. */
+export type LiveTask = Task & { deleted?: boolean };
+
+/** Statuses during which the server streams the task's logs (the stream ends on paused/error). */
+export const STREAMING_STATUSES: ReadonlySet<TaskStatus> = new Set(["pending", "initializing", "active", "unknown"]);
+
+/**
+ * One task by owner and id-or-name. While the live stream is connected it delivers the task (its
+ * first event), so nothing is fetched here; once the stream has closed (paused, error, or it
+ * could not connect) the task is fetched and polled, so a resume from elsewhere still shows
+ * within 2 s and a missing task gets its proper 404.
+ */
+export function useTask(owner: string, task: string, { streaming }: { streaming: boolean }) {
+  const qc = useQueryClient();
+  return useQuery<LiveTask>({
+    queryKey: taskKeys.one(owner, task),
+    queryFn: () => api.task(owner, task),
+    initialData: () => findListedTask(qc, owner, task)?.task,
+    initialDataUpdatedAt: () => findListedTask(qc, owner, task)?.updatedAt,
+    enabled: !streaming,
+    refetchInterval: (query) => {
+      const gone = query.state.data?.deleted || (query.state.error instanceof TaskyardError && query.state.error.status === 404);
+      return gone ? false : 2000;
+    },
+  });
+}
+
+export function useUpdatePrompt(owner: string, task: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (prompt: string) => api.updatePrompt(owner, task, prompt),
+    onSuccess: (_void, prompt) => {
+      qc.setQueryData<LiveTask>(taskKeys.one(owner, task), (old) => (old ? { ...old, initial_prompt: prompt } : old));
+      void qc.invalidateQueries({ queryKey: taskKeys.all });
+    },
+  });
+}
+
+export function useSendInput(owner: string, task: string) {
+  return useMutation({ mutationFn: (input: string) => api.send(owner, task, input) });
+}

@@ -1,0 +1,97 @@
+"use client";
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import type { CreateTaskInput, Task } from "@/lib/sdk/client";
+import { api } from "./api-client";
+import { PAGE_SIZE } from "./task-query";
+
+/** The list refreshes this often, so a change shows within 2 s without a reload. */
+export const LIST_REFRESH_MS = 1500;
+
+type TaskList = { tasks: Task[]; count: number };
+
+export const taskKeys = {
+  all: ["tasks"] as const,
+  lists: ["tasks", "list"] as const,
+  list: (q: string, limit: number) => ["tasks", "list", q, limit] as const,
+  count: (q: string) => ["tasks", "count", q] as const,
+  one: (owner: string, task: string) => ["task", owner.toLowerCase(), task.toLowerCase()] as const,
+  logs: (owner: string, task: string) => ["task-logs", owner.toLowerCase(), task.toLowerCase()] as const,
+};
+
+/**
+ * The first `limit` tasks matching `q`. "Load more" raises the limit instead of fetching pages, so
+ * each refresh is one request and rows never shift between pages.
+ */
+export function useTasks(q: string, limit = PAGE_SIZE) {
+  return useQuery({
+    queryKey: taskKeys.list(q, limit),
+    queryFn: () => api.tasks(q, { limit }),
+    refetchInterval: LIST_REFRESH_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** How many tasks match `q` (one row fetched, the total read from `count`). */
+export function useTaskCount(q: string) {
+  return useQuery({
+    queryKey: taskKeys.count(q),
+    queryFn: () => api.tasks(q, { limit: 1 }),
+    refetchInterval: LIST_REFRESH_MS,
+    placeholderData: keepPreviousData,
+    select: (d) => d.count,
+  });
+}
+
+/** A task the list already holds, so its page can paint before its own request returns. */
+export function findListedTask(qc: QueryClient, owner: string, task: string): { task: Task; updatedAt: number } | undefined {
+  const o = owner.toLowerCase();
+  const t = task.toLowerCase();
+  for (const query of qc.getQueryCache().findAll({ queryKey: taskKeys.lists })) {
+    const data = query.state.data as TaskList | undefined;
+    const hit = data?.tasks.find((x) => x.owner_name.toLowerCase() === o && (x.name.toLowerCase() === t || x.id === t));
+    if (hit) return { task: hit, updatedAt: query.state.dataUpdatedAt };
+  }
+}
+
+function updateListedTasks(qc: QueryClient, update: (list: TaskList) => TaskList) {
+  qc.setQueriesData<TaskList>({ queryKey: taskKeys.lists }, (old) => (old ? update(old) : old));
+}
+
+export function useCreateTask({ prependTo }: { prependTo?: readonly unknown[] } = {}) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateTaskInput) => api.createTask(input),
+    onSuccess: (task) => {
+      // The new task shows at once, as `pending`, in the list the user is looking at.
+      if (prependTo) {
+        qc.setQueryData<TaskList>(prependTo, (old) =>
+          old && !old.tasks.some((t) => t.id === task.id) ? { tasks: [task, ...old.tasks], count: old.count + 1 } : old,
+        );
+      }
+      void qc.invalidateQueries({ queryKey: taskKeys.all });
+    },
+  });
+}
+
+export type TaskRef = { owner: string; name: string; id: string };
+
+function useTaskMutation<T>(run: (ref: TaskRef) => Promise<T>, after?: (qc: QueryClient, ref: TaskRef) => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: (_data, ref) => {
+      if (after) after(qc, ref);
+      else void qc.invalidateQueries({ queryKey: taskKeys.one(ref.owner, ref.name) });
+      void qc.invalidateQueries({ queryKey: taskKeys.all });
+    },
+  });
+}
+
+export const usePauseTask = () => useTaskMutation((t) => api.pause(t.owner, t.name));
+export const useResumeTask = () => useTaskMutation((t) => api.resume(t.owner, t.name));
+export const useDeleteTask = () =>
+  useTaskMutation(
+    (t) => api.deleteTask(t.owner, t.name),
+    (qc, ref) => updateListedTasks(qc, (l) => ({ tasks: l.tasks.filter((t) => t.id !== ref.id), count: Math.max(0, l.count - 1) })),
+  );
