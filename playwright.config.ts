@@ -14,7 +14,7 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
-  outputDir: "test-results",
+  outputDir: "test-results/e2e",
   use: {
     headless: true,
     browserName: "chromium",
