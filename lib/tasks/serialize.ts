@@ -3,18 +3,18 @@ import type { WorkspaceBuild } from "../db/schema";
 
 const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
-/** Coder's workspace status, from the latest build's transition and job status. */
-function workspaceStatus(row: TaskRow): string | null {
-  if (!row.build_id || !row.job_status) return null;
-  switch (row.job_status) {
+/** Coder's workspace status, from a build's transition and job status. */
+function workspaceStatus(transition: WorkspaceBuild["transition"] | null, jobStatus: WorkspaceBuild["jobStatus"] | null): string | null {
+  if (!transition || !jobStatus) return null;
+  switch (jobStatus) {
     case "pending":
       return "pending";
     case "running":
-      return { start: "starting", stop: "stopping", delete: "deleting" }[row.build_transition!];
+      return { start: "starting", stop: "stopping", delete: "deleting" }[transition];
     case "succeeded":
-      return { start: "running", stop: "stopped", delete: "deleted" }[row.build_transition!];
+      return { start: "running", stop: "stopped", delete: "deleted" }[transition];
     default:
-      return row.job_status;
+      return jobStatus;
   }
 }
 
@@ -55,7 +55,7 @@ export function toTaskResponse(row: TaskRow) {
     template_icon: row.template_icon,
     workspace_id: row.workspace_id,
     workspace_name: row.workspace_name ?? "",
-    workspace_status: workspaceStatus(row),
+    workspace_status: workspaceStatus(row.build_transition, row.job_status),
     workspace_build_number: row.build_number ?? 0,
     workspace_agent_id: row.agent_id,
     workspace_agent_lifecycle: row.agent_lifecycle,
@@ -79,11 +79,7 @@ export function toBuildResponse(build: WorkspaceBuild) {
     workspace_id: build.workspaceId,
     build_number: build.buildNumber,
     transition: build.transition,
-    status: toTaskResponse({
-      build_id: build.id,
-      job_status: build.jobStatus,
-      build_transition: build.transition,
-    } as TaskRow).workspace_status,
+    status: workspaceStatus(build.transition, build.jobStatus),
     reason: build.reason,
     created_at: build.createdAt.toISOString(),
     job: { status: build.jobStatus, error: build.jobError || null },

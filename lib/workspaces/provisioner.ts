@@ -4,13 +4,12 @@ import type postgres from "postgres";
 import { createAgentApiClient } from "../agent/agentapi-client";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
-import { getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
+import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
-import { upsertSnapshot } from "../db/queries/tasks";
+import { taskOfWorkspace, upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
-import { currentAgentOf, taskOfWorkspace } from "./lookups";
 
 export type ProvisionerOptions = {
   db: Db;
@@ -150,6 +149,8 @@ export class Provisioner {
       if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see agent.log in the workspace).`);
       await new Promise((r) => setTimeout(r, 20));
     }
+    // Off first: its exit is ours, not a crash for the exit watcher to report.
+    await updateAgent(this.db, agentId, { lifecycleState: "off" });
     await this.driver.stop({ agentId, pid });
     throw new Error(`The agent did not connect within ${Math.round(this.connectTimeoutMs / 1000)} s.`);
   }

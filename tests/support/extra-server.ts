@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { freePort } from "../../lib/db/embedded";
+import { freeLoopbackPort as freePort } from "../../lib/ports";
 
 export type ExtraServer = { baseUrl: string; databaseUrl: string; stop: () => Promise<void> };
 

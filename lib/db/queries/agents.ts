@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState } from "../schema";
 
@@ -77,4 +77,15 @@ export async function insertAppStatus(
     FROM workspace_apps ap WHERE ap.agent_id = ${values.agentId} AND ap.slug = ${values.slug}
     RETURNING id`);
   return (rows as unknown as unknown[]).length > 0;
+}
+
+/** The newest agent of a workspace, whichever build started it. */
+export async function currentAgentOf(db: DbOrTx, workspaceId: string) {
+  const [row] = await db
+    .select()
+    .from(workspaceAgents)
+    .where(eq(workspaceAgents.workspaceId, workspaceId))
+    .orderBy(desc(workspaceAgents.createdAt))
+    .limit(1);
+  return row;
 }

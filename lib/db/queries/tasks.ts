@@ -222,3 +222,12 @@ export async function selectPromptsByBuildIds(db: DbOrTx, buildIds: string[], ow
     ${ownerId ? sql`AND t.owner_id = ${ownerId}` : sql``}`);
   return result as unknown as { build_id: string; prompt: string }[];
 }
+
+/** The live (not deleted) task that owns a workspace. */
+export async function taskOfWorkspace(db: DbOrTx, workspaceId: string) {
+  const [row] = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.workspaceId, workspaceId), isNull(tasks.deletedAt)));
+  return row;
+}
