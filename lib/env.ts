@@ -18,6 +18,8 @@ const envSchema = z.object({
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default("claude-haiku-4-5")),
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
+  /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
+  TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
 });
 

@@ -10,6 +10,8 @@ export type BuiltinTemplate = {
   presets: { name: string; description: string; isDefault: boolean; parameters: { name: string; value: string }[] }[];
 };
 
+const ANTHROPIC_ENV = ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"];
+
 /** The templates every Taskyard starts with; seeded (idempotently) at every start. */
 export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
   {
@@ -30,7 +32,7 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
     description: "An agent powered by Anthropic's Claude through the Anthropic SDK. Needs ANTHROPIC_API_KEY.",
     icon: "/icon/claude.svg",
     version: "v1",
-    config: { brain: "claude" },
+    config: { brain: "claude", env: ANTHROPIC_ENV },
     presets: [{ name: "Default", description: "Claude with the server's default model.", isDefault: true, parameters: [] }],
   },
   {
@@ -39,7 +41,7 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
     description: "Runs any command that speaks the AgentAPI protocol (for example `agentapi server -- claude`).",
     icon: "/icon/agentapi.svg",
     version: "v1",
-    config: { brain: "agentapi", command: ["agentapi", "server", "--port", "$PORT", "--", "claude"] },
+    config: { brain: "agentapi", command: ["agentapi", "server", "--port", "$PORT", "--", "claude"], env: ANTHROPIC_ENV },
     presets: [{ name: "Default", description: "agentapi server -- claude", isDefault: true, parameters: [] }],
   },
 ];

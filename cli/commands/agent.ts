@@ -1,5 +1,16 @@
+import fs from "node:fs";
 import type { Command } from "commander";
 import { runAgent } from "../../lib/agent/run-agent";
+
+/** The token arrives on a pipe (the provisioner's way: it never shows in /proc/<pid>/environ) or, by hand, in the environment. */
+function readToken(fd: number | undefined): string | undefined {
+  const fromEnv = process.env.TASKYARD_AGENT_TOKEN;
+  delete process.env.TASKYARD_AGENT_TOKEN;
+  if (fd === undefined) return fromEnv;
+  const token = fs.readFileSync(fd, "utf8").trim();
+  fs.closeSync(fd);
+  return token;
+}
 
 export function registerAgent(program: Command) {
   program
@@ -8,10 +19,11 @@ export function registerAgent(program: Command) {
     .option("--url <url>", "the Taskyard server", process.env.TASKYARD_AGENT_URL)
     .option("--agent-id <id>", "the agent id (lets the provisioner recognise its process)")
     .option("--dir <dir>", "the workspace directory", process.env.TASKYARD_WORKSPACE_DIR ?? process.cwd())
-    .addHelpText("after", "\nThe agent token is read from TASKYARD_AGENT_TOKEN (never from the command line, where `ps` shows it).")
-    .action(async (opts: { url?: string; dir: string }) => {
-      const token = process.env.TASKYARD_AGENT_TOKEN;
-      if (!opts.url || !token) throw new Error("an agent needs --url (or TASKYARD_AGENT_URL) and TASKYARD_AGENT_TOKEN");
+    .option("--token-fd <fd>", "read the agent token from this file descriptor", (v) => Number(v))
+    .addHelpText("after", "\nThe agent token is read from --token-fd or TASKYARD_AGENT_TOKEN (never from the command line, where `ps` shows it).")
+    .action(async (opts: { url?: string; dir: string; tokenFd?: number }) => {
+      const token = readToken(opts.tokenFd);
+      if (!opts.url || !token) throw new Error("an agent needs --url (or TASKYARD_AGENT_URL) and a token (--token-fd or TASKYARD_AGENT_TOKEN)");
       await runAgent({ serverUrl: opts.url.replace(/\/+$/, ""), token, workspaceDir: opts.dir });
     });
 }

@@ -7,7 +7,7 @@ import { Conversation } from "../../lib/agent/conversation";
 export function registerAgentApiServer(program: Command) {
   program
     .command("agentapi-server")
-    .description("serve the echo brain over the AgentAPI protocol on its own (a stand-in for `agentapi server -- claude`)")
+    .description("serve the echo brain over the AgentAPI protocol on its own, without a secret (a stand-in for `agentapi server -- claude`)")
     .requiredOption("--port <port>", "loopback port to listen on", (v) => Number(v))
     .option("--dir <dir>", "where the conversation is kept", process.cwd())
     .action(async (opts: { port: number; dir: string }) => {
@@ -16,7 +16,7 @@ export function registerAgentApiServer(program: Command) {
         await Conversation.load(opts.dir),
         echoResponder({ workspaceDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
       );
-      const api = await serveAgentApi(brain, opts.port);
+      const api = await serveAgentApi(brain, { workspaceDir: opts.dir, port: opts.port });
       console.log(`AgentAPI (echo) listening on ${api.url}`);
       const stop = () => void api.close().then(() => process.exit(0));
       process.on("SIGTERM", stop);

@@ -12,6 +12,9 @@ export type AgentMessage = z.infer<typeof agentMessage>;
 const statusResponse = z.object({ status: z.enum(["running", "stable"]), agent_type: z.string().optional() });
 const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().transform((m) => m ?? []) });
 
+/** The most the server reads of one answer from an agent (a long conversation is a few MiB). */
+export const AGENT_RESPONSE_MAX_BYTES = 32 * 1024 * 1024;
+
 export class AgentUnreachableError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);
@@ -19,14 +22,56 @@ export class AgentUnreachableError extends Error {
   }
 }
 
-async function call<T extends z.ZodType>(url: string, schema: T, init: RequestInit = {}, timeoutMs = 5000): Promise<z.infer<T>> {
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    throw new AgentUnreachableError(`agent at ${new URL(url).host} is unreachable: ${e instanceof Error ? e.message : e}`);
+/** Where the server reaches an agent: its registered address and the secret its port demands. */
+export type AgentEndpoint = { url: string; secret?: string | null };
+
+/**
+ * Every server→agent request: the agent's secret on it, redirects never followed (an agent could
+ * point the server anywhere), and a timeout. Bodies are read with `readCapped`.
+ */
+export function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (agent.secret) headers.set("authorization", `Bearer ${agent.secret}`);
+  const signal = init.timeoutMs ? AbortSignal.any([AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])]) : init.signal;
+  return fetch(`${agent.url.replace(/\/+$/, "")}${path}`, { ...init, headers, signal, redirect: "manual" });
+}
+
+/** The body of an agent's answer, or an error past `maxBytes`: an agent cannot make the server buffer without end. */
+export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BYTES): Promise<Uint8Array> {
+  const declared = Number(res.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
   }
-  const body = await res.json().catch(() => undefined);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      await res.body?.cancel().catch(() => {});
+      throw new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: RequestInit = {}, timeoutMs = 5000): Promise<z.infer<T>> {
+  let res: Response;
+  let bytes: Uint8Array;
+  try {
+    res = await fetchAgent(agent, path, { ...init, timeoutMs });
+    bytes = await readCapped(res);
+  } catch (e) {
+    if (e instanceof AgentUnreachableError) throw e;
+    throw new AgentUnreachableError(`agent at ${new URL(agent.url).host} is unreachable: ${e instanceof Error ? e.message : e}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    body = undefined;
+  }
   if (!res.ok) {
     const detail = (body as { detail?: string; title?: string } | undefined)?.detail ?? (body as { title?: string })?.title ?? res.statusText;
     throw new AgentUnreachableError(`agent answered ${res.status}: ${detail}`, res.status);
@@ -36,16 +81,28 @@ async function call<T extends z.ZodType>(url: string, schema: T, init: RequestIn
   return parsed.data;
 }
 
-export function createAgentApiClient(baseUrl: string) {
-  const base = baseUrl.replace(/\/+$/, "");
+export function createAgentApiClient(agent: AgentEndpoint) {
   return {
-    status: () => call(`${base}/status`, statusResponse),
-    messages: (timeoutMs?: number) => call(`${base}/messages`, messagesResponse, {}, timeoutMs).then((r) => r.messages),
+    status: (timeoutMs?: number) => call(agent, "/status", statusResponse, {}, timeoutMs),
+    messages: (timeoutMs?: number) => call(agent, "/messages", messagesResponse, {}, timeoutMs).then((r) => r.messages),
     send: (content: string, type: "user" | "raw" = "user") =>
-      call(`${base}/message`, z.object({ ok: z.boolean() }), {
+      call(agent, "/message", z.object({ ok: z.boolean() }), {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ content, type }),
       }),
   };
+}
+
+/** An agent's event stream never ends, so it is capped per line instead: a line longer than `maxChars` ends it. */
+export function capLines(maxChars = 8 * 1024 * 1024): TransformStream<string, string> {
+  let sinceNewline = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      const last = chunk.lastIndexOf("\n");
+      sinceNewline = last === -1 ? sinceNewline + chunk.length : chunk.length - last - 1;
+      if (sinceNewline > maxChars) controller.error(new AgentUnreachableError(`the agent sent an event line longer than ${maxChars} characters`));
+      else controller.enqueue(chunk);
+    },
+  });
 }

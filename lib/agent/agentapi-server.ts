@@ -1,7 +1,25 @@
+import { timingSafeEqual } from "node:crypto";
+import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
+
+/** AgentAPI's limit on one uploaded file. */
+export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const MESSAGE_MAX_BYTES = 1024 * 1024;
+/**
+ * What `GET /status` says about how the agent is driven. AgentAPI knows two: "pty" (a terminal
+ * whose screen is scraped into messages) and "acp" (structured messages). Ours are structured.
+ */
+export const TRANSPORT = "acp";
+
+class HttpProblem extends Error {
+  constructor(readonly status: number, readonly title: string, detail: string) {
+    super(detail);
+  }
+}
 
 function send(res: http.ServerResponse, status: number, body: unknown, type = "application/json") {
   res.writeHead(status, { "content-type": type });
@@ -13,65 +31,137 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
   send(res, status, { title, status, detail }, "application/problem+json");
 }
 
-async function readJson(req: http.IncomingMessage, limit = 1024 * 1024): Promise<unknown> {
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > limit) throw new Error("request body too large");
+    if (size > limit) throw new HttpProblem(413, "Request Entity Too Large", `the request body is larger than ${limit} bytes`);
     chunks.push(chunk);
   }
-  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  return Buffer.concat(chunks);
 }
 
 function sse(res: http.ServerResponse, event: string, data: unknown) {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+function mediaType(req: http.IncomingMessage): string {
+  return (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Stores an upload under `<workspace>/uploads/`, never overwriting, and returns its path as the agent sees it. */
+async function storeUpload(workspaceDir: string, file: File): Promise<string> {
+  const dir = path.join(workspaceDir, "uploads");
+  await fs.mkdir(dir, { recursive: true });
+  const name = path.basename(file.name || "upload").replace(/[^\w.-]+/g, "_").replace(/^\.+/, "") || "upload";
+  const { name: stem, ext } = path.parse(name);
+  const data = Buffer.from(await file.arrayBuffer());
+  for (let i = 0; ; i++) {
+    const target = path.join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
+    try {
+      await fs.writeFile(target, data, { flag: "wx" });
+      return target;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}
+
+export type AgentApiServerOptions = {
+  /** The bearer secret every request must carry; only the Taskyard server knows it. */
+  secret?: string;
+  /** Where uploads go. */
+  workspaceDir: string;
+  port?: number;
+};
+
 /**
- * The AgentAPI protocol (coder/agentapi's openapi.json) over a brain, on a loopback port:
- * GET /status, GET /messages, POST /message, GET /events (SSE).
+ * The AgentAPI protocol (coder/agentapi 0.12.1's openapi.json) over a brain, on a loopback port:
+ * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload. Closed to everyone
+ * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
+ * (no "simple" cross-site request gets through).
  */
-export async function serveAgentApi(brain: Brain, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const streams = new Set<http.ServerResponse>();
   brain.onMessage((m) => streams.forEach((s) => sse(s, "message_update", { id: m.id, role: m.role, message: m.content, time: m.time })));
   brain.onStatus((status) => streams.forEach((s) => sse(s, "status_change", { status, agent_type: brain.agentType })));
+  let port = 0;
 
-  const server = http.createServer(async (req, res) => {
-    const route = `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
-    try {
-      switch (route) {
-        case "GET /status":
-          return send(res, 200, { status: brain.status(), agent_type: brain.agentType });
-        case "GET /messages":
-          return send(res, 200, { messages: brain.messages() });
-        case "POST /message": {
-          const body = (await readJson(req)) as { content?: unknown; type?: unknown };
-          if (typeof body?.content !== "string" || !body.content.trim()) return problem(res, 400, "Bad Request", "content must be a non-empty string");
-          if (body.type !== "user" && body.type !== "raw") return problem(res, 400, "Bad Request", 'type must be "user" or "raw"');
-          await brain.send(body.content);
-          return send(res, 200, { ok: true });
-        }
-        case "GET /events": {
-          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-          for (const m of brain.messages()) sse(res, "message_update", { id: m.id, role: m.role, message: m.content, time: m.time });
-          sse(res, "status_change", { status: brain.status(), agent_type: brain.agentType });
-          streams.add(res);
-          req.on("close", () => streams.delete(res));
-          return;
-        }
-        default:
-          return problem(res, 404, "Not Found", `no route ${route}`);
-      }
-    } catch (error) {
-      if (error instanceof NotStableError) return problem(res, 500, "Internal Server Error", error.message);
-      return problem(res, 400, "Bad Request", error instanceof Error ? error.message : String(error));
+  function admit(req: http.IncomingMessage) {
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (![`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host)) {
+      throw new HttpProblem(403, "Forbidden", "this agent answers only requests addressed to its loopback address");
     }
+    if (options.secret === undefined) return;
+    const given = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+    if (!given || !sameSecret(given, options.secret)) throw new HttpProblem(401, "Unauthorized", "a valid bearer secret is required");
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+    admit(req);
+    const name = `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
+    switch (name) {
+      case "GET /status":
+        return send(res, 200, { status: brain.status(), agent_type: brain.agentType, transport: TRANSPORT });
+      case "GET /messages":
+        return send(res, 200, { messages: brain.messages() });
+      case "POST /message": {
+        if (mediaType(req) !== "application/json") throw new HttpProblem(415, "Unsupported Media Type", "the body must be application/json");
+        let body: { content?: unknown; type?: unknown };
+        try {
+          body = JSON.parse((await readBody(req, MESSAGE_MAX_BYTES)).toString("utf8"));
+        } catch (e) {
+          if (e instanceof HttpProblem) throw e;
+          throw new HttpProblem(400, "Bad Request", "the body is not valid JSON");
+        }
+        if (typeof body?.content !== "string" || !body.content.trim()) throw new HttpProblem(400, "Bad Request", "content must be a non-empty string");
+        if (body.type !== "user" && body.type !== "raw") throw new HttpProblem(400, "Bad Request", 'type must be "user" or "raw"');
+        await brain.send(body.content);
+        return send(res, 200, { ok: true });
+      }
+      case "POST /upload": {
+        if (mediaType(req) !== "multipart/form-data") throw new HttpProblem(415, "Unsupported Media Type", "the body must be multipart/form-data");
+        const raw = await readBody(req, UPLOAD_MAX_BYTES + 64 * 1024);
+        const form = await new Response(new Uint8Array(raw), { headers: { "content-type": req.headers["content-type"]! } }).formData().catch(() => {
+          throw new HttpProblem(400, "Bad Request", "the body is not valid multipart/form-data");
+        });
+        const file = form.get("file");
+        if (!(file instanceof File)) throw new HttpProblem(400, "Bad Request", 'the form needs a file in the field "file"');
+        if (file.size > UPLOAD_MAX_BYTES) throw new HttpProblem(413, "Request Entity Too Large", `a file may be at most ${UPLOAD_MAX_BYTES} bytes`);
+        return send(res, 200, { ok: true, filePath: await storeUpload(options.workspaceDir, file) });
+      }
+      case "GET /events": {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+        for (const m of brain.messages()) sse(res, "message_update", { id: m.id, role: m.role, message: m.content, time: m.time });
+        sse(res, "status_change", { status: brain.status(), agent_type: brain.agentType });
+        streams.add(res);
+        req.on("close", () => streams.delete(res));
+        return;
+      }
+      default:
+        throw new HttpProblem(404, "Not Found", `no route ${name}`);
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof HttpProblem) return problem(res, error.status, error.title, error.message);
+      if (error instanceof NotStableError) return problem(res, 500, "Internal Server Error", error.message);
+      problem(res, 500, "Internal Server Error", error instanceof Error ? error.message : String(error));
+    });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
         streams.forEach((s) => s.end());

@@ -9,6 +9,8 @@ export type Manifest = {
   brain: "echo" | "claude" | "agentapi";
   command: string[];
   parameters: Record<string, string>;
+  /** The bearer secret this agent's AgentAPI port must demand: the server presents it on every call. */
+  api_secret: string;
 };
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;

@@ -1,15 +1,16 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { insertAppStatus, updateAgent, updateAppHealth, type AgentIdentity } from "../db/queries/agents";
+import { insertAppStatus, reportAgentLifecycle, updateAgent, updateAppHealth, type AgentIdentity } from "../db/queries/agents";
 import { upsertSnapshot } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
+import { createAgentApiClient } from "./agentapi-client";
 import type { z } from "zod";
 import type { appHealthRequest, appStatusRequest } from "../validation/agents";
 
 /** What agents tell the server: lifecycle, app health, app status and conversation snapshots. */
 export async function reportLifecycle(db: Db, agent: AgentIdentity, state: AgentIdentity["lifecycle_state"]) {
-  await updateAgent(db, agent.agent_id, { lifecycleState: state });
+  await reportAgentLifecycle(db, agent.agent_id, state);
 }
 
 export async function reportAppHealth(db: Db, agent: AgentIdentity, body: z.infer<typeof appHealthRequest>) {
@@ -19,6 +20,19 @@ export async function reportAppHealth(db: Db, agent: AgentIdentity, body: z.infe
 export async function reportAppStatus(db: Db, agent: AgentIdentity, body: z.infer<typeof appStatusRequest>) {
   const ok = await insertAppStatus(db, { agentId: agent.agent_id, workspaceId: agent.workspace_id, slug: body.app_slug, ...body });
   if (!ok) throw unknownApp(body.app_slug);
+}
+
+/**
+ * Where the agent serves AgentAPI. The address must answer with this agent's own secret: an agent
+ * cannot register another agent's port and have the server drive that agent for its owner.
+ */
+export async function registerConnection(db: Db, agent: AgentIdentity, apiUrl: string) {
+  const url = apiUrl.replace(/\/+$/, "");
+  const answered = await createAgentApiClient({ url, secret: agent.api_secret })
+    .status(2000)
+    .then(() => true, () => false);
+  if (!answered) throw ApiError.invalidField("api_url", "this address does not answer as this agent (with its secret)");
+  await updateAgent(db, agent.agent_id, { apiUrl: url });
 }
 
 export async function storeSnapshot(db: Db, agent: AgentIdentity, taskId: string, messages: SnapshotMessage[]) {

@@ -84,7 +84,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   });
   brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
 
-  const api = await serveAgentApi(brain);
+  const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir });
   await server.connection(api.url);
   await server.appHealth(slug, "healthy");
   await server.lifecycle("ready");

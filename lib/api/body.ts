@@ -5,12 +5,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads a JSON body with a size cap and validates it; every failure is a 400 in the API's shape. */
 export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_BODY_BYTES): Promise<z.infer<T>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const buffer = await req.arrayBuffer().catch(() => {
-    throw ApiError.badRequest("Could not read the request body.");
-  });
-  if (buffer.byteLength > maxBytes) throw tooLarge(maxBytes);
+  const buffer = await readBody(req, maxBytes);
   let data: unknown;
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
@@ -22,6 +17,28 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   const result = schema.safeParse(data);
   if (!result.success) throw ApiError.fromZod(result.error);
   return result.data;
+}
+
+/** The raw body, read as it streams in and cut off past `maxBytes` (a chunked body declares no length). */
+export async function readBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req.body ?? []) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        await req.body?.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw ApiError.badRequest("Could not read the request body.");
+  }
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(maxBytes: number) {

@@ -7,10 +7,12 @@ import { parseJsonBody } from "./body";
 import { ApiError } from "./errors";
 import { respondWithError } from "./respond";
 
-/** A stopping agent's own last reports (lifecycle, snapshot) still count after the provisioner marked it off. */
-function isFinalReport(req: Request): boolean {
-  const path = new URL(req.url).pathname;
-  return req.method === "POST" && (path.endsWith("/lifecycle") || path.endsWith("/log-snapshot"));
+/**
+ * A stopped agent may still upload the snapshot it takes on its way out, as long as no newer agent
+ * has started in its workspace (that one's conversation wins). Nothing else: a stopped agent stays off.
+ */
+function isFinalSnapshot(req: Request, agent: AgentIdentity): boolean {
+  return req.method === "POST" && new URL(req.url).pathname.endsWith("/log-snapshot") && agent.is_current;
 }
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -28,7 +30,7 @@ export function withAgent<S extends z.ZodType | undefined = undefined>(
       const agent = await findAgentByTokenHash(db, sha256(header.trim()));
       if (!agent) throw ApiError.unauthorized("Invalid agent token.");
       // An agent the provisioner has stopped (or replaced) is done: its token no longer works.
-      if (agent.lifecycle_state === "off" && !isFinalReport(req)) throw ApiError.unauthorized("This agent has been stopped.");
+      if (agent.lifecycle_state === "off" && !isFinalSnapshot(req, agent)) throw ApiError.unauthorized("This agent has been stopped.");
       const params = Object.fromEntries(Object.entries((await ctx?.params) ?? {}).map(([k, v]) => [k, String(v)]));
       const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as never;
       return await handler({ req, params, body, db, agent });

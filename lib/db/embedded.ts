@@ -29,14 +29,26 @@ async function stopOrphan(pgDir: string): Promise<void> {
 }
 
 /**
+ * The data dir holds the database password and every workspace: 0700. As root, PostgreSQL runs as
+ * the `postgres` user, so the directory is that user's (root reaches it regardless); nobody else gets in.
+ */
+async function lockDown(dataDir: string, pgDir: string) {
+  await fs.chmod(dataDir, 0o700);
+  await fs.chmod(path.join(dataDir, "pg-password"), 0o600);
+  if (process.getuid?.() !== 0) return;
+  const { uid, gid } = await fs.stat(pgDir);
+  await fs.chown(dataDir, uid, gid);
+}
+
+/**
  * Starts a real PostgreSQL under `<dataDir>/pg` on a free loopback port (initialising it on
  * first use) and returns its URL. The password lives beside the cluster, so a restart reuses it.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, "pg");
   await fs.mkdir(dataDir, { recursive: true });
-  // PostgreSQL runs as the `postgres` user when we are root: it must be able to traverse here.
-  await fs.chmod(dataDir, 0o755).catch(() => {});
+  // initdb runs as the `postgres` user when we are root (which it creates): it must reach its directory.
+  if (!(await fs.stat(path.join(pgDir, "PG_VERSION")).catch(() => null))) await fs.chmod(dataDir, 0o755).catch(() => {});
   const passwordFile = path.join(dataDir, "pg-password");
   let password = await fs.readFile(passwordFile, "utf8").catch(() => "");
   const initialised = await fs
@@ -65,6 +77,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     onError: (e) => logger.error({ err: e }, "postgres"),
   });
   if (!initialised) await pg.initialise();
+  await lockDown(dataDir, pgDir);
   await pg.start();
   // A terminal's Ctrl+C reaches PostgreSQL directly; forget a process that is gone, or stop() would wait forever.
   const internals = pg as unknown as { process?: import("node:child_process").ChildProcess };

@@ -4,6 +4,7 @@ import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { dataDir, env } from "../env";
 import { logger } from "../logger";
+import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
@@ -52,6 +53,7 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
  */
 export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   const config = env();
+  const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   if (options.build !== false) await ensureBuild();
 
   let embedded: EmbeddedDatabase | undefined;
@@ -81,7 +83,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     web = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web" },
+      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox },
     });
     web.stdout?.on("data", (chunk: Buffer) => logger.debug({ next: chunk.toString().trim() }, "next"));
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;

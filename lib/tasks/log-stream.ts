@@ -3,6 +3,8 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { Db } from "../db/client";
 import { selectTasks, type TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
+import { capLines, fetchAgent } from "../agent/agentapi-client";
+import { agentOf } from "./agent-endpoint";
 import { getTaskLogs, toLogEntry } from "./logs";
 import { toTaskResponse } from "./serialize";
 
@@ -36,11 +38,12 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
       const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
 
       let agentEvents: AbortController | undefined;
-      const follow = async (apiUrl: string) => {
+      const follow = async (task: TaskRow) => {
         agentEvents = new AbortController();
         try {
-          const res = await fetch(`${apiUrl}/events`, { signal: agentEvents.signal });
-          const events = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+          const res = await fetchAgent(agentOf(task), "/events", { signal: agentEvents.signal });
+          if (!res.ok || !res.body) return;
+          const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(capLines()).pipeThrough(new EventSourceParserStream());
           for await (const event of events) {
             if (event.event !== "message_update") continue;
             const m = JSON.parse(event.data) as { id: number; role: "user" | "agent"; message: string; time: string };
@@ -59,7 +62,7 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
       let task = initial;
       send("task", toTaskResponse(task));
       await sendLogs(task);
-      if (task.status === "active" && task.agent_api_url) void follow(task.agent_api_url);
+      if (task.status === "active" && task.agent_api_url) void follow(task);
 
       let fingerprint = JSON.stringify(toTaskResponse(task));
       while (!closed) {
@@ -77,7 +80,7 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
         if (next.status !== task.status || next.agent_api_url !== task.agent_api_url) {
           agentEvents?.abort();
           await sendLogs(next);
-          if (next.status === "active" && next.agent_api_url) void follow(next.agent_api_url);
+          if (next.status === "active" && next.agent_api_url) void follow(next);
           if (ENDED.has(next.status)) {
             task = next;
             break;

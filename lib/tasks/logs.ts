@@ -4,6 +4,7 @@ import type { DbOrTx } from "../db/client";
 import { selectSnapshot, type TaskRow } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
+import { agentOf } from "./agent-endpoint";
 
 export type TaskLogEntry = { id: number; content: string; type: "input" | "output"; time: string };
 
@@ -21,9 +22,9 @@ export async function snapshotLogs(db: DbOrTx, taskId: string) {
 export async function getTaskLogs(db: DbOrTx, task: TaskRow) {
   switch (task.status) {
     case "active": {
-      if (!task.agent_api_url) throw new ApiError(502, "The task's agent has not registered its address yet.");
+      const agent = agentOf(task);
       try {
-        const messages = await createAgentApiClient(task.agent_api_url).messages();
+        const messages = await createAgentApiClient(agent).messages();
         return { logs: messages.map(toLogEntry) };
       } catch (e) {
         if (e instanceof AgentUnreachableError) throw new ApiError(502, "Failed to fetch logs from the task's agent.", { detail: e.message });

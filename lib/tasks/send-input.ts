@@ -2,6 +2,7 @@ import "server-only";
 import { AgentUnreachableError, createAgentApiClient } from "../agent/agentapi-client";
 import type { TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
+import { agentOf } from "./agent-endpoint";
 
 /** Coder's rules: 409 while not yet/no longer running, 400 when broken, 502 when the agent can't take it. */
 export async function sendTaskInput(task: TaskRow, input: string): Promise<void> {
@@ -15,8 +16,7 @@ export async function sendTaskInput(task: TaskRow, input: string): Promise<void>
     default:
       throw ApiError.badRequest(`Cannot send input to a task in state ${task.status}.`);
   }
-  if (!task.agent_api_url) throw new ApiError(502, "The task's agent has not registered its address yet.");
-  const agent = createAgentApiClient(task.agent_api_url);
+  const agent = createAgentApiClient(agentOf(task));
   try {
     const { status } = await agent.status();
     if (status !== "stable") throw new ApiError(502, "Task app is not ready to accept input.", { detail: "The agent is busy; try again when it is waiting for input." });

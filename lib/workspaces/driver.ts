@@ -1,8 +1,11 @@
 /** What a workspace driver must do; `local` is the default, a container driver would fit the same shape. */
 export interface WorkspaceDriver {
-  /** Starts the agent for `agentId` with its one-time token; resolves once the process is spawned. */
-  start(input: { workspaceId: string; agentId: string; agentToken: string }): Promise<{ pid: number; host: string }>;
-  /** Asks the agent to shut down, waits, and kills it after the grace period. */
+  /**
+   * Starts the agent for `agentId` with its one-time token, isolated from the server: it sees only
+   * its workspace and the environment variables named in `env`. Resolves once the process is spawned.
+   */
+  start(input: { workspaceId: string; agentId: string; agentToken: string; env: string[] }): Promise<{ pid: number; host: string }>;
+  /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
   stop(agent: { agentId: string; pid: number | null }): Promise<void>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;

@@ -130,9 +130,15 @@ export class Provisioner {
     }
 
     const { token, hash } = generateAgentToken();
-    const agent = await insertAgent(this.db, { workspaceId: build.workspace_id, buildId: build.id, authTokenHash: hash, host: this.driver.host });
+    const agent = await insertAgent(this.db, {
+      workspaceId: build.workspace_id,
+      buildId: build.id,
+      authTokenHash: hash,
+      apiSecret: randomBytes(32).toString("hex"),
+      host: this.driver.host,
+    });
     await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
-    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token });
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env });
     await updateAgent(this.db, agent.id, { pid, host });
     this.watchExit(agent.id, build.workspace_id);
     await this.waitForConnection(agent.id, pid);
@@ -158,7 +164,7 @@ export class Provisioner {
   private async stopWorkspace(build: ClaimedBuild, { remove }: { remove: boolean }): Promise<void> {
     const agent = await currentAgentOf(this.db, build.workspace_id);
     if (agent) {
-      if (!remove) await this.snapshotFromAgent(build.workspace_id, agent.apiUrl);
+      if (!remove) await this.snapshotFromAgent(build.workspace_id, agent.apiUrl, agent.apiSecret);
       await this.driver.stop({ agentId: agent.id, pid: agent.pid });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
@@ -166,10 +172,10 @@ export class Provisioner {
   }
 
   /** Pause keeps the conversation: read it from the agent before it stops (the agent also uploads its own). */
-  private async snapshotFromAgent(workspaceId: string, apiUrl: string | null): Promise<void> {
+  private async snapshotFromAgent(workspaceId: string, apiUrl: string | null, secret: string | null): Promise<void> {
     const task = await taskOfWorkspace(this.db, workspaceId);
     if (!task || !apiUrl) return;
-    const messages = await createAgentApiClient(apiUrl)
+    const messages = await createAgentApiClient({ url: apiUrl, secret })
       .messages(2000)
       .catch(() => null);
     if (messages && messages.length > 0) await upsertSnapshot(this.db, task.id, messages);

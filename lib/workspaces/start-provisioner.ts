@@ -1,16 +1,19 @@
 import { createDb } from "../db/client";
 import { dataDir, env } from "../env";
+import { logger } from "../logger";
+import { resolveSandbox } from "../sandbox/bubblewrap";
 import { createLocalDriver } from "./drivers/local";
 import { Provisioner } from "./provisioner";
 
 /** A provisioner with its own connection pool and the local driver, as `npm start` and `taskyard provisioner` run it. */
 export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   const config = env();
+  const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   const { db, sql } = createDb(databaseUrl, { max: 4 });
   const provisioner = new Provisioner({
     db,
     sql,
-    driver: createLocalDriver({ dataDir: dataDir(), serverUrl }),
+    driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox }),
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
   });

@@ -30,7 +30,7 @@ async function aliceTask(state: "pending" | "active" | "paused" = "pending"): Pr
   const res = await raw("POST", "/api/v2/tasks/me", { token: alice.token, body: { input: "Secret prompt", template_version_id: version } });
   expect(res.status).toBe(201);
   const fixture = await TaskFixture.of(sql, res.body.id);
-  if (state !== "pending") await fixture.running({ apiUrl: agent.url });
+  if (state !== "pending") await fixture.running({ apiUrl: agent.url, apiSecret: agent.secret });
   if (state === "paused") await fixture.addBuild("stop", "succeeded");
   return { ...res.body, fixture };
 }

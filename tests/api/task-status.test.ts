@@ -236,11 +236,11 @@ describe("actions by status", () => {
   const prompt = async (taskId: string) => (await sql`SELECT prompt FROM tasks WHERE id = ${taskId}`)[0].prompt;
 
   /** One task in each status that is not pending. */
-  async function arrange(status: "initializing" | "active" | "paused" | "error" | "unknown", apiUrl?: string) {
+  async function arrange(status: "initializing" | "active" | "paused" | "error" | "unknown", agent?: { url: string; secret?: string }) {
     const made = await newTask("Original prompt");
     const f = made.fixture;
     if (status === "initializing") await f.running({ lifecycle: "starting", health: null });
-    if (status === "active") await f.running({ apiUrl: apiUrl ?? null });
+    if (status === "active") await f.running({ apiUrl: agent?.url ?? null, apiSecret: agent?.secret ?? null });
     if (status === "paused") {
       await f.running();
       await f.addBuild("stop", "succeeded");
@@ -280,7 +280,7 @@ describe("actions by status", () => {
   it("send to an active task posts a user message to its agent (204); 502 when busy, unreachable or unregistered", async () => {
     const agent = await startEchoAgent();
     agents.push(agent);
-    const { task } = await arrange("active", agent.url);
+    const { task } = await arrange("active", agent);
     const res = await raw("POST", route(task.id, "send"), { token: alice.token, body: { input: "Please also add tests" } });
     expect(res.status).toBe(204);
     await agent.untilStable();
@@ -298,7 +298,7 @@ describe("actions by status", () => {
       { role: "user", content: "/sleep 2000" },
     ]);
 
-    const gone = await arrange("active", await deadAddress());
+    const gone = await arrange("active", { url: await deadAddress() });
     expectError(await raw("POST", route(gone.task.id, "send"), { token: alice.token, body: { input: "hello?" } }), 502);
     const unregistered = await arrange("active");
     expectError(await raw("POST", route(unregistered.task.id, "send"), { token: alice.token, body: { input: "hello?" } }), 502);
@@ -312,7 +312,7 @@ describe("actions by status", () => {
     ]);
     agents.push(agent);
     const [prompted, answered] = agent.brain.messages();
-    const { task } = await arrange("active", agent.url);
+    const { task } = await arrange("active", agent);
     const res = await raw("GET", route(task.id, "logs"), { token: alice.token });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -321,7 +321,7 @@ describe("actions by status", () => {
         { id: 1, content: "On it.", type: "output", time: answered.time },
       ],
     });
-    const gone = await arrange("active", await deadAddress());
+    const gone = await arrange("active", { url: await deadAddress() });
     expectError(await raw("GET", route(gone.task.id, "logs"), { token: alice.token }), 502);
   });
 

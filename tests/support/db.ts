@@ -76,10 +76,10 @@ export class TaskFixture {
     return row;
   }
 
-  async addAgent(buildId: string, lifecycle: Lifecycle, apiUrl: string | null = null) {
+  async addAgent(buildId: string, lifecycle: Lifecycle, apiUrl: string | null = null, apiSecret: string | null = null) {
     const [row] = await this.sql<{ id: string }[]>`
-      INSERT INTO workspace_agents (workspace_id, build_id, auth_token_hash, lifecycle_state, api_url)
-      VALUES (${this.workspaceId}, ${buildId}, ${"test-" + Math.random().toString(16).slice(2)}, ${lifecycle}, ${apiUrl})
+      INSERT INTO workspace_agents (workspace_id, build_id, auth_token_hash, lifecycle_state, api_url, api_secret)
+      VALUES (${this.workspaceId}, ${buildId}, ${"test-" + Math.random().toString(16).slice(2)}, ${lifecycle}, ${apiUrl}, ${apiSecret})
       RETURNING id`;
     return row.id;
   }
@@ -98,9 +98,9 @@ export class TaskFixture {
   }
 
   /** The first start build succeeded, its agent is `lifecycle` and its app `health`: the usual "running" arrangement. */
-  async running(options: { lifecycle?: Lifecycle; health?: AppHealth | null; apiUrl?: string | null } = {}) {
+  async running(options: { lifecycle?: Lifecycle; health?: AppHealth | null; apiUrl?: string | null; apiSecret?: string | null } = {}) {
     const build = await this.setLatestJob("succeeded");
-    const agentId = await this.addAgent(build.id, options.lifecycle ?? "ready", options.apiUrl ?? null);
+    const agentId = await this.addAgent(build.id, options.lifecycle ?? "ready", options.apiUrl ?? null, options.apiSecret ?? null);
     const health = options.health === undefined ? "healthy" : options.health;
     const appId = health ? await this.addApp(agentId, health) : null;
     return { buildId: build.id, agentId, appId };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +18,7 @@ export type EchoAgent = Awaited<ReturnType<typeof startEchoAgent>>;
  * `seed` is appended to the conversation through its own API before the server starts.
  */
 export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content">[] = []) {
+  const secret = randomBytes(32).toString("hex");
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-echo-agent-"));
   const conversation = await Conversation.load(dir);
   for (const m of seed) await conversation.append(m.role, m.content);
@@ -33,7 +35,7 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
     }),
   );
   await brain.start();
-  const api = await serveAgentApi(brain);
+  const api = await serveAgentApi(brain, { secret, workspaceDir: dir });
 
   /** Resolves once the brain is `stable` again (its reply written), or fails after `timeoutMs`. */
   const untilStable = async (timeoutMs = 15_000) => {
@@ -46,6 +48,9 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
 
   return {
     url: api.url,
+    /** What its port demands; fixtures store it as the agent's `api_secret`. */
+    secret,
+    dir,
     brain,
     conversation,
     untilStable,

@@ -3,6 +3,7 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import { createAgentApiClient, type AgentMessage } from "../agentapi-client";
 import type { AgentStatus } from "../conversation";
 import { freeLoopbackPort } from "../../ports";
+import { codingAgentEnvironment } from "../../sandbox/environment";
 import { summary } from "./local";
 import { NotStableError, type Brain, type BrainOptions, type StatusReport } from "./types";
 
@@ -28,13 +29,13 @@ export class AgentApiBrain implements Brain {
     const argv = this.options.command.map((a) => a.replaceAll("$PORT", String(port)));
     this.child = spawn(argv[0], argv.slice(1), {
       cwd: this.options.workspaceDir,
-      env: { ...process.env, PORT: String(port) },
+      env: codingAgentEnvironment({ PORT: String(port) }),
       stdio: ["ignore", "inherit", "inherit"],
     });
     let failure: string | undefined;
     this.child.once("error", (e) => (failure = `cannot run ${argv[0]}: ${e.message}`));
     this.child.once("exit", (code) => (failure ??= `${argv[0]} exited with code ${code}`));
-    this.client = createAgentApiClient(`http://127.0.0.1:${port}`);
+    this.client = createAgentApiClient({ url: `http://127.0.0.1:${port}` });
     for (let i = 0; ; i++) {
       if (failure) throw new Error(failure);
       const ok = await this.client.status().then(() => true, () => false);

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { codingAgentEnvironment } from "../../sandbox/environment";
 import type { BrainOptions } from "./types";
 import type { Reply, Responder } from "./local";
 
@@ -5,7 +7,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The offline, deterministic brain tests use: every reply contains the user's text verbatim.
- * Commands: `/sleep <ms>` stays working that long, `/complete`, `/fail`, `/crash` (exits non-zero).
+ * Commands: `/sleep <ms>` stays working that long, `/complete`, `/fail`, `/crash` (exits non-zero),
+ * `/sh <command>` runs a shell command in the workspace as a coding agent would, and replies with its output.
  */
 export function echoResponder(options: BrainOptions): Responder {
   const delay = Number(options.parameters.reply_delay_ms ?? 0) || 0;
@@ -20,10 +23,22 @@ export function echoResponder(options: BrainOptions): Responder {
         return { content: `Task complete. You said: ${input}`, state: "complete" };
       case "/fail":
         return { content: `Task failed on purpose. You said: ${input}`, state: "failure" };
+      case "/sh":
+        return { content: await shell(input.trim().slice("/sh".length).trim(), options.workspaceDir), state: "idle" };
       case "/crash":
         return options.onCrash(`crash requested by the user: ${input}`);
       default:
         return { content: `You said: ${input}`, state: "idle" };
     }
   };
+}
+
+/** Output of `sh -c command` (stdout, then stderr), capped; a failure is part of the reply, not an error. */
+function shell(command: string, cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile("sh", ["-c", command], { cwd, env: codingAgentEnvironment(), timeout: 60_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+      const exit = error ? `\n(exit ${error.code ?? error.signal})` : "";
+      resolve(`${stdout}${stderr}${exit}`.slice(0, 16 * 1024) || "(no output)");
+    });
+  });
 }

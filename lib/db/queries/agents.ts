@@ -9,6 +9,10 @@ export type AgentIdentity = {
   workspace_id: string;
   build_id: string;
   lifecycle_state: AgentLifecycle;
+  /** What its AgentAPI port demands of the server. */
+  api_secret: string | null;
+  /** No newer agent has been started for its workspace. */
+  is_current: boolean;
   task_id: string | null;
   prompt: string | null;
   config: { brain: string; command?: string[] } | null;
@@ -17,7 +21,8 @@ export type AgentIdentity = {
 
 export async function findAgentByTokenHash(db: DbOrTx, hash: string): Promise<AgentIdentity | undefined> {
   const rows = await db.execute(sql`
-    SELECT a.id AS agent_id, a.workspace_id, a.build_id, a.lifecycle_state,
+    SELECT a.id AS agent_id, a.workspace_id, a.build_id, a.lifecycle_state, a.api_secret,
+           NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at) AS is_current,
            t.id AS task_id, t.prompt, tv.config, p.parameters
     FROM workspace_agents a
     JOIN workspaces w ON w.id = a.workspace_id
@@ -37,6 +42,14 @@ export async function insertAgent(db: DbOrTx, values: typeof workspaceAgents.$in
 export async function insertApp(db: DbOrTx, values: typeof workspaceApps.$inferInsert) {
   const [app] = await db.insert(workspaceApps).values(values).returning();
   return app;
+}
+
+/** A lifecycle report; an agent that was marked off stays off, whatever it says afterwards. */
+export async function reportAgentLifecycle(db: DbOrTx, id: string, state: AgentLifecycle) {
+  await db
+    .update(workspaceAgents)
+    .set({ lifecycleState: state, updatedAt: new Date() })
+    .where(and(eq(workspaceAgents.id, id), ne(workspaceAgents.lifecycleState, "off")));
 }
 
 export async function updateAgent(db: DbOrTx, id: string, set: Partial<{ lifecycleState: AgentLifecycle; apiUrl: string; pid: number; host: string }>) {

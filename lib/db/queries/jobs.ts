@@ -10,6 +10,8 @@ export type ClaimedBuild = {
   transition: WorkspaceBuild["transition"];
   template_version_id: string;
   reason: string;
+  /** The server environment variables the template lets its agent see. */
+  env: string[];
 };
 
 /**
@@ -33,7 +35,8 @@ export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number): Pr
       ORDER BY c.created_at
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
-    RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason`);
+    RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason,
+      coalesce((SELECT tv.config->'env' FROM template_versions tv WHERE tv.id = b.template_version_id), '[]'::jsonb) AS env`);
   return (rows as unknown as ClaimedBuild[])[0];
 }
 

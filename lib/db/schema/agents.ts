@@ -29,6 +29,11 @@ export const workspaceAgents = pgTable(
     lifecycleState: agentLifecycle().notNull().default("created"),
     /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
     apiUrl: text(),
+    /**
+     * The bearer secret its AgentAPI server demands. The server must present it, so unlike the
+     * agent token it is stored as is; the agent learns it from its manifest.
+     */
+    apiSecret: text(),
     pid: integer(),
     /** The machine the agent process runs on: its pid only means something there. */
     host: text(),

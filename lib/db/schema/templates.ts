@@ -6,6 +6,8 @@ export type TemplateConfig = {
   brain: "echo" | "claude" | "agentapi";
   /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT. */
   command?: string[];
+  /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. */
+  env?: string[];
 };
 
 export const templates = pgTable(

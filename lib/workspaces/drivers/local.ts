@@ -3,18 +3,25 @@ import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { bubblewrapArgs, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
+import { agentEnvironment } from "../../sandbox/environment";
 import type { WorkspaceDriver } from "../driver";
 
 const BIN = path.resolve(import.meta.dirname, "../../../bin/taskyard.mjs");
+/** The outer bwrap ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
+const IGNORE_TERM = ["sh", "-c", 'trap "" TERM INT HUP; exec "$@"', "taskyard-sandbox"];
 
 /**
  * Workspaces as directories under the data dir, agents as detached `taskyard agent` processes (so
- * they outlive a provisioner crash; the provisioner finds them again by pid and agent id).
+ * they outlive a provisioner crash; the provisioner finds them again by pid and agent id), each in
+ * a bubblewrap sandbox where the host has one.
  */
-export function createLocalDriver(options: { dataDir: string; serverUrl: string; graceMs?: number }): WorkspaceDriver {
+export function createLocalDriver(options: { dataDir: string; serverUrl: string; sandbox: SandboxKind; graceMs?: number }): WorkspaceDriver {
   const graceMs = options.graceMs ?? 5000;
   const exits = new Map<string, Promise<string>>();
   const dirOf = (workspaceId: string) => path.join(options.dataDir, "workspaces", workspaceId);
+  const sandboxed = options.sandbox === "bubblewrap";
+  const dropsToNobody = sandboxed && process.getuid?.() === 0;
 
   /** A pid is ours only while /proc says it is still running that agent (pids get reused). */
   function isAlive({ agentId, pid }: { agentId: string; pid: number | null }): boolean {
@@ -38,20 +45,47 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     return true;
   }
 
+  /** The agent leads its own process group (it is spawned detached): signal all of it. */
+  function signalGroup(pid: number, signal: NodeJS.Signals) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Inside the sandbox the agent is `nobody`: its workspace must be its own to write. */
+  async function handOver(dir: string) {
+    if (!dropsToNobody) return;
+    const { uid } = await fs.stat(dir);
+    if (uid === SANDBOX_UID) return;
+    const entries = await fs.readdir(dir, { recursive: true });
+    await Promise.all([dir, ...entries.map((e) => path.join(dir, e))].map((p) => fs.lchown(p, SANDBOX_UID, SANDBOX_UID)));
+  }
+
   return {
     host: os.hostname(),
 
-    async start({ workspaceId, agentId, agentToken }) {
+    async start({ workspaceId, agentId, agentToken, env }) {
       const dir = dirOf(workspaceId);
-      await fs.mkdir(dir, { recursive: true });
+      // Created 0700 all the way up: with an external DATABASE_URL this may make the data dir itself.
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await handOver(dir);
+      const agentDir = sandboxed ? SANDBOX_WORKSPACE : dir;
+      const agent = [process.execPath, BIN, "agent", "--agent-id", agentId, "--dir", agentDir, "--url", options.serverUrl, "--token-fd", "3"];
+      const [command, ...args] = sandboxed ? [...IGNORE_TERM, "bwrap", ...bubblewrapArgs(dir, agent)] : agent;
       const log = fsSync.openSync(path.join(dir, "agent.log"), "a");
-      const child = spawn(process.execPath, [BIN, "agent", "--agent-id", agentId, "--dir", dir, "--url", options.serverUrl], {
+      const child = spawn(command, args, {
         cwd: dir,
         detached: true,
-        stdio: ["ignore", log, log],
-        env: { ...process.env, TASKYARD_AGENT_TOKEN: agentToken, TASKYARD_PROCESS: "agent", DATABASE_URL: "" },
+        // The token goes down a pipe, never into the environment: a child's /proc/<pid>/environ would show it.
+        stdio: ["ignore", log, log, "pipe"],
+        env: agentEnvironment({ home: agentDir, declared: env }),
       });
       fsSync.closeSync(log);
+      const tokenPipe = child.stdio[3] as NodeJS.WritableStream | null;
+      tokenPipe?.on("error", () => {}); // an agent that died at once; its exit is reported below
+      tokenPipe?.end(agentToken);
       exits.set(
         agentId,
         new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`))),
@@ -63,9 +97,9 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
 
     async stop(agent) {
       if (!agent.pid || !isAlive(agent)) return;
-      process.kill(agent.pid, "SIGTERM");
+      signalGroup(agent.pid, "SIGTERM");
       if (!(await waitGone(agent, graceMs))) {
-        process.kill(agent.pid, "SIGKILL");
+        signalGroup(agent.pid, "SIGKILL");
         await waitGone(agent, 2000);
       }
     },

@@ -1,10 +1,10 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { noContent } from "@/lib/api/respond";
-import { updateAgent } from "@/lib/db/queries/agents";
+import { registerConnection } from "@/lib/agent/reports";
 import { connectionRequest } from "@/lib/validation/agents";
 
-// POST /api/v2/workspaceagents/me/connection — where the agent serves AgentAPI (loopback only)
+// POST /api/v2/workspaceagents/me/connection — where the agent serves AgentAPI (loopback, answering with its secret)
 export const POST = withAgent({ body: connectionRequest }, async ({ db, agent, body }) => {
-  await updateAgent(db, agent.agent_id, { apiUrl: body.api_url.replace(/\/+$/, "") });
+  await registerConnection(db, agent, body.api_url);
   return noContent();
 });

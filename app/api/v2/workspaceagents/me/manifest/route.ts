@@ -12,5 +12,6 @@ export const GET = withAgent({}, async ({ agent }) =>
     brain: agent.config?.brain ?? "echo",
     command: agent.config?.command ?? [],
     parameters: Object.fromEntries((agent.parameters ?? []).map((p) => [p.name, p.value])),
+    api_secret: agent.api_secret ?? "",
   }),
 );

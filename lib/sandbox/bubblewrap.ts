@@ -1,0 +1,104 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+export type SandboxKind = "bubblewrap" | "none";
+export type SandboxSetting = "auto" | SandboxKind;
+
+/** Where a workspace appears inside its sandbox (its HOME and working directory). */
+export const SANDBOX_WORKSPACE = "/workspace";
+
+/** The uid/gid agents run as inside the sandbox when Taskyard runs as root (`nobody`). */
+export const SANDBOX_UID = 65534;
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
+/** The parts of Taskyard an agent needs to run, read-only; never the data dir, `.env` files or the web build. */
+const PROJECT_PARTS = ["bin", "cli", "lib", "templates", "node_modules", "package.json", "tsconfig.json"];
+const SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** Directories bwrap creates on its own are 0700: create every parent of a mount point as 0755 first. */
+function parents(target: string, made: Set<string>): string[] {
+  const args: string[] = [];
+  const parts = target.split("/").filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const dir = "/" + parts.slice(0, i).join("/");
+    if (made.has(dir) || SYSTEM_DIRS.some((s) => dir === s || dir.startsWith(s + "/"))) continue;
+    made.add(dir);
+    args.push("--perms", "0755", "--dir", dir);
+  }
+  return args;
+}
+
+function readOnly(source: string, made: Set<string>): string[] {
+  if (!fs.existsSync(source)) return [];
+  const link = fs.lstatSync(source).isSymbolicLink() && SYSTEM_DIRS.includes(source) ? fs.readlinkSync(source) : null;
+  if (link) return ["--symlink", link, source]; // merged /usr: /bin → usr/bin
+  return [...parents(source, made), "--ro-bind", source, source];
+}
+
+/**
+ * bwrap's arguments for a workspace: the system, Node and Taskyard's code read-only, the workspace
+ * read-write at /workspace, a private /tmp, /proc and /dev, its own pid/ipc/uts namespaces and the
+ * host's network (loopback reaches the server). As root, `setpriv` then drops to `nobody` with no
+ * capabilities, so a file the host keeps from other users stays out of reach inside too.
+ */
+export function bubblewrapArgs(workspaceDir: string, command: string[]): string[] {
+  const made = new Set<string>();
+  const nodePrefix = path.dirname(path.dirname(process.execPath));
+  const args = [
+    ...SYSTEM_DIRS.flatMap((dir) => readOnly(dir, made)),
+    "--proc", "/proc",
+    "--dev", "/dev",
+    // Before the code: a checkout under /tmp must stay visible on top of the private /tmp.
+    "--perms", "1777", "--tmpfs", "/tmp",
+    ...(SYSTEM_DIRS.some((dir) => nodePrefix === dir || nodePrefix.startsWith(dir + "/")) ? [] : readOnly(nodePrefix, made)),
+    ...PROJECT_PARTS.flatMap((part) => readOnly(path.join(PROJECT_ROOT, part), made)),
+    "--bind", workspaceDir, SANDBOX_WORKSPACE,
+    "--chdir", SANDBOX_WORKSPACE,
+    "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    ...(isRoot() ? [] : ["--unshare-user"]),
+    // The agent is the namespace's pid 1: when it exits, everything it started goes with it.
+    "--as-pid-1",
+    "--die-with-parent",
+    "--",
+  ];
+  const drop = isRoot()
+    ? ["setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    : [];
+  return [...args, ...drop, ...command];
+}
+
+let resolved: { kind: SandboxKind; reason: string } | undefined;
+
+/**
+ * Which sandbox agents get on this host, decided once per process: bubblewrap when `bwrap` is
+ * installed and works here (checked by running it), else none, said in one warning line.
+ * `TASKYARD_SANDBOX=bubblewrap` makes a missing bwrap an error; `none` turns the sandbox off.
+ */
+export function resolveSandbox(setting: SandboxSetting, warn: (line: string) => void): SandboxKind {
+  if (!resolved) {
+    resolved = setting === "none" ? { kind: "none", reason: "TASKYARD_SANDBOX=none" } : probe();
+    if (setting === "bubblewrap" && resolved.kind === "none") throw new Error(`TASKYARD_SANDBOX=bubblewrap, but ${resolved.reason}`);
+    if (resolved.kind === "none") {
+      warn(`agents run WITHOUT a sandbox (${resolved.reason}): they can read whatever this server's OS user can. Install bubblewrap (apt-get install bubblewrap).`);
+    }
+  }
+  return resolved.kind;
+}
+
+function probe(): { kind: SandboxKind; reason: string } {
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "taskyard-sandbox-probe-"));
+  try {
+    if (isRoot()) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
+    const result = spawnSync("bwrap", bubblewrapArgs(dir, ["sh", "-c", "echo ok > probe"]), { encoding: "utf8", timeout: 10_000 });
+    if (result.error) return { kind: "none", reason: `bubblewrap (bwrap) is not installed: ${result.error.message}` };
+    if (result.status !== 0 || !fs.existsSync(path.join(dir, "probe"))) {
+      return { kind: "none", reason: `bubblewrap (bwrap) does not work on this host: ${(result.stderr || `exit ${result.status}`).trim()}` };
+    }
+    return { kind: "bubblewrap", reason: "" };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The one list of what crosses from the server's environment into a workspace. An agent runs the
+ * user's coding agent, which runs arbitrary commands: nothing reaches it unless named here or
+ * declared by its template (e.g. `ANTHROPIC_API_KEY` for `claude`).
+ */
+const ALWAYS = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"];
+
+/** Taskyard settings meant for agents. The agent token is never one: it travels on a pipe. */
+const AGENT_SETTINGS = ["TASKYARD_AGENT_HEARTBEAT_MS"];
+
+/** Names a template may never ask for, whatever it declares. */
+const NEVER = /^(TASKYARD_|DATABASE_URL$|PG[A-Z]+$)/;
+
+/** The environment `taskyard agent` starts with. */
+export function agentEnvironment(input: { home: string; declared?: string[]; source?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+  const source = input.source ?? process.env;
+  const env: Record<string, string> = { HOME: input.home, TASKYARD_PROCESS: "agent" };
+  const declared = (input.declared ?? []).filter((name) => !NEVER.test(name));
+  for (const name of [...ALWAYS, ...AGENT_SETTINGS, ...declared]) {
+    const value = source[name];
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env as NodeJS.ProcessEnv;
+}
+
+/** What an agent passes on to the coding agent it starts: its own environment without Taskyard's settings. */
+export function codingAgentEnvironment(extra: Record<string, string> = {}, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) if (value !== undefined && !name.startsWith("TASKYARD_")) env[name] = value;
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
+}

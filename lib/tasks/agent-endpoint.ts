@@ -1,0 +1,10 @@
+import "server-only";
+import type { AgentEndpoint } from "../agent/agentapi-client";
+import type { TaskRow } from "../db/queries/tasks";
+import { ApiError } from "../api/errors";
+
+/** How the server reaches a running task's agent; 502 while the agent has not registered yet. */
+export function agentOf(task: Pick<TaskRow, "agent_api_url" | "agent_api_secret">): AgentEndpoint {
+  if (!task.agent_api_url) throw new ApiError(502, "The task's agent has not registered its address yet.");
+  return { url: task.agent_api_url, secret: task.agent_api_secret };
+}

@@ -1,0 +1,62 @@
+import "server-only";
+import { AgentUnreachableError, fetchAgent, readCapped } from "../agent/agentapi-client";
+import { UPLOAD_MAX_BYTES } from "../agent/agentapi-server";
+import type { TaskRow } from "../db/queries/tasks";
+import { readBody } from "../api/body";
+import { ApiError } from "../api/errors";
+import { agentOf } from "./agent-endpoint";
+
+/** The AgentAPI endpoints users may reach through the server, and their methods. */
+const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number }> = {
+  status: { method: "GET" },
+  messages: { method: "GET" },
+  events: { method: "GET" },
+  message: { method: "POST", maxBody: 1024 * 1024 },
+  upload: { method: "POST", maxBody: UPLOAD_MAX_BYTES + 64 * 1024 },
+};
+
+/**
+ * `…/tasks/{user}/{task}/agentapi/{endpoint}`: the task's agent's own AgentAPI, byte for byte, for
+ * AgentAPI clients (agentapi's chat UI, scripts written for Coder workspaces). The user's token
+ * gets them here; the agent's secret, which they never see, gets the server into the agent.
+ */
+export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request): Promise<Response> {
+  const spec = Object.hasOwn(ENDPOINTS, endpoint) ? ENDPOINTS[endpoint] : undefined;
+  if (!spec) throw ApiError.notFound();
+  if (req.method !== spec.method) throw new ApiError(405, `Use ${spec.method} for the agent's /${endpoint}.`);
+  if (task.status !== "active") {
+    throw ApiError.conflict(`The task's agent is not running: the task is ${task.status}.`, task.status === "paused" ? "Resume the task first." : undefined);
+  }
+  const agent = agentOf(task);
+  const contentType = req.headers.get("content-type");
+  const body = spec.maxBody ? await readBody(req, spec.maxBody) : undefined;
+  const streaming = endpoint === "events";
+  let res: Response;
+  try {
+    res = await fetchAgent(agent, `/${endpoint}`, {
+      method: spec.method,
+      headers: contentType && body ? { "content-type": contentType } : {},
+      body: body as BodyInit | undefined,
+      signal: req.signal,
+      timeoutMs: streaming ? undefined : 30_000,
+    });
+  } catch (e) {
+    throw new ApiError(502, "Failed to reach the task's agent.", { detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new ApiError(502, "The task's agent answered with a redirect, which the server does not follow.");
+  }
+  const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/octet-stream" });
+  if (streaming) {
+    headers.set("cache-control", "no-cache, no-transform");
+    headers.set("x-accel-buffering", "no");
+    return new Response(res.body, { status: res.status, headers });
+  }
+  try {
+    return new Response((await readCapped(res)) as BodyInit, { status: res.status, headers });
+  } catch (e) {
+    if (e instanceof AgentUnreachableError) throw new ApiError(502, "The task's agent answered too much.", { detail: e.message });
+    throw e;
+  }
+}
