@@ -59,9 +59,9 @@ export function bubblewrapArgs(workspaceDir: string, command: string[]): string[
     "--chdir", SANDBOX_WORKSPACE,
     "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
     ...(isRoot() ? [] : ["--unshare-user"]),
-    // The agent is the namespace's pid 1: when it exits, everything it started goes with it.
+    // The agent is the namespace's pid 1: when it exits, everything it started goes with it. (No
+    // --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
     "--as-pid-1",
-    "--die-with-parent",
     "--",
   ];
   const drop = isRoot()

@@ -12,7 +12,7 @@ const AGENT_SETTINGS = ["TASKYARD_AGENT_HEARTBEAT_MS"];
 const NEVER = /^(TASKYARD_|DATABASE_URL$|PG[A-Z]+$)/;
 
 /** The environment `taskyard agent` starts with. */
-export function agentEnvironment(input: { home: string; declared?: string[]; source?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+export function agentEnvironment(input: { home: string; declared?: string[]; source?: Record<string, string | undefined> }): NodeJS.ProcessEnv {
   const source = input.source ?? process.env;
   const env: Record<string, string> = { HOME: input.home, TASKYARD_PROCESS: "agent" };
   const declared = (input.declared ?? []).filter((name) => !NEVER.test(name));
@@ -24,7 +24,7 @@ export function agentEnvironment(input: { home: string; declared?: string[]; sou
 }
 
 /** What an agent passes on to the coding agent it starts: its own environment without Taskyard's settings. */
-export function codingAgentEnvironment(extra: Record<string, string> = {}, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function codingAgentEnvironment(extra: Record<string, string> = {}, source: Record<string, string | undefined> = process.env): NodeJS.ProcessEnv {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) if (value !== undefined && !name.startsWith("TASKYARD_")) env[name] = value;
   return { ...env, ...extra } as NodeJS.ProcessEnv;

@@ -53,3 +53,37 @@ export function isAlive(pid: number | null): boolean {
     return false;
   }
 }
+
+/** Every process below `pid` (from /proc), with its argv: what an agent started, sandbox or not. */
+export function descendants(pid: number): { pid: number; argv: string[] }[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: { pid: number; argv: string[] }[] = [];
+  const walk = (p: number) => {
+    for (const child of children.get(p) ?? []) {
+      try {
+        found.push({ pid: child, argv: fs.readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").filter(Boolean) });
+      } catch {
+        continue;
+      }
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** A process's environment as /proc shows it to anyone who may read it. */
+export function environOf(pid: number): Record<string, string> {
+  const raw = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+  return Object.fromEntries(raw.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+}
