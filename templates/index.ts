@@ -17,7 +17,7 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
   {
     name: "echo",
     displayName: "Echo agent",
-    description: "Offline and deterministic: replies with what you wrote. Understands /sleep <ms>, /complete, /fail and /crash.",
+    description: "Offline and deterministic: replies with what you wrote. Understands /sleep <ms>, /complete, /fail, /crash and /sh <command> (runs it in the workspace).",
     icon: "/icon/echo.svg",
     version: "v1",
     config: { brain: "echo" },

@@ -9,7 +9,8 @@ describe("openApiDocument", () => {
     const schema = create.requestBody.content["application/json"].schema;
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["input", "template_version_id", "template_version_preset_id", "name", "display_name"]));
     expect(schema.required).toEqual(expect.arrayContaining(["input", "template_version_id"]));
-    for (const path of ["/api/v2/tasks/{user}/{task}/pause", "/api/v2/tasks/{user}/{task}/logs/stream", "/api/v2/workspaceagents/me/app-status"]) {
+    const agentapi = ["status", "messages", "message", "events", "upload"].map((e) => `/api/v2/tasks/{user}/{task}/agentapi/${e}`);
+    for (const path of ["/api/v2/tasks/{user}/{task}/pause", "/api/v2/tasks/{user}/{task}/logs/stream", "/api/v2/workspaceagents/me/app-status", ...agentapi]) {
       expect(doc.paths[path]).toBeTruthy();
     }
   });

@@ -42,13 +42,19 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events", ok: 200, errors: [404] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", ok: 202, errors: [404, 409] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", ok: 202, errors: [404, 409] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`", ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", ok: 200, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", ok: 200, errors: [400] },
   { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-status", summary: "App status", body: appStatusRequest, ok: 200, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/connection", summary: "Where the agent serves AgentAPI", body: connectionRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
-  { method: "get", path: "/api/v2/buildinfo", summary: "Server version", ok: 200, auth: "none" },
+  { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", ok: 200, errors: [401], auth: "agent" },
+  { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", ok: 200, auth: "none" },
 ];
 
 const ERROR_SCHEMA = {
