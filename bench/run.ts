@@ -139,16 +139,22 @@ async function main() {
     // --- Logs of an active task with 1,000 messages.
     const chatty = await client.createTask({ input: "warm up", template_version_id: version });
     await until(async () => ((await client.task("me", chatty.id)).current_state?.state === "idle" ? true : undefined));
-    const [agent] = await sql`SELECT api_url FROM workspace_agents WHERE workspace_id = ${chatty.workspace_id!} ORDER BY created_at DESC LIMIT 1`;
+    const [agent] = await sql`SELECT api_url, api_secret FROM workspace_agents WHERE workspace_id = ${chatty.workspace_id!} ORDER BY created_at DESC LIMIT 1`;
+    // The agent's port answers only the server: the bench presents the secret the server would.
+    const withSecret = { authorization: `Bearer ${agent.api_secret}` };
     for (let i = 0; i < 499; i++) {
-      await until(async () => ((await fetch(`${agent.api_url}/status`).then((r) => r.json())).status === "stable" ? true : undefined));
-      await fetch(`${agent.api_url}/message`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: `message ${i}`, type: "user" }) });
+      await until(async () => ((await fetch(`${agent.api_url}/status`, { headers: withSecret }).then((r) => r.json())).status === "stable" ? true : undefined));
+      await fetch(`${agent.api_url}/message`, {
+        method: "POST",
+        headers: { ...withSecret, "content-type": "application/json" },
+        body: JSON.stringify({ content: `message ${i}`, type: "user" }),
+      });
     }
     await until(async () => ((await client.logs("me", chatty.id)).logs.length >= 1000 ? true : undefined));
-    const agentDirect = await load(REQUESTS, CONCURRENCY, () => fetch(`${agent.api_url}/messages`).then((r) => r.arrayBuffer()));
+    const agentDirect = await load(REQUESTS, CONCURRENCY, () => fetch(`${agent.api_url}/messages`, { headers: withSecret }).then((r) => r.arrayBuffer()));
     const logsResult = await load(REQUESTS, CONCURRENCY, get(`${stack.baseUrl}/api/v2/tasks/me/${chatty.id}/logs`));
     const logsSerial = await load(300, 1, get(`${stack.baseUrl}/api/v2/tasks/me/${chatty.id}/logs`));
-    const agentSerial = await load(300, 1, () => fetch(`${agent.api_url}/messages`).then((r) => r.arrayBuffer()));
+    const agentSerial = await load(300, 1, () => fetch(`${agent.api_url}/messages`, { headers: withSecret }).then((r) => r.arrayBuffer()));
     const healthSerial = await load(300, 1, get(`${stack.baseUrl}/healthz`));
     rows.push({ name: "logs, active task with 1,000 messages", result: fmt(logsResult), baseline: `agent /messages direct: ${fmt(agentDirect)}`, ratio: `${(logsResult.rps / agentDirect.rps).toFixed(2)}× throughput` });
     rows.push({ name: "  one at a time (target p99 < 30 ms)", result: fmt(logsSerial), baseline: `agent /messages direct: ${fmt(agentSerial)}`, ratio: `${(logsSerial.p50 / agentSerial.p50).toFixed(2)}× p50 latency` });
