@@ -29,11 +29,11 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
   {
     name: "claude",
     displayName: "Claude",
-    description: "An agent powered by Anthropic's Claude through the Anthropic SDK. Needs ANTHROPIC_API_KEY.",
+    description: "Claude Code, Anthropic's coding agent: reads, changes and tests code in the workspace. Needs ANTHROPIC_API_KEY.",
     icon: "/icon/claude.svg",
     version: "v1",
-    config: { brain: "claude", env: ANTHROPIC_ENV },
-    presets: [{ name: "Default", description: "Claude with the server's default model.", isDefault: true, parameters: [] }],
+    config: { brain: "claude-code", env: ANTHROPIC_ENV },
+    presets: [{ name: "Default", description: "Claude Code with its default model (or ANTHROPIC_MODEL).", isDefault: true, parameters: [] }],
   },
   {
     name: "agentapi",

@@ -1,4 +1,5 @@
 import type { AgentMessage } from "./agentapi-client";
+import type { TurnUsage } from "./brains/local";
 
 export type Manifest = {
   agent_id: string;
@@ -6,7 +7,7 @@ export type Manifest = {
   task_id: string | null;
   prompt: string;
   app_slug: string;
-  brain: "echo" | "claude" | "agentapi";
+  brain: "echo" | "claude-code" | "agentapi";
   command: string[];
   parameters: Record<string, string>;
   /** The bearer secret this agent's AgentAPI port must demand: the server presents it on every call. */
@@ -33,6 +34,7 @@ export function createControlPlaneClient(baseUrl: string, token: string) {
     connection: (apiUrl: string) => call("POST", "/api/v2/workspaceagents/me/connection", { api_url: apiUrl }),
     appHealth: (slug: string, health: string) => call("PATCH", "/api/v2/workspaceagents/me/app-health", { app_slug: slug, health }),
     appStatus: (slug: string, state: string, message: string) => call("PATCH", "/api/v2/workspaceagents/me/app-status", { app_slug: slug, state, message }),
+    usage: (report: TurnUsage & { turn_id: string }) => call("POST", "/api/v2/workspaceagents/me/usage", report),
     snapshot: (taskId: string, messages: AgentMessage[]) =>
       call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`, { messages: fitSnapshot(messages) }),
   };

@@ -47,6 +47,15 @@ export class Conversation extends EventEmitter<{ message: [AgentMessage]; status
     return message;
   }
 
+  /** Rewrites a message in place (an agent's reply growing while it works); AgentAPI sends it again with the same id. */
+  async update(id: number, content: string): Promise<AgentMessage> {
+    const message = { ...this.messages[id], content };
+    this.messages[id] = message;
+    this.emit("message", message);
+    await this.save();
+    return message;
+  }
+
   save(): Promise<void> {
     const data = JSON.stringify({ messages: this.messages });
     this.saving = this.saving.then(async () => {

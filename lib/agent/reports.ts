@@ -1,12 +1,12 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { insertAppStatus, reportAgentLifecycle, updateAgent, updateAppHealth, type AgentIdentity } from "../db/queries/agents";
-import { upsertSnapshot } from "../db/queries/tasks";
+import { addTurnUsage, upsertSnapshot } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
 import { createAgentApiClient } from "./agentapi-client";
 import type { z } from "zod";
-import type { appHealthRequest, appStatusRequest } from "../validation/agents";
+import type { appHealthRequest, appStatusRequest, usageRequest } from "../validation/agents";
 
 /** What agents tell the server: lifecycle, app health, app status and conversation snapshots. */
 export async function reportLifecycle(db: Db, agent: AgentIdentity, state: AgentIdentity["lifecycle_state"]) {
@@ -33,6 +33,12 @@ export async function registerConnection(db: Db, agent: AgentIdentity, apiUrl: s
     .then(() => true, () => false);
   if (!answered) throw ApiError.invalidField("api_url", "this address does not answer as this agent (with its secret)");
   await updateAgent(db, agent.agent_id, { apiUrl: url });
+}
+
+/** What a turn used of a model, added to the agent's task's totals. */
+export async function reportUsage(db: Db, agent: AgentIdentity, body: z.infer<typeof usageRequest>) {
+  if (!agent.task_id) throw ApiError.notFound();
+  await addTurnUsage(db, agent.task_id, body);
 }
 
 export async function storeSnapshot(db: Db, agent: AgentIdentity, taskId: string, messages: SnapshotMessage[]) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { serveAgentApi } from "./agentapi-server";
@@ -13,14 +14,14 @@ export type AgentOptions = { serverUrl: string; token: string; workspaceDir: str
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
   switch (manifest.brain) {
-    // Loaded on demand: the Anthropic SDK and the SSE parser cost an echo agent's start time.
+    // Loaded on demand: Claude Code's SDK and the SSE parser cost an echo agent's start time.
     case "agentapi": {
       const { AgentApiBrain } = await import("./brains/agentapi");
       return new AgentApiBrain(options);
     }
-    case "claude": {
-      const { claudeResponder } = await import("./brains/claude");
-      return new LocalBrain("claude", await Conversation.load(options.workspaceDir), claudeResponder());
+    case "claude-code": {
+      const { claudeCodeResponder } = await import("./brains/claude-code");
+      return new LocalBrain("claude", await Conversation.load(options.workspaceDir), claudeCodeResponder(options));
     }
     default:
       return new LocalBrain("echo", await Conversation.load(options.workspaceDir), echoResponder(options));
@@ -83,6 +84,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     }, 25);
   });
   brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
+  brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
   const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir });
   await server.connection(api.url);

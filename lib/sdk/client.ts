@@ -25,6 +25,9 @@ export type Template = {
   icon: string;
   active_version_id: string;
   created_at: string;
+  /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
+  available: boolean;
+  unavailable_reason: string;
 };
 export type TemplateVersion = { id: string; template_id: string; name: string; created_at: string };
 export type Preset = { ID: string; Name: string; Parameters: { Name: string; Value: string }[]; Default: boolean; Description: string; Icon: string };

@@ -6,6 +6,7 @@ import { notifyBuild } from "../db/queries/workspaces";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
 import { env } from "../env";
+import { templateAvailability } from "../templates/availability";
 import type { CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
 
@@ -22,6 +23,7 @@ function namingOptions() {
  */
 export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
   const { request } = input;
+  await assertCanRun(db, request.template_version_id);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
   const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
@@ -50,6 +52,14 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
     await notifyBuild(db, created.build_id);
     return row;
   }
+}
+
+/** A template that cannot run here (no API key, a missing command) is refused up front, with the reason. */
+async function assertCanRun(db: Db, templateVersionId: string) {
+  const version = await findTemplateVersion(db, templateVersionId);
+  if (!version) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+  const { available, unavailable_reason } = templateAvailability(version.config);
+  if (!available) throw ApiError.invalidField("template_version_id", unavailable_reason, `This template cannot run on this server: ${unavailable_reason}`);
 }
 
 /** Only on the error path: say which of the template version and the preset was wrong. */

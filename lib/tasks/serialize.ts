@@ -66,6 +66,13 @@ export function toTaskResponse(row: TaskRow) {
     initial_prompt: row.prompt,
     status: row.status,
     current_state: currentState(row),
+    usage: {
+      input_tokens: row.input_tokens,
+      output_tokens: row.output_tokens,
+      cache_read_input_tokens: row.cache_read_input_tokens,
+      cache_creation_input_tokens: row.cache_creation_input_tokens,
+      cost_usd: Number(row.cost_usd),
+    },
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };

@@ -1,6 +1,7 @@
-import type { Template, TemplateVersion, TemplateVersionPreset } from "../db/schema";
+import type { Template, TemplateConfig, TemplateVersion, TemplateVersionPreset } from "../db/schema";
+import { templateAvailability } from "./availability";
 
-export function toTemplateResponse(t: Template) {
+export function toTemplateResponse(t: Template & { config: TemplateConfig | null }) {
   return {
     id: t.id,
     organization_id: t.organizationId,
@@ -11,6 +12,7 @@ export function toTemplateResponse(t: Template) {
     active_version_id: t.activeVersionId,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
+    ...templateAvailability(t.config),
   };
 }
 

@@ -33,3 +33,15 @@ export const snapshotMessage = z.object({
 export const logSnapshotRequest = z.object({ messages: z.array(snapshotMessage).max(10_000) });
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;
+
+const tokens = z.number().int().min(0).max(1e12);
+
+/** One turn's model usage; `turn_id` makes a repeated report count once. */
+export const usageRequest = z.object({
+  turn_id: text().min(1).max(128),
+  input_tokens: tokens,
+  output_tokens: tokens,
+  cache_read_input_tokens: tokens,
+  cache_creation_input_tokens: tokens,
+  cost_usd: z.number().min(0).max(1e6),
+});

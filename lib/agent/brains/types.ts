@@ -1,5 +1,6 @@
 import type { AgentMessage } from "../agentapi-client";
 import type { AgentStatus } from "../conversation";
+import type { TurnUsage } from "./local";
 
 export type AppState = "working" | "idle" | "complete" | "failure";
 
@@ -18,6 +19,8 @@ export interface Brain {
   send(content: string): Promise<void>;
   onMessage(listener: (message: AgentMessage) => void): void;
   onStatus(listener: (status: AgentStatus, report: StatusReport) => void): void;
+  /** After each turn that used a model: what it used (brains without a model have none). */
+  onUsage?(listener: (usage: TurnUsage) => void): void;
   stop(): Promise<void>;
 }
 

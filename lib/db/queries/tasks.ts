@@ -41,6 +41,12 @@ export type TaskRow = {
   state_message: string | null;
   state_uri: string | null;
   state_at: Date | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+  /** numeric comes back as a string: exact, converted once in the serializer. */
+  cost_usd: string;
   created_at: Date;
   updated_at: Date;
   status: TaskStatus;
@@ -108,7 +114,9 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         a.id AS agent_id, a.lifecycle_state AS agent_lifecycle, a.api_url AS agent_api_url, a.api_secret AS agent_api_secret,
         app.id AS app_id, app.health AS app_health,
         st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,
-        t.created_at, t.updated_at,
+        t.input_tokens::float8 AS input_tokens, t.output_tokens::float8 AS output_tokens,
+        t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
+        t.cost_usd, t.created_at, t.updated_at,
         CASE
           WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
           WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'
@@ -232,4 +240,30 @@ export async function taskOfWorkspace(db: DbOrTx, workspaceId: string) {
     .from(tasks)
     .where(and(eq(tasks.workspaceId, workspaceId), isNull(tasks.deletedAt)));
   return row;
+}
+
+export type UsageReport = {
+  turn_id: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+  cost_usd: number;
+};
+
+/** Adds one turn's usage to the task's totals, once per turn id (a repeated report changes nothing). */
+export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
+  await db.execute(sql`
+    WITH turn AS (
+      INSERT INTO task_usage_turns (task_id, turn_id, input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)
+      VALUES (${taskId}, ${u.turn_id}, ${u.input_tokens}, ${u.output_tokens}, ${u.cache_read_input_tokens}, ${u.cache_creation_input_tokens}, ${u.cost_usd})
+      ON CONFLICT DO NOTHING
+      RETURNING task_id)
+    UPDATE tasks t SET
+      input_tokens = t.input_tokens + ${u.input_tokens},
+      output_tokens = t.output_tokens + ${u.output_tokens},
+      cache_read_input_tokens = t.cache_read_input_tokens + ${u.cache_read_input_tokens},
+      cache_creation_input_tokens = t.cache_creation_input_tokens + ${u.cache_creation_input_tokens},
+      cost_usd = t.cost_usd + ${u.cost_usd}
+    FROM turn WHERE t.id = turn.task_id`);
 }

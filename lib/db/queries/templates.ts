@@ -1,13 +1,17 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { templates, templateVersionPresets, templateVersions } from "../schema";
 import { isUuid } from "../../validation/common";
 
+/** A template with its active version's config (what decides whether it can run here). */
+const withConfig = { ...getTableColumns(templates), config: templateVersions.config };
+
 export async function listTemplates(db: DbOrTx, organizationId?: string) {
   return db
-    .select()
+    .select(withConfig)
     .from(templates)
+    .leftJoin(templateVersions, eq(templateVersions.id, templates.activeVersionId))
     .where(organizationId ? eq(templates.organizationId, organizationId) : undefined)
     .orderBy(asc(templates.name));
 }
@@ -17,7 +21,7 @@ export async function findTemplate(db: DbOrTx, where: { id: string } | { organiz
     "id" in where
       ? eq(templates.id, where.id)
       : and(eq(templates.organizationId, where.organizationId), sql`lower(${templates.name}) = lower(${where.name})`);
-  const [row] = await db.select().from(templates).where(match);
+  const [row] = await db.select(withConfig).from(templates).leftJoin(templateVersions, eq(templateVersions.id, templates.activeVersionId)).where(match);
   return row;
 }
 

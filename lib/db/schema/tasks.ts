@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { templateVersionPresets, templateVersions } from "./templates";
 import { users } from "./users";
@@ -23,6 +23,12 @@ export const tasks = pgTable(
       .references(() => templateVersions.id),
     templateVersionPresetId: uuid().references(() => templateVersionPresets.id),
     workspaceId: uuid().references(() => workspaces.id),
+    /** Model usage over the task's life: totals of its agents' per-turn reports (see taskUsageTurns). */
+    inputTokens: bigint({ mode: "number" }).notNull().default(0),
+    outputTokens: bigint({ mode: "number" }).notNull().default(0),
+    cacheReadInputTokens: bigint({ mode: "number" }).notNull().default(0),
+    cacheCreationInputTokens: bigint({ mode: "number" }).notNull().default(0),
+    costUsd: numeric({ precision: 14, scale: 6 }).notNull().default("0"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),
@@ -46,5 +52,23 @@ export const taskSnapshots = pgTable("task_snapshots", {
   messages: jsonb().$type<SnapshotMessage[]>().notNull(),
   capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/** One agent turn's usage report; its key makes a repeated report count once. */
+export const taskUsageTurns = pgTable(
+  "task_usage_turns",
+  {
+    taskId: uuid()
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    turnId: text().notNull(),
+    inputTokens: bigint({ mode: "number" }).notNull(),
+    outputTokens: bigint({ mode: "number" }).notNull(),
+    cacheReadInputTokens: bigint({ mode: "number" }).notNull(),
+    cacheCreationInputTokens: bigint({ mode: "number" }).notNull(),
+    costUsd: numeric({ precision: 14, scale: 6 }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.turnId] })],
+);
 
 export type Task = typeof tasks.$inferSelect;

@@ -3,7 +3,7 @@ import { organizations } from "./organizations";
 
 /** How a template's workspace runs its agent: the brain and its settings. */
 export type TemplateConfig = {
-  brain: "echo" | "claude" | "agentapi";
+  brain: "echo" | "claude-code" | "agentapi";
   /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT. */
   command?: string[];
   /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. */

@@ -1,0 +1,93 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
+import { codingAgentEnvironment } from "../../sandbox/environment";
+import type { Reply, Responder, TurnUsage } from "./local";
+import type { BrainOptions } from "./types";
+
+/** Tools Claude Code may use without asking where permissions cannot be bypassed (as root). */
+const CODING_TOOLS = ["Bash", "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS", "NotebookEdit", "TodoWrite", "WebFetch", "WebSearch", "Task"];
+
+/** The argument that says what a tool call does, for its one line in the transcript. */
+function mainArgument(name: string, input: Record<string, unknown>, cwd: string): string {
+  const value = input.command ?? input.file_path ?? input.notebook_path ?? input.pattern ?? input.path ?? input.url ?? input.query ?? input.description;
+  const text = typeof value === "string" ? value : (Object.values(input).find((v) => typeof v === "string") as string | undefined) ?? "";
+  const shown = path.isAbsolute(text) && text.startsWith(cwd + "/") ? path.relative(cwd, text) : text;
+  const oneLine = shown.replace(/\s+/g, " ").trim();
+  return `${name}: ${oneLine.length > 200 ? oneLine.slice(0, 199) + "…" : oneLine}`;
+}
+
+function usageOf(result: Extract<SDKMessage, { type: "result" }>): TurnUsage {
+  return {
+    input_tokens: result.usage.input_tokens ?? 0,
+    output_tokens: result.usage.output_tokens ?? 0,
+    cache_read_input_tokens: result.usage.cache_read_input_tokens ?? 0,
+    cache_creation_input_tokens: result.usage.cache_creation_input_tokens ?? 0,
+    cost_usd: result.total_cost_usd ?? 0,
+  };
+}
+
+/** Where the Claude Code session of a workspace is remembered, so a resumed agent continues it. */
+const sessionFile = (dir: string) => path.join(dir, ".taskyard", "claude-session.json");
+
+async function loadSession(dir: string): Promise<string | undefined> {
+  const text = await fs.readFile(sessionFile(dir), "utf8").catch(() => "");
+  return text ? (JSON.parse(text) as { session_id?: string }).session_id : undefined;
+}
+
+async function saveSession(dir: string, sessionId: string) {
+  await fs.mkdir(path.dirname(sessionFile(dir)), { recursive: true });
+  await fs.writeFile(sessionFile(dir), JSON.stringify({ session_id: sessionId }));
+}
+
+/**
+ * Claude Code (through @anthropic-ai/claude-agent-sdk) working in the workspace. Each user turn is
+ * one `query`, resuming the workspace's session, whose state lives under the workspace (its config
+ * dir), so pause and resume keep what the model knows. The reply is one message: the model's text
+ * and a line per tool call, in order, growing as the turn runs.
+ */
+export function claudeCodeResponder(options: BrainOptions): Responder {
+  const cwd = options.workspaceDir;
+  const asRoot = process.getuid?.() === 0;
+  return async (input, _history, progress): Promise<Reply> => {
+    const parts: string[] = [];
+    const show = () => progress(parts.join("\n\n"));
+    const stderr: string[] = [];
+    const resume = await loadSession(cwd);
+    const turn = query({
+      prompt: input,
+      options: {
+        cwd,
+        resume,
+        env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(cwd, ".claude") }),
+        // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass, so it gets a list.
+        ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),
+        settingSources: ["project"],
+        stderr: (line) => stderr.push(line),
+      },
+    });
+    let result: Extract<SDKMessage, { type: "result" }> | undefined;
+    let apiError: string | undefined;
+    for await (const message of turn) {
+      if (message.type === "assistant" && !message.parent_tool_use_id) {
+        if (message.error) apiError = message.error;
+        for (const block of message.message.content) {
+          if (block.type === "text" && block.text.trim()) parts.push(block.text.trim());
+          else if (block.type === "tool_use") parts.push(mainArgument(block.name, block.input as Record<string, unknown>, cwd));
+        }
+        show();
+      } else if (message.type === "result") {
+        result = message;
+        if (message.session_id) await saveSession(cwd, message.session_id);
+      }
+    }
+    if (!result) throw new Error(`Claude Code ended without a result${stderr.length ? `: ${stderr.join("").trim().split("\n").at(-1)}` : ""}`);
+    const usage = usageOf(result);
+    if (result.subtype !== "success" || result.is_error) {
+      const reason = ("errors" in result && result.errors.length ? result.errors.join("; ") : "") || (result.subtype === "success" ? result.result : "") || apiError || result.subtype;
+      return { content: [...parts, `Error: ${reason}`].join("\n\n"), state: "failure", usage };
+    }
+    if (!parts.length && result.result) parts.push(result.result);
+    return { content: parts.join("\n\n") || "(no reply)", state: "idle", usage };
+  };
+}
