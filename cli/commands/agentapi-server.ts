@@ -14,7 +14,7 @@ export function registerAgentApiServer(program: Command) {
       const brain = new LocalBrain(
         "echo",
         await Conversation.load(opts.dir),
-        echoResponder({ workspaceDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
+        echoResponder({ workspaceDir: opts.dir, codeDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
       );
       const api = await serveAgentApi(brain, { workspaceDir: opts.dir, port: opts.port });
       console.log(`AgentAPI (echo) listening on ${api.url}`);

@@ -10,6 +10,23 @@ export const agentMessage = z.object({
 export type AgentMessage = z.infer<typeof agentMessage>;
 
 const statusResponse = z.object({ status: z.enum(["running", "stable"]), agent_type: z.string().optional() });
+/** Taskyard's extension of an agent's port: the repository's changes against a base commit. */
+export const changesResponse = z.object({
+  head_commit: z.string(),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      status: z.enum(["added", "modified", "deleted", "renamed"]),
+      additions: z.number().int(),
+      deletions: z.number().int(),
+      old_path: z.string().optional(),
+    }),
+  ),
+  diff: z.string(),
+  truncated: z.boolean(),
+});
+export type RepoChanges = z.infer<typeof changesResponse>;
+
 const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().transform((m) => m ?? []) });
 
 /** The most the server reads of one answer from an agent (a long conversation is a few MiB). */
@@ -85,6 +102,7 @@ export function createAgentApiClient(agent: AgentEndpoint) {
   return {
     status: (timeoutMs?: number) => call(agent, "/status", statusResponse, {}, timeoutMs),
     messages: (timeoutMs?: number) => call(agent, "/messages", messagesResponse, {}, timeoutMs).then((r) => r.messages),
+    changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
     send: (content: string, type: "user" | "raw" = "user") =>
       call(agent, "/message", z.object({ ok: z.boolean() }), {
         method: "POST",

@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { collectChanges } from "../git";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
 
@@ -79,12 +80,15 @@ export type AgentApiServerOptions = {
   secret?: string;
   /** Where uploads go. */
   workspaceDir: string;
+  /** The task's repository, if it has one (Taskyard's `GET /changes` reads it). */
+  repoDir?: string;
   port?: number;
 };
 
 /**
  * The AgentAPI protocol (coder/agentapi 0.12.1's openapi.json) over a brain, on a loopback port:
- * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload. Closed to everyone
+ * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload — and Taskyard's
+ * GET /changes?base=<commit> (the repository's changes). Closed to everyone
  * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
  * (no "simple" cross-site request gets through).
  */
@@ -136,6 +140,12 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
         if (!(file instanceof File)) throw new HttpProblem(400, "Bad Request", 'the form needs a file in the field "file"');
         if (file.size > UPLOAD_MAX_BYTES) throw new HttpProblem(413, "Request Entity Too Large", `a file may be at most ${UPLOAD_MAX_BYTES} bytes`);
         return send(res, 200, { ok: true, filePath: await storeUpload(options.workspaceDir, file) });
+      }
+      case "GET /changes": {
+        const base = new URL(req.url ?? "/", "http://x").searchParams.get("base") ?? "";
+        if (!/^[0-9a-f]{7,64}$/.test(base)) throw new HttpProblem(400, "Bad Request", "base must be a commit id");
+        if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
+        return send(res, 200, await collectChanges(options.repoDir, base));
       }
       case "GET /events": {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

@@ -56,8 +56,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     process.exit(3);
   };
 
+  const repoDir = path.join(options.workspaceDir, "repo");
+  const hasRepo = await fs.stat(path.join(repoDir, ".git")).then(() => true, () => false);
   const brain = (holder.brain = await createBrain(manifest, {
     workspaceDir: options.workspaceDir,
+    codeDir: hasRepo ? repoDir : options.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
     onCrash: crash,
@@ -86,7 +89,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
   brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
-  const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir });
+  const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir, repoDir: hasRepo ? repoDir : undefined });
   await server.connection(api.url);
   await server.appHealth(slug, "healthy");
   await server.lifecycle("ready");

@@ -47,6 +47,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", ok: 200, errors: [404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", ok: 200, errors: [400, 404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts and a unified diff (≤ 1 MiB); from the snapshot when paused", ok: 200, errors: [404, 409, 502] },
   { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", ok: 200, errors: [400] },
   { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },

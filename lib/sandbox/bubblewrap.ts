@@ -41,10 +41,11 @@ function readOnly(source: string, made: Set<string>): string[] {
 /**
  * bwrap's arguments for a workspace: the system, Node and Taskyard's code read-only, the workspace
  * read-write at /workspace, a private /tmp, /proc and /dev, its own pid/ipc/uts namespaces and the
- * host's network (loopback reaches the server). As root, `setpriv` then drops to `nobody` with no
+ * host's network (loopback reaches the server), and any `readOnly` extras (a local repository to
+ * clone). As root, `setpriv` then drops to `nobody` with no
  * capabilities, so a file the host keeps from other users stays out of reach inside too.
  */
-export function bubblewrapArgs(workspaceDir: string, command: string[]): string[] {
+export function bubblewrapArgs(workspaceDir: string, command: string[], extra: { readOnly?: string[] } = {}): string[] {
   const made = new Set<string>();
   const nodePrefix = path.dirname(path.dirname(process.execPath));
   const args = [
@@ -55,6 +56,7 @@ export function bubblewrapArgs(workspaceDir: string, command: string[]): string[
     "--perms", "1777", "--tmpfs", "/tmp",
     ...(SYSTEM_DIRS.some((dir) => nodePrefix === dir || nodePrefix.startsWith(dir + "/")) ? [] : readOnly(nodePrefix, made)),
     ...PROJECT_PARTS.flatMap((part) => readOnly(path.join(PROJECT_ROOT, part), made)),
+    ...(extra.readOnly ?? []).flatMap((source) => readOnly(source, made)),
     "--bind", workspaceDir, SANDBOX_WORKSPACE,
     "--chdir", SANDBOX_WORKSPACE,
     "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",

@@ -5,7 +5,10 @@ import { insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
 import { notifyBuild } from "../db/queries/workspaces";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
-import { env } from "../env";
+import fs from "node:fs";
+import path from "node:path";
+import { dataDir, env } from "../env";
+import { localRepositoryPath } from "../git";
 import { templateAvailability } from "../templates/availability";
 import type { CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
@@ -24,6 +27,7 @@ function namingOptions() {
 export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
   const { request } = input;
   await assertCanRun(db, request.template_version_id);
+  assertRepositoryAllowed(request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
   const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
@@ -41,6 +45,7 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
         prompt: request.input,
         templateVersionId: request.template_version_id,
         presetId: request.template_version_preset_id,
+        parameters: request.rich_parameter_values ?? [],
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -60,6 +65,30 @@ async function assertCanRun(db: Db, templateVersionId: string) {
   if (!version) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
   const { available, unavailable_reason } = templateAvailability(version.config);
   if (!available) throw ApiError.invalidField("template_version_id", unavailable_reason, `This template cannot run on this server: ${unavailable_reason}`);
+}
+
+/** A local repository path may be anything on the host but Taskyard's own data: its database, its workspaces. */
+function assertRepositoryAllowed(parameters: { name: string; value: string }[]) {
+  const index = parameters.findIndex((p) => p.name === "repo_url");
+  let local: string | undefined;
+  try {
+    local = localRepositoryPath(parameters[index]?.value ?? "");
+  } catch {
+    throw ApiError.invalidField(`rich_parameter_values.${index}.repo_url`, "is not a valid file:// URL");
+  }
+  if (!local) return;
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const data = real(dataDir());
+  const target = real(local);
+  if (target === data || target.startsWith(data + path.sep)) {
+    throw ApiError.invalidField(`rich_parameter_values.${index}.repo_url`, "must not point into Taskyard's data directory");
+  }
 }
 
 /** Only on the error path: say which of the template version and the preset was wrong. */

@@ -35,6 +35,10 @@ function currentState(row: TaskRow) {
       uri: row.state_uri ?? "",
     };
   }
+  // A start that failed before any agent spoke (a clone that failed, say): its error is the state.
+  if (row.status === "error" && row.job_status === "failed" && row.job_error) {
+    return { timestamp: iso(row.build_created_at), state: "failed", message: row.job_error, uri: "" };
+  }
   const message = syntheticState(row);
   return message ? { timestamp: iso(row.start_build_created_at ?? row.created_at), state: "working", message, uri: "" } : null;
 }
@@ -66,6 +70,7 @@ export function toTaskResponse(row: TaskRow) {
     initial_prompt: row.prompt,
     status: row.status,
     current_state: currentState(row),
+    rich_parameter_values: row.rich_parameter_values,
     usage: {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,

@@ -21,12 +21,50 @@ export const taskName = () =>
     .regex(TASK_NAME_PATTERN, "must be alphanumeric words joined by single dashes")
     .refine((s) => !RESERVED_NAMES.has(s.toLowerCase()), "is a reserved name");
 
+/** A URL or path `git clone` takes — and nothing that makes git run a command or read an option. */
+const repoUrl = text()
+  .max(2048, "must be at most 2048 characters")
+  .refine((v) => !/[\s\u0000-\u001f]/.test(v), "must not contain spaces or control characters")
+  .refine((v) => !v.startsWith("-") && !v.includes("::"), "is not a repository URL git may clone")
+  .refine(
+    (v) => /^(https?|ssh|git|file):\/\/[^/]/.test(v) || /^file:\/\/\//.test(v) || /^[\w.-]+@[\w.-]+:[^/]/.test(v) || v.startsWith("/"),
+    "must be an https://, ssh://, git://, file:// URL, user@host:path, or an absolute path",
+  );
+
+/** A branch, tag or commit, as git would accept it in `--branch` or `checkout`. */
+const baseRef = text()
+  .max(255, "must be at most 255 characters")
+  .regex(/^(?![-/.])(?!.*\.\.)(?!.*\/\/)(?!.*[./]$)(?!.*\.lock$)[A-Za-z0-9._/+-]+$/, "must be a branch, tag or commit name");
+
+const PARAMETER_RULES: Record<string, z.ZodType<string>> = { repo_url: repoUrl, base_ref: baseRef };
+
+/** Coder's `rich_parameter_values`: per-task values that override the preset's of the same name. */
+export const richParameterValues = z
+  .array(
+    z.object({
+      name: text().regex(/^[a-z_][a-z0-9_]{0,63}$/, "must be a lowercase parameter name"),
+      value: text().max(4096, "must be at most 4096 characters"),
+    }),
+  )
+  .max(32, "at most 32 parameters")
+  .superRefine((params, ctx) => {
+    const seen = new Set<string>();
+    params.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${p.name}" is given twice` });
+      seen.add(p.name);
+      const rule = PARAMETER_RULES[p.name];
+      const checked = rule && p.value !== "" ? rule.safeParse(p.value) : undefined;
+      if (checked && !checked.success) ctx.addIssue({ code: "custom", path: [i, p.name], message: checked.error.issues[0].message });
+    });
+  });
+
 export const createTaskRequest = z.object({
   input: nonBlankText("input"),
   template_version_id: z.uuid({ message: "must be a UUID" }),
   template_version_preset_id: optionalUuid,
   name: optionalText(taskName()),
   display_name: optionalText(text().max(64, "must be at most 64 characters")),
+  rich_parameter_values: z.preprocess((v) => (v === null ? undefined : v), richParameterValues.optional()),
 });
 
 export const updateInputRequest = z.object({ input: nonBlankText("input") });

@@ -1,3 +1,5 @@
+import type { Checkout } from "../git";
+
 /** What a workspace driver must do; `local` is the default, a container driver would fit the same shape. */
 export interface WorkspaceDriver {
   /**
@@ -7,6 +9,8 @@ export interface WorkspaceDriver {
   start(input: { workspaceId: string; agentId: string; agentToken: string; env: string[] }): Promise<{ pid: number; host: string }>;
   /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
   stop(agent: { agentId: string; pid: number | null }): Promise<void>;
+  /** Clones the task's repository into the workspace, on a branch of its own (once, before its first start). */
+  checkout(input: { workspaceId: string; url: string; baseRef?: string; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

@@ -6,8 +6,9 @@ import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
-import { taskOfWorkspace, upsertSnapshot } from "../db/queries/tasks";
-import { BUILDS_CHANNEL, insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
+import { taskOfWorkspace, upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
+import { BUILDS_CHANNEL, checkoutPlanOf, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
+import { withoutCredentials } from "../git";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
 
@@ -129,6 +130,7 @@ export class Provisioner {
       await updateAgent(this.db, previous.id, { lifecycleState: "off" });
     }
 
+    await this.checkoutRepository(build.workspace_id);
     const { token, hash } = generateAgentToken();
     const agent = await insertAgent(this.db, {
       workspaceId: build.workspace_id,
@@ -142,6 +144,23 @@ export class Provisioner {
     await updateAgent(this.db, agent.id, { pid, host });
     this.watchExit(agent.id, build.workspace_id);
     await this.waitForConnection(agent.id, pid);
+  }
+
+  /** A task with a `repo_url` gets its checkout at the first start; later starts find it in place. */
+  private async checkoutRepository(workspaceId: string): Promise<void> {
+    const plan = await checkoutPlanOf(this.db, workspaceId);
+    if (!plan || plan.repo) return;
+    const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
+    const url = values.get("repo_url");
+    if (!url) return;
+    const checkout = await this.driver.checkout({
+      workspaceId,
+      url,
+      baseRef: values.get("base_ref") || undefined,
+      branch: `taskyard/${plan.task_name}`,
+      identity: { name: plan.owner_name, email: plan.owner_email },
+    });
+    await recordCheckout(this.db, workspaceId, { url: withoutCredentials(url), ...checkout });
   }
 
   /** The build succeeds once the agent has reported in; an agent that never does fails it. */
@@ -165,6 +184,7 @@ export class Provisioner {
     const agent = await currentAgentOf(this.db, build.workspace_id);
     if (agent) {
       if (!remove) await this.snapshotFromAgent(build.workspace_id, agent.apiUrl, agent.apiSecret);
+      if (!remove) await this.changesFromAgent(build.workspace_id, agent.apiUrl, agent.apiSecret);
       await this.driver.stop({ agentId: agent.id, pid: agent.pid });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
@@ -179,6 +199,17 @@ export class Provisioner {
       .messages(2000)
       .catch(() => null);
     if (messages && messages.length > 0) await upsertSnapshot(this.db, task.id, messages);
+  }
+
+  /** Pause keeps the repository's changes too: a paused task's Changes are served from this. */
+  private async changesFromAgent(workspaceId: string, apiUrl: string | null, secret: string | null): Promise<void> {
+    const plan = await checkoutPlanOf(this.db, workspaceId);
+    const task = await taskOfWorkspace(this.db, workspaceId);
+    if (!plan?.repo || !task || !apiUrl) return;
+    const changes = await createAgentApiClient({ url: apiUrl, secret })
+      .changes(plan.repo.base_commit, 10_000)
+      .catch((err) => this.log.warn({ err: err instanceof Error ? err.message : err, workspace: workspaceId }, "could not read the changes before pausing"));
+    if (changes) await upsertChangeSnapshot(this.db, task.id, changes);
   }
 
   /** A spawned agent that exits while its workspace should run has crashed: the task shows error. */

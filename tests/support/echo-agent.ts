@@ -27,6 +27,7 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
     conversation,
     echoResponder({
       workspaceDir: dir,
+      codeDir: dir,
       parameters: {},
       command: [],
       onCrash: async (reason) => {

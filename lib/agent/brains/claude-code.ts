@@ -47,19 +47,20 @@ async function saveSession(dir: string, sessionId: string) {
  * and a line per tool call, in order, growing as the turn runs.
  */
 export function claudeCodeResponder(options: BrainOptions): Responder {
-  const cwd = options.workspaceDir;
+  const cwd = options.codeDir;
+  const state = options.workspaceDir;
   const asRoot = process.getuid?.() === 0;
   return async (input, _history, progress): Promise<Reply> => {
     const parts: string[] = [];
     const show = () => progress(parts.join("\n\n"));
     const stderr: string[] = [];
-    const resume = await loadSession(cwd);
+    const resume = await loadSession(state);
     const turn = query({
       prompt: input,
       options: {
         cwd,
         resume,
-        env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(cwd, ".claude") }),
+        env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(state, ".claude") }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass, so it gets a list.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),
         settingSources: ["project"],
@@ -78,7 +79,7 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         show();
       } else if (message.type === "result") {
         result = message;
-        if (message.session_id) await saveSession(cwd, message.session_id);
+        if (message.session_id) await saveSession(state, message.session_id);
       }
     }
     if (!result) throw new Error(`Claude Code ended without a result${stderr.length ? `: ${stderr.join("").trim().split("\n").at(-1)}` : ""}`);

@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import type { BrainOptions } from "./types";
 import type { Reply, Responder } from "./local";
@@ -8,7 +10,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The offline, deterministic brain tests use: every reply contains the user's text verbatim.
  * Commands: `/sleep <ms>` stays working that long, `/complete`, `/fail`, `/crash` (exits non-zero),
- * `/sh <command>` runs a shell command in the workspace as a coding agent would, and replies with its output.
+ * `/sh <command>` runs a shell command in the workspace as a coding agent would, and replies with its output,
+ * `/write <path> <text>` writes a file (in the task's repository, if it has one).
  */
 export function echoResponder(options: BrainOptions): Responder {
   const delay = Number(options.parameters.reply_delay_ms ?? 0) || 0;
@@ -24,7 +27,16 @@ export function echoResponder(options: BrainOptions): Responder {
       case "/fail":
         return { content: `Task failed on purpose. You said: ${input}`, state: "failure" };
       case "/sh":
-        return { content: await shell(input.trim().slice("/sh".length).trim(), options.workspaceDir), state: "idle" };
+        return { content: await shell(input.trim().slice("/sh".length).trim(), options.codeDir), state: "idle" };
+      case "/write": {
+        // `/write <path> <text>`: the text (the rest of the line and any lines after it) into a file.
+        const match = /^\/write\s+(\S+)\s?([\s\S]*)$/.exec(input.trim());
+        if (!match) return { content: "Usage: /write <path> <text>", state: "failure" };
+        const file = path.resolve(options.codeDir, match[1]);
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, match[2].endsWith("\n") || !match[2] ? match[2] : `${match[2]}\n`);
+        return { content: `Wrote ${match[1]}. You said: ${input}`, state: "idle" };
+      }
       case "/crash":
         return options.onCrash(`crash requested by the user: ${input}`);
       default:

@@ -26,6 +26,8 @@ export interface Brain {
 
 export type BrainOptions = {
   workspaceDir: string;
+  /** Where the work happens: the task's repository if it has one, else the workspace. */
+  codeDir: string;
   parameters: Record<string, string>;
   command: string[];
   /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */

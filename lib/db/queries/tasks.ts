@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { taskSnapshots, tasks, type SnapshotMessage } from "../schema";
+import { taskChangeSnapshots, taskSnapshots, tasks, type SnapshotMessage, type WorkspaceRepo } from "../schema";
 import type { TaskStatus } from "../../validation/tasks";
 
 
@@ -41,6 +41,9 @@ export type TaskRow = {
   state_message: string | null;
   state_uri: string | null;
   state_at: Date | null;
+  rich_parameter_values: { name: string; value: string }[];
+  /** The checkout at the first start; null without a repository. */
+  repo: WorkspaceRepo | null;
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens: number;
@@ -116,7 +119,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,
         t.input_tokens::float8 AS input_tokens, t.output_tokens::float8 AS output_tokens,
         t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
-        t.cost_usd, t.created_at, t.updated_at,
+        t.cost_usd, t.parameters AS rich_parameter_values, w.repo, t.created_at, t.updated_at,
         CASE
           WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
           WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'
@@ -164,7 +167,16 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
  */
 export async function insertTaskWithWorkspace(
   db: DbOrTx,
-  v: { ownerId: string; initiatorId: string; name: string; displayName: string; prompt: string; templateVersionId: string; presetId?: string },
+  v: {
+    ownerId: string;
+    initiatorId: string;
+    name: string;
+    displayName: string;
+    prompt: string;
+    templateVersionId: string;
+    presetId?: string;
+    parameters: { name: string; value: string }[];
+  },
 ): Promise<{ task_id: string; build_id: string } | undefined> {
   const preset = v.presetId ?? null;
   const rows = await db.execute(sql`
@@ -180,8 +192,9 @@ export async function insertTaskWithWorkspace(
       SELECT org.id, ${v.ownerId}, tv.template_id, ${v.name} FROM tv, org
       RETURNING id, organization_id
     ), t AS (
-      INSERT INTO tasks (organization_id, owner_id, name, display_name, prompt, template_version_id, template_version_preset_id, workspace_id)
-      SELECT w.organization_id, ${v.ownerId}, ${v.name}, ${v.displayName}, ${v.prompt}, ${v.templateVersionId}, ${preset}::uuid, w.id FROM w
+      INSERT INTO tasks (organization_id, owner_id, name, display_name, prompt, template_version_id, template_version_preset_id, workspace_id, parameters)
+      SELECT w.organization_id, ${v.ownerId}, ${v.name}, ${v.displayName}, ${v.prompt}, ${v.templateVersionId}, ${preset}::uuid, w.id,
+             ${JSON.stringify(v.parameters)}::jsonb FROM w
       RETURNING id
     ), b AS (
       INSERT INTO workspace_builds (workspace_id, build_number, transition, template_version_id, initiator_id)
@@ -266,4 +279,16 @@ export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
       cache_creation_input_tokens = t.cache_creation_input_tokens + ${u.cache_creation_input_tokens},
       cost_usd = t.cost_usd + ${u.cost_usd}
     FROM turn WHERE t.id = turn.task_id`);
+}
+
+export async function upsertChangeSnapshot(db: DbOrTx, taskId: string, changes: typeof taskChangeSnapshots.$inferInsert.changes) {
+  await db
+    .insert(taskChangeSnapshots)
+    .values({ taskId, changes })
+    .onConflictDoUpdate({ target: taskChangeSnapshots.taskId, set: { changes, capturedAt: sql`now()` } });
+}
+
+export async function selectChangeSnapshot(db: DbOrTx, taskId: string) {
+  const [row] = await db.select().from(taskChangeSnapshots).where(eq(taskChangeSnapshots.taskId, taskId));
+  return row;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { workspaceBuilds, workspaces, type BuildTransition } from "../schema";
+import { workspaceBuilds, workspaces, type BuildTransition, type WorkspaceRepo } from "../schema";
 
 export const BUILDS_CHANNEL = "taskyard_builds";
 
@@ -44,4 +44,29 @@ export async function notifyBuild(db: DbOrTx, buildId: string) {
 
 export async function markWorkspaceDeleted(db: DbOrTx, id: string) {
   await db.update(workspaces).set({ deletedAt: new Date() }).where(and(eq(workspaces.id, id)));
+}
+
+export type CheckoutPlan = {
+  task_name: string;
+  owner_name: string;
+  owner_email: string;
+  repo: WorkspaceRepo | null;
+  parameters: { name: string; value: string }[];
+};
+
+/** What a workspace's first start needs to check out its task's repository: preset and task parameters merged (the task's win). */
+export async function checkoutPlanOf(db: DbOrTx, workspaceId: string): Promise<CheckoutPlan | undefined> {
+  const rows = await db.execute(sql`
+    SELECT t.name AS task_name, coalesce(nullif(u.name, ''), u.username) AS owner_name, u.email AS owner_email, w.repo,
+           coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters
+    FROM workspaces w
+    JOIN tasks t ON t.workspace_id = w.id AND t.deleted_at IS NULL
+    JOIN users u ON u.id = t.owner_id
+    LEFT JOIN template_version_presets p ON p.id = t.template_version_preset_id
+    WHERE w.id = ${workspaceId}`);
+  return (rows as unknown as CheckoutPlan[])[0];
+}
+
+export async function recordCheckout(db: DbOrTx, workspaceId: string, repo: WorkspaceRepo) {
+  await db.update(workspaces).set({ repo }).where(eq(workspaces.id, workspaceId));
 }

@@ -23,6 +23,8 @@ export const tasks = pgTable(
       .references(() => templateVersions.id),
     templateVersionPresetId: uuid().references(() => templateVersionPresets.id),
     workspaceId: uuid().references(() => workspaces.id),
+    /** Parameters given at create (e.g. repo_url, base_ref); they override the preset's of the same name. */
+    parameters: jsonb().$type<{ name: string; value: string }[]>().notNull().default([]),
     /** Model usage over the task's life: totals of its agents' per-turn reports (see taskUsageTurns). */
     inputTokens: bigint({ mode: "number" }).notNull().default(0),
     outputTokens: bigint({ mode: "number" }).notNull().default(0),
@@ -50,6 +52,15 @@ export const taskSnapshots = pgTable("task_snapshots", {
     .primaryKey()
     .references(() => tasks.id, { onDelete: "cascade" }),
   messages: jsonb().$type<SnapshotMessage[]>().notNull(),
+  capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The task's repository changes as last seen (taken at pause), for a paused task's Changes. */
+export const taskChangeSnapshots = pgTable("task_change_snapshots", {
+  taskId: uuid()
+    .primaryKey()
+    .references(() => tasks.id, { onDelete: "cascade" }),
+  changes: jsonb().$type<{ head_commit: string; files: unknown[]; diff: string; truncated: boolean }>().notNull(),
   capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -12,6 +13,8 @@ import {
 import { organizations } from "./organizations";
 import { templates, templateVersions } from "./templates";
 import { users } from "./users";
+
+export type WorkspaceRepo = { url: string; base_ref: string; base_commit: string; branch: string };
 
 export const workspaces = pgTable(
   "workspaces",
@@ -27,6 +30,8 @@ export const workspaces = pgTable(
       .notNull()
       .references(() => templates.id),
     name: text().notNull(),
+    /** The task's repository as checked out at its first start: null for a workspace without one. */
+    repo: jsonb().$type<WorkspaceRepo>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),
   },

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { bubblewrapArgs, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
 import { agentEnvironment } from "../../sandbox/environment";
+import { cloneRepository, localRepositoryPath } from "../../git";
 import type { WorkspaceDriver } from "../driver";
 
 const BIN = path.resolve(import.meta.dirname, "../../../bin/taskyard.mjs");
@@ -102,6 +103,20 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
         signalGroup(agent.pid, "SIGKILL");
         await waitGone(agent, 2000);
       }
+    },
+
+    async checkout({ workspaceId, ...repository }) {
+      const dir = dirOf(workspaceId);
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await handOver(dir);
+      // A clone cut short by a crash leaves a half repository: start over.
+      await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
+      if (!sandboxed) return cloneRepository({ dir, cwd: dir, ...repository });
+      // In the workspace's sandbox, as its user: a local repository is bound in read-only and read with that user's rights.
+      const local = localRepositoryPath(repository.url);
+      const readOnly = local && fsSync.existsSync(local) ? [path.resolve(local)] : [];
+      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly })];
+      return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
     },
 
     async remove({ workspaceId }) {

@@ -11,7 +11,7 @@ export const GET = withAgent({}, async ({ agent }) =>
     app_slug: "agent",
     brain: agent.config?.brain ?? "echo",
     command: agent.config?.command ?? [],
-    parameters: Object.fromEntries((agent.parameters ?? []).map((p) => [p.name, p.value])),
+    parameters: Object.fromEntries([...(agent.parameters ?? []), ...(agent.task_parameters ?? [])].map((p) => [p.name, p.value])),
     api_secret: agent.api_secret ?? "",
   }),
 );

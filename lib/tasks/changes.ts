@@ -1,0 +1,34 @@
+import "server-only";
+import { AgentUnreachableError, createAgentApiClient } from "../agent/agentapi-client";
+import type { DbOrTx } from "../db/client";
+import { selectChangeSnapshot, type TaskRow } from "../db/queries/tasks";
+import { ApiError } from "../api/errors";
+import { agentOf } from "./agent-endpoint";
+
+/**
+ * `GET …/changes`: the task's repository against its base commit. Like logs: live from the agent
+ * while the task is active, from the snapshot taken at pause otherwise; 409 without a repository.
+ */
+export async function getTaskChanges(db: DbOrTx, task: TaskRow) {
+  if (!task.repo) throw ApiError.conflict("This task has no repository.", "Create a task with the repo_url parameter to work on one.");
+  const { base_ref, base_commit, branch } = task.repo;
+  const checkout = { base_ref, base_commit, branch };
+  switch (task.status) {
+    case "active":
+      try {
+        return { ...checkout, ...(await createAgentApiClient(agentOf(task)).changes(base_commit)) };
+      } catch (e) {
+        if (e instanceof AgentUnreachableError) throw new ApiError(502, "Failed to read the changes from the task's agent.", { detail: e.message });
+        throw e;
+      }
+    case "paused":
+    case "pending":
+    case "initializing": {
+      const snapshot = await selectChangeSnapshot(db, task.id);
+      if (!snapshot) return { ...checkout, head_commit: base_commit, files: [], diff: "", truncated: false, snapshot: true as const };
+      return { ...checkout, ...snapshot.changes, snapshot: true as const, snapshot_at: snapshot.capturedAt.toISOString() };
+    }
+    default:
+      throw ApiError.conflict(`Changes are not available while the task is ${task.status}.`, "Resume the task to read its repository.");
+  }
+}

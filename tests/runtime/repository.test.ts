@@ -1,0 +1,154 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import type { Task } from "../../lib/sdk/client";
+import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
+import { waitFor, waitForState, waitForStatus } from "../support/runtime";
+
+const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "safe.directory=*", ...args], { cwd, encoding: "utf8" }).trim();
+
+let tmp: string;
+let origin: string;
+let alice: TestUser;
+
+/** A bare repository with `main` (README.md, src/app.txt) and a `feature` branch, readable by the sandbox's user. */
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-repo-"));
+  origin = path.join(tmp, "origin.git");
+  const work = path.join(tmp, "work");
+  git(tmp, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+  git(tmp, "clone", "--quiet", origin, work);
+  await fs.mkdir(path.join(work, "src"));
+  await fs.writeFile(path.join(work, "README.md"), "# Demo\n");
+  await fs.writeFile(path.join(work, "src/app.txt"), "line one\nline two\n");
+  git(work, "add", ".");
+  git(work, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "initial");
+  git(work, "push", "--quiet", "origin", "main");
+  git(work, "checkout", "--quiet", "-b", "feature");
+  await fs.writeFile(path.join(work, "feature.txt"), "feature\n");
+  git(work, "add", ".");
+  git(work, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "feature");
+  git(work, "push", "--quiet", "origin", "feature");
+  await fs.chmod(tmp, 0o755);
+  alice = await createTestUser();
+});
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+const workspaceRepo = (task: Task) => path.join(inject("dataDir"), "workspaces", task.workspace_id!, "repo");
+const changes = (task: Task) => raw("GET", `/api/v2/tasks/me/${task.id}/changes`, { token: alice.token });
+
+async function repoTask(params: { name: string; value: string }[], input = "Work on the repository") {
+  const res = await raw("POST", "/api/v2/tasks/me", {
+    token: alice.token,
+    body: { input, template_version_id: await echoTemplateVersion(), rich_parameter_values: params },
+  });
+  expect(res.status).toBe(201);
+  return res.body as Task;
+}
+
+async function say(task: Task, input: string) {
+  const before = (await alice.client.logs("me", task.id)).logs.length;
+  await alice.client.send("me", task.id, input);
+  await waitFor("the reply", async () => (await alice.client.logs("me", task.id)).logs.length >= before + 2);
+  await waitForState(alice.client, task.id, "idle");
+}
+
+describe("a repository per task", () => {
+  it("checks the repository out on a branch of its own, committing as the owner, and shows the changes live, paused and resumed", async () => {
+    const task = await repoTask([{ name: "repo_url", value: `file://${origin}` }]);
+    expect(task.rich_parameter_values).toEqual([{ name: "repo_url", value: `file://${origin}` }]);
+    await waitForStatus(alice.client, task.id, "active", 30_000);
+    await waitForState(alice.client, task.id, "idle");
+
+    const repo = workspaceRepo(task);
+    expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe(`taskyard/${task.name}`);
+    expect(git(repo, "config", "user.email")).toBe(`${alice.username}@example.com`);
+    expect(await fs.readFile(path.join(repo, "README.md"), "utf8")).toBe("# Demo\n");
+    const base = git(origin, "rev-parse", "main");
+
+    const clean = await changes(task);
+    expect(clean.status).toBe(200);
+    expect(clean.body).toEqual({ base_ref: "main", base_commit: base, branch: `taskyard/${task.name}`, head_commit: base, files: [], diff: "", truncated: false });
+
+    await say(task, "/write src/app.txt line one\nline 2 changed");
+    await say(task, "/write notes/new.txt hello from the agent");
+    await say(task, "/sh git rm -q README.md && git commit -qm 'drop readme' && echo committed");
+    const live = await changes(task);
+    expect(live.status).toBe(200);
+    expect(live.body.snapshot).toBeUndefined();
+    expect(live.body.head_commit).not.toBe(base); // the agent's commit counts as much as its working tree
+    expect(live.body.files).toEqual([
+      { path: "README.md", status: "deleted", additions: 0, deletions: 1 },
+      { path: "notes/new.txt", status: "added", additions: 1, deletions: 0 },
+      { path: "src/app.txt", status: "modified", additions: 1, deletions: 1 },
+    ]);
+    expect(live.body.diff).toContain("+++ b/notes/new.txt");
+    expect(live.body.diff).toContain("-line two\n+line 2 changed");
+
+    await alice.client.pause("me", task.id);
+    await waitForStatus(alice.client, task.id, "paused");
+    const paused = await changes(task);
+    expect(paused.body).toMatchObject({ snapshot: true, files: live.body.files, diff: live.body.diff, head_commit: live.body.head_commit });
+    expect(paused.body.snapshot_at).toBeTruthy();
+
+    await alice.client.resume("me", task.id);
+    await waitForStatus(alice.client, task.id, "active", 30_000);
+    expect(await fs.readFile(path.join(repo, "notes/new.txt"), "utf8")).toBe("hello from the agent\n");
+    const resumed = await changes(task);
+    expect(resumed.body.files).toEqual(live.body.files);
+    expect(resumed.body.snapshot).toBeUndefined();
+
+    const experimental = await raw("GET", `/api/experimental/tasks/me/${task.id}/changes`, { token: alice.token });
+    expect(experimental.body).toEqual(resumed.body);
+    await alice.client.deleteTask("me", task.id);
+  });
+
+  it("starts from base_ref, and two tasks on one repository never see each other's changes", async () => {
+    const one = await repoTask([{ name: "repo_url", value: origin }, { name: "base_ref", value: "feature" }]);
+    const two = await repoTask([{ name: "repo_url", value: `file://${origin}` }]);
+    for (const t of [one, two]) await waitForState(alice.client, t.id, "idle", 30_000);
+    expect(await fs.readFile(path.join(workspaceRepo(one), "feature.txt"), "utf8")).toBe("feature\n");
+    await expect(fs.stat(path.join(workspaceRepo(two), "feature.txt"))).rejects.toThrow();
+
+    await say(one, "/write only-in-one.txt one");
+    await say(two, "/write only-in-two.txt two");
+    expect((await changes(one)).body).toMatchObject({ base_ref: "feature", files: [{ path: "only-in-one.txt", status: "added" }] });
+    expect((await changes(two)).body).toMatchObject({ base_ref: "main", files: [{ path: "only-in-two.txt", status: "added" }] });
+    for (const t of [one, two]) await alice.client.deleteTask("me", t.id);
+  });
+
+  it("refuses bad repository parameters with a 400 naming the field, and reports a failed clone with git's message", async () => {
+    const version = await echoTemplateVersion();
+    const bad = async (params: unknown, field: string) => {
+      const res = await raw("POST", "/api/v2/tasks/me", { token: alice.token, body: { input: "x", template_version_id: version, rich_parameter_values: params } });
+      expect(res.status, JSON.stringify(params)).toBe(400);
+      expect(res.body.validations.map((v: { field: string }) => v.field)).toContain(field);
+    };
+    await bad([{ name: "repo_url", value: "ext::sh -c touch% /tmp/pwned" }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: "--upload-pack=touch /tmp/pwned" }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: "relative/path" }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: `file://${inject("dataDir")}/pg` }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: origin }, { name: "base_ref", value: "../../etc" }], "rich_parameter_values.1.base_ref");
+    await bad([{ name: "repo_url", value: origin }, { name: "repo_url", value: origin }], "rich_parameter_values.1.name");
+    await bad({ repo_url: origin }, "rich_parameter_values");
+
+    const missing = await repoTask([{ name: "repo_url", value: `file://${tmp}/nope.git` }]);
+    const failed = await waitForStatus(alice.client, missing.id, "error", 30_000);
+    expect(failed.current_state).toMatchObject({ state: "failed", message: expect.stringMatching(/^Cloning file:\/\/.*nope\.git failed: .*(does not exist|not found|Could not read)/) });
+    expect((await changes(missing)).status).toBe(409);
+    expect((await raw("DELETE", `/api/v2/tasks/me/${missing.id}`, { token: alice.token })).status).toBe(202);
+    await waitFor("deleted", async () => (await raw("GET", `/api/v2/tasks/me/${missing.id}`, { token: alice.token })).status === 404);
+  });
+
+  it("is a 409 for a task without a repository", async () => {
+    const task = await alice.client.createTask({ input: "no repo", template_version_id: await echoTemplateVersion() });
+    expect(task.rich_parameter_values).toEqual([]);
+    const res = await changes(task);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toContain("no repository");
+  });
+});
