@@ -1,6 +1,9 @@
 CREATE TABLE "task_change_snapshots" (
 	"task_id" uuid PRIMARY KEY NOT NULL,
 	"changes" jsonb NOT NULL,
+	"file_count" integer DEFAULT 0 NOT NULL,
+	"additions" integer DEFAULT 0 NOT NULL,
+	"deletions" integer DEFAULT 0 NOT NULL,
 	"captured_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

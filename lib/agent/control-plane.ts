@@ -1,4 +1,4 @@
-import type { AgentMessage } from "./agentapi-client";
+import type { AgentMessage, RepoChanges } from "./agentapi-client";
 import type { TurnUsage } from "./brains/local";
 
 export type Manifest = {
@@ -12,6 +12,8 @@ export type Manifest = {
   parameters: Record<string, string>;
   /** The bearer secret this agent's AgentAPI port must demand: the server presents it on every call. */
   api_secret: string;
+  /** The commit the task's repository started from (its Changes are against it); null without one. */
+  repo_base_commit: string | null;
 };
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;
@@ -35,6 +37,7 @@ export function createControlPlaneClient(baseUrl: string, token: string) {
     appHealth: (slug: string, health: string) => call("PATCH", "/api/v2/workspaceagents/me/app-health", { app_slug: slug, health }),
     appStatus: (slug: string, state: string, message: string) => call("PATCH", "/api/v2/workspaceagents/me/app-status", { app_slug: slug, state, message }),
     usage: (report: TurnUsage & { turn_id: string }) => call("POST", "/api/v2/workspaceagents/me/usage", report),
+    changes: (taskId: string, changes: RepoChanges) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/changes-snapshot`, changes),
     snapshot: (taskId: string, messages: AgentMessage[]) =>
       call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`, { messages: fitSnapshot(messages) }),
   };

@@ -1,12 +1,12 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { insertAppStatus, reportAgentLifecycle, updateAgent, updateAppHealth, type AgentIdentity } from "../db/queries/agents";
-import { addTurnUsage, upsertSnapshot } from "../db/queries/tasks";
+import { addTurnUsage, upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
 import { createAgentApiClient } from "./agentapi-client";
 import type { z } from "zod";
-import type { appHealthRequest, appStatusRequest, usageRequest } from "../validation/agents";
+import type { appHealthRequest, appStatusRequest, changesSnapshotRequest, usageRequest } from "../validation/agents";
 
 /** What agents tell the server: lifecycle, app health, app status and conversation snapshots. */
 export async function reportLifecycle(db: Db, agent: AgentIdentity, state: AgentIdentity["lifecycle_state"]) {
@@ -48,4 +48,11 @@ export async function storeSnapshot(db: Db, agent: AgentIdentity, taskId: string
 
 function unknownApp(slug: string) {
   return ApiError.invalidField("app_slug", `no app "${slug}" on this agent`);
+}
+
+/** The repository's changes as the agent sees them after a turn, for its own task only. */
+export async function storeChangeSnapshot(db: Db, agent: AgentIdentity, taskId: string, changes: z.infer<typeof changesSnapshotRequest>) {
+  if (!agent.task_id || agent.task_id !== taskId) throw ApiError.notFound();
+  if (!agent.repo_base_commit) throw ApiError.conflict("This task has no repository.");
+  await upsertChangeSnapshot(db, taskId, changes);
 }

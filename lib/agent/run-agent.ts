@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { collectChanges } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
@@ -87,6 +88,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     }, 25);
   });
   brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
+  // After each turn, what the repository looks like now: the list's +N −M, and Changes if the agent dies.
+  const base = manifest.repo_base_commit;
+  if (hasRepo && base && manifest.task_id) {
+    const taskId = manifest.task_id;
+    brain.onStatus((status) => status === "stable" && void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base))));
+  }
   brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
   const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir, repoDir: hasRepo ? repoDir : undefined });

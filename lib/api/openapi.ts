@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VERSION } from "../version";
-import { appHealthRequest, appStatusRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
+import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
 import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
 
@@ -54,6 +54,7 @@ const OPERATIONS: Operation[] = [
   { method: "patch", path: "/api/v2/workspaceagents/me/app-status", summary: "App status", body: appStatusRequest, ok: 200, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/connection", summary: "Where the agent serves AgentAPI", body: connectionRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/usage", summary: "One turn's model usage (tokens, cost in USD), added once per turn_id to the task's `usage`", body: usageRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
+  { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/changes-snapshot", summary: "The repository's changes after a turn (≤ 2 MiB)", body: changesSnapshotRequest, ok: 204, errors: [400, 401, 404, 409], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", ok: 200, errors: [401], auth: "agent" },
   { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", ok: 200, auth: "none" },

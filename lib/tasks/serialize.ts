@@ -71,6 +71,17 @@ export function toTaskResponse(row: TaskRow) {
     status: row.status,
     current_state: currentState(row),
     rich_parameter_values: row.rich_parameter_values,
+    repository: row.repo
+      ? {
+          url: row.repo.url,
+          base_ref: row.repo.base_ref,
+          base_commit: row.repo.base_commit,
+          branch: row.repo.branch,
+          changed_files: row.changed_files ?? 0,
+          additions: row.additions ?? 0,
+          deletions: row.deletions ?? 0,
+        }
+      : null,
     usage: {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,

@@ -45,3 +45,23 @@ export const usageRequest = z.object({
   cache_creation_input_tokens: tokens,
   cost_usd: z.number().min(0).max(1e6),
 });
+
+/** A repository's changes as an agent reports them: its files and a diff cut at 1 MiB. */
+export const changesSnapshotRequest = z.object({
+  head_commit: text().regex(/^[0-9a-f]{7,64}$/, "must be a commit id"),
+  files: z
+    .array(
+      z.object({
+        path: text().min(1).max(4096),
+        status: z.enum(["added", "modified", "deleted", "renamed"]),
+        additions: z.number().int().min(0),
+        deletions: z.number().int().min(0),
+        old_path: text().max(4096).optional(),
+      }),
+    )
+    .max(100_000),
+  diff: text().refine((d) => Buffer.byteLength(d) <= 1024 * 1024 + 4, "must be at most 1 MiB"),
+  truncated: z.boolean(),
+});
+
+export const CHANGES_SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;

@@ -88,6 +88,20 @@ describe("a repository per task", () => {
     ]);
     expect(live.body.diff).toContain("+++ b/notes/new.txt");
     expect(live.body.diff).toContain("-line two\n+line 2 changed");
+    // The agent reports the changes after each turn: the task (and the list) carry the summary.
+    const summarised = await waitFor("the change summary", async () => {
+      const t = (await alice.client.tasks()).tasks.find((x) => x.id === task.id)!;
+      return t.repository?.changed_files === 3 ? t : undefined;
+    });
+    expect(summarised.repository).toEqual({
+      url: `file://${origin}`,
+      base_ref: "main",
+      base_commit: base,
+      branch: `taskyard/${task.name}`,
+      changed_files: 3,
+      additions: 2,
+      deletions: 2,
+    });
 
     await alice.client.pause("me", task.id);
     await waitForStatus(alice.client, task.id, "paused");
@@ -147,6 +161,7 @@ describe("a repository per task", () => {
   it("is a 409 for a task without a repository", async () => {
     const task = await alice.client.createTask({ input: "no repo", template_version_id: await echoTemplateVersion() });
     expect(task.rich_parameter_values).toEqual([]);
+    expect(task.repository).toBeNull();
     const res = await changes(task);
     expect(res.status).toBe(409);
     expect(res.body.message).toContain("no repository");

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { taskChangeSnapshots, taskSnapshots, tasks, type SnapshotMessage, type WorkspaceRepo } from "../schema";
 import type { TaskStatus } from "../../validation/tasks";
+import type { RepoChanges } from "../../agent/agentapi-client";
 
 
 /** One task with everything its API object and status need, as the single query below returns it. */
@@ -44,6 +45,10 @@ export type TaskRow = {
   rich_parameter_values: { name: string; value: string }[];
   /** The checkout at the first start; null without a repository. */
   repo: WorkspaceRepo | null;
+  /** From the latest change snapshot: what the list shows. */
+  changed_files: number | null;
+  additions: number | null;
+  deletions: number | null;
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens: number;
@@ -119,7 +124,8 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,
         t.input_tokens::float8 AS input_tokens, t.output_tokens::float8 AS output_tokens,
         t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
-        t.cost_usd, t.parameters AS rich_parameter_values, w.repo, t.created_at, t.updated_at,
+        t.cost_usd, t.parameters AS rich_parameter_values, w.repo,
+        cs.file_count AS changed_files, cs.additions, cs.deletions, t.created_at, t.updated_at,
         CASE
           WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
           WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'
@@ -138,6 +144,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
       JOIN template_versions tv ON tv.id = t.template_version_id
       JOIN templates tpl ON tpl.id = tv.template_id
       LEFT JOIN workspaces w ON w.id = t.workspace_id
+      LEFT JOIN task_change_snapshots cs ON cs.task_id = t.id
       LEFT JOIN LATERAL (
         SELECT * FROM workspace_builds wb WHERE wb.workspace_id = t.workspace_id
         ORDER BY wb.build_number DESC LIMIT 1) b ON true
@@ -281,11 +288,16 @@ export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
     FROM turn WHERE t.id = turn.task_id`);
 }
 
-export async function upsertChangeSnapshot(db: DbOrTx, taskId: string, changes: typeof taskChangeSnapshots.$inferInsert.changes) {
+export async function upsertChangeSnapshot(db: DbOrTx, taskId: string, changes: RepoChanges) {
+  const summary = {
+    fileCount: changes.files.length,
+    additions: changes.files.reduce((n, f) => n + f.additions, 0),
+    deletions: changes.files.reduce((n, f) => n + f.deletions, 0),
+  };
   await db
     .insert(taskChangeSnapshots)
-    .values({ taskId, changes })
-    .onConflictDoUpdate({ target: taskChangeSnapshots.taskId, set: { changes, capturedAt: sql`now()` } });
+    .values({ taskId, changes, ...summary })
+    .onConflictDoUpdate({ target: taskChangeSnapshots.taskId, set: { changes, ...summary, capturedAt: sql`now()` } });
 }
 
 export async function selectChangeSnapshot(db: DbOrTx, taskId: string) {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { templateVersionPresets, templateVersions } from "./templates";
 import { users } from "./users";
@@ -61,6 +61,10 @@ export const taskChangeSnapshots = pgTable("task_change_snapshots", {
     .primaryKey()
     .references(() => tasks.id, { onDelete: "cascade" }),
   changes: jsonb().$type<{ head_commit: string; files: unknown[]; diff: string; truncated: boolean }>().notNull(),
+  /** The summary the task list shows, kept beside the snapshot so the list never reads a diff. */
+  fileCount: integer().notNull().default(0),
+  additions: integer().notNull().default(0),
+  deletions: integer().notNull().default(0),
   capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
