@@ -9,6 +9,8 @@ test("filters, tab and search live in the URL and survive a reload", async ({ si
   const tasks = new TasksPage(page);
 
   await tasks.goto();
+  // Typing before the page is hydrated would be lost; the template picker is enabled once it is.
+  await expect(tasks.templatePicker()).toBeEnabled();
   await tasks.search().fill(word);
   await expect(page).toHaveURL(new RegExp(`search=${word}`));
   await expect(tasks.list().getByRole("listitem")).toHaveCount(1);

@@ -2,6 +2,7 @@ import { ArrowLeft, ExternalLink, Link2 } from "lucide-react";
 import Link from "next/link";
 import type { Task } from "@/lib/sdk/client";
 import { TemplateIcon } from "@/components/templates/template-icon";
+import { TaskUsage } from "./task-cost";
 import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { safeLink } from "./task-status";
 
@@ -29,6 +30,7 @@ export function TaskHeader({ task, actions }: { task: Task; actions: React.React
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <TaskStatusBadge status={task.status} />
         <TaskStateMessage state={task.current_state} status={task.status} className="max-w-full" />
+        <TaskUsage task={task} />
         {uri &&
           (href ? (
             <a

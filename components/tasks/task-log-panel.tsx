@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatClock, formatTimestamp } from "@/components/ui/format-time";
+import { Markdown } from "./markdown";
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
 const FOLLOW_SLACK = 48;
@@ -117,14 +118,17 @@ function LogMessage({ entry }: { entry: LogEntry }) {
           {formatClock(entry.time)}
         </time>
       </div>
-      {/* Text only: agent output is never interpreted as HTML. */}
-      <div
-        className={`max-w-[min(40rem,92%)] rounded-lg px-3 py-2 font-mono text-[13px] leading-relaxed break-words whitespace-pre-wrap ${
-          mine ? "bg-zinc-900 text-zinc-50 dark:bg-zinc-200 dark:text-zinc-900" : "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
-        }`}
-      >
-        {entry.content}
-      </div>
+      {mine ? (
+        // What the user typed, exactly as typed.
+        <div className="max-w-[min(40rem,92%)] rounded-lg bg-zinc-900 px-3 py-2 font-mono text-[13px] leading-relaxed break-words whitespace-pre-wrap text-zinc-50 dark:bg-zinc-200 dark:text-zinc-900">
+          {entry.content}
+        </div>
+      ) : (
+        // The agent's Markdown, sanitised: never interpreted as HTML.
+        <div className="max-w-[min(40rem,92%)] min-w-0 rounded-lg bg-zinc-100 px-3 py-2 text-sm leading-relaxed break-words text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100">
+          <Markdown>{entry.content}</Markdown>
+        </div>
+      )}
     </li>
   );
 }

@@ -20,10 +20,12 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const textarea = useRef<HTMLTextAreaElement>(null);
   const create = useCreateTask({ prependTo: listKey });
 
-  // Default to the template used last in this browser, else the first one.
+  // The template picked here, else the one used last in this browser, else the first one; always
+  // one that can run on this server (a default that cannot would fail the user's first task).
   const list = templates.data;
-  const effectiveTemplateId = templateId || (list ? (list.find((t) => t.id === readLastTemplate()) ?? list[0])?.id ?? "" : "");
-  const template = list?.find((t) => t.id === effectiveTemplateId);
+  const runnable = (id: string | null) => list?.find((t) => t.id === id && t.available);
+  const template = runnable(templateId) ?? runnable(readLastTemplate()) ?? list?.find((t) => t.available);
+  const effectiveTemplateId = template?.id ?? "";
   const presets = usePresets(template?.active_version_id);
   const effectivePresetId =
     presetId && presets.data?.some((p) => p.ID === presetId) ? presetId : (presets.data?.find((p) => p.Default) ?? presets.data?.[0])?.ID ?? "";

@@ -5,6 +5,7 @@ import { lazy, Suspense } from "react";
 import type { Task } from "@/lib/sdk/client";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TemplateIcon } from "@/components/templates/template-icon";
+import { hasCost, TaskCost } from "./task-cost";
 import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { taskHref } from "./task-status";
 
@@ -47,6 +48,12 @@ export function TaskRow({ task }: { task: Task }) {
           <TaskStatusBadge status={task.status} />
           <span className="text-xs text-zinc-500 sm:hidden dark:text-zinc-400">
             {task.owner_name} · {task.created_at && <RelativeTime iso={task.created_at} />}
+            {hasCost(task) && (
+              <>
+                {" · "}
+                <TaskCost task={task} />
+              </>
+            )}
           </span>
         </div>
         <TaskStateMessage state={task.current_state} status={task.status} className="text-xs" />
@@ -54,6 +61,7 @@ export function TaskRow({ task }: { task: Task }) {
       <div className="hidden text-right text-xs whitespace-nowrap text-zinc-500 sm:col-start-4 sm:row-start-1 sm:block dark:text-zinc-400">
         <div>{task.owner_name}</div>
         {task.created_at && <RelativeTime iso={task.created_at} />}
+        <TaskCost task={task} className="block" />
       </div>
     </li>
   );

@@ -1,38 +1,82 @@
 "use client";
 
-import { useId } from "react";
+import { Info } from "lucide-react";
+import { useId, useState } from "react";
 import type { Preset, Template } from "@/lib/sdk/client";
 import { useTemplateVersion } from "@/hooks/use-templates";
 import { labelClass, selectClass } from "@/components/ui/field-styles";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TemplateIcon } from "./template-icon";
 
+/**
+ * Templates that cannot run on this server (e.g. Claude Code without an API key) are listed but
+ * disabled. Why is said in a note that pops up while the picker is hovered or focused (and stays
+ * in place when nothing can run); screen readers get it as the picker's description.
+ */
 export function TemplatePicker({ templates, value, onChange }: { templates: Template[] | undefined; value: string; onChange: (id: string) => void }) {
   const id = useId();
+  const reasonsId = useId();
+  const [hover, setHover] = useState(false);
+  const [focus, setFocus] = useState(false);
   const selected = templates?.find((t) => t.id === value);
+  const unavailable = templates?.filter((t) => !t.available) ?? [];
+  const noneAvailable = !!templates && templates.length > 0 && unavailable.length === templates.length;
+  const reasonsClass = noneAvailable
+    ? "max-w-80"
+    : hover || focus
+      ? "absolute top-full left-0 z-20 mt-1 w-80 max-w-[calc(100vw-2.5rem)] rounded-md border border-zinc-200 bg-white p-2 shadow-md dark:border-zinc-700 dark:bg-zinc-900"
+      : "sr-only";
   return (
-    <div className="flex min-w-0 items-center gap-2">
-      <label htmlFor={id} className={`${labelClass} sr-only`}>
-        Template
-      </label>
-      {selected ? <TemplateIcon src={selected.icon} name={selected.display_name} size={24} /> : <Skeleton className="size-6 shrink-0" />}
-      <select
-        id={id}
-        className={`${selectClass} max-w-48`}
-        value={value}
-        disabled={!templates}
-        title={selected?.description}
-        onChange={(e) => onChange(e.target.value)}
-      >
-        {!templates && <option value="">Loading templates…</option>}
-        {templates?.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.display_name}
-          </option>
-        ))}
-      </select>
+    <div className="relative flex min-w-0 flex-col gap-1" onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
+      <div className="flex min-w-0 items-center gap-2">
+        <label htmlFor={id} className={`${labelClass} sr-only`}>
+          Template
+        </label>
+        {selected ? <TemplateIcon src={selected.icon} name={selected.display_name} size={24} /> : <Skeleton className="size-6 shrink-0" />}
+        <select
+          id={id}
+          className={`${selectClass} max-w-56`}
+          value={value}
+          disabled={!templates}
+          title={selected?.description}
+          aria-describedby={unavailable.length ? reasonsId : undefined}
+          onFocus={() => setFocus(true)}
+          onBlur={() => setFocus(false)}
+          onChange={(e) => onChange(e.target.value)}
+        >
+          {!templates && <option value="">Loading templates…</option>}
+          {templates && !selected && (
+            <option value="" disabled>
+              {noneAvailable ? "No template can run here" : "Choose a template"}
+            </option>
+          )}
+          {templates?.map((t) => (
+            <option key={t.id} value={t.id} disabled={!t.available} title={t.available ? t.description : t.unavailable_reason}>
+              {t.available ? t.display_name : `${t.display_name} — unavailable`}
+            </option>
+          ))}
+        </select>
+      </div>
+      {unavailable.length > 0 && (
+        <ul id={reasonsId} data-testid="template-unavailable-reasons" className={`flex flex-col gap-1 text-xs text-zinc-600 dark:text-zinc-400 ${reasonsClass}`}>
+          {unavailable.map((t) => (
+            <li key={t.id} className="flex items-start gap-1.5">
+              <Info aria-hidden className="mt-px size-3.5 shrink-0" />
+              <span>
+                <span className="font-medium text-zinc-800 dark:text-zinc-200">{t.display_name}</span> is unavailable:{" "}
+                <Reason text={t.unavailable_reason || "it cannot run on this server."} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
+}
+
+/** A server's reason, its `command` parts in code. */
+function Reason({ text }: { text: string }) {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 ? <code key={i} className="font-mono">{part}</code> : part));
 }
 
 /** Admins pick the template version; today each template has one, its active version. */

@@ -2,11 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { codingAgentEnvironment } from "../../sandbox/environment";
+import { CODING_TOOLS } from "../tool-line";
 import type { Reply, Responder, TurnUsage } from "./local";
 import type { BrainOptions } from "./types";
 
-/** Tools Claude Code may use without asking where permissions cannot be bypassed (as root). */
-const CODING_TOOLS = ["Bash", "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS", "NotebookEdit", "TodoWrite", "WebFetch", "WebSearch", "Task"];
 
 /** The argument that says what a tool call does, for its one line in the transcript. */
 function mainArgument(name: string, input: Record<string, unknown>, cwd: string): string {
@@ -61,7 +60,7 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         cwd,
         resume,
         env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(state, ".claude") }),
-        // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass, so it gets a list.
+        // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),
         settingSources: ["project"],
         stderr: (line) => stderr.push(line),
