@@ -92,7 +92,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const base = manifest.repo_base_commit;
   if (hasRepo && base && manifest.task_id) {
     const taskId = manifest.task_id;
-    brain.onStatus((status) => status === "stable" && void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base))));
+    brain.onStatus((status) => {
+      if (status === "stable") void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base)));
+    });
   }
   brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
