@@ -17,6 +17,7 @@ export const taskKeys = {
   count: (q: string) => ["tasks", "count", q] as const,
   one: (owner: string, task: string) => ["task", owner.toLowerCase(), task.toLowerCase()] as const,
   logs: (owner: string, task: string) => ["task-logs", owner.toLowerCase(), task.toLowerCase()] as const,
+  changes: (owner: string, task: string) => ["task-changes", owner.toLowerCase(), task.toLowerCase()] as const,
 };
 
 /**

@@ -1,12 +1,15 @@
 "use client";
 
-import { CornerDownLeft } from "lucide-react";
+import { ChevronDown, CornerDownLeft, GitBranch } from "lucide-react";
 import { useEffect, useId, useRef, useState } from "react";
+import { TaskyardError } from "@/lib/sdk/client";
 import { useCreateTask } from "@/hooks/use-tasks";
+import { useRecentRepositories } from "@/hooks/use-recent-repositories";
 import { usePresets, useTemplates } from "@/hooks/use-templates";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { PresetPicker, TemplatePicker, VersionPicker } from "@/components/templates/template-pickers";
+import { NO_REPOSITORY, RepositoryFields, repositoryFieldErrors, repositoryParameters, type RepositoryValues } from "./task-repository-fields";
 
 const LAST_TEMPLATE = "taskyard.lastTemplate";
 
@@ -19,6 +22,12 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const [prompt, setPrompt] = useState("");
   const textarea = useRef<HTMLTextAreaElement>(null);
   const create = useCreateTask({ prependTo: listKey });
+  const repositoryId = useId();
+  const [repositoryOpen, setRepositoryOpen] = useState(false);
+  const [repository, setRepository] = useState<RepositoryValues>(NO_REPOSITORY);
+  const { recent, remember } = useRecentRepositories();
+  const fieldErrors = repositoryFieldErrors(create.error);
+  const hasFieldErrors = Object.keys(fieldErrors).length > 0;
 
   // The template picked here, else the one used last in this browser, else the first one; always
   // one that can run on this server (a default that cannot would fail the user's first task).
@@ -32,13 +41,25 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
 
   const submit = () => {
     if (!template || !prompt.trim() || create.isPending) return;
+    const repoUrl = repository.repoUrl.trim();
     create.mutate(
-      { input: prompt, template_version_id: template.active_version_id, template_version_preset_id: effectivePresetId || undefined },
+      {
+        input: prompt,
+        template_version_id: template.active_version_id,
+        template_version_preset_id: effectivePresetId || undefined,
+        rich_parameter_values: repositoryParameters(repository),
+      },
       {
         onSuccess: () => {
           setPrompt("");
+          setRepository(NO_REPOSITORY);
+          if (repoUrl) remember(repoUrl);
           writeLastTemplate(template.id);
           textarea.current?.focus();
+        },
+        // A refused repository or ref is shown at its field.
+        onError: (error) => {
+          if (Object.keys(repositoryFieldErrors(error)).length) setRepositoryOpen(true);
         },
       },
     );
@@ -89,6 +110,23 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
         />
         {showVersion && <VersionPicker versionId={template?.active_version_id} />}
         <PresetPicker presets={presets.data} value={effectivePresetId} onChange={setPresetId} />
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-expanded={repositoryOpen}
+          aria-controls={repositoryId}
+          onClick={() => setRepositoryOpen((open) => !open)}
+          className="h-9"
+        >
+          <GitBranch aria-hidden className="size-3.5" />
+          Repository
+          <ChevronDown aria-hidden className={`size-3.5 transition-transform motion-reduce:transition-none ${repositoryOpen ? "rotate-180" : ""}`} />
+        </Button>
+        {!repositoryOpen && repository.repoUrl.trim() && (
+          <span className="max-w-48 truncate font-mono text-xs text-zinc-600 dark:text-zinc-400" title={repository.repoUrl}>
+            {repository.repoUrl.trim()}
+          </span>
+        )}
         <div className="ml-auto flex items-center gap-2">
           <kbd className="hidden text-xs text-zinc-400 sm:inline dark:text-zinc-500">Ctrl/⌘ + Enter</kbd>
           <Button type="submit" variant="primary" busy={create.isPending} disabled={!template || !prompt.trim()}>
@@ -97,9 +135,27 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
           </Button>
         </div>
       </div>
+      {repositoryOpen && (
+        <RepositoryFields
+          id={repositoryId}
+          values={repository}
+          onChange={(values) => {
+            setRepository(values);
+            if (hasFieldErrors) create.reset(); // the server's objection was to the old value
+          }}
+          recent={recent}
+          errors={fieldErrors}
+        />
+      )}
       {(create.error || templates.error) && (
         <div className="border-t border-zinc-200 px-4 py-2 dark:border-zinc-800">
-          <InlineError error={create.error ?? templates.error} />
+          {hasFieldErrors ? (
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+              {create.error instanceof TaskyardError ? create.error.body.message : "Validation failed."} See the repository fields above.
+            </p>
+          ) : (
+            <InlineError error={create.error ?? templates.error} />
+          )}
         </div>
       )}
       <p aria-live="polite" className="sr-only">

@@ -3,7 +3,7 @@
 import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useId, useState } from "react";
 import { TaskyardError } from "@/lib/sdk/client";
 import { useTask } from "@/hooks/use-task";
 import { useTaskLogStream } from "@/hooks/use-task-log-stream";
@@ -11,12 +11,20 @@ import { useTaskLogs } from "@/hooks/use-task-logs";
 import { observeTask } from "@/hooks/use-task-stages";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Tabs, tabId } from "@/components/ui/tabs";
 import { TaskActions } from "./task-actions";
 import { TaskHeader } from "./task-header";
 import { TaskLogPanel } from "./task-log-panel";
 import { TaskPrompt } from "./task-prompt";
+import { TaskRepository } from "./task-repository";
 import { TaskSendInput } from "./task-send-input";
 import { TaskTimeline } from "./task-timeline";
+
+// Only tasks with a repository have a Changes tab; its code (and the diff viewer's) loads with it.
+const loadChanges = () => import("./task-changes-panel");
+const TaskChangesPanel = lazy(() => loadChanges().then((m) => ({ default: m.TaskChangesPanel })));
+
+type View = "conversation" | "changes";
 
 /**
  * `/tasks/[owner]/[task]`. Two requests render it: `me` (for the header) and the live stream,
@@ -32,10 +40,20 @@ export function TaskView({ owner, task: taskRef }: { owner: string; task: string
   if ((stream !== "closed") !== streaming) setStreaming(stream !== "closed");
   const logsAvailable = !!task && task.status !== "error" && task.status !== "unknown";
   const logs = useTaskLogs(owner, taskRef, { fetch: stream === "closed" && logsAvailable });
+  const [view, setView] = useState<View>("conversation");
+  // Opened once, the Changes panel stays mounted (hidden) so folded files stay folded.
+  const [changesOpened, setChangesOpened] = useState(false);
+  const tabsId = useId();
+  const hasRepository = !!task?.repository && !task.deleted;
+  const shown: View = hasRepository ? view : "conversation";
+  const panelId = (v: View) => `${tabsId}-${v}-panel`;
 
   useEffect(() => {
     if (task && !task.deleted) observeTask(task);
   }, [task]);
+  useEffect(() => {
+    if (hasRepository) void loadChanges();
+  }, [hasRepository]);
   useEffect(() => {
     if (task) document.title = `${task.display_name || task.name} · Taskyard`;
   }, [task]);
@@ -76,11 +94,41 @@ export function TaskView({ owner, task: taskRef }: { owner: string; task: string
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_17rem]">
         <div className="flex min-w-0 flex-col gap-4">
           <TaskPrompt task={task} owner={owner} taskRef={taskRef} />
-          <TaskLogPanel task={task} logs={logs.data} stream={stream} />
+          {hasRepository ? (
+            <div className="flex min-w-0 flex-col gap-3">
+              <Tabs
+                label="Task views"
+                idPrefix={tabsId}
+                tabs={[
+                  { value: "conversation", label: "Conversation" },
+                  { value: "changes", label: "Changes", count: task.repository?.changed_files, neutral: true },
+                ]}
+                value={shown}
+                onChange={(v) => {
+                  setView(v);
+                  if (v === "changes") setChangesOpened(true);
+                }}
+                panelId={panelId}
+              />
+              <div id={panelId("conversation")} role="tabpanel" aria-labelledby={tabId(tabsId, "conversation")} hidden={shown !== "conversation"}>
+                {shown === "conversation" && <TaskLogPanel task={task} logs={logs.data} stream={stream} />}
+              </div>
+              <div id={panelId("changes")} role="tabpanel" aria-labelledby={tabId(tabsId, "changes")} hidden={shown !== "changes"}>
+                {changesOpened && (
+                  <Suspense fallback={<Skeleton className="h-72 w-full rounded-xl" />}>
+                    <TaskChangesPanel task={task} owner={owner} taskRef={taskRef} active={shown === "changes"} />
+                  </Suspense>
+                )}
+              </div>
+            </div>
+          ) : (
+            <TaskLogPanel task={task} logs={logs.data} stream={stream} />
+          )}
           <TaskSendInput task={task} owner={owner} taskRef={taskRef} />
         </div>
         <aside className="flex flex-col gap-4" aria-label="Task details">
           <TaskTimeline task={task} />
+          {task.repository && <TaskRepository repository={task.repository} />}
         </aside>
       </div>
     </div>

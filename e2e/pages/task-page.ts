@@ -20,6 +20,12 @@ export class TaskPage {
   readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing)/ });
   readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });
   readonly timeline = () => this.page.getByRole("region", { name: "Stages" });
+  readonly tab = (name: "Conversation" | "Changes") => this.page.getByRole("tab", { name: new RegExp(`^${name}`) });
+  readonly changes = () => this.page.getByRole("region", { name: "Changes", exact: true });
+  readonly changesSource = () => this.changes().getByTestId("changes-source");
+  readonly changedFiles = () => this.changes().getByRole("navigation", { name: "Changed files" }).getByTestId("changed-file");
+  readonly copyPatch = () => this.page.getByRole("button", { name: "Copy patch" });
+  readonly refreshChanges = () => this.changes().getByRole("button", { name: "Refresh" });
 
   async goto(owner: string, task: string) {
     await this.page.goto(`/tasks/${encodeURIComponent(owner)}/${encodeURIComponent(task)}`);
@@ -35,6 +41,15 @@ export class TaskPage {
 
   async expectSnapshot() {
     await expect(this.logSource()).toHaveText(/^Snapshot · captured /);
+  }
+
+  /** A file's diff in the Changes tab; its header button folds it. */
+  diffFile(path: string): Locator {
+    return this.changes().locator(`[data-testid="diff-file"][data-path="${path}"]`);
+  }
+
+  diffFileHeader(path: string): Locator {
+    return this.diffFile(path).getByRole("button", { name: path });
   }
 
   async send(text: string) {

@@ -8,6 +8,9 @@ export class TasksPage {
   readonly templatePicker = () => this.page.getByRole("combobox", { name: "Template" });
   readonly presetPicker = () => this.page.getByRole("combobox", { name: "Preset" });
   readonly createButton = () => this.page.getByRole("button", { name: "Create task" });
+  readonly repositoryToggle = () => this.page.getByRole("button", { name: "Repository", exact: true });
+  readonly repositoryField = () => this.page.getByLabel("Repository", { exact: true });
+  readonly baseRefField = () => this.page.getByLabel("Base ref", { exact: true });
   readonly list = () => this.page.getByRole("list", { name: "Tasks" });
   readonly tab = (name: "All" | "Waiting for input") => this.page.getByRole("tab", { name: new RegExp(`^${name}`) });
   readonly statusFilter = () => this.page.getByRole("combobox", { name: "Status" });
@@ -32,8 +35,13 @@ export class TasksPage {
   }
 
   /** Writes a prompt and submits it with Ctrl+Enter, as a keyboard user would. */
-  async createTask(prompt: string, { template = "Echo agent" }: { template?: string } = {}) {
+  async createTask(prompt: string, { template = "Echo agent", repository, baseRef }: { template?: string; repository?: string; baseRef?: string } = {}) {
     await this.chooseTemplate(template);
+    if (repository !== undefined || baseRef !== undefined) {
+      if ((await this.repositoryToggle().getAttribute("aria-expanded")) !== "true") await this.repositoryToggle().click();
+      if (repository !== undefined) await this.repositoryField().fill(repository);
+      if (baseRef !== undefined) await this.baseRefField().fill(baseRef);
+    }
     await this.prompt().fill(prompt);
     await this.prompt().press("Control+Enter");
     await expect(this.prompt()).toHaveValue("");

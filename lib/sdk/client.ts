@@ -1,11 +1,19 @@
+import type { RepoChanges } from "../agent/agentapi-client";
 import type { TaskLogEntry } from "../tasks/logs";
 import type { TaskResponse } from "../tasks/serialize";
+import type { CreateTaskRequest } from "../validation/tasks";
 
 /** The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests. */
 export type Task = TaskResponse;
 export type TaskStatus = Task["status"];
 export type LogEntry = TaskLogEntry;
 export type TaskLogs = { logs: LogEntry[]; snapshot?: boolean; snapshot_at?: string };
+/** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
+export type TaskChanges = RepoChanges &
+  Pick<NonNullable<Task["repository"]>, "base_ref" | "base_commit" | "branch"> & { snapshot?: true; snapshot_at?: string };
+export type ChangedFile = TaskChanges["files"][number];
+/** Per-task template parameters, e.g. `repo_url` and `base_ref`. */
+export type RichParameterValue = NonNullable<CreateTaskRequest["rich_parameter_values"]>[number];
 export type WorkspaceBuild = {
   id: string;
   workspace_id: string;
@@ -48,6 +56,7 @@ export type CreateTaskInput = {
   template_version_preset_id?: string;
   name?: string;
   display_name?: string;
+  rich_parameter_values?: RichParameterValue[];
 };
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
@@ -131,6 +140,7 @@ export class TaskyardClient {
     this.request<void>("PATCH", `/api/v2/tasks/${seg(user)}/${seg(task)}/prompt`, { prompt });
   send = (user: string, task: string, input: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/send`, { input });
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
+  changes = (user: string, task: string) => this.request<TaskChanges>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/changes`);
   pause = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pause`);
   resume = (user: string, task: string) =>

@@ -1,0 +1,108 @@
+import { GitBranch } from "lucide-react";
+import type { ChangedFile, Task } from "@/lib/sdk/client";
+
+type Repository = NonNullable<Task["repository"]>;
+
+/** A commit as people read it: its first seven characters. */
+export const shortCommit = (sha: string) => sha.slice(0, 7);
+
+/** "main @ abc1234", or the commit alone when the remote's default branch was taken. */
+export function baseLabel({ base_ref, base_commit }: Pick<Repository, "base_ref" | "base_commit">): string {
+  const commit = shortCommit(base_commit);
+  return base_ref && base_ref !== base_commit && !base_commit.startsWith(base_ref) ? `${base_ref} @ ${commit}` : commit;
+}
+
+/** "+12 −3" in green and red (a true minus sign, so the numbers line up). */
+export function ChangeCounts({ additions, deletions, className = "" }: { additions: number; deletions: number; className?: string }) {
+  return (
+    <span className={`font-mono tabular-nums ${className}`}>
+      <span className="text-green-700 dark:text-green-400">+{additions}</span>{" "}
+      <span className="text-red-700 dark:text-red-400">−{deletions}</span>
+    </span>
+  );
+}
+
+/** The list row's line for a task with a repository: its branch and what changed on it. */
+export function RepositorySummary({ repository }: { repository: Repository }) {
+  const files = repository.changed_files;
+  return (
+    <p
+      data-testid="task-repository"
+      title={`${repository.url}\n${files} ${files === 1 ? "file" : "files"} changed on ${repository.branch} since ${baseLabel(repository)}`}
+      className="flex min-w-0 items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400"
+    >
+      <GitBranch aria-hidden className="size-3 shrink-0" />
+      <span className="truncate font-mono">{repository.branch}</span>
+      <ChangeCounts additions={repository.additions} deletions={repository.deletions} className="shrink-0" />
+    </p>
+  );
+}
+
+/** The task page's repository card: where the checkout came from and where the work goes. */
+export function TaskRepository({ repository }: { repository: Repository }) {
+  return (
+    <section aria-labelledby="repository-heading" className="rounded-xl border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <h2 id="repository-heading" className="text-sm font-semibold">
+        Repository
+      </h2>
+      <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-xs">
+        <dt className="text-zinc-500 dark:text-zinc-400">Source</dt>
+        <dd className="truncate font-mono" title={repository.url}>
+          {repository.url}
+        </dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Base</dt>
+        <dd className="truncate font-mono" title={repository.base_commit}>
+          {baseLabel(repository)}
+        </dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Branch</dt>
+        <dd className="truncate font-mono">{repository.branch}</dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Changes</dt>
+        <dd>
+          {repository.changed_files} {repository.changed_files === 1 ? "file" : "files"} ·{" "}
+          <ChangeCounts additions={repository.additions} deletions={repository.deletions} />
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+const FILE_STATUS: Record<ChangedFile["status"], { letter: string; className: string }> = {
+  added: { letter: "A", className: "bg-green-100 text-green-800 dark:bg-green-950/60 dark:text-green-300" },
+  modified: { letter: "M", className: "bg-amber-100 text-amber-800 dark:bg-amber-950/60 dark:text-amber-300" },
+  deleted: { letter: "D", className: "bg-red-100 text-red-800 dark:bg-red-950/60 dark:text-red-300" },
+  renamed: { letter: "R", className: "bg-violet-100 text-violet-800 dark:bg-violet-950/60 dark:text-violet-300" },
+};
+
+/** A one-letter status chip (A, M, D, R); the word is its title and what a screen reader says. */
+export function FileStatusBadge({ status }: { status: ChangedFile["status"] }) {
+  const { letter, className } = FILE_STATUS[status];
+  return (
+    <span
+      data-testid="file-status"
+      title={status}
+      className={`inline-flex size-5 shrink-0 items-center justify-center rounded font-mono text-[11px] font-semibold ${className}`}
+    >
+      <span aria-hidden>{letter}</span>
+      <span className="sr-only">{status}</span>
+    </span>
+  );
+}
+
+/** "src/new.ts" or, for a rename, "src/old.ts → src/new.ts". */
+export function FilePath({ file, className = "" }: { file: Pick<ChangedFile, "path" | "old_path">; className?: string }) {
+  return (
+    <span className={`min-w-0 truncate font-mono ${className}`} title={file.old_path ? `${file.old_path} → ${file.path}` : file.path}>
+      {file.old_path && file.old_path !== file.path ? (
+        <>
+          <span className="text-zinc-500 dark:text-zinc-400">{file.old_path} → </span>
+          {file.path}
+        </>
+      ) : (
+        file.path
+      )}
+    </span>
+  );
+}
+
+/** Where a file's diff sits on the page, for the file list's links. */
+export const fileAnchor = (prefix: string, index: number) => `diff${prefix.replace(/[^a-zA-Z0-9_-]/g, "")}-${index}`;
