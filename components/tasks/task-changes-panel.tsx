@@ -6,8 +6,8 @@ import { TaskyardError, type Task, type TaskChanges } from "@/lib/sdk/client";
 import { useTaskChanges } from "@/hooks/use-task-changes";
 import { Button } from "@/components/ui/button";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
+import { SnapshotTag } from "./snapshot-tag";
 import { baseLabel, ChangeCounts, fileAnchor, FilePath, FileStatusBadge, shortCommit } from "./task-repository";
 
 // The diff viewer (react-diff-view and the syntax grammars) is the heavy part: it loads when the
@@ -156,20 +156,7 @@ function FileList({ changes, anchorPrefix }: { changes: TaskChanges; anchorPrefi
 }
 
 function SourceTag({ changes }: { changes: TaskChanges }) {
-  if (!changes.snapshot) return null;
-  return (
-    <span data-testid="changes-source" className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
-      Snapshot
-      {changes.snapshot_at ? (
-        <>
-          {" · "}
-          <RelativeTime iso={changes.snapshot_at} prefix="captured " />
-        </>
-      ) : (
-        " · none captured yet"
-      )}
-    </span>
-  );
+  return changes.snapshot ? <SnapshotTag at={changes.snapshot_at} testId="changes-source" /> : null;
 }
 
 function CopyPatch({ diff }: { diff: string | undefined }) {

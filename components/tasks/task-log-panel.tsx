@@ -5,10 +5,10 @@ import { useLayoutEffect, useRef, useState } from "react";
 import type { LogEntry, Task, TaskLogs } from "@/lib/sdk/client";
 import type { StreamState } from "@/hooks/use-task-log-stream";
 import { Button } from "@/components/ui/button";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatClock, formatTimestamp } from "@/components/ui/format-time";
 import { Markdown } from "./markdown";
+import { SnapshotTag } from "./snapshot-tag";
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
 const FOLLOW_SLACK = 48;
@@ -147,21 +147,7 @@ function SourceTag({ logs, stream, unavailable, changing, task }: SourceTagProps
     );
   }
   if (!logs) return null;
-  if (logs.snapshot) {
-    return (
-      <span data-testid="log-source" className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
-        Snapshot
-        {logs.snapshot_at ? (
-          <>
-            {" · "}
-            <RelativeTime iso={logs.snapshot_at} prefix="captured " />
-          </>
-        ) : (
-          " · none captured yet"
-        )}
-      </span>
-    );
-  }
+  if (logs.snapshot) return <SnapshotTag at={logs.snapshot_at} testId="log-source" />;
   const live = stream === "open" && task.status === "active";
   return (
     <span
