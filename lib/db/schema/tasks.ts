@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { Changes } from "../../git";
 import { organizations } from "./organizations";
 import { templateVersionPresets, templateVersions } from "./templates";
 import { users } from "./users";
@@ -60,7 +61,7 @@ export const taskChangeSnapshots = pgTable("task_change_snapshots", {
   taskId: uuid()
     .primaryKey()
     .references(() => tasks.id, { onDelete: "cascade" }),
-  changes: jsonb().$type<{ head_commit: string; files: unknown[]; diff: string; truncated: boolean }>().notNull(),
+  changes: jsonb().$type<Changes>().notNull(),
   /** The summary the task list shows, kept beside the snapshot so the list never reads a diff. */
   fileCount: integer().notNull().default(0),
   additions: integer().notNull().default(0),
