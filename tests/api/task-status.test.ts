@@ -219,9 +219,11 @@ describe("current_state", () => {
     expect(t.current_state).toMatchObject({ state: "working", message: "Cloning the repository" });
   });
 
-  it("a paused or errored task shows no synthetic entry", async () => {
+  it("a start that failed before any agent spoke says why (its build's error); without an error there is no entry", async () => {
     const { task, fixture } = await newTask();
-    await fixture.setLatestJob("failed", "terraform exploded");
+    const build = await fixture.setLatestJob("failed", "terraform exploded");
+    expect((await expectStatus(task.id, "error")).current_state).toEqual({ timestamp: build.created_at.toISOString(), state: "failed", message: "terraform exploded", uri: "" });
+    await fixture.setLatestJob("failed", "");
     expect((await expectStatus(task.id, "error")).current_state).toBeNull();
   });
 });

@@ -102,7 +102,8 @@ describe("provisioner crash and takeover", () => {
 
   it("an agent whose command cannot run says why in the task's state", async () => {
     const [agentapi] = await sql`SELECT tv.id FROM template_versions tv JOIN templates t ON t.id = tv.template_id WHERE t.name = 'agentapi'`;
-    await sql`UPDATE template_versions SET config = ${sql.json({ brain: "agentapi", command: ["/nonexistent/agentapi-binary", "--port", "$PORT"] })} WHERE id = ${agentapi.id}`;
+    // A command that is there (a missing one is refused at create: the template is unavailable) but fails at once.
+    await sql`UPDATE template_versions SET config = ${sql.json({ brain: "agentapi", command: ["/bin/false", "--port", "$PORT"] })} WHERE id = ${agentapi.id}`;
     const task = await client.createTask({ input: "custom agent", template_version_id: agentapi.id as string });
     const p = await provisioner();
     const errored = await waitForStatus(client, task.id, "error", 15_000).catch(async (e) => {
@@ -110,7 +111,7 @@ describe("provisioner crash and takeover", () => {
       throw new Error(`${e.message}\n${JSON.stringify(await client.task("me", task.id))}\n${log}\n${p.output()}`);
     });
     expect(errored.current_state?.state).toBe("failed");
-    expect(errored.current_state?.message).toContain("/nonexistent/agentapi-binary");
+    expect(errored.current_state?.message).toContain("/bin/false exited with code 1");
     await p.stop();
   });
 });
