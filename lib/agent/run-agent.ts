@@ -129,7 +129,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   // A heartbeat: an agent whose workspace directory is gone, or whose token the server no longer
   // accepts (the provisioner replaced it), has nothing left to do and must not linger.
   const heartbeat = setInterval(async () => {
-    const dirGone = !(await fs.stat(options.workspaceDir).then(() => true, () => false));
+    // Inside the sandbox the workspace is a bind mount that outlives its removal: a removed directory has no links left.
+    const dirGone = await fs.stat(options.workspaceDir).then((st) => st.nlink === 0, () => true);
     const revoked = await server.manifest().then(() => false, (e: Error) => / 401 /.test(e.message));
     if (dirGone || revoked) {
       clearInterval(heartbeat);

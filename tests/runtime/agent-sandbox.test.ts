@@ -35,7 +35,7 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
 
   beforeAll(async () => {
     dataDir = await tempDataDir();
-    const server = await startServer({ dataDir, env: SERVER_SECRETS });
+    const server = await startServer({ dataDir, env: { ...SERVER_SECRETS, TASKYARD_AGENT_HEARTBEAT_MS: "200" } });
     baseUrl = server.baseUrl;
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
     pgPassword = (await fs.readFile(path.join(dataDir, "pg-password"), "utf8")).trim();
@@ -133,6 +133,27 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     await client.pause("me", task.id);
     await waitForStatus(client, task.id, "paused");
     for (const { pid } of sleepers) expect(isAlive(pid), `sleep ${pid}`).toBe(false);
+  });
+});
+
+describe.skipIf(!hasBubblewrap)("an orphaned sandboxed agent", () => {
+  it("exits once its workspace directory is removed, although its bind mount outlives the directory", async () => {
+    const dataDir = await tempDataDir();
+    const server = await startServer({ dataDir, env: { TASKYARD_AGENT_HEARTBEAT_MS: "200" } });
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
+    const { session_token } = await new TaskyardClient({ baseUrl: server.baseUrl }).login("admin@example.com", "admin-password");
+    const client = new TaskyardClient({ baseUrl: server.baseUrl, token: session_token });
+    const echo = (await client.templates()).find((t) => t.name === "echo")!.active_version_id;
+    const task = await client.createTask({ input: "hello", template_version_id: echo });
+    await waitForState(client, task.id, "idle", 20_000);
+    const sql = postgres(await databaseUrlOf(dataDir), { max: 1, onnotice: () => {} });
+    const [{ pid }] = await sql`SELECT pid FROM workspace_agents WHERE workspace_id = ${task.workspace_id!}`;
+    await sql.end();
+    // The launcher dies outright (its agents live on), then someone removes the workspace.
+    await server.proc.stop("SIGKILL");
+    expect(isAlive(pid)).toBe(true);
+    await fs.rm(path.join(dataDir, "workspaces", task.workspace_id!), { recursive: true, force: true });
+    await waitFor("the orphaned agent to exit", async () => !isAlive(pid), 10_000);
   });
 });
 
