@@ -154,6 +154,10 @@ describe.skipIf(!hasBubblewrap)("an orphaned sandboxed agent", () => {
     expect(isAlive(pid)).toBe(true);
     await fs.rm(path.join(dataDir, "workspaces", task.workspace_id!), { recursive: true, force: true });
     await waitFor("the orphaned agent to exit", async () => !isAlive(pid), 10_000);
+    // The killed launcher's PostgreSQL lives on too: stop it.
+    const postmaster = Number((await fs.readFile(path.join(dataDir, "pg", "postmaster.pid"), "utf8")).split("\n")[0]);
+    process.kill(postmaster, "SIGINT");
+    await waitFor("PostgreSQL to stop", async () => !isAlive(postmaster), 10_000);
   });
 });
 
