@@ -1,15 +1,17 @@
 import fs from "node:fs";
+import { text } from "node:stream/consumers";
 import type { Command } from "commander";
 import { runAgent } from "../../lib/agent/run-agent";
 
-/** The token arrives on a pipe (the provisioner's way: it never shows in /proc/<pid>/environ) or, by hand, in the environment. */
-function readToken(fd: number | undefined): string | undefined {
+/**
+ * The token arrives on a pipe (the provisioner's way: it never shows in /proc/<pid>/environ) or, by
+ * hand, in the environment. The pipe is read as a stream: it may be non-blocking and not written yet.
+ */
+async function readToken(fd: number | undefined): Promise<string | undefined> {
   const fromEnv = process.env.TASKYARD_AGENT_TOKEN;
   delete process.env.TASKYARD_AGENT_TOKEN;
   if (fd === undefined) return fromEnv;
-  const token = fs.readFileSync(fd, "utf8").trim();
-  fs.closeSync(fd);
-  return token;
+  return (await text(fs.createReadStream("", { fd }))).trim();
 }
 
 export function registerAgent(program: Command) {
@@ -22,7 +24,7 @@ export function registerAgent(program: Command) {
     .option("--token-fd <fd>", "read the agent token from this file descriptor", (v) => Number(v))
     .addHelpText("after", "\nThe agent token is read from --token-fd or TASKYARD_AGENT_TOKEN (never from the command line, where `ps` shows it).")
     .action(async (opts: { url?: string; dir: string; tokenFd?: number }) => {
-      const token = readToken(opts.tokenFd);
+      const token = await readToken(opts.tokenFd);
       if (!opts.url || !token) throw new Error("an agent needs --url (or TASKYARD_AGENT_URL) and a token (--token-fd or TASKYARD_AGENT_TOKEN)");
       await runAgent({ serverUrl: opts.url.replace(/\/+$/, ""), token, workspaceDir: opts.dir });
     });

@@ -109,7 +109,8 @@ describe("a task's whole life on the echo agent", () => {
     const task = await activeTask(carol, "Remember this");
     await carol.client.send("me", task.id, "/crash");
     const errored = await waitForStatus(carol.client, task.id, "error");
-    expect(errored.current_state).toMatchObject({ state: "failed" });
+    // The state says why, in the agent's last words, not only "exited with code 3".
+    expect(errored.current_state).toMatchObject({ state: "failed", message: expect.stringContaining("exited with code 3 (taskyard agent: crash requested by the user: /crash)") });
     expect((await raw("GET", `/api/v2/tasks/me/${task.id}/logs`, { token: carol.token })).status).toBe(409);
     expect((await raw("POST", `/api/v2/tasks/me/${task.id}/send`, { token: carol.token, body: { input: "x" } })).status).toBe(400);
 

@@ -12,6 +12,21 @@ const BIN = path.resolve(import.meta.dirname, "../../../bin/taskyard.mjs");
 /** The outer bwrap ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
 const IGNORE_TERM = ["sh", "-c", 'trap "" TERM INT HUP; exec "$@"', "taskyard-sandbox"];
 
+/** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
+async function lastWords(logFile: string): Promise<string> {
+  const handle = await fs.open(logFile, "r").catch(() => null);
+  if (!handle) return "";
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 2048);
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    const line = buffer.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ")).at(-1) ?? "";
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Workspaces as directories under the data dir, agents as detached `taskyard agent` processes (so
  * they outlive a provisioner crash; the provisioner finds them again by pid and agent id), each in
@@ -89,7 +104,12 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       tokenPipe?.end(agentToken);
       exits.set(
         agentId,
-        new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`))),
+        new Promise((resolve) =>
+          child.once("exit", (code, signal) => {
+            const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+            void lastWords(path.join(dir, "agent.log")).then((said) => resolve(said ? `${how} (${said})` : how));
+          }),
+        ),
       );
       child.unref();
       if (!child.pid) throw new Error("could not spawn the agent process");
