@@ -1,5 +1,6 @@
 import { GitBranch } from "lucide-react";
 import type { ChangedFile, Task } from "@/lib/sdk/client";
+import { SideCard } from "@/components/ui/side-card";
 
 type Repository = NonNullable<Task["repository"]>;
 
@@ -41,10 +42,7 @@ export function RepositorySummary({ repository }: { repository: Repository }) {
 /** The task page's repository card: where the checkout came from and where the work goes. */
 export function TaskRepository({ repository }: { repository: Repository }) {
   return (
-    <section aria-labelledby="repository-heading" className="rounded-xl border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 id="repository-heading" className="text-sm font-semibold">
-        Repository
-      </h2>
+    <SideCard id="repository-heading" title="Repository" className="text-sm">
       <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-xs">
         <dt className="text-zinc-500 dark:text-zinc-400">Source</dt>
         <dd className="truncate font-mono" title={repository.url}>
@@ -62,7 +60,7 @@ export function TaskRepository({ repository }: { repository: Repository }) {
           <ChangeCounts additions={repository.additions} deletions={repository.deletions} />
         </dd>
       </dl>
-    </section>
+    </SideCard>
   );
 }
 

@@ -5,6 +5,7 @@ import type { Task } from "@/lib/sdk/client";
 import { STAGE_ORDER, type StageEntry, type StageKey, stageOf, useTaskStages } from "@/hooks/use-task-stages";
 import { useNow } from "@/hooks/use-now";
 import { formatDuration } from "@/components/ui/format-time";
+import { SideCard } from "@/components/ui/side-card";
 
 const LABELS: Record<StageKey, string> = {
   queued: "Queued",
@@ -56,10 +57,7 @@ export function TaskTimeline({ task }: { task: Task }) {
   });
 
   return (
-    <section aria-labelledby="timeline-heading" className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 id="timeline-heading" className="text-sm font-semibold">
-        Stages
-      </h2>
+    <SideCard id="timeline-heading" title="Stages">
       <ol className="mt-3 flex flex-col">
         {rows.map((row, i) => (
           <li key={row.key} data-testid="stage" data-state={row.state} aria-current={row.state === "current" ? "step" : undefined} className="relative flex gap-3 pb-4 last:pb-0">
@@ -88,7 +86,7 @@ export function TaskTimeline({ task }: { task: Task }) {
           </li>
         ))}
       </ol>
-    </section>
+    </SideCard>
   );
 }
 
