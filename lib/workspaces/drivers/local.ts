@@ -13,12 +13,14 @@ const BIN = path.resolve(import.meta.dirname, "../../../bin/taskyard.mjs");
 const IGNORE_TERM = ["sh", "-c", 'trap "" TERM INT HUP; exec "$@"', "taskyard-sandbox"];
 
 /** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
-async function lastWords(logFile: string): Promise<string> {
+async function lastWords(logFile: string, since: number): Promise<string> {
   const handle = await fs.open(logFile, "r").catch(() => null);
   if (!handle) return "";
   try {
     const { size } = await handle.stat();
-    const length = Math.min(size, 2048);
+    // Only this lifetime's lines: the log is appended to across restarts.
+    const length = Math.min(size - since, 2048);
+    if (length <= 0) return "";
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
     const line = buffer.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ")).at(-1) ?? "";
     return line.length > 200 ? `${line.slice(0, 199)}…` : line;
@@ -91,6 +93,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const agent = [process.execPath, BIN, "agent", "--agent-id", agentId, "--dir", agentDir, "--url", options.serverUrl, "--token-fd", "3"];
       const [command, ...args] = sandboxed ? [...IGNORE_TERM, "bwrap", ...bubblewrapArgs(dir, agent)] : agent;
       const log = fsSync.openSync(path.join(dir, "agent.log"), "a");
+      const logStart = fsSync.fstatSync(log).size;
       const child = spawn(command, args, {
         cwd: dir,
         detached: true,
@@ -107,7 +110,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
         new Promise((resolve) =>
           child.once("exit", (code, signal) => {
             const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            void lastWords(path.join(dir, "agent.log")).then((said) => resolve(said ? `${how} (${said})` : how));
+            void lastWords(path.join(dir, "agent.log"), logStart).then((said) => resolve(said ? `${how} (${said})` : how));
           }),
         ),
       );
