@@ -1,9 +1,9 @@
 import "server-only";
-import { AgentUnreachableError, createAgentApiClient } from "../agent/agentapi-client";
+import { createAgentApiClient } from "../agent/agentapi-client";
 import type { DbOrTx } from "../db/client";
 import { selectChangeSnapshot, type TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
-import { agentOf } from "./agent-endpoint";
+import { agentOf, askAgent } from "./agent-endpoint";
 
 /**
  * `GET …/changes`: the task's repository against its base commit. Like logs: live from the agent
@@ -15,12 +15,7 @@ export async function getTaskChanges(db: DbOrTx, task: TaskRow) {
   const checkout = { base_ref, base_commit, branch };
   switch (task.status) {
     case "active":
-      try {
-        return { ...checkout, ...(await createAgentApiClient(agentOf(task)).changes(base_commit)) };
-      } catch (e) {
-        if (e instanceof AgentUnreachableError) throw new ApiError(502, "Failed to read the changes from the task's agent.", { detail: e.message });
-        throw e;
-      }
+      return { ...checkout, ...(await askAgent("Failed to read the changes from the task's agent.", () => createAgentApiClient(agentOf(task)).changes(base_commit))) };
     case "paused":
     case "pending":
     case "initializing": {

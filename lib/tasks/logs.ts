@@ -1,10 +1,10 @@
 import "server-only";
-import { createAgentApiClient, type AgentMessage, AgentUnreachableError } from "../agent/agentapi-client";
+import { createAgentApiClient, type AgentMessage } from "../agent/agentapi-client";
 import type { DbOrTx } from "../db/client";
 import { selectSnapshot, type TaskRow } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
-import { agentOf } from "./agent-endpoint";
+import { agentOf, askAgent } from "./agent-endpoint";
 
 export type TaskLogEntry = { id: number; content: string; type: "input" | "output"; time: string };
 
@@ -22,14 +22,8 @@ export async function snapshotLogs(db: DbOrTx, taskId: string) {
 export async function getTaskLogs(db: DbOrTx, task: TaskRow) {
   switch (task.status) {
     case "active": {
-      const agent = agentOf(task);
-      try {
-        const messages = await createAgentApiClient(agent).messages();
-        return { logs: messages.map(toLogEntry) };
-      } catch (e) {
-        if (e instanceof AgentUnreachableError) throw new ApiError(502, "Failed to fetch logs from the task's agent.", { detail: e.message });
-        throw e;
-      }
+      const messages = await askAgent("Failed to fetch logs from the task's agent.", () => createAgentApiClient(agentOf(task)).messages());
+      return { logs: messages.map(toLogEntry) };
     }
     case "paused":
     case "pending":

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type postgres from "postgres";
-import { createAgentApiClient } from "../agent/agentapi-client";
+import { createAgentApiClient, type AgentEndpoint } from "../agent/agentapi-client";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
-import { taskOfWorkspace, upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
-import { BUILDS_CHANNEL, checkoutPlanOf, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
+import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
+import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
 import { withoutCredentials } from "../git";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
@@ -148,7 +148,7 @@ export class Provisioner {
 
   /** A task with a `repo_url` gets its checkout at the first start; later starts find it in place. */
   private async checkoutRepository(workspaceId: string): Promise<void> {
-    const plan = await checkoutPlanOf(this.db, workspaceId);
+    const plan = await taskOfWorkspace(this.db, workspaceId);
     if (!plan || plan.repo) return;
     const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
     const url = values.get("repo_url");
@@ -183,33 +183,28 @@ export class Provisioner {
   private async stopWorkspace(build: ClaimedBuild, { remove }: { remove: boolean }): Promise<void> {
     const agent = await currentAgentOf(this.db, build.workspace_id);
     if (agent) {
-      if (!remove) await this.snapshotFromAgent(build.workspace_id, agent.apiUrl, agent.apiSecret);
-      if (!remove) await this.changesFromAgent(build.workspace_id, agent.apiUrl, agent.apiSecret);
+      if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
       await this.driver.stop({ agentId: agent.id, pid: agent.pid });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
     if (remove) await this.driver.remove({ workspaceId: build.workspace_id });
   }
 
-  /** Pause keeps the conversation: read it from the agent before it stops (the agent also uploads its own). */
-  private async snapshotFromAgent(workspaceId: string, apiUrl: string | null, secret: string | null): Promise<void> {
-    const task = await taskOfWorkspace(this.db, workspaceId);
-    if (!task || !apiUrl) return;
-    const messages = await createAgentApiClient({ url: apiUrl, secret })
-      .messages(2000)
-      .catch(() => null);
-    if (messages && messages.length > 0) await upsertSnapshot(this.db, task.id, messages);
-  }
-
-  /** Pause keeps the repository's changes too: a paused task's Changes are served from this. */
-  private async changesFromAgent(workspaceId: string, apiUrl: string | null, secret: string | null): Promise<void> {
-    const plan = await checkoutPlanOf(this.db, workspaceId);
-    const task = await taskOfWorkspace(this.db, workspaceId);
-    if (!plan?.repo || !task || !apiUrl) return;
-    const changes = await createAgentApiClient({ url: apiUrl, secret })
+  /**
+   * Pause keeps the conversation and the repository's changes: read both from the agent before it
+   * stops (the agent also uploads its own as it goes); a paused task's logs and Changes come from these.
+   */
+  private async snapshotFromAgent(workspaceId: string, endpoint: AgentEndpoint): Promise<void> {
+    const plan = await taskOfWorkspace(this.db, workspaceId);
+    if (!plan) return;
+    const agent = createAgentApiClient(endpoint);
+    const messages = await agent.messages(2000).catch(() => null);
+    if (messages && messages.length > 0) await upsertSnapshot(this.db, plan.task_id, messages);
+    if (!plan.repo) return;
+    const changes = await agent
       .changes(plan.repo.base_commit, 10_000)
       .catch((err) => this.log.warn({ err: err instanceof Error ? err.message : err, workspace: workspaceId }, "could not read the changes before pausing"));
-    if (changes) await upsertChangeSnapshot(this.db, task.id, changes);
+    if (changes) await upsertChangeSnapshot(this.db, plan.task_id, changes);
   }
 
   /** A spawned agent that exits while its workspace should run has crashed: the task shows error. */

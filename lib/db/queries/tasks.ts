@@ -254,14 +254,6 @@ export async function selectPromptsByBuildIds(db: DbOrTx, buildIds: string[], ow
 }
 
 /** The live (not deleted) task that owns a workspace. */
-export async function taskOfWorkspace(db: DbOrTx, workspaceId: string) {
-  const [row] = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(eq(tasks.workspaceId, workspaceId), isNull(tasks.deletedAt)));
-  return row;
-}
-
 export type UsageReport = {
   turn_id: string;
   input_tokens: number;

@@ -46,7 +46,8 @@ export async function markWorkspaceDeleted(db: DbOrTx, id: string) {
   await db.update(workspaces).set({ deletedAt: new Date() }).where(and(eq(workspaces.id, id)));
 }
 
-export type CheckoutPlan = {
+export type WorkspaceTask = {
+  task_id: string;
   task_name: string;
   owner_name: string;
   owner_email: string;
@@ -54,17 +55,17 @@ export type CheckoutPlan = {
   parameters: { name: string; value: string }[];
 };
 
-/** What a workspace's first start needs to check out its task's repository: preset and task parameters merged (the task's win). */
-export async function checkoutPlanOf(db: DbOrTx, workspaceId: string): Promise<CheckoutPlan | undefined> {
+/** A workspace's task and repository: what its first start needs to check out (and a pause to snapshot), with preset and task parameters merged (the task's win). */
+export async function taskOfWorkspace(db: DbOrTx, workspaceId: string): Promise<WorkspaceTask | undefined> {
   const rows = await db.execute(sql`
-    SELECT t.name AS task_name, coalesce(nullif(u.name, ''), u.username) AS owner_name, u.email AS owner_email, w.repo,
+    SELECT t.id AS task_id, t.name AS task_name, coalesce(nullif(u.name, ''), u.username) AS owner_name, u.email AS owner_email, w.repo,
            coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters
     FROM workspaces w
     JOIN tasks t ON t.workspace_id = w.id AND t.deleted_at IS NULL
     JOIN users u ON u.id = t.owner_id
     LEFT JOIN template_version_presets p ON p.id = t.template_version_preset_id
     WHERE w.id = ${workspaceId}`);
-  return (rows as unknown as CheckoutPlan[])[0];
+  return (rows as unknown as WorkspaceTask[])[0];
 }
 
 export async function recordCheckout(db: DbOrTx, workspaceId: string, repo: WorkspaceRepo) {
