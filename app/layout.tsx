@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -12,7 +13,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Rendered per request: each page carries its own CSP nonce (proxy.ts), which a page built
+  // once ahead of time could not.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">

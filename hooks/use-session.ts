@@ -30,7 +30,7 @@ export function useLogin() {
 export function useCreateFirstUser() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { email: string; username: string; name?: string; password: string }) => {
+    mutationFn: async (body: { email: string; username: string; name?: string; password: string; setup_code?: string }) => {
       await api.createFirstUser(body);
       await api.login(body.email, body.password);
     },
@@ -44,10 +44,4 @@ export function useSignOut() {
     mutationFn: () => api.logout(),
     onSettled: () => qc.clear(),
   });
-}
-
-/** Only a path on this site may be a post-login destination (no open redirects). */
-export function safeRedirect(target: string | null | undefined): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return "/tasks";
-  return target;
 }

@@ -27,5 +27,7 @@ Environment:
         server.stop().then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed")).finally(done);
       });
       console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
+      // Other machines can reach this server: only whoever has this code may create the owner account.
+      if (server.setupCode) console.log(`Create the first (owner) account at ${server.url}/setup?code=${server.setupCode}\n`);
     });
 }

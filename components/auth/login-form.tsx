@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { TaskyardError } from "@/lib/sdk/client";
-import { safeRedirect, useHasFirstUser, useLogin } from "@/hooks/use-session";
+import { useHasFirstUser, useLogin } from "@/hooks/use-session";
+import { safeRedirect } from "@/lib/safe-redirect";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { AuthCard, FormField } from "./auth-card";
@@ -21,6 +22,7 @@ export function LoginForm() {
   }, [firstUser.data, router]);
 
   const wrong = login.error instanceof TaskyardError && login.error.status === 401;
+  const throttled = login.error instanceof TaskyardError && login.error.status === 429;
   return (
     <AuthCard title="Sign in" subtitle="Use your Taskyard account.">
       <form
@@ -28,15 +30,15 @@ export function LoginForm() {
         onSubmit={(e) => {
           e.preventDefault();
           // Read at submit time, so the page itself can be prerendered without the query string.
-          const destination = safeRedirect(new URLSearchParams(window.location.search).get("redirect"));
+          const destination = safeRedirect(new URLSearchParams(window.location.search).get("redirect"), window.location.origin);
           login.mutate({ email, password }, { onSuccess: () => router.replace(destination) });
         }}
       >
         <FormField id="email" label="Email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
         <FormField id="password" label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        {wrong ? (
+        {wrong || throttled ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            Incorrect email or password.
+            {throttled ? "Too many failed attempts. Wait a few minutes, then try again." : "Incorrect email or password."}
           </p>
         ) : (
           <InlineError error={login.error} />

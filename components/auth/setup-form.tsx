@@ -38,8 +38,10 @@ export function SetupForm() {
         className="flex flex-col gap-4"
         onSubmit={(e) => {
           e.preventDefault();
+          // A server others can reach prints /setup?code=…: only that code may create the owner.
+          const setupCode = new URLSearchParams(window.location.search).get("code") || undefined;
           create.mutate(
-            { email: form.email, username: form.username, name: form.name || undefined, password: form.password },
+            { email: form.email, username: form.username, name: form.name || undefined, password: form.password, setup_code: setupCode },
             { onSuccess: () => router.replace("/tasks") },
           );
         }}

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMe, useSignOut } from "@/hooks/use-session";
 import { Button } from "@/components/ui/button";
-import { Skeleton } from "@/components/ui/skeleton";
+import { UserMenu } from "./user-menu";
 
 export function AppHeader() {
   const me = useMe();
@@ -19,13 +19,7 @@ export function AppHeader() {
           Taskyard
         </Link>
         <div className="flex min-w-0 items-center gap-2">
-          {me.data ? (
-            <span className="truncate text-sm text-zinc-600 dark:text-zinc-400" title={me.data.email}>
-              {me.data.name || me.data.username}
-            </span>
-          ) : (
-            <Skeleton className="h-4 w-20" />
-          )}
+          <UserMenu me={me.data} />
           <Button
             variant="ghost"
             size="sm"

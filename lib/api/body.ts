@@ -3,8 +3,19 @@ import { ApiError } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads a JSON body with a size cap and validates it; every failure is a 400 in the API's shape. */
+/** `application/json`, or a `+json` type, with or without parameters (`; charset=utf-8`). */
+export function isJsonContentType(header: string | null): boolean {
+  const type = (header ?? "").split(";")[0].trim().toLowerCase();
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * Reads a JSON body with a size cap and validates it. Anything but a JSON content type is a 415
+ * before a byte is read: a browser form or a `text/plain` fetch from another site can then never
+ * pass for an API call.
+ */
 export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_BODY_BYTES): Promise<z.infer<T>> {
+  if (!isJsonContentType(req.headers.get("content-type"))) throw ApiError.unsupportedMediaType("application/json");
   const buffer = await readBody(req, maxBytes);
   let data: unknown;
   try {
@@ -19,10 +30,14 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   return result.data;
 }
 
-/** The raw body, read as it streams in and cut off past `maxBytes` (a chunked body declares no length). */
+/**
+ * The raw body, read as it streams in and cut off (413) past `maxBytes`: a chunked body declares
+ * no length, and is never held whole before it is known to fit. (proxy.ts keeps Next.js from
+ * buffering bodies ahead of us.)
+ */
 export async function readBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) throw ApiError.tooLarge(maxBytes);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -30,7 +45,7 @@ export async function readBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise
       size += chunk.length;
       if (size > maxBytes) {
         await req.body?.cancel().catch(() => {});
-        throw tooLarge(maxBytes);
+        throw ApiError.tooLarge(maxBytes);
       }
       chunks.push(chunk);
     }
@@ -39,8 +54,4 @@ export async function readBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise
     throw ApiError.badRequest("Could not read the request body.");
   }
   return Buffer.concat(chunks);
-}
-
-function tooLarge(maxBytes: number) {
-  return ApiError.badRequest("Request body is too large.", [{ field: "body", detail: `must be at most ${maxBytes} bytes` }]);
 }

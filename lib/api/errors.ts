@@ -9,7 +9,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: { detail?: string; validations?: Validation[] } = {},
+    readonly extra: { detail?: string; validations?: Validation[]; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -37,6 +37,30 @@ export class ApiError extends Error {
 
   static conflict(message: string, detail?: string) {
     return new ApiError(409, message, { detail });
+  }
+
+  static unsupportedMediaType(expected: string) {
+    return new ApiError(415, `Content-Type must be ${expected}.`);
+  }
+
+  /**
+   * The rest of the body is never read: the connection cannot carry another request after it,
+   * so the answer says it closes (a client would otherwise send its next request into the void).
+   */
+  static tooLarge(maxBytes: number) {
+    return new ApiError(413, "Request body is too large.", {
+      validations: [{ field: "body", detail: `must be at most ${maxBytes} bytes` }],
+      headers: { connection: "close" },
+    });
+  }
+
+  /** 429 with `Retry-After`: a limit the caller hit, and when trying again makes sense. */
+  static tooManyRequests(message: string, retryAfterSeconds?: number, detail?: string) {
+    return new ApiError(429, message, { detail, headers: retryAfterSeconds ? { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) } : undefined });
+  }
+
+  static busy(message = "The server is busy; try again in a moment.") {
+    return new ApiError(503, message, { headers: { "retry-after": "1" } });
   }
 
   static fromZod(error: z.ZodError, message = "Validation failed.") {

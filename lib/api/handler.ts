@@ -7,6 +7,7 @@ import type { Caller } from "../auth/roles";
 import { parseJsonBody } from "./body";
 import { ApiError } from "./errors";
 import { respondWithError } from "./respond";
+import { assertCookieSameOrigin, assertSameOrigin } from "./same-origin";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 type Params = Record<string, string>;
@@ -45,17 +46,6 @@ function cookieToken(req: Request): string | undefined {
   return undefined;
 }
 
-/** Cookies ride along on cross-site requests; a state change by cookie must come from our own origin. */
-function assertSameOrigin(req: Request) {
-  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return;
-  const site = req.headers.get("sec-fetch-site");
-  if (site === "same-origin" || site === "none") return;
-  const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (origin && host && URL.canParse(origin) && new URL(origin).host === host) return;
-  throw ApiError.forbidden("Cross-origin requests with a session cookie are not allowed.");
-}
-
 export function tokenFromRequest(req: Request): { token: string; viaCookie: boolean } | null {
   const header = req.headers.get("coder-session-token");
   if (header) return { token: header.trim(), viaCookie: false };
@@ -68,7 +58,7 @@ export function tokenFromRequest(req: Request): { token: string; viaCookie: bool
 export async function authenticate(req: Request): Promise<Caller> {
   const found = tokenFromRequest(req);
   if (!found) throw ApiError.unauthorized();
-  if (found.viaCookie) assertSameOrigin(req);
+  if (found.viaCookie) assertCookieSameOrigin(req);
   return authenticateToken(db, found.token);
 }
 
@@ -79,6 +69,7 @@ export function withPublic<S extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const params = await readParams(ctx);
       const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as BodyOf<S>;
       return await handler({ req, params, body, db });
@@ -95,6 +86,7 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const caller = await authenticate(req);
       if (options.roles && !options.roles.includes(caller.role)) throw ApiError.forbidden();
       const params = await readParams(ctx);

@@ -12,8 +12,8 @@ export function noContent(status = 204): Response {
 /** The single place errors leave the API: Coder's `{message, detail?, validations?}`. */
 export function respondWithError(error: unknown): Response {
   if (error instanceof ApiError) {
-    const { detail, validations } = error.extra;
-    return json({ message: error.message, ...(detail ? { detail } : {}), ...(validations ? { validations } : {}) }, error.status);
+    const { detail, validations, headers } = error.extra;
+    return json({ message: error.message, ...(detail ? { detail } : {}), ...(validations ? { validations } : {}) }, error.status, headers);
   }
   logger.error({ err: error }, "unhandled error in route handler");
   return json({ message: "An internal error occurred.", detail: "See the server log for details." }, 500);

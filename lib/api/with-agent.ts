@@ -5,6 +5,7 @@ import { findAgentByTokenHash, type AgentIdentity } from "../db/queries/agents";
 import { sha256 } from "../auth/tokens";
 import { parseJsonBody } from "./body";
 import { ApiError } from "./errors";
+import { assertSameOrigin } from "./same-origin";
 import { respondWithError } from "./respond";
 
 /**
@@ -25,6 +26,7 @@ export function withAgent<S extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const header = req.headers.get("coder-session-token") ?? req.headers.get("authorization")?.replace(/^bearer\s+/i, "");
       if (!header || !/^[0-9a-f]{64}$/.test(header.trim())) throw ApiError.unauthorized("An agent token is required.");
       const agent = await findAgentByTokenHash(db, sha256(header.trim()));

@@ -1,8 +1,10 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { findApiKeyWithUser, findUserByEmail, insertApiKey, touchApiKey } from "../db/queries/users";
+import { findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
 import { ApiError } from "../api/errors";
-import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords";
+import { ensureExpiredKeyPurge } from "./key-purge";
+import { LoginThrottle } from "./login-throttle";
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./passwords";
 import type { Caller } from "./roles";
 import { generateApiToken, secretMatches, splitApiToken } from "./tokens";
 
@@ -18,16 +20,33 @@ export async function issueToken(db: Db, userId: string, loginType: "password" |
   return token;
 }
 
-/** Same 401 whether the email or the password was wrong, and the same work either way. */
-export async function login(db: Db, email: string, password: string): Promise<string> {
+// One per web process (the route bundles may each load this module; they share the throttle).
+const globalForThrottle = globalThis as unknown as { taskyardLoginThrottle?: LoginThrottle };
+const throttle = (globalForThrottle.taskyardLoginThrottle ??= new LoginThrottle());
+
+/**
+ * Same 401 whether the email or the password was wrong, and the same work either way. Too many
+ * failures for the account or from the address are a 429 before any hashing; a success clears the
+ * account's, and re-hashes a password stored at an older cost.
+ */
+export async function login(db: Db, email: string, password: string, address: string): Promise<string> {
+  const account = email.trim().toLowerCase();
+  const wait = throttle.retryAfter(account, address);
+  if (wait > 0) throw ApiError.tooManyRequests("Too many failed sign-in attempts; try again later.", wait);
   const user = await findUserByEmail(db, email);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !ok) throw ApiError.unauthorized("Incorrect email or password.");
+  if (!user || !ok) {
+    throttle.recordFailure(account, address);
+    throw ApiError.unauthorized("Incorrect email or password.");
+  }
+  throttle.recordSuccess(account, address);
   if (user.status !== "active") throw ApiError.unauthorized("Your account is suspended.");
+  if (needsRehash(user.passwordHash)) await replacePasswordHash(db, user.id, user.passwordHash, await hashPassword(password));
   return issueToken(db, user.id, "password");
 }
 
 export async function authenticateToken(db: Db, token: string): Promise<Caller> {
+  ensureExpiredKeyPurge(db);
   const parts = splitApiToken(token);
   if (!parts) throw ApiError.unauthorized("Invalid session token.", "The token is malformed.");
   const row = await findApiKeyWithUser(db, parts.id);

@@ -50,6 +50,17 @@ export type User = {
   created_at: string;
   organization_ids?: string[];
 };
+/** A session (`login_type: "password"`) or a long-lived API key (`"token"`); `current` is the one this request used. */
+export type ApiKey = {
+  id: string;
+  user_id: string;
+  login_type: "password" | "token";
+  created_at: string;
+  last_used: string;
+  expires_at: string;
+  lifetime_seconds: number;
+  current: boolean;
+};
 export type CreateTaskInput = {
   input: string;
   template_version_id: string;
@@ -107,7 +118,7 @@ export class TaskyardClient {
       () => true,
       (e) => (e instanceof TaskyardError && e.status === 404 ? false : Promise.reject(e)),
     );
-  createFirstUser = (body: { email: string; username: string; password: string; name?: string }) =>
+  createFirstUser = (body: { email: string; username: string; password: string; name?: string; setup_code?: string }) =>
     this.request<{ user_id: string; organization_id: string }>("POST", "/api/v2/users/first", body);
   login = (email: string, password: string) =>
     this.request<{ session_token: string }>("POST", "/api/v2/users/login", { email, password });
@@ -117,6 +128,8 @@ export class TaskyardClient {
   createUser = (body: { email: string; username: string; password: string; name?: string; role?: "admin" | "member" }) =>
     this.request<User>("POST", "/api/v2/users", body);
   createApiKey = (user = "me") => this.request<{ key: string }>("POST", `/api/v2/users/${seg(user)}/keys`);
+  apiKeys = (user = "me") => this.request<ApiKey[]>("GET", `/api/v2/users/${seg(user)}/keys`);
+  revokeApiKey = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/keys/${seg(id)}`);
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");

@@ -7,10 +7,11 @@ import { logger } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
+import { firstRunSetupCode } from "./first-run";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
-export type Launched = { url: string; databaseUrl: string; stop: () => Promise<void> };
+export type Launched = { url: string; databaseUrl: string; stop: () => Promise<void>; setupCode?: string };
 
 async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -78,12 +79,13 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     await assertPortFree(config.PORT, config.HOSTNAME);
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
     const host = config.HOSTNAME;
+    const setupCode = await firstRunSetupCode(databaseUrl, host);
     const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(config.PORT)];
     if (host) args.push("-H", host);
     web = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox },
+      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox, TASKYARD_SETUP_CODE: setupCode ?? "" },
     });
     web.stdout?.on("data", (chunk: Buffer) => logger.debug({ next: chunk.toString().trim() }, "next"));
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
@@ -93,7 +95,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
     }
-    return { url, databaseUrl, stop };
+    return { url, databaseUrl, stop, setupCode };
   } catch (error) {
     await stop();
     throw error;

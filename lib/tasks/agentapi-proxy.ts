@@ -5,6 +5,7 @@ import type { TaskRow } from "../db/queries/tasks";
 import { readBody } from "../api/body";
 import { ApiError } from "../api/errors";
 import { agentOf } from "./agent-endpoint";
+import { acquireStreamSlot, onStreamEnd } from "./stream-slots";
 
 /** The AgentAPI endpoints users may reach through the server, and their methods. */
 const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number }> = {
@@ -20,7 +21,7 @@ const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number }> = 
  * AgentAPI clients (agentapi's chat UI, scripts written for Coder workspaces). The user's token
  * gets them here; the agent's secret, which they never see, gets the server into the agent.
  */
-export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request): Promise<Response> {
+export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request, callerId: string): Promise<Response> {
   const spec = Object.hasOwn(ENDPOINTS, endpoint) ? ENDPOINTS[endpoint] : undefined;
   if (!spec) throw ApiError.notFound();
   if (req.method !== spec.method) throw new ApiError(405, `Use ${spec.method} for the agent's /${endpoint}.`);
@@ -31,6 +32,8 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   const contentType = req.headers.get("content-type");
   const body = spec.maxBody ? await readBody(req, spec.maxBody) : undefined;
   const streaming = endpoint === "events";
+  // A followed agent's events count among the caller's live streams, like the task's own log stream.
+  const release = streaming ? acquireStreamSlot(callerId) : () => {};
   let res: Response;
   try {
     res = await fetchAgent(agent, `/${endpoint}`, {
@@ -41,9 +44,11 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
       timeoutMs: streaming ? undefined : 30_000,
     });
   } catch (e) {
+    release();
     throw new ApiError(502, "Failed to reach the task's agent.", { detail: e instanceof Error ? e.message : String(e) });
   }
   if (res.status >= 300 && res.status < 400) {
+    release();
     await res.body?.cancel();
     throw new ApiError(502, "The task's agent answered with a redirect, which the server does not follow.");
   }
@@ -51,7 +56,8 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   if (streaming) {
     headers.set("cache-control", "no-cache, no-transform");
     headers.set("x-accel-buffering", "no");
-    return new Response(res.body, { status: res.status, headers });
+    if (!res.body) release();
+    return new Response(res.body && onStreamEnd(res.body, release, req.signal), { status: res.status, headers });
   }
   try {
     return new Response((await readCapped(res)) as BodyInit, { status: res.status, headers });

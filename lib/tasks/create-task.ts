@@ -1,7 +1,8 @@
 import "server-only";
-import type { Db } from "../db/client";
+import { sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "../db/client";
 import { findTemplateVersion } from "../db/queries/templates";
-import { insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
+import { countLiveTasks, insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
 import { notifyBuild } from "../db/queries/workspaces";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
@@ -13,6 +14,9 @@ import { templateAvailability } from "../templates/availability";
 import type { CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
 
+/** With the owner's id, serialises one owner's task creations (see the limit below). */
+const TASK_LIMIT_LOCK = 7_310_002;
+
 function namingOptions() {
   const { ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL } = env();
   return ANTHROPIC_API_KEY ? { anthropic: { apiKey: ANTHROPIC_API_KEY, baseURL: ANTHROPIC_BASE_URL, model: ANTHROPIC_MODEL } } : {};
@@ -20,13 +24,14 @@ function namingOptions() {
 
 /**
  * Creates a task, its workspace and the workspace's first start build in one statement (a
- * provisioner never sees half a task), reads it back — `pending`, as nothing has woken a
+ * provisioner never sees half a task), unless its owner already has as many tasks as one may, reads it back — `pending`, as nothing has woken a
  * provisioner yet — and only then wakes the provisioners. A generated name that collides is
  * retried with a new suffix.
  */
 export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
   const { request } = input;
   await assertCanRun(db, request.template_version_id);
+  await assertUnderTaskLimit(db, input.ownerId); // before naming it, which may ask a model
   assertRepositoryAllowed(request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
@@ -37,15 +42,21 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
     const name = request.name ?? (attempt === 0 ? generated!.name : withSuffix(generated!.name.replace(/-[0-9a-f]{4}$/, "")));
     let created: Awaited<ReturnType<typeof insertTaskWithWorkspace>>;
     try {
-      created = await insertTaskWithWorkspace(db, {
-        ownerId: input.ownerId,
-        initiatorId: input.initiatorId,
-        name,
-        displayName,
-        prompt: request.input,
-        templateVersionId: request.template_version_id,
-        presetId: request.template_version_preset_id,
-        parameters: request.rich_parameter_values ?? [],
+      created = await db.transaction(async (tx) => {
+        // Every task is a workspace and a process: a user has a limited number. Creations by one
+        // owner take turns, so a burst of them cannot all count the same free places.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${TASK_LIMIT_LOCK}, hashtext(${input.ownerId}))`);
+        await assertUnderTaskLimit(tx, input.ownerId);
+        return insertTaskWithWorkspace(tx, {
+          ownerId: input.ownerId,
+          initiatorId: input.initiatorId,
+          name,
+          displayName,
+          prompt: request.input,
+          templateVersionId: request.template_version_id,
+          presetId: request.template_version_preset_id,
+          parameters: request.rich_parameter_values ?? [],
+        });
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -56,6 +67,13 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
     const [row] = await selectTasks(db, { id: created.task_id });
     await notifyBuild(db, created.build_id);
     return row;
+  }
+}
+
+async function assertUnderTaskLimit(db: DbOrTx, ownerId: string) {
+  const limit = env().TASKYARD_MAX_TASKS_PER_USER;
+  if ((await countLiveTasks(db, ownerId)) >= limit) {
+    throw ApiError.tooManyRequests(`A user may have at most ${limit} tasks.`, undefined, "Delete tasks that are done, then try again.");
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { env } from "../env";
 import { nonBlankText, text } from "./common";
 
 export const TASK_STATUSES = ["pending", "initializing", "active", "paused", "unknown", "error"] as const;
@@ -58,8 +59,18 @@ export const richParameterValues = z
     });
   });
 
+/**
+ * A prompt or follow-up input: not blank, and at most TASKYARD_MAX_PROMPT_BYTES of UTF-8 (read when
+ * a request is checked, so the setting applies without this module knowing it at load).
+ */
+export const promptText = (what: string) =>
+  nonBlankText(what).superRefine((s, ctx) => {
+    const max = env().TASKYARD_MAX_PROMPT_BYTES;
+    if (s.length > max || Buffer.byteLength(s, "utf8") > max) ctx.addIssue({ code: "custom", message: `must be at most ${max} bytes` });
+  });
+
 export const createTaskRequest = z.object({
-  input: nonBlankText("input"),
+  input: promptText("input"),
   template_version_id: z.uuid({ message: "must be a UUID" }),
   template_version_preset_id: optionalUuid,
   name: optionalText(taskName()),
@@ -67,8 +78,8 @@ export const createTaskRequest = z.object({
   rich_parameter_values: z.preprocess((v) => (v === null ? undefined : v), richParameterValues.optional()),
 });
 
-export const updateInputRequest = z.object({ input: nonBlankText("input") });
-export const updatePromptRequest = z.object({ prompt: nonBlankText("prompt") });
-export const sendTaskInputRequest = z.object({ input: nonBlankText("input") });
+export const updateInputRequest = z.object({ input: promptText("input") });
+export const updatePromptRequest = z.object({ prompt: promptText("prompt") });
+export const sendTaskInputRequest = z.object({ input: promptText("input") });
 
 export type CreateTaskRequest = z.infer<typeof createTaskRequest>;

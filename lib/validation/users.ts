@@ -9,14 +9,19 @@ const email = () => text().pipe(z.email({ message: "must be a valid email addres
 const password = () => text().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters");
 const displayName = () => text().max(128, "must be at most 128 characters");
 
-export const createFirstUserRequest = z.object({
+const newUser = z.object({
   email: email(),
   username: username(),
   name: displayName().optional(),
   password: password(),
 });
 
-export const createUserRequest = createFirstUserRequest.extend({
+export const createFirstUserRequest = newUser.extend({
+  /** The code `npm start` prints when the server can be reached from other machines. */
+  setup_code: text().max(128, "must be at most 128 characters").optional(),
+});
+
+export const createUserRequest = newUser.extend({
   role: z.enum(["admin", "member"]).optional(),
 });
 

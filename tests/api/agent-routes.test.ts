@@ -61,6 +61,17 @@ describe("agent routes", () => {
     expect(long.body.validations[0].field).toBe("message");
     expect((await agentCall("PATCH", "app-status", token, { app_slug: "agent", state: "napping", message: "x" })).status).toBe(400);
     expect((await agentCall("POST", "connection", token, { api_url: "http://169.254.169.254/" })).status).toBe(400);
+    // JSON only, like every body route; and from no browser page.
+    const plain = await raw("PATCH", "/api/v2/workspaceagents/me/app-status", {
+      headers: { "Coder-Session-Token": token, "content-type": "text/plain" },
+      rawBody: JSON.stringify({ app_slug: "agent", state: "idle", message: "as text" }),
+    });
+    expect(plain.status).toBe(415);
+    const crossSite = await raw("PATCH", "/api/v2/workspaceagents/me/app-status", {
+      headers: { "Coder-Session-Token": token, Origin: "https://evil.example.com" },
+      body: { app_slug: "agent", state: "idle", message: "from elsewhere" },
+    });
+    expect(crossSite.status).toBe(403);
     expect((await alice.client.task("me", task.id)).current_state?.message).toBe("Reading the code");
   });
 
@@ -78,7 +89,7 @@ describe("agent routes", () => {
     expect(await db()`SELECT 1 FROM task_snapshots WHERE task_id = ${other.id}`).toHaveLength(0);
     const big = [{ id: 0, content: "x".repeat(65 * 1024), role: "user", time: new Date().toISOString() }];
     const tooBig = await agentCall("POST", path(task.id), token, { messages: big });
-    expect(tooBig.status).toBe(400);
+    expect(tooBig.status).toBe(413);
     expect((await agentCall("POST", path(task.id), token, { messages: [{ id: "a" }] })).status).toBe(400);
     expect((await agentCall("POST", `tasks/${task.id}/log-snapshot?format=claude`, token, { messages })).status).toBe(400);
     const [after] = await db()`SELECT messages FROM task_snapshots WHERE task_id = ${task.id}`;

@@ -58,7 +58,11 @@ describe("first user on a fresh install", () => {
 
     const winner = racers.indexOf(created);
     const credentials = winner === 4 ? { email: "first@example.com", password: "first-password" } : { email: `racer${winner + 1}@example.com`, password: "racer-password" };
-    const orgToken = await fetch(`${fresh.baseUrl}/api/v2/users/login`, { method: "POST", body: JSON.stringify(credentials) }).then((r) => r.json());
+    const orgToken = await fetch(`${fresh.baseUrl}/api/v2/users/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(credentials),
+    }).then((r) => r.json());
     const client = new TaskyardClient({ baseUrl: fresh.baseUrl, token: orgToken.session_token });
     const me = await client.me();
     expect(me.id).toBe(body.user_id);
@@ -81,6 +85,7 @@ describe("first user from TASKYARD_ADMIN_EMAIL / TASKYARD_ADMIN_PASSWORD", () =>
       expect((await fetch(`${server.baseUrl}/api/v2/users/first`)).status).toBe(200);
       const res = await fetch(`${server.baseUrl}/api/v2/users/login`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ email: "ada.lovelace@example.com", password: "analytical-engine" }),
       });
       expect(res.status).toBe(201);
@@ -264,7 +269,7 @@ describe("same-origin check for cookie requests that change state", () => {
   it("GET by cookie needs no Origin; a header token on POST needs none either", async () => {
     const user = await createTestUser();
     expect((await raw("GET", "/api/v2/users/me", { headers: { Cookie: `coder_session_token=${user.token}` } })).status).toBe(200);
-    expect((await raw("POST", "/api/v2/users/me/keys", { token: user.token, headers: { Origin: "https://evil.example.com" } })).status).toBe(201);
+    expect((await raw("POST", "/api/v2/users/me/keys", { token: user.token })).status).toBe(201);
   });
 });
 
@@ -296,6 +301,107 @@ describe("API keys", () => {
     const byOwner = await raw("POST", `/api/v2/users/${bob.username}/keys`, { token: inject("ownerToken") });
     expect(byOwner.status).toBe(201);
     expect((await raw("GET", "/api/v2/users/me", { token: byOwner.body.key })).body.id).toBe(bob.id);
+  });
+});
+
+describe("listing and revoking sessions and API keys", () => {
+  const keyId = (token: string) => token.split("-")[0];
+
+  it("GET users/me/keys lists the caller's sessions and keys that still work, newest first, marks the one in use, and never shows a secret", async () => {
+    const user = await newUser();
+    const session = (await login(user.email, user.password)).body.session_token as string;
+    const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
+    const expired = (await login(user.email, user.password)).body.session_token as string;
+    await sql`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ${keyId(expired)}`;
+
+    const res = await raw("GET", "/api/v2/users/me/keys", { token: session });
+    expect(res.status).toBe(200);
+    expect(res.body.map((k: { id: string }) => k.id)).toEqual([keyId(key), keyId(session)]);
+    const [asKey, asSession] = res.body;
+    expect(Object.keys(asKey).sort()).toEqual(["created_at", "current", "expires_at", "id", "last_used", "lifetime_seconds", "login_type", "user_id"]);
+    expect(asKey).toMatchObject({ user_id: user.id, login_type: "token", current: false, lifetime_seconds: 30 * 24 * 3600 });
+    expect(asSession).toMatchObject({ login_type: "password", current: true, lifetime_seconds: 24 * 3600 });
+    expect(JSON.stringify(res.body)).not.toContain(session.split("-")[1]);
+    expect(JSON.stringify(res.body)).not.toContain(key.split("-")[1]);
+    const one = await raw("GET", `/api/v2/users/me/keys/${keyId(key)}`, { token: session });
+    expect(one.body).toEqual(asKey);
+    expectError(await raw("GET", `/api/v2/users/me/keys/${keyId(expired)}`, { token: session }), 404);
+  });
+
+  it("DELETE users/me/keys/{id} revokes it at once (204); the others keep working; again or unknown is 404", async () => {
+    const user = await newUser();
+    const session = (await login(user.email, user.password)).body.session_token as string;
+    const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
+    const res = await raw("DELETE", `/api/v2/users/me/keys/${keyId(key)}`, { token: session });
+    expect(res.status).toBe(204);
+    expectError(await raw("GET", "/api/v2/users/me", { token: key }), 401);
+    expect((await raw("GET", "/api/v2/users/me", { token: session })).status).toBe(200);
+    expectError(await raw("DELETE", `/api/v2/users/me/keys/${keyId(key)}`, { token: session }), 404);
+    for (const id of ["AAAAAAAAAA", "short", "x".repeat(200), "%00"]) expectError(await raw("DELETE", `/api/v2/users/me/keys/${id}`, { token: session }), 404);
+    // Revoking the session in use signs out.
+    expect((await raw("DELETE", `/api/v2/users/me/keys/${keyId(session)}`, { token: session })).status).toBe(204);
+    expectError(await raw("GET", "/api/v2/users/me", { token: session }), 401);
+  });
+
+  it("a member can neither list nor revoke someone else's keys (404, as if there were none); an admin can, for anyone", async () => {
+    const alice = await createTestUser();
+    const bob = await createTestUser();
+    const admin = await createTestUser("admin");
+    expectError(await raw("GET", `/api/v2/users/${bob.username}/keys`, { token: alice.token }), 404);
+    expectError(await raw("DELETE", `/api/v2/users/${bob.username}/keys/${keyId(bob.token)}`, { token: alice.token }), 404);
+    // Naming someone else's key under one's own user finds nothing either.
+    expectError(await raw("DELETE", `/api/v2/users/me/keys/${keyId(bob.token)}`, { token: alice.token }), 404);
+    expect((await raw("GET", "/api/v2/users/me", { token: bob.token })).status).toBe(200);
+
+    const listed = await raw("GET", `/api/v2/users/${bob.username}/keys`, { token: admin.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((k: { id: string }) => k.id)).toContain(keyId(bob.token));
+    expect(listed.body.every((k: { current: boolean }) => !k.current)).toBe(true);
+    expect((await raw("DELETE", `/api/v2/users/${bob.id}/keys/${keyId(bob.token)}`, { token: admin.token })).status).toBe(204);
+    expectError(await raw("GET", "/api/v2/users/me", { token: bob.token }), 401);
+  });
+
+  it("expired sessions and keys are purged (the web server does it daily; here the same query, run by hand)", async () => {
+    const { createDb } = await import("../../lib/db/client");
+    const { purgeExpiredApiKeys } = await import("../../lib/db/queries/users");
+    const user = await newUser();
+    const live = (await login(user.email, user.password)).body.session_token as string;
+    const old = (await login(user.email, user.password)).body.session_token as string;
+    await sql`UPDATE api_keys SET expires_at = now() - interval '2 days' WHERE id = ${keyId(old)}`;
+    const handle = createDb(inject("databaseUrl"), { max: 1 });
+    try {
+      expect(await purgeExpiredApiKeys(handle.db)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await handle.sql.end();
+    }
+    const ids = (await sql`SELECT id FROM api_keys WHERE user_id = ${user.id}`).map((r) => r.id);
+    expect(ids).toEqual([keyId(live)]);
+    expect((await sql`SELECT count(*)::int AS n FROM api_keys WHERE expires_at < now()`)[0].n).toBe(0);
+  });
+});
+
+describe("password hashes at an older cost", () => {
+  it("are re-hashed with scrypt N=2^17 at the next successful sign-in, and the password still works", async () => {
+    const { scryptSync } = await import("node:crypto");
+    const user = await newUser();
+    const salt = Buffer.from("0123456789abcdef");
+    const old = `scrypt$16384$8$1$${salt.toString("base64")}$${scryptSync("old-cost-password", salt, 64, { N: 16384, r: 8, p: 1 }).toString("base64")}`;
+    await sql`UPDATE users SET password_hash = ${old} WHERE id = ${user.id}`;
+
+    expectError(await login(user.email, "wrong-password"), 401);
+    expect((await sql`SELECT password_hash FROM users WHERE id = ${user.id}`)[0].password_hash).toBe(old);
+
+    expect((await login(user.email, "old-cost-password")).status).toBe(201);
+    const [{ password_hash: upgraded }] = await sql`SELECT password_hash FROM users WHERE id = ${user.id}`;
+    expect(upgraded).not.toBe(old);
+    expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await login(user.email, "old-cost-password")).status).toBe(201);
+    expect((await sql`SELECT password_hash FROM users WHERE id = ${user.id}`)[0].password_hash).toBe(upgraded);
+  });
+
+  it("new passwords are hashed with N=2^17 from the start", async () => {
+    const user = await newUser();
+    expect((await sql`SELECT password_hash FROM users WHERE id = ${user.id}`)[0].password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
 });
 

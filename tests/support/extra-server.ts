@@ -7,7 +7,14 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { freeLoopbackPort as freePort } from "../../lib/ports";
 
-export type ExtraServer = { baseUrl: string; databaseUrl: string; stop: () => Promise<void> };
+export type ExtraServer = {
+  baseUrl: string;
+  databaseUrl: string;
+  port: number;
+  /** Everything the server printed so far, stdout and stderr (stderr is also passed on to the test run's). */
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 /**
  * A second `taskyard server` on its own empty database in the run's PostgreSQL cluster: for what
@@ -25,7 +32,7 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       DATABASE_URL: dbUrl.toString(),
@@ -38,6 +45,12 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
       TASKYARD_ADMIN_PASSWORD: "",
       ...env,
     },
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d));
+  child.stderr!.on("data", (d: Buffer) => {
+    output += d;
+    process.stderr.write(d);
   });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -60,5 +73,5 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
     await stop();
     throw error;
   }
-  return { baseUrl, databaseUrl: dbUrl.toString(), stop };
+  return { baseUrl, databaseUrl: dbUrl.toString(), port, output: () => output, stop };
 }

@@ -212,6 +212,12 @@ export async function insertTaskWithWorkspace(
   return (rows as unknown as { task_id: string; build_id: string }[])[0];
 }
 
+/** Tasks a user has that are not deleted (what the per-user limit counts). */
+export async function countLiveTasks(db: DbOrTx, ownerId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(and(eq(tasks.ownerId, ownerId), isNull(tasks.deletedAt)));
+  return row.n;
+}
+
 export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {
   await db.update(tasks).set({ prompt, updatedAt: new Date() }).where(and(eq(tasks.id, id), isNull(tasks.deletedAt)));
 }

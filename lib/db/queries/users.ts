@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, ilike, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { apiKeys, organizationMembers, organizations, users, type UserRole } from "../schema";
 import { isUuid } from "../../validation/common";
@@ -29,6 +29,14 @@ export async function insertUser(
   const [row] = await db.insert(users).values(user).returning();
   await db.insert(organizationMembers).values({ organizationId, userId: row.id });
   return row;
+}
+
+/** Only if it is still `previous`: a password changed meanwhile is not overwritten by the old one. */
+export async function replacePasswordHash(db: DbOrTx, userId: string, previous: string, next: string) {
+  await db
+    .update(users)
+    .set({ passwordHash: next, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, previous)));
 }
 
 export async function listUsers(db: DbOrTx, search?: string) {
@@ -61,6 +69,27 @@ export async function insertApiKey(db: DbOrTx, values: typeof apiKeys.$inferInse
 
 export async function deleteApiKey(db: DbOrTx, id: string) {
   await db.delete(apiKeys).where(eq(apiKeys.id, id));
+}
+
+/** A user's sessions and API keys that still work, newest first (never their hashed secrets). */
+export async function listApiKeys(db: DbOrTx, userId: string) {
+  return db
+    .select({ id: apiKeys.id, userId: apiKeys.userId, loginType: apiKeys.loginType, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), gt(apiKeys.expiresAt, sql`now()`)))
+    .orderBy(desc(apiKeys.createdAt), asc(apiKeys.id));
+}
+
+/** Revokes one of a user's keys; false if that user has no such key. */
+export async function deleteUserApiKey(db: DbOrTx, userId: string, id: string): Promise<boolean> {
+  const rows = await db.delete(apiKeys).where(and(eq(apiKeys.userId, userId), eq(apiKeys.id, id))).returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+/** Sessions and keys past their expiry can never authenticate again: nothing to keep them for. */
+export async function purgeExpiredApiKeys(db: DbOrTx): Promise<number> {
+  const rows = await db.delete(apiKeys).where(lt(apiKeys.expiresAt, sql`now()`)).returning({ id: apiKeys.id });
+  return rows.length;
 }
 
 export async function touchApiKey(db: DbOrTx, id: string) {

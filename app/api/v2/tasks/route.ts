@@ -5,12 +5,15 @@ import { json } from "@/lib/api/respond";
 import { listTasks } from "@/lib/tasks/find-task";
 import { toTaskResponse } from "@/lib/tasks/serialize";
 
+/** A page of the list unless the caller asks for another size; `count` still says how many match. */
+const DEFAULT_TASK_PAGE = 100;
+
 const page = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(DEFAULT_TASK_PAGE),
   offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
 });
 
-// GET /api/v2/tasks?q= — every task the caller may read, newest first
+// GET /api/v2/tasks?q=&limit=&offset= — the tasks the caller may read, newest first, 100 unless `limit` says otherwise
 export const GET = withAuth({}, async ({ db, caller, req }) => {
   const search = new URL(req.url).searchParams;
   const paging = page.safeParse({ limit: search.get("limit") ?? undefined, offset: search.get("offset") ?? undefined });

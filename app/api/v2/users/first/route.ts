@@ -1,6 +1,7 @@
 import { withPublic } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
 import { ApiError } from "@/lib/api/errors";
+import { assertSetupCode } from "@/lib/auth/setup-code";
 import { createFirstUser } from "@/lib/auth/users";
 import { countUsers } from "@/lib/db/queries/users";
 import { createFirstUserRequest } from "@/lib/validation/users";
@@ -11,8 +12,10 @@ export const GET = withPublic({}, async ({ db }) => {
   return json({ message: "The initial user has already been created!" });
 });
 
-// POST /api/v2/users/first — create the first (owner) user
+// POST /api/v2/users/first — create the first (owner) user (with the setup code on a server others can reach)
 export const POST = withPublic({ body: createFirstUserRequest }, async ({ db, body }) => {
-  const { user, organizationId } = await createFirstUser(db, body);
+  const { setup_code, ...input } = body;
+  assertSetupCode(setup_code);
+  const { user, organizationId } = await createFirstUser(db, input);
   return json({ user_id: user.id, organization_id: organizationId }, 201);
 });

@@ -1,0 +1,59 @@
+import { ApiError } from "../api/errors";
+import { env } from "../env";
+
+// Per web process (each route bundle may load this module; they must share the count).
+const globalForStreams = globalThis as unknown as { taskyardOpenStreams?: Map<string, number> };
+const open = (globalForStreams.taskyardOpenStreams ??= new Map<string, number>());
+
+/**
+ * Takes one of a user's live-stream places (TASKYARD_MAX_STREAMS_PER_USER; each stream holds a
+ * connection and polls the database) or refuses with a 429. Returns the release, which may be
+ * called any number of times.
+ */
+export function acquireStreamSlot(userId: string): () => void {
+  const max = env().TASKYARD_MAX_STREAMS_PER_USER;
+  const count = open.get(userId) ?? 0;
+  if (count >= max) {
+    throw ApiError.tooManyRequests(`A user may have at most ${max} live streams open at once.`, 5, "Close another tab or client that follows a task, then try again.");
+  }
+  open.set(userId, count + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (open.get(userId) ?? 1) - 1;
+    if (left > 0) open.set(userId, left);
+    else open.delete(userId);
+  };
+}
+
+export function openStreamCount(userId: string): number {
+  return open.get(userId) ?? 0;
+}
+
+/**
+ * `stream`, passed through unchanged, calling `done` once it ends, fails, is cancelled by the
+ * reader (the client went away) or `signal` aborts — whichever comes first.
+ */
+export function onStreamEnd(stream: ReadableStream<Uint8Array>, done: () => void, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  signal?.addEventListener("abort", done, { once: true });
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read();
+        if (next.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(next.value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+}
