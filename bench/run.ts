@@ -37,7 +37,8 @@ async function baselineServer(handler: http.RequestListener) {
 async function main() {
   const dataDir = await tempDataDir();
   // Builds run only while we want them to: API benchmarks must not spawn an agent per created task.
-  const stack = await startServer({ dataDir, env: { LOG_LEVEL: "warn" }, args: ["--no-provisioner"] });
+  // One user owns the 1,000 seeded tasks and the created ones: far past the default per-user limit.
+  const stack = await startServer({ dataDir, env: { LOG_LEVEL: "warn", TASKYARD_MAX_TASKS_PER_USER: "100000" }, args: ["--no-provisioner"] });
   const startProvisioner = async () => {
     const p = taskyard(["provisioner"], { DATABASE_URL: await databaseUrlOf(dataDir), TASKYARD_DATA_DIR: dataDir, TASKYARD_ACCESS_URL: stack.baseUrl, LOG_LEVEL: "warn" });
     await until(async () => (p.output().includes("waiting for builds") ? true : undefined));

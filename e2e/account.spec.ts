@@ -4,7 +4,10 @@ import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { TaskPage } from "./pages/task-page";
 
-/** Every Content-Security-Policy violation the page reports, from its first script on. */
+/**
+ * Every Content-Security-Policy violation reported: the console's across the test, the page's
+ * own events since it loaded (check before leaving a page).
+ */
 async function recordCspViolations(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
@@ -80,12 +83,22 @@ test("every page runs under its Content-Security-Policy: no violation, and the p
   expect(res!.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
   // Hydrated: the list is filled by the page's own scripts.
   await expect(page.getByRole("link", { name: `Under the policy ${word}` })).toBeVisible();
-
-  const taskPage = new TaskPage(page);
-  await taskPage.goto(ADMIN.username, task.name);
-  await expect(taskPage.entry(`You said: Under the policy ${word}`)).toBeVisible({ timeout: 20_000 });
-  await page.goto("/login");
-  await expect(page).toHaveURL(/\/tasks$/); // signed in already: the login page's own script moved on
   expect(await violations()).toEqual([]);
-  await api.deleteTask(ADMIN.username, task.name);
+
+  try {
+    // A live page: its log streams in through the page's scripts.
+    const taskPage = new TaskPage(page);
+    await taskPage.goto(ADMIN.username, task.name);
+    await expect(taskPage.entry(`You said: Under the policy ${word}`)).toBeVisible({ timeout: 20_000 });
+    expect(await violations()).toEqual([]);
+    // The sign-in page's form is the page's own script: it says a wrong password is wrong.
+    await page.context().clearCookies();
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.signIn(ADMIN.email, "not-the-password");
+    await expect(page.getByRole("alert").filter({ hasText: "Incorrect email or password." })).toBeVisible();
+    expect(await violations()).toEqual([]);
+  } finally {
+    await api.deleteTask(ADMIN.username, task.name);
+  }
 });

@@ -14,7 +14,8 @@ const OWNER = { email: "first@example.com", username: "first", password: "first-
 const test = base.extend<object, { freshServer: RunningServer }>({
   freshServer: [
     async ({}, use) => {
-      const server = await startServer({ args: ["--no-build", "--no-provisioner"] });
+      // 1,000 tasks for one user: ten times the default limit per user.
+      const server = await startServer({ args: ["--no-build", "--no-provisioner"], env: { TASKYARD_MAX_TASKS_PER_USER: "1000" } });
       await use(server);
       await server.stop();
     },

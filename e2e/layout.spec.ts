@@ -57,8 +57,12 @@ test("keyboard: controls are reachable in order and show a focus ring", async ({
   const tasks = new TasksPage(page);
   await tasks.goto();
   await expect(tasks.prompt()).toBeVisible();
+  const userMenu = page.getByRole("banner").getByRole("button", { name: ADMIN.username, exact: true });
+  await expect(userMenu).toBeVisible(); // in place once the signed-in user is known
   await page.keyboard.press("Tab"); // Taskyard
   await expect(page.getByRole("link", { name: "Taskyard" })).toBeFocused();
+  await page.keyboard.press("Tab"); // the user menu (sessions and API keys)
+  await expect(userMenu).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(tasks.signOut()).toBeFocused();
   const outline = await tasks.signOut().evaluate((el) => getComputedStyle(el).outlineStyle);

@@ -15,7 +15,8 @@ export function registerServer(program: Command) {
 Environment:
   PORT (3000), HOSTNAME, DATABASE_URL, TASKYARD_DATA_DIR (./.taskyard),
   TASKYARD_ADMIN_EMAIL + TASKYARD_ADMIN_PASSWORD (create the first user),
-  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL (task naming and the claude brain)`,
+  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL (task naming and the claude brain),
+  TASKYARD_MAX_PROMPT_BYTES, TASKYARD_MAX_TASKS_PER_USER, TASKYARD_MAX_STREAMS_PER_USER (limits; see the README)`,
     )
     .action(async (opts: { build: boolean; provisioner: boolean }) => {
       const started = Date.now();

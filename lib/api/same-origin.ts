@@ -22,6 +22,8 @@ function fromOwnOrigin(origin: string, req: Request): boolean {
 export function assertSameOrigin(req: Request) {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.headers.get("sec-fetch-site");
+  // The browser's own word (no page can set it), right even behind a proxy that rewrites Host.
+  if (site === "same-origin") return;
   if (site === "cross-site" || site === "same-site") throw ApiError.forbidden("Cross-origin requests are not allowed.");
   const origin = req.headers.get("origin");
   if (origin !== null && !fromOwnOrigin(origin, req)) throw ApiError.forbidden("Cross-origin requests are not allowed.");

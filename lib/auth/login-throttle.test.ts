@@ -54,3 +54,31 @@ describe("LoginThrottle", () => {
     expect(sizes.addresses.size).toBe(50);
   });
 });
+
+describe("LoginThrottle.begin", () => {
+  it("counts tries under way, so parallel guesses cannot all pass the check before any failed", () => {
+    const t = new LoginThrottle();
+    const tries = Array.from({ length: 10 }, () => t.begin("alice@example.com", "192.0.2.1"));
+    expect(tries.every((a) => "finish" in a)).toBe(true);
+    const eleventh = t.begin("alice@example.com", "192.0.2.7");
+    expect(eleventh).toEqual({ wait: 1 });
+    for (const a of tries) if ("finish" in a) a.finish("failure");
+    const after = t.begin("alice@example.com", "192.0.2.7");
+    expect("wait" in after && after.wait).toBeGreaterThan(200);
+  });
+
+  it("an abandoned try (the server was busy) counts for nothing; a finished one only once", () => {
+    const t = new LoginThrottle();
+    for (let i = 0; i < 20; i++) {
+      const a = t.begin("bob@example.com", "192.0.2.2");
+      if ("finish" in a) {
+        a.finish("abandoned");
+        a.finish("failure");
+      }
+    }
+    expect(t.retryAfter("bob@example.com", "192.0.2.2")).toBe(0);
+    const a = t.begin("bob@example.com", "192.0.2.2");
+    if ("finish" in a) a.finish("success");
+    expect(t.begin("bob@example.com", "192.0.2.2")).toHaveProperty("finish");
+  });
+});

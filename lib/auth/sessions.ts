@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
 import { ApiError } from "../api/errors";
+import { logger } from "../logger";
 import { ensureExpiredKeyPurge } from "./key-purge";
 import { LoginThrottle } from "./login-throttle";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./passwords";
@@ -30,18 +31,26 @@ const throttle = (globalForThrottle.taskyardLoginThrottle ??= new LoginThrottle(
  * account's, and re-hashes a password stored at an older cost.
  */
 export async function login(db: Db, email: string, password: string, address: string): Promise<string> {
-  const account = email.trim().toLowerCase();
-  const wait = throttle.retryAfter(account, address);
-  if (wait > 0) throw ApiError.tooManyRequests("Too many failed sign-in attempts; try again later.", wait);
-  const user = await findUserByEmail(db, email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !ok) {
-    throttle.recordFailure(account, address);
-    throw ApiError.unauthorized("Incorrect email or password.");
+  const attempt = throttle.begin(email.trim().toLowerCase(), address);
+  if ("wait" in attempt) throw ApiError.tooManyRequests("Too many failed sign-in attempts; try again later.", attempt.wait);
+  let user: Awaited<ReturnType<typeof findUserByEmail>>;
+  let ok: boolean;
+  try {
+    user = await findUserByEmail(db, email);
+    ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  } catch (error) {
+    attempt.finish("abandoned"); // busy, or the database: not a guess
+    throw error;
   }
-  throttle.recordSuccess(account, address);
+  attempt.finish(user && ok ? "success" : "failure");
+  if (!user || !ok) throw ApiError.unauthorized("Incorrect email or password.");
   if (user.status !== "active") throw ApiError.unauthorized("Your account is suspended.");
-  if (needsRehash(user.passwordHash)) await replacePasswordHash(db, user.id, user.passwordHash, await hashPassword(password));
+  if (needsRehash(user.passwordHash)) {
+    // Best effort: a busy server or a failed write leaves the old hash, for the next sign-in to replace.
+    await hashPassword(password)
+      .then((next) => replacePasswordHash(db, user.id, user.passwordHash, next))
+      .catch((err) => logger.warn({ err, user: user.id }, "re-hashing a password at today's cost failed"));
+  }
   return issueToken(db, user.id, "password");
 }
 

@@ -92,6 +92,13 @@ describe("the same-origin rule for every request that changes state", () => {
     const noOrigin = await raw("POST", "/api/v2/users/login", { body: { email: `${alice.username}@example.com`, password: "password-123" } });
     expect(noOrigin.status).toBe(201);
     expect((await raw("PATCH", `/api/v2/tasks/me/${task.id}/prompt`, { token: alice.token, headers: { Origin: baseUrl() }, body: { prompt: "from the dashboard" } })).status).toBe(204);
+    // Behind a proxy that passes on its own Host, the browser's Sec-Fetch-Site still says "ours".
+    const proxied = await raw("PATCH", `/api/v2/tasks/me/${task.id}/prompt`, {
+      token: alice.token,
+      headers: { Origin: "https://taskyard.example.com", "Sec-Fetch-Site": "same-origin" },
+      body: { prompt: "through a proxy" },
+    });
+    expect(proxied.status).toBe(204);
     // Reading is never refused for its origin (a browser will not let the other site see the answer anyway).
     expect((await raw("GET", "/api/v2/users/me", { token: alice.token, headers: { Origin: "https://evil.example.com", "Sec-Fetch-Site": "cross-site" } })).status).toBe(200);
   });

@@ -38,14 +38,18 @@ export function uniqueName(prefix: string) {
 
 export type TestUser = { id: string; username: string; token: string; client: TaskyardClient };
 
-/** A fresh user with a session: factories keep test files independent on the shared database. */
+/**
+ * A fresh user (password `password-123`) with a token: factories keep test files independent on
+ * the shared database. The token is an API key the owner issues for them rather than a sign-in:
+ * a sign-in costs a full scrypt hash (N=2^17), and the sign-in itself is tested in auth.test.ts.
+ */
 export async function createTestUser(role: "member" | "admin" = "member"): Promise<TestUser> {
   const owner = ownerClient();
   const username = uniqueName(role);
   const password = "password-123";
   const user = await owner.createUser({ email: `${username}@example.com`, username, password, role });
-  const { session_token } = await new TaskyardClient({ baseUrl: baseUrl() }).login(`${username}@example.com`, password);
-  return { id: user.id, username, token: session_token, client: new TaskyardClient({ baseUrl: baseUrl(), token: session_token }) };
+  const { key } = await owner.createApiKey(user.id);
+  return { id: user.id, username, token: key, client: new TaskyardClient({ baseUrl: baseUrl(), token: key }) };
 }
 
 let echoVersion: string | undefined;
