@@ -35,11 +35,12 @@ function hasBody(req: NextRequest): boolean {
 }
 
 /**
- * Next.js reads a request's whole body into memory before it runs the proxy, whatever its size,
- * so API requests that carry one skip it (no `transfer-encoding`, no non-zero `content-length`),
- * and the route reads the body itself, cutting it off at its limit while it streams in. An API
- * path with a `%` still needs the check above, so it comes here whatever it carries. (Next.js
- * reads this object without running the module: it must be written out literally.)
+ * For a request the proxy sees, Next.js copies the body into memory and waits for all of it before
+ * the route runs, whatever its size. So API requests that carry a body skip the proxy (no
+ * `transfer-encoding`, no non-zero `content-length`) and the route reads the body itself, cutting
+ * it off at its limit while it streams in. An API path with a `%` still needs the check above, so
+ * it comes here whatever it carries (and is refused). (Next.js reads this object without running
+ * the module: it must be written out literally.)
  */
 export const config = {
   matcher: [
