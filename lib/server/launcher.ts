@@ -1,25 +1,37 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import readline from "node:readline";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { dataDir, env } from "../env";
-import { logger } from "../logger";
+import { logger, relayLogLine } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
+import { acquireInstanceLock, type InstanceLock } from "./instance-lock";
+import { Supervisor } from "./supervisor";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
-export type Launched = { url: string; databaseUrl: string; stop: () => Promise<void> };
+export type Launched = {
+  url: string;
+  databaseUrl: string;
+  /** Stops everything in order: agents (off + final snapshot), the web server, PostgreSQL. */
+  stop: () => Promise<void>;
+  /** Settles with the reason if a supervised part could not be kept running (everything is stopped by then). */
+  failed: Promise<string>;
+};
 
 async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web server exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+  child.kill("SIGKILL");
   throw new Error(`the web server did not become healthy within ${timeoutMs} ms`);
 }
 
@@ -35,7 +47,7 @@ async function assertPortFree(port: number, host?: string): Promise<void> {
   });
 }
 
-function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
@@ -47,57 +59,88 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   });
 }
 
+/** Creates the data dir, saying plainly when it cannot (a read-only parent is not "ENOENT … mkdir"). */
+async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot create the data dir ${dir} (${code}): check that its parent exists and is writable, or set TASKYARD_DATA_DIR`);
+  }
+}
+
 /**
- * `npm start`: the embedded PostgreSQL (unless DATABASE_URL), migrations and seeds, the Next.js
- * production server and the provisioner, and one orderly shutdown for all of them.
+ * The Next.js server, in its own process group (a signal to ours must not stop it before the
+ * agents' final snapshots have gone through it), its output relayed into our log at its level.
+ */
+function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.ProcessEnv): ChildProcess {
+  const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(port)];
+  if (host) args.push("-H", host);
+  const web = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: childEnv });
+  readline.createInterface({ input: web.stdout! }).on("line", (line) => relayLogLine(line, "info", "web"));
+  readline.createInterface({ input: web.stderr! }).on("line", (line) => relayLogLine(line, "warn", "web"));
+  return web;
+}
+
+/**
+ * `npm start`: the data dir's lock, the embedded PostgreSQL (unless DATABASE_URL), migrations and
+ * seeds, the Next.js production server and the provisioner. PostgreSQL and the web server are
+ * supervised (restarted when they die); one orderly shutdown stops everything.
  */
 export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   const config = env();
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
-  if (options.build !== false) await ensureBuild();
+  await ensureDataDir(dataDir());
+  const lock: InstanceLock = await acquireInstanceLock(dataDir());
+  let reportFailure!: (reason: string) => void;
+  const failed = new Promise<string>((resolve) => (reportFailure = resolve));
 
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(dataDir());
-    databaseUrl = embedded.url;
-    logger.info({ dataDir: dataDir() }, "embedded PostgreSQL is running");
-  }
-
-  let web: ChildProcess | undefined;
+  let web: Supervisor | undefined;
   const stops: (() => Promise<void>)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       for (const s of stops.reverse()) await s().catch((err) => logger.error({ err }, "shutdown step failed"));
-      if (web) await stopChild(web);
+      await web?.stop();
       await embedded?.stop();
+      await lock.release();
     })());
+  const giveUp = (reason: string) => void stop().then(() => reportFailure(reason));
 
   try {
     await assertPortFree(config.PORT, config.HOSTNAME);
+    if (options.build !== false) await ensureBuild();
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres(dataDir(), { onGiveUp: giveUp });
+      databaseUrl = embedded.url;
+      logger.info({ dataDir: dataDir() }, "embedded PostgreSQL is running");
+    }
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
+
     const host = config.HOSTNAME;
-    const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(config.PORT)];
-    if (host) args.push("-H", host);
-    web = spawn(process.execPath, args, {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox },
-    });
-    web.stdout?.on("data", (chunk: Buffer) => logger.debug({ next: chunk.toString().trim() }, "next"));
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
     const url = `http://${browseHost}:${config.PORT}`;
-    await waitForHealthy(url, web);
+    const webEnv = { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox };
+    web = new Supervisor({
+      name: "the web server",
+      start: async () => {
+        const child = spawnWeb(config.PORT, host, webEnv);
+        await waitForHealthy(url, child);
+        return child;
+      },
+      stop: (child) => stopChild(child, 3000),
+      onGiveUp: giveUp,
+    });
+    await web.start();
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
     }
-    return { url, databaseUrl, stop };
+    return { url, databaseUrl, stop, failed };
   } catch (error) {
     await stop();
     throw error;
   }
 }
-
-export { stopChild };

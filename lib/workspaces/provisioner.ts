@@ -8,6 +8,7 @@ import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, mark
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
 import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
+import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { withoutCredentials } from "../git";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
@@ -39,6 +40,7 @@ export class Provisioner {
   private reaper?: NodeJS.Timeout;
   private unlisten?: () => Promise<void>;
   private readonly log = logger.child({ component: "provisioner" });
+  private databaseLost = false;
 
   constructor(private readonly options: ProvisionerOptions) {
     this.leaseMs = options.leaseMs ?? 10_000;
@@ -60,7 +62,7 @@ export class Provisioner {
     this.unlisten = () => listener.unlisten();
     await this.reconcile();
     this.loop = this.work();
-    this.reaper = setInterval(() => void this.reap().catch((err) => this.log.error({ err }, "reaper failed")), 1000);
+    this.reaper = setInterval(() => void this.reap().then(() => this.databaseAnswered(), (err) => this.trouble(err, "reaper failed")), 1000);
     this.log.info({ id: this.id }, "provisioner started");
   }
 
@@ -82,8 +84,9 @@ export class Provisioner {
       let build: ClaimedBuild | undefined;
       try {
         build = await claimBuild(this.db, this.id, this.leaseMs);
+        this.databaseAnswered();
       } catch (err) {
-        this.log.error({ err }, "claiming a build failed");
+        this.trouble(err, "claiming a build failed");
       }
       if (build) {
         await this.run(build);
@@ -97,6 +100,20 @@ export class Provisioner {
         };
       });
     }
+  }
+
+  /** Logs a failed loop step; a lost database once when it goes and once when it is back, never per retry. */
+  private trouble(error: unknown, what: string) {
+    if (!isDatabaseUnreachable(error)) return this.log.error(describeDatabaseError(error), what);
+    if (this.databaseLost) return;
+    this.databaseLost = true;
+    this.log.error(describeDatabaseError(error), "the database is unreachable; builds wait until it is back");
+  }
+
+  private databaseAnswered() {
+    if (!this.databaseLost) return;
+    this.databaseLost = false;
+    this.log.info("the database is reachable again; claiming builds");
   }
 
   private async run(build: ClaimedBuild): Promise<void> {
@@ -114,7 +131,7 @@ export class Provisioner {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ err: message }, "build failed");
-      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => log.error({ err }, "recording the failure failed"));
+      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
     } finally {
       clearInterval(renew);
     }
@@ -212,7 +229,7 @@ export class Provisioner {
     void this.driver
       .exited(agentId)
       ?.then((how) => (this.running ? this.markCrashed(agentId, workspaceId, how) : undefined))
-      .catch((err) => this.log.error({ err }, "recording an agent crash failed"));
+      .catch((err) => this.trouble(err, "recording an agent crash failed"));
   }
 
   private async markCrashed(agentId: string, workspaceId: string, how: string): Promise<void> {
