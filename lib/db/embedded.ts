@@ -134,7 +134,7 @@ async function createDatabase(port: number, password: string) {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  { onGiveUp = (reason: string) => logger.error(reason) }: { onGiveUp?: (reason: string) => void } = {},
+  { onGiveUp = (reason: string) => logger.error(reason), port: fixedPort }: { onGiveUp?: (reason: string) => void; port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, "pg");
   await fs.mkdir(dataDir, { recursive: true });
@@ -165,7 +165,7 @@ export async function startEmbeddedPostgres(
   }
   await lockDown(dataDir, pgDir);
 
-  const port = await freeLoopbackPort();
+  const port = fixedPort ?? (await freeLoopbackPort());
   const supervisor = new Supervisor({
     name: "PostgreSQL",
     start: () => spawnPostgres(pgDir, port),
