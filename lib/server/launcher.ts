@@ -59,13 +59,21 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   });
 }
 
-/** Creates the data dir, saying plainly when it cannot (a read-only parent is not "ENOENT … mkdir"). */
+/**
+ * Creates the data dir, saying plainly when it cannot: a recursive mkdir under a read-only parent
+ * fails with ENOENT, so the nearest existing ancestor is asked why.
+ */
 async function ensureDataDir(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot create the data dir ${dir} (${code}): check that its parent exists and is writable, or set TASKYARD_DATA_DIR`);
+    let ancestor = path.dirname(dir);
+    while (!(await fs.stat(ancestor).catch(() => null))) ancestor = path.dirname(ancestor);
+    const code = await fs.access(ancestor, fs.constants.W_OK).then(
+      () => (error as NodeJS.ErrnoException).code,
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    throw new Error(`cannot create the data dir ${dir}: ${ancestor} is not writable (${code}); set TASKYARD_DATA_DIR to a writable directory`);
   }
 }
 

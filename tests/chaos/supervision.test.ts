@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TaskyardClient, Task } from "../../lib/sdk/client";
@@ -90,6 +91,32 @@ describe("the launcher keeps its children running", () => {
     expect(isAlive(pgBefore)).toBe(true);
     expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     await expectIntact(client, task, "Still mine");
+  });
+
+  it("checks its port before starting anything, and says so in one line", async () => {
+    const dataDir = await tempDataDir();
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const squatter = net.createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => squatter.once("listening", r));
+    cleanups.push(async () => squatter.close());
+    const port = (squatter.address() as net.AddressInfo).port;
+    const proc = taskyard(["server", "--no-build"], { TASKYARD_DATA_DIR: dataDir, PORT: String(port), HOSTNAME: "127.0.0.1", DATABASE_URL: "" });
+    expect(await new Promise((resolve) => proc.child.once("exit", resolve))).toBe(1);
+    expect(proc.output().trim()).toBe(`taskyard: port ${port} is already in use; stop that server or set PORT`);
+    expect(await fs.readdir(dataDir)).toEqual([]); // no PostgreSQL was created, let alone started
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("says plainly when the data dir cannot be created", async () => {
+    const parent = await tempDataDir();
+    cleanups.push(() => fs.rm(parent, { recursive: true, force: true }));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", parent]); // read-only, even for root
+    cleanups.push(async () => execFileSync("umount", ["-l", parent]));
+    const dataDir = path.join(parent, "data");
+    const proc = taskyard(["server", "--no-build"], { TASKYARD_DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", DATABASE_URL: "" });
+    expect(await new Promise((resolve) => proc.child.once("exit", resolve))).toBe(1);
+    expect(proc.output().trim()).toBe(
+      `taskyard: cannot create the data dir ${dataDir}: ${parent} is not writable (EROFS); set TASKYARD_DATA_DIR to a writable directory`,
+    );
   });
 
   it("never signals a process that a stale postmaster.pid names; removes the file and starts", async () => {
