@@ -59,6 +59,9 @@ describe("a database that is gone for a while (DATABASE_URL, so nobody restarts 
 
     const log = proc.output();
     expect(log.match(/the database is unreachable; answering 503 until it is back/g)).toHaveLength(1);
+    // The web server's own log line, in the launcher's log at its own level (it used to be hidden at debug).
+    const webLine = log.split("\n").find((l) => l.includes("answering 503 until it is back"))!;
+    expect(JSON.parse(webLine)).toMatchObject({ level: 50, service: "web" });
     expect(log.match(/the database is unreachable; builds wait until it is back/g)).toHaveLength(1);
     expect(log).not.toContain("Failed query");
     expect(log).not.toContain(password);
