@@ -35,16 +35,29 @@ async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_0
   throw new Error(`the web server did not become healthy within ${timeoutMs} ms`);
 }
 
-/** Another server on our port would answer our health check and pass for us: refuse to start. */
-async function assertPortFree(port: number, host?: string): Promise<void> {
-  if (port === 0) return;
-  await new Promise<void>((resolve, reject) => {
+function tryListen(port: number, host?: string): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === "EADDRINUSE" ? `port ${port} is already in use; stop that server or set PORT` : e.message)),
-    );
-    probe.listen(port, host, () => probe.close(() => resolve()));
+    probe.once("error", (e: NodeJS.ErrnoException) => resolve(e));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
   });
+}
+
+/**
+ * Another server on our port would answer our health check and pass for us: refuse to start. A
+ * web server whose launcher was just killed frees the port within half a second, so a restart
+ * right after a crash waits for it a little before giving up.
+ */
+async function assertPortFree(port: number, host?: string, waitMs = 3000): Promise<void> {
+  if (port === 0) return;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const error = await tryListen(port, host);
+    if (!error) return;
+    if (error.code !== "EADDRINUSE") throw new Error(error.message);
+    if (Date.now() > deadline) throw new Error(`port ${port} is already in use; stop that server or set PORT`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
