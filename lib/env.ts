@@ -33,6 +33,33 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * The `taskyard` client commands' settings, parsed on their own: a CLI user's shell need not hold
+ * a valid server configuration.
+ */
+const cliEnvSchema = z.object({
+  /** The server and session token; each wins over what `taskyard login` saved (for CI). */
+  TASKYARD_URL: optionalString,
+  TASKYARD_SESSION_TOKEN: optionalString,
+  /** `taskyard task create`'s defaults for `--template`, `--template-version` and `--preset`. */
+  TASKYARD_TASK_TEMPLATE_NAME: optionalString,
+  TASKYARD_TASK_TEMPLATE_VERSION: optionalString,
+  TASKYARD_TASK_PRESET_NAME: optionalString,
+  /** Where the session file lives (`$XDG_CONFIG_HOME/taskyard/session.json`, else `~/.config/…`). */
+  XDG_CONFIG_HOME: optionalString,
+  /** https://no-color.org: any non-empty value turns colours off. */
+  NO_COLOR: optionalString,
+});
+
+export type CliEnv = z.infer<typeof cliEnvSchema>;
+
+let cachedCli: CliEnv | undefined;
+
+export function cliEnv(): CliEnv {
+  cachedCli ??= cliEnvSchema.parse(process.env);
+  return cachedCli;
+}
+
 export function dataDir(): string {
   return path.resolve(env().TASKYARD_DATA_DIR ?? ".taskyard");
 }

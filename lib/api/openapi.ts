@@ -29,6 +29,7 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/templates/{id}", summary: "A template", ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates", ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/organizations/{org}/templates/{name}", summary: "A template by name", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates/{name}/versions/{version}", summary: "A template version by name", ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/templateversions/{id}/presets", summary: "A version's presets (Coder's capitalised keys)", ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/tasks", summary: "Tasks the caller may read; `q` filters (owner:, organization:, status:, search:)", ok: 200, errors: [400] },

@@ -1,3 +1,4 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { RepoChanges } from "../agent/agentapi-client";
 import type { TaskLogEntry } from "../tasks/logs";
 import type { TaskResponse } from "../tasks/serialize";
@@ -58,6 +59,12 @@ export type CreateTaskInput = {
   display_name?: string;
   rich_parameter_values?: RichParameterValue[];
 };
+export type Organization = { id: string; name: string; display_name: string; is_default: boolean; created_at: string };
+/** One event of `GET …/logs/stream`; a `task` event with `deleted` is the last one for a deleted task. */
+export type TaskStreamEvent =
+  | { event: "task"; data: Task & { deleted?: true } }
+  | { event: "logs"; data: TaskLogs }
+  | { event: "log"; data: LogEntry };
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -65,7 +72,7 @@ export class TaskyardError extends Error {
     readonly status: number,
     readonly body: ApiErrorBody,
   ) {
-    super(body.message + (body.detail ? `: ${body.detail}` : ""));
+    super(body.detail ? `${body.message.replace(/[.:]\s*$/, "")}: ${body.detail}` : body.message);
     this.name = "TaskyardError";
   }
 }
@@ -85,9 +92,12 @@ export class TaskyardClient {
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
   }
 
+  private authHeaders(): Record<string, string> {
+    return this.token ? { "Coder-Session-Token": this.token } : {};
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers["Coder-Session-Token"] = this.token;
+    const headers = this.authHeaders();
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
@@ -120,6 +130,10 @@ export class TaskyardClient {
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
+  organizations = () => this.request<Organization[]>("GET", "/api/v2/organizations");
+  templateByName = (org: string, name: string) => this.request<Template>("GET", `/api/v2/organizations/${seg(org)}/templates/${seg(name)}`);
+  templateVersionByName = (org: string, template: string, version: string) =>
+    this.request<TemplateVersion>("GET", `/api/v2/organizations/${seg(org)}/templates/${seg(template)}/versions/${seg(version)}`);
   templateVersion = (versionId: string) => this.request<TemplateVersion>("GET", `/api/v2/templateversions/${seg(versionId)}`);
   presets = (versionId: string) => this.request<Preset[]>("GET", `/api/v2/templateversions/${seg(versionId)}/presets`);
 
@@ -146,4 +160,14 @@ export class TaskyardClient {
   resume = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/resume`);
   logStreamUrl = (user: string, task: string) => `${this.baseUrl}/api/v2/tasks/${seg(user)}/${seg(task)}/logs/stream`;
+
+  /** `GET …/logs/stream` as typed events, until the server ends it (the task stopped) or `signal` aborts. */
+  async *streamTask(user: string, task: string, signal?: AbortSignal): AsyncGenerator<TaskStreamEvent> {
+    const res = await this.fetchImpl(this.logStreamUrl(user, task), { headers: this.authHeaders(), credentials: "same-origin", signal });
+    if (!res.ok || !res.body) throw new TaskyardError(res.status, await res.json().catch(() => ({ message: res.statusText })));
+    const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    for await (const { event, data } of events) {
+      if (event === "task" || event === "logs" || event === "log") yield { event, data: JSON.parse(data) } as TaskStreamEvent;
+    }
+  }
 }
