@@ -2,8 +2,8 @@ import readline from "node:readline";
 import { UsageError } from "./errors";
 
 /**
- * Questions go to stderr and answers come from stdin: a terminal gets a prompt (a secret is not
- * echoed), a pipe gives one line per answer. `close()` lets the process exit while stdin stays open.
+ * Answers come from stdin: a terminal gets a prompt on stderr (a secret is not echoed), a pipe
+ * gives one line per answer. `close()` lets the process exit while stdin stays open.
  */
 export class Prompter {
   private piped?: { rl: readline.Interface; lines: AsyncIterator<string> };
@@ -12,14 +12,13 @@ export class Prompter {
     return Boolean(process.stdin.isTTY);
   }
 
+  /** No question is shown for a pipe: nobody reads it, and a script's stderr keeps only what went wrong. */
   private async pipedLine(question: string): Promise<string> {
-    process.stderr.write(question);
     if (!this.piped) {
       const rl = readline.createInterface({ input: process.stdin, terminal: false });
       this.piped = { rl, lines: rl[Symbol.asyncIterator]() };
     }
     const next = await this.piped.lines.next();
-    process.stderr.write("\n");
     if (next.done) throw new UsageError(`no answer to "${question.trim()}" on stdin`);
     return next.value;
   }
@@ -36,10 +35,11 @@ export class Prompter {
   async secret(question: string): Promise<string> {
     if (!this.tty) return this.pipedLine(question);
     const stdin = process.stdin;
-    process.stderr.write(question);
+    // Echo goes off before the prompt shows, so nothing typed after it can appear.
     stdin.setRawMode(true);
     stdin.setEncoding("utf8");
     stdin.resume();
+    process.stderr.write(question);
     return new Promise((resolve) => {
       let value = "";
       const finish = () => {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { cliEnv } from "../../lib/env";
+import { TaskyardError } from "../../lib/sdk/client";
 import { UsageError } from "../errors";
 import { withExamples } from "../help";
 import { withPrompter } from "../prompt";
@@ -7,6 +8,11 @@ import { clientFor, readSavedSession, saveSession } from "../session";
 import { doing } from "../task-ref";
 
 type Options = { token?: string; email?: string; password?: string };
+
+/** Inside `login` a rejected credential is the answer itself, not a hint to run `login` again. */
+const plainError = (error: unknown) => {
+  throw error instanceof TaskyardError ? new Error(error.message) : error;
+};
 
 export function registerLogin(program: Command) {
   const command = program
@@ -25,9 +31,9 @@ export function registerLogin(program: Command) {
           email: opts.email ?? (await p.line("Email: ")).trim(),
           password: opts.password ?? (await p.secret("Password: ")),
         }));
-        token = (await doing("log in", clientFor(url).login(email, password))).session_token;
+        token = (await doing("log in", clientFor(url).login(email, password)).catch(plainError)).session_token;
       }
-      const me = await doing("check the session", clientFor(url, token).me());
+      const me = await doing("check the token", clientFor(url, token).me()).catch(plainError);
       const file = await saveSession({ url, token });
       console.log(`Welcome to Taskyard, ${me.username}! You are logged in to ${url} (session saved in ${file}).`);
     });
