@@ -1,65 +1,37 @@
 import { EventSourceParserStream } from "eventsource-parser/stream";
-import type { RepoChanges } from "../agent/agentapi-client";
-import type { TaskLogEntry } from "../tasks/logs";
-import type { TaskResponse } from "../tasks/serialize";
-import type { CreateTaskRequest } from "../validation/tasks";
+import type { z } from "zod";
+import type { toUserResponse } from "../auth/users";
+import type { toOrganizationResponse } from "../organizations/serialize";
+import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
+import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
+import type { createTaskRequest } from "../validation/tasks";
+import type { createFirstUserRequest, createUserRequest } from "../validation/users";
+import type { apiKeyResponse, firstUserResponse, loginResponse, messageResponse, taskChangesResponse, taskLogsResponse } from "../validation/responses";
 
-/** The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests. */
-export type Task = TaskResponse;
+/**
+ * The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests.
+ * Its types are not written here: requests are what the zod schemas accept, responses what the
+ * serializers return (themselves typed by the response schemas of the OpenAPI document).
+ */
+export type Task = ReturnType<typeof toTaskResponse>;
 export type TaskStatus = Task["status"];
-export type LogEntry = TaskLogEntry;
-export type TaskLogs = { logs: LogEntry[]; snapshot?: boolean; snapshot_at?: string };
+export type TaskLogs = z.output<typeof taskLogsResponse>;
+export type LogEntry = TaskLogs["logs"][number];
 /** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
-export type TaskChanges = RepoChanges &
-  Pick<NonNullable<Task["repository"]>, "base_ref" | "base_commit" | "branch"> & { snapshot?: true; snapshot_at?: string };
+export type TaskChanges = z.output<typeof taskChangesResponse>;
 export type ChangedFile = TaskChanges["files"][number];
+export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
+export type Template = ReturnType<typeof toTemplateResponse>;
+export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;
+export type Preset = ReturnType<typeof toPresetResponse>;
+export type User = ReturnType<typeof toUserResponse>;
+export type Organization = ReturnType<typeof toOrganizationResponse>;
+/** What `POST /tasks/{user}` accepts (before the schema's defaults and preprocessing). */
+export type CreateTaskInput = z.input<typeof createTaskRequest>;
 /** Per-task template parameters, e.g. `repo_url` and `base_ref`. */
-export type RichParameterValue = NonNullable<CreateTaskRequest["rich_parameter_values"]>[number];
-export type WorkspaceBuild = {
-  id: string;
-  workspace_id: string;
-  build_number: number;
-  transition: "start" | "stop" | "delete";
-  status: string;
-  reason: string;
-  created_at: string;
-  job: { status: string; error: string | null };
-};
-export type Template = {
-  id: string;
-  organization_id: string;
-  name: string;
-  display_name: string;
-  description: string;
-  icon: string;
-  active_version_id: string;
-  created_at: string;
-  /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
-  available: boolean;
-  unavailable_reason: string;
-};
-export type TemplateVersion = { id: string; template_id: string; name: string; created_at: string };
-export type Preset = { ID: string; Name: string; Parameters: { Name: string; Value: string }[]; Default: boolean; Description: string; Icon: string };
-export type User = {
-  id: string;
-  username: string;
-  email: string;
-  name: string;
-  avatar_url: string;
-  roles: { name: string; display_name: string }[];
-  status: string;
-  created_at: string;
-  organization_ids?: string[];
-};
-export type CreateTaskInput = {
-  input: string;
-  template_version_id: string;
-  template_version_preset_id?: string;
-  name?: string;
-  display_name?: string;
-  rich_parameter_values?: RichParameterValue[];
-};
-export type Organization = { id: string; name: string; display_name: string; is_default: boolean; created_at: string };
+export type RichParameterValue = NonNullable<z.output<typeof createTaskRequest>["rich_parameter_values"]>[number];
+export type CreateUserInput = z.input<typeof createUserRequest>;
+export type CreateFirstUserInput = z.input<typeof createFirstUserRequest>;
 /** One event of `GET …/logs/stream`; a `task` event with `deleted` is the last one for a deleted task. */
 export type TaskStreamEvent =
   | { event: "task"; data: Task & { deleted?: true } }
@@ -117,16 +89,13 @@ export class TaskyardClient {
       () => true,
       (e) => (e instanceof TaskyardError && e.status === 404 ? false : Promise.reject(e)),
     );
-  createFirstUser = (body: { email: string; username: string; password: string; name?: string }) =>
-    this.request<{ user_id: string; organization_id: string }>("POST", "/api/v2/users/first", body);
-  login = (email: string, password: string) =>
-    this.request<{ session_token: string }>("POST", "/api/v2/users/login", { email, password });
-  logout = () => this.request<{ message: string }>("POST", "/api/v2/users/logout");
+  createFirstUser = (body: CreateFirstUserInput) => this.request<z.output<typeof firstUserResponse>>("POST", "/api/v2/users/first", body);
+  login = (email: string, password: string) => this.request<z.output<typeof loginResponse>>("POST", "/api/v2/users/login", { email, password });
+  logout = () => this.request<z.output<typeof messageResponse>>("POST", "/api/v2/users/logout");
   me = () => this.request<User>("GET", "/api/v2/users/me");
   users = (q = "") => this.request<{ users: User[]; count: number }>("GET", `/api/v2/users?q=${seg(q)}`);
-  createUser = (body: { email: string; username: string; password: string; name?: string; role?: "admin" | "member" }) =>
-    this.request<User>("POST", "/api/v2/users", body);
-  createApiKey = (user = "me") => this.request<{ key: string }>("POST", `/api/v2/users/${seg(user)}/keys`);
+  createUser = (body: CreateUserInput) => this.request<User>("POST", "/api/v2/users", body);
+  createApiKey = (user = "me") => this.request<z.output<typeof apiKeyResponse>>("POST", `/api/v2/users/${seg(user)}/keys`);
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
