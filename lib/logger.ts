@@ -1,6 +1,7 @@
 import pino from "pino";
+import { env } from "./env";
 
 export const logger = pino({
-  level: process.env.LOG_LEVEL || "info",
-  base: { service: process.env.TASKYARD_PROCESS ?? "taskyard" },
+  level: env().LOG_LEVEL,
+  base: { service: env().TASKYARD_PROCESS },
 });

@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { env } from "../env";
 import * as schema from "./schema";
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -18,7 +19,7 @@ export function createDb(url: string, options: postgres.Options<Record<string, n
 
 function handle(): Handle {
   if (!globalForDb.taskyardDb) {
-    const url = process.env.DATABASE_URL;
+    const url = env().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set; start Taskyard with `npm start`.");
     globalForDb.taskyardDb = createDb(url);
   }

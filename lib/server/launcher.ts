@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
-import { dataDir, env } from "../env";
+import { dataDir, env, inheritedEnvironment } from "../env";
 import { logger } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
@@ -83,7 +83,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     web = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox },
+      env: { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox },
     });
     web.stdout?.on("data", (chunk: Buffer) => logger.debug({ next: chunk.toString().trim() }, "next"));
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
