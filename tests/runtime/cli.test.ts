@@ -197,6 +197,18 @@ describe("the taskyard CLI: taskyard task …", () => {
     await waitFor("the stdin reply", async () => (await user.client.logs("me", created.id)).logs.some((l) => l.content === "You said: From stdin"), 20_000);
   });
 
+  it("send shows a spinner while it waits, on a terminal", async () => {
+    const created = await user.client.createTask({ input: "Spin", template_version_id: await echoTemplateVersion(), name: "spinner" });
+    await waitForState(user.client, created.id, "idle", 30_000);
+    await user.client.pause("me", created.id);
+    await waitForStatus(user.client, created.id, "paused", 30_000);
+    const { code, screen } = await runCliInTerminal(["task", "send", "spinner", "Spun up"], { config });
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Resuming [\w-]+\/spinner/);
+    expect(screen).toContain("\r\x1b[2K"); // each frame redraws the same line
+    await waitFor("the reply", async () => (await user.client.logs("me", created.id)).logs.some((l) => l.content === "You said: Spun up"), 20_000);
+  });
+
   it("pause and resume wait for the task (or not, with --no-wait), ask first unless -y; delete removes several", async () => {
     const a = await user.client.createTask({ input: "A", template_version_id: await echoTemplateVersion(), name: "task-a" });
     const b = await user.client.createTask({ input: "B", template_version_id: await echoTemplateVersion(), name: "task-b" });
