@@ -1,5 +1,6 @@
 import pino from "pino";
 import pretty from "pino-pretty";
+import { env } from "./env";
 
 /** JSON lines, or readable ones for a person at a terminal. */
 const destination: pino.DestinationStream = process.stdout.isTTY
@@ -8,8 +9,8 @@ const destination: pino.DestinationStream = process.stdout.isTTY
 
 export const logger = pino(
   {
-    level: process.env.LOG_LEVEL || "info",
-    base: { service: process.env.TASKYARD_PROCESS ?? "taskyard" },
+    level: env().LOG_LEVEL,
+    base: { service: env().TASKYARD_PROCESS },
   },
   destination,
 );

@@ -1,6 +1,7 @@
 import exitHook from "async-exit-hook";
 import type { Command } from "commander";
 import { launch } from "../../lib/server/launcher";
+import { startedByNpm } from "../../lib/env";
 import { logger } from "../../lib/logger";
 
 /** Everything must be down this long after a stop signal, whatever hangs. */
@@ -12,7 +13,7 @@ const STOP_DEADLINE_MS = 10_000;
  * stop. (Started directly, say with nohup, we outlive our shell as a daemon should.)
  */
 function stopWhenOrphaned() {
-  if (!process.env.npm_lifecycle_event) return;
+  if (!startedByNpm()) return;
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid === parent) return;

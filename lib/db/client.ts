@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { env } from "../env";
 import { DatabaseHealth } from "./health";
 import * as schema from "./schema";
 
@@ -24,7 +25,7 @@ export function createDb(url: string, options: postgres.Options<Record<string, n
 
 function handle(): ServerHandle {
   if (!globalForDb.taskyardDb) {
-    const url = process.env.DATABASE_URL;
+    const url = env().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set; start Taskyard with `npm start`.");
     globalForDb.taskyardDb = { ...createDb(url), health: new DatabaseHealth(url) };
   }

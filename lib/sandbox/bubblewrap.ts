@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
 export type SandboxKind = "bubblewrap" | "none";
 export type SandboxSetting = "auto" | SandboxKind;
@@ -91,7 +92,7 @@ export function resolveSandbox(setting: SandboxSetting, warn: (line: string) => 
 }
 
 function probe(): { kind: SandboxKind; reason: string } {
-  const dir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "taskyard-sandbox-probe-"));
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(env().TMPDIR), "taskyard-sandbox-probe-"));
   try {
     if (isRoot()) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
     const result = spawnSync("bwrap", bubblewrapArgs(dir, ["sh", "-c", "echo ok > probe"]), { encoding: "utf8", timeout: 10_000 });

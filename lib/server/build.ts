@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { inheritedEnvironment } from "../env";
 import { logger } from "../logger";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -36,7 +37,7 @@ export async function ensureBuild({ force = false } = {}): Promise<void> {
     const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
       cwd: ROOT,
       stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      env: { ...inheritedEnvironment(), NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));

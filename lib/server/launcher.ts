@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
-import { dataDir, env } from "../env";
+import { dataDir, env, inheritedEnvironment } from "../env";
 import { logger, relayLogLine } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
@@ -143,7 +143,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     const host = config.HOSTNAME;
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
     const url = `http://${browseHost}:${config.PORT}`;
-    const webEnv = { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox };
+    const webEnv = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox };
     web = new Supervisor({
       name: "the web server",
       start: async () => {
