@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 
 /** Running, and not a zombie: a killed agent whose parent is gone may linger unreaped as one. */
 export function isAlive(pid: number | null): boolean {
@@ -58,7 +59,9 @@ export function rssKiB(pid: number): number {
  */
 export function agentProcess(pid: number): { pid: number; argv: string[] } | undefined {
   const self = { pid, argv: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean) };
-  return [self, ...descendants(pid)].find((p) => p.argv.includes("agent") && p.argv.includes("--token-fd"));
+  // bwrap's own argv holds the agent's command line too: the agent is the process that runs node.
+  const isNode = (argv: string[]) => path.basename(argv[0] ?? "") === path.basename(process.execPath);
+  return [self, ...descendants(pid)].find((p) => isNode(p.argv) && p.argv.includes("agent") && p.argv.includes("--token-fd"));
 }
 
 /**

@@ -1,0 +1,14 @@
+import postgres from "postgres";
+import { TaskyardClient } from "../lib/sdk/client";
+import { startServer, tempDataDir } from "../tests/support/stack";
+import { databaseUrlOf } from "../tests/support/stack-db";
+import { idleAgentMemory } from "./agents";
+const dataDir = await tempDataDir();
+const stack = await startServer({ dataDir, env: { LOG_LEVEL: "warn" } });
+const { session_token: token } = await new TaskyardClient({ baseUrl: stack.baseUrl }).login("admin@example.com", "admin-password");
+const client = new TaskyardClient({ baseUrl: stack.baseUrl, token });
+const version = (await client.templates()).find((t) => t.name === "echo")!.active_version_id;
+const sql = postgres(await databaseUrlOf(dataDir), { max: 2, onnotice: () => {} });
+for (let i = 0; i < 3; i++) console.log(await idleAgentMemory(client, sql, version));
+await sql.end();
+await stack.proc.stop();
