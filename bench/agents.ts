@@ -8,12 +8,12 @@ import { agentProcess, bareNodeRssKiB, rssKiB } from "../tests/support/processes
 
 export type Row = { name: string; result: string; baseline: string; ratio: string };
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await probe();
     if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error("timed out");
 }
@@ -48,7 +48,8 @@ export async function burstOfCreates(client: TaskyardClient, sql: postgres.Sql, 
     const { tasks: listed } = await client.tasks("", { limit: 100 });
     for (const t of listed) if (t.status === "active") pending.delete(t.id);
     return pending.size === 0 ? true : undefined;
-  }, 120_000);
+    // Not every 10 ms: listing 20 tasks back to back would load the very server being measured.
+  }, 120_000, 100);
   const allActiveMs = performance.now() - start;
   await Promise.all(tasks.map((t) => client.deleteTask("me", t.id)));
   // Their delete builds must be done before anything else is measured.

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -18,6 +19,11 @@ const envSchema = z.object({
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default("claude-haiku-4-5")),
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
+  /**
+   * Builds one provisioner carries out at once. A build mostly waits (on its agent starting, on
+   * PostgreSQL), so more than one per core pays; see README's Environment table for the measurement.
+   */
+  TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(4, 2 * os.availableParallelism()))),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
