@@ -20,10 +20,10 @@ const envSchema = z.object({
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
   /**
-   * Builds one provisioner carries out at once. A build mostly waits (on its agent starting, on
-   * PostgreSQL), so more than one per core pays; see README's Environment table for the measurement.
+   * Builds one provisioner carries out at once. A build mostly waits (for its agent to start and
+   * report in), so several per core pay; README's Environment table has the measurement.
    */
-  TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(4, 2 * os.availableParallelism()))),
+  TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(8, 4 * os.availableParallelism()))),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
