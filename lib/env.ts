@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -25,6 +26,11 @@ const envSchema = z.object({
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_ANTHROPIC_MODEL)),
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
+  /**
+   * Builds one provisioner carries out at once. A build mostly waits (for its agent to start and
+   * report in), so several per core pay; README's Environment table has the measurement.
+   */
+  TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(8, 4 * os.availableParallelism()))),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),

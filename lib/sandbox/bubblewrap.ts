@@ -13,8 +13,12 @@ export const SANDBOX_WORKSPACE = "/workspace";
 export const SANDBOX_UID = 65534;
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
-/** The parts of Taskyard an agent needs to run, read-only; never the data dir, `.env` files or the web build. */
-const PROJECT_PARTS = ["bin", "cli", "lib", "templates", "node_modules", "package.json", "tsconfig.json"];
+/**
+ * The parts of Taskyard an agent needs to run, read-only: the agent bundle it runs and the packages
+ * that bundle leaves out, plus the CLI's sources (`taskyard` by hand); never the data dir, `.env`
+ * files or the web build.
+ */
+const PROJECT_PARTS = ["dist/agent", "bin", "cli", "lib", "templates", "node_modules", "package.json", "tsconfig.json"];
 const SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
 const isRoot = () => process.getuid?.() === 0;
