@@ -27,7 +27,7 @@ function refresh(qc: QueryClient, ids: Set<string> | "all") {
  * The dashboard's one connection to `GET /api/v2/task-events` (mounted once, in its layout): each
  * change to a task the user may see refreshes what shows it, so an idle tab makes no requests.
  * When the stream drops it reconnects with backoff (1 s doubling to 30 s), polling slowly meanwhile,
- * and catches up on what it missed once it is back.
+ * and catches up on what it missed once it is (back) open.
  */
 export function useTaskEvents() {
   const qc = useQueryClient();
@@ -36,7 +36,6 @@ export function useTaskEvents() {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let flush: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
-    let everOpen = false;
     let pending = new Set<string>();
     let pendingAll = false;
 
@@ -53,11 +52,12 @@ export function useTaskEvents() {
 
     const connect = () => {
       source = new EventSource(EVENTS_URL);
+      // Whatever changed before the stream was open (while the page loaded, or while it was down)
+      // was not announced: once open, what is shown is read again.
       source.onopen = () => {
         failures = 0;
         setConnected(true);
-        if (everOpen) schedule(); // back after a drop: whatever changed meanwhile
-        everOpen = true;
+        schedule();
       };
       source.addEventListener("task", (e) => schedule((JSON.parse((e as MessageEvent<string>).data) as { id: string }).id));
       source.addEventListener("resync", () => schedule());
