@@ -10,7 +10,7 @@ import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { acquireInstanceLock, type InstanceLock } from "./instance-lock";
-import { Supervisor } from "./supervisor";
+import { describeExit, Supervisor } from "./supervisor";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
@@ -26,13 +26,13 @@ export type Launched = {
 async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web server exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(describeExit(child.exitCode, child.signalCode));
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`the web server did not become healthy within ${timeoutMs} ms`);
+  throw new Error(`not healthy within ${timeoutMs / 1000} s`);
 }
 
 function tryListen(port: number, host?: string): Promise<NodeJS.ErrnoException | undefined> {
@@ -154,7 +154,9 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
       stop: (child) => stopChild(child, 3000),
       onGiveUp: giveUp,
     });
-    await web.start();
+    await web.start().catch((error: Error) => {
+      throw new Error(`the web server did not start (${error.message})`);
+    });
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
