@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", ".taskyard/**", "drizzle/**", "next-env.d.ts", "e2e/screenshots/**", "test-results/**"] },
+  { ignores: [".next/**", "dist/**", "node_modules/**", ".taskyard/**", "drizzle/**", "next-env.d.ts", "e2e/screenshots/**", "test-results/**"] },
   ...tseslint.configs.recommended,
   {
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },

@@ -36,6 +36,19 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      {
+        // `npm run chaos`: kills and faults against whole servers (not part of `npm test`'s budget).
+        resolve: { alias },
+        test: {
+          name: "chaos",
+          include: ["tests/chaos/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+        },
+      },
     ],
   },
 });

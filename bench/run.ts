@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { TaskyardClient, type Task } from "../lib/sdk/client";
 import { startServer, taskyard, tempDataDir } from "../tests/support/stack";
 import { databaseUrlOf } from "../tests/support/stack-db";
+import { burstOfCreates, idleAgentMemory } from "./agents";
 import { load, median, type LoadResult } from "./load";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
@@ -84,6 +85,8 @@ async function main() {
       const m = median(values);
       rows.push({ name: `${name} (median of ${values.length}, target < ${limit} ms)`, result: `${m.toFixed(0)} ms`, baseline: `bare \`node -e ''\` spawn ${spawnMs.toFixed(0)} ms`, ratio: `${(m / spawnMs).toFixed(1)}×` });
     }
+    rows.push(await burstOfCreates(client, sql, version, 20, median(creates)));
+    rows.push(await idleAgentMemory(client, sql, version));
 
     await provisioner.stop();
 

@@ -1,34 +1,44 @@
-import { Command } from "commander";
-import { TaskyardError } from "../lib/sdk/client";
+import { Command, CommanderError } from "commander";
 import { VERSION } from "../lib/version";
+import { describeError, UsageError } from "./errors";
+import { rewriteLegacyCommand } from "./legacy";
+import { red } from "./output";
 
 /**
  * Each command's module is imported only when it runs: `taskyard agent` is spawned for every
  * workspace start, and must not pay for loading the server, the database driver and the build.
+ * Exit codes: 0 ok, 1 a failure (one line on stderr: the server's message and detail), 2 bad usage.
  */
 const program = new Command()
   .name("taskyard")
   .description("Taskyard: a self-hosted control plane for AI coding-agent tasks")
   .version(VERSION)
-  .showHelpAfterError()
-  .enablePositionalOptions();
+  .showHelpAfterError("(add --help for usage)")
+  .enablePositionalOptions()
+  .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : 2));
 
-const commands: Record<string, () => Promise<{ register: (program: Command) => void }>> = {
-  server: () => import("./commands/server").then((m) => ({ register: m.registerServer })),
-  provisioner: () => import("./commands/provisioner").then((m) => ({ register: m.registerProvisioner })),
-  agent: () => import("./commands/agent").then((m) => ({ register: m.registerAgent })),
-  "agentapi-server": () => import("./commands/agentapi-server").then((m) => ({ register: m.registerAgentApiServer })),
-  "ensure-build": () => import("./commands/ensure-build").then((m) => ({ register: m.registerEnsureBuild })),
+type Register = (program: Command) => void;
+const serverSide: Record<string, () => Promise<Register>> = {
+  server: () => import("./commands/server").then((m) => m.registerServer),
+  provisioner: () => import("./commands/provisioner").then((m) => m.registerProvisioner),
+  agent: () => import("./commands/agent").then((m) => m.registerAgent),
+  "agentapi-server": () => import("./commands/agentapi-server").then((m) => m.registerAgentApiServer),
+  "ensure-build": () => import("./commands/ensure-build").then((m) => m.registerEnsureBuild),
 };
-const CLIENT_COMMANDS = ["login", "tasks", "list", "create", "show", "logs", "send", "pause", "resume", "delete"];
-const client = () => import("./commands/client").then((m) => ({ register: m.registerClient }));
+const clientSide: () => Promise<Register[]> = async () => [
+  (await import("./commands/task")).registerTask,
+  (await import("./commands/login")).registerLogin,
+  (await import("./commands/logout")).registerLogout,
+  (await import("./commands/whoami")).registerWhoami,
+];
 
-const requested = process.argv[2];
-const loaders = requested && requested in commands ? [commands[requested]] : CLIENT_COMMANDS.includes(requested) ? [client] : [...Object.values(commands), client];
-for (const load of loaders) (await load()).register(program);
+const args = rewriteLegacyCommand(process.argv.slice(2));
+const requested = args[0];
+const registers =
+  requested in serverSide ? [await serverSide[requested]()] : ["task", "tasks", "login", "logout", "whoami"].includes(requested) ? await clientSide() : [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
+for (const register of registers) register(program);
 
-await program.parseAsync(process.argv).catch((error: unknown) => {
-  const detail = error instanceof TaskyardError && error.body.validations?.map((v) => `\n  ${v.field}: ${v.detail}`).join("");
-  console.error(`taskyard: ${error instanceof Error ? error.message : String(error)}${detail || ""}`);
-  process.exit(1);
+await program.parseAsync(args, { from: "user" }).catch((error: unknown) => {
+  console.error(`${red("taskyard:", process.stderr)} ${describeError(error)}${error instanceof UsageError ? " (add --help for usage)" : ""}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

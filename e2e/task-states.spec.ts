@@ -39,8 +39,9 @@ test("opening a task by id or by name; an unknown task is a clear 404", async ({
   await taskPage.goto(ADMIN.username, task.id);
   await expect(taskPage.heading()).toHaveText(task.display_name);
   await expect(taskPage.promptText()).toHaveText(task.initial_prompt);
-  // Two requests render the page: who I am, and the task's live stream (task + logs).
-  expect(calls.sort()).toEqual([`/api/v2/tasks/${ADMIN.username}/${task.id}/logs/stream`, "/api/v2/users/me"].sort());
+  // Three requests render the page: who I am, the task's live stream (task + logs), and the
+  // dashboard's change events.
+  expect(calls.sort()).toEqual([`/api/v2/tasks/${ADMIN.username}/${task.id}/logs/stream`, "/api/v2/task-events", "/api/v2/users/me"].sort());
 
   await taskPage.goto(ADMIN.username, task.name);
   await expect(taskPage.heading()).toHaveText(task.display_name);

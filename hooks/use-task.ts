@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TaskyardError, type Task, type TaskStatus } from "@/lib/sdk/client";
 import { api } from "./api-client";
+import { usePollWhileDisconnected } from "./task-events-connection";
 import { findListedTask, taskKeys } from "./use-tasks";
 
 /** A task as its page shows it; `deleted` is set when the live stream reports the task gone. */
@@ -14,11 +15,13 @@ export const STREAMING_STATUSES: ReadonlySet<TaskStatus> = new Set(["pending", "
 /**
  * One task by owner and id-or-name. While the live stream is connected it delivers the task (its
  * first event), so nothing is fetched here; once the stream has closed (paused, error, or it
- * could not connect) the task is fetched and polled, so a resume from elsewhere still shows
- * within 2 s and a missing task gets its proper 404.
+ * could not connect) the task is fetched, and re-fetched when the dashboard's event stream says it
+ * changed (a resume from elsewhere shows at once; polled slowly only while that stream is down).
+ * A missing task gets its proper 404.
  */
 export function useTask(owner: string, task: string, { streaming }: { streaming: boolean }) {
   const qc = useQueryClient();
+  const poll = usePollWhileDisconnected();
   return useQuery<LiveTask>({
     queryKey: taskKeys.one(owner, task),
     queryFn: () => api.task(owner, task),
@@ -27,7 +30,7 @@ export function useTask(owner: string, task: string, { streaming }: { streaming:
     enabled: !streaming,
     refetchInterval: (query) => {
       const gone = query.state.data?.deleted || (query.state.error instanceof TaskyardError && query.state.error.status === 404);
-      return gone ? false : 2000;
+      return gone ? false : poll;
     },
   });
 }

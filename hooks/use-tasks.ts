@@ -3,10 +3,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { CreateTaskInput, Task } from "@/lib/sdk/client";
 import { api } from "./api-client";
+import { usePollWhileDisconnected } from "./task-events-connection";
 import { PAGE_SIZE } from "./task-query";
-
-/** The list refreshes this often, so a change shows within 2 s without a reload, even on a busy machine. */
-export const LIST_REFRESH_MS = 1000;
 
 type TaskList = { tasks: Task[]; count: number };
 
@@ -28,7 +26,8 @@ export function useTasks(q: string, limit = PAGE_SIZE) {
   return useQuery({
     queryKey: taskKeys.list(q, limit),
     queryFn: () => api.tasks(q, { limit }),
-    refetchInterval: LIST_REFRESH_MS,
+    // Fresh by push (useTaskEvents); polled only while that stream is down.
+    refetchInterval: usePollWhileDisconnected(),
     placeholderData: keepPreviousData,
   });
 }
@@ -38,7 +37,7 @@ export function useTaskCount(q: string) {
   return useQuery({
     queryKey: taskKeys.count(q),
     queryFn: () => api.tasks(q, { limit: 1 }),
-    refetchInterval: LIST_REFRESH_MS,
+    refetchInterval: usePollWhileDisconnected(),
     placeholderData: keepPreviousData,
     select: (d) => d.count,
   });

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -7,6 +8,13 @@ const ADMIN_PASSWORD_MIN_LENGTH = 8;
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
+/** Naming tasks and the `claude` template both use it: one default for both. */
+export const DEFAULT_ANTHROPIC_MODEL = "claude-haiku-4-5";
+
+/**
+ * Every setting the server, the provisioner and the agent read, with its one default. Nothing
+ * else reads `process.env` (a test checks); children get the environment from `inheritedEnvironment`.
+ */
 const envSchema = z.object({
   DATABASE_URL: optionalString,
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -21,9 +29,14 @@ const envSchema = z.object({
   ),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
-  ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default("claude-haiku-4-5")),
+  ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_ANTHROPIC_MODEL)),
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
+  /**
+   * Builds one provisioner carries out at once. A build mostly waits (for its agent to start and
+   * report in), so several per core pay; README's Environment table has the measurement.
+   */
+  TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(8, 4 * os.availableParallelism()))),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   /** Longest prompt (and follow-up input) a task takes, in bytes of UTF-8. */
@@ -35,6 +48,15 @@ const envSchema = z.object({
   /** Set by the launcher, never by hand: the one-time code first-run setup needs on a server others can reach. */
   TASKYARD_SETUP_CODE: optionalString,
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
+  /** Which process logs (`web`, `agent`, …): the launcher and the provisioner set it for their children. */
+  TASKYARD_PROCESS: z.preprocess(emptyAsUndefined, z.string().default("taskyard")),
+  /** `taskyard agent`'s server and workspace when run by hand (the provisioner passes flags). */
+  TASKYARD_AGENT_URL: optionalString,
+  TASKYARD_WORKSPACE_DIR: optionalString,
+  TASKYARD_AGENT_HEARTBEAT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(50).default(5000)),
+  /** Where commands (git, bwrap, a template's agent) are looked up, and where the sandbox probe writes. */
+  PATH: z.preprocess(emptyAsUndefined, z.string().default("/usr/bin:/bin")),
+  TMPDIR: z.preprocess(emptyAsUndefined, z.string().default("/tmp")),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,6 +74,59 @@ export function env(): Env {
   cached = parsed.data;
   return cached;
 }
+
+/**
+ * The `taskyard` client commands' settings, parsed on their own: a CLI user's shell need not hold
+ * a valid server configuration.
+ */
+const cliEnvSchema = z.object({
+  /** The server and session token; each wins over what `taskyard login` saved (for CI). */
+  TASKYARD_URL: optionalString,
+  TASKYARD_SESSION_TOKEN: optionalString,
+  /** `taskyard task create`'s defaults for `--template`, `--template-version` and `--preset`. */
+  TASKYARD_TASK_TEMPLATE_NAME: optionalString,
+  TASKYARD_TASK_TEMPLATE_VERSION: optionalString,
+  TASKYARD_TASK_PRESET_NAME: optionalString,
+  /** Where the session file lives (`$XDG_CONFIG_HOME/taskyard/session.json`, else `~/.config/…`). */
+  XDG_CONFIG_HOME: optionalString,
+  /** https://no-color.org: any non-empty value turns colours off. */
+  NO_COLOR: optionalString,
+});
+
+export type CliEnv = z.infer<typeof cliEnvSchema>;
+
+let cachedCli: CliEnv | undefined;
+
+export function cliEnv(): CliEnv {
+  cachedCli ??= cliEnvSchema.parse(process.env);
+  return cachedCli;
+}
+
+/**
+ * `taskyard agent`'s token when given by hand: read once and removed from the environment at
+ * once, so nothing the agent starts inherits it (the provisioner sends it on a pipe instead).
+ */
+export function takeAgentToken(): string | undefined {
+  const token = process.env.TASKYARD_AGENT_TOKEN || undefined;
+  delete process.env.TASKYARD_AGENT_TOKEN;
+  return token;
+}
+
+/**
+ * The process environment as a whole, for the children that inherit it: the web server and
+ * `next build`, and (through the allow-list in lib/sandbox/environment.ts) agents.
+ */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+/** Whether npm started us (`npm start`): npm sets this for the scripts it runs. */
+export function startedByNpm(): boolean {
+  return Boolean(process.env.npm_lifecycle_event);
+}
+
+/** The names of every variable read here, for the README's table (a test compares them). */
+export const ENVIRONMENT_VARIABLES = [...Object.keys(envSchema.shape), ...Object.keys(cliEnvSchema.shape), "TASKYARD_AGENT_TOKEN"];
 
 export function dataDir(): string {
   return path.resolve(env().TASKYARD_DATA_DIR ?? ".taskyard");

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { env } from "./env";
 
 /**
  * Everything Taskyard does with git, through the `git` binary: the provisioner's checkout of a
@@ -23,7 +24,7 @@ export class GitError extends Error {}
 /** Git without prompts, system or user config, or transports that run commands. */
 function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PATH: env().PATH,
     HOME: "/tmp",
     LANG: "C",
     GIT_TERMINAL_PROMPT: "0",

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every suite (unit + API integration with vitest, browser with Playwright), each
 // run even if an earlier one failed, then one line summing them all: `N passed, N failed, N skipped`.
+// `npm run chaos` (`--chaos`): the fault-injection suite alone, summed the same way.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,11 +18,14 @@ if (run(process.execPath, ["bin/taskyard.mjs", "ensure-build"]) !== 0) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const extraArgs = process.argv.slice(2);
+const chaos = process.argv.includes("--chaos");
+const extraArgs = process.argv.slice(2).filter((a) => a !== "--chaos");
+// The chaos project is not part of `npm test` (its own budget); an explicit --project wins.
+const projects = extraArgs.some((a) => a.startsWith("--project")) ? [] : chaos ? ["--project", "chaos"] : ["--project", "unit", "--project", "api", "--project", "runtime"];
 
-const vitestReport = path.join(out, "vitest.json");
+const vitestReport = path.join(out, chaos ? "chaos-vitest.json" : "vitest.json");
 fs.rmSync(vitestReport, { force: true });
-const vitestStatus = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`, ...extraArgs]);
+const vitestStatus = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`, ...projects, ...extraArgs]);
 if (fs.existsSync(vitestReport)) {
   const r = JSON.parse(fs.readFileSync(vitestReport, "utf8"));
   totals.passed += r.numPassedTests;
@@ -29,7 +33,7 @@ if (fs.existsSync(vitestReport)) {
   totals.skipped += r.numPendingTests + r.numTodoTests;
 } else if (vitestStatus !== 0) totals.failed += 1;
 
-if (fs.existsSync(path.join(root, "playwright.config.ts")) && !process.env.TASKYARD_SKIP_E2E) {
+if (!chaos && fs.existsSync(path.join(root, "playwright.config.ts")) && !process.env.TASKYARD_SKIP_E2E) {
   const pwReport = path.join(out, "playwright.json");
   fs.rmSync(pwReport, { force: true });
   const pwStatus = run(bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwReport });
@@ -42,6 +46,6 @@ if (fs.existsSync(path.join(root, "playwright.config.ts")) && !process.env.TASKY
 }
 
 const line = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
-fs.writeFileSync(path.join(out, "summary.txt"), line + "\n");
+fs.writeFileSync(path.join(out, chaos ? "chaos-summary.txt" : "summary.txt"), line + "\n");
 console.log(`\n${line}`);
 process.exit(totals.failed > 0 ? 1 : 0);

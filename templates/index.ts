@@ -33,7 +33,7 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
     icon: "/icon/claude.svg",
     version: "v1",
     config: { brain: "claude-code", env: ANTHROPIC_ENV },
-    presets: [{ name: "Default", description: "Claude Code with its default model (or ANTHROPIC_MODEL).", isDefault: true, parameters: [] }],
+    presets: [{ name: "Default", description: "Claude Code with ANTHROPIC_MODEL (default claude-haiku-4-5).", isDefault: true, parameters: [] }],
   },
   {
     name: "agentapi",

@@ -1,9 +1,11 @@
 import { AuthGate } from "@/components/auth/auth-gate";
 import { AppHeader } from "@/components/shell/app-header";
+import { TaskEvents } from "@/components/shell/task-events";
 
 export default function DashboardLayout({ children }: { children: React.ReactNode }) {
   return (
     <AuthGate>
+      <TaskEvents />
       <AppHeader />
       <main className="mx-auto w-full max-w-6xl px-3 py-5 sm:px-6 sm:py-8">{children}</main>
     </AuthGate>

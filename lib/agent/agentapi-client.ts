@@ -33,7 +33,8 @@ const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().t
 export const AGENT_RESPONSE_MAX_BYTES = 32 * 1024 * 1024;
 
 export class AgentUnreachableError extends Error {
-  constructor(message: string, readonly status?: number) {
+  /** `status` and `reason`: the agent's own HTTP status and problem detail, when it answered at all. */
+  constructor(message: string, readonly status?: number, readonly reason?: string) {
     super(message);
     this.name = "AgentUnreachableError";
   }
@@ -91,7 +92,7 @@ async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, sch
   }
   if (!res.ok) {
     const detail = (body as { detail?: string; title?: string } | undefined)?.detail ?? (body as { title?: string })?.title ?? res.statusText;
-    throw new AgentUnreachableError(`agent answered ${res.status}: ${detail}`, res.status);
+    throw new AgentUnreachableError(`agent answered ${res.status}: ${detail}`, res.status, detail);
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new AgentUnreachableError("agent sent a response that is not AgentAPI");

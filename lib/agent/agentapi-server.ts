@@ -163,7 +163,7 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
   const server = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof HttpProblem) return problem(res, error.status, error.title, error.message);
-      if (error instanceof NotStableError) return problem(res, 500, "Internal Server Error", error.message);
+      if (error instanceof NotStableError) return problem(res, 409, "Conflict", error.message);
       problem(res, 500, "Internal Server Error", error instanceof Error ? error.message : String(error));
     });
   });

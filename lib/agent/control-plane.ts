@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { AgentMessage, RepoChanges } from "./agentapi-client";
 import type { TurnUsage } from "./brains/local";
 
@@ -18,20 +19,38 @@ export type Manifest = {
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;
 
+const TIMEOUT_MS = 10_000;
+
+/**
+ * One request and its whole answer, over node:http(s) rather than `fetch`: loading fetch's HTTP
+ * client (undici) costs every idle agent ~15 MB of memory, a third of a bare node.
+ */
+async function request(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  // TLS only for a server behind https: most agents talk to loopback.
+  const transport = url.protocol === "https:" ? await import("node:https") : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, timeout: TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname} timed out after ${TIMEOUT_MS / 1000} s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** The agent's side of the agent routes: it authenticates with its one-time agent token. */
 export function createControlPlaneClient(baseUrl: string, token: string) {
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return res;
+  async function call(method: string, path: string, body?: unknown): Promise<string> {
+    const headers: Record<string, string> = { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) };
+    const res = await request(new URL(`${baseUrl}${path}`), method, headers, body === undefined ? undefined : JSON.stringify(body));
+    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status} ${res.text}`);
+    return res.text;
   }
   return {
-    manifest: async () => (await (await call("GET", "/api/v2/workspaceagents/me/manifest")).json()) as Manifest,
+    manifest: async () => JSON.parse(await call("GET", "/api/v2/workspaceagents/me/manifest")) as Manifest,
     lifecycle: (state: string) => call("POST", "/api/v2/workspaceagents/me/lifecycle", { state, changed_at: new Date().toISOString() }),
     connection: (apiUrl: string) => call("POST", "/api/v2/workspaceagents/me/connection", { api_url: apiUrl }),
     appHealth: (slug: string, health: string) => call("PATCH", "/api/v2/workspaceagents/me/app-health", { app_slug: slug, health }),

@@ -39,30 +39,53 @@ export class Conversation extends EventEmitter<{ message: [AgentMessage]; status
     this.emit("status", status);
   }
 
+  /** Adds a message once it is on disk: a message that could not be saved is not in the conversation (the error says why). */
   async append(role: AgentMessage["role"], content: string): Promise<AgentMessage> {
-    const message: AgentMessage = { id: this.messages.length, role, content, time: new Date().toISOString() };
-    this.messages.push(message);
+    let message!: AgentMessage;
+    await this.commit((messages) => {
+      message = { id: messages.length, role, content, time: new Date().toISOString() };
+      return [...messages, message];
+    });
     this.emit("message", message);
-    await this.save();
     return message;
   }
 
   /** Rewrites a message in place (an agent's reply growing while it works); AgentAPI sends it again with the same id. */
   async update(id: number, content: string): Promise<AgentMessage> {
-    const message = { ...this.messages[id], content };
-    this.messages[id] = message;
+    let message!: AgentMessage;
+    await this.commit((messages) => {
+      message = { ...messages[id], content };
+      return messages.map((m) => (m.id === id ? message : m));
+    });
     this.emit("message", message);
-    await this.save();
     return message;
   }
 
   save(): Promise<void> {
-    const data = JSON.stringify({ messages: this.messages });
-    this.saving = this.saving.then(async () => {
-      const tmp = `${this.file}.tmp`;
-      await fs.writeFile(tmp, data);
-      await fs.rename(tmp, this.file);
-    });
-    return this.saving;
+    return this.commit((messages) => messages);
+  }
+
+  /**
+   * Writes the changed conversation (temp file, then rename) and only then makes it the current
+   * one. Changes run one at a time; one that fails (a full disk) changes nothing and fails alone:
+   * the next one tries afresh.
+   */
+  private commit(change: (messages: AgentMessage[]) => AgentMessage[]): Promise<void> {
+    const write = this.saving
+      .catch(() => {})
+      .then(async () => {
+        const next = change(this.messages);
+        const tmp = `${this.file}.tmp`;
+        try {
+          await fs.writeFile(tmp, JSON.stringify({ messages: next }));
+          await fs.rename(tmp, this.file);
+        } catch (error) {
+          await fs.rm(tmp, { force: true });
+          throw error;
+        }
+        this.messages = next;
+      });
+    this.saving = write;
+    return write;
   }
 }

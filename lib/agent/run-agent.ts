@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { env } from "../env";
 import { collectChanges } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
@@ -9,7 +10,7 @@ import type { Brain, BrainOptions } from "./brains/types";
 import { Conversation } from "./conversation";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
 
-const HEARTBEAT_MS = Number(process.env.TASKYARD_AGENT_HEARTBEAT_MS) || 5000;
+const HEARTBEAT_MS = env().TASKYARD_AGENT_HEARTBEAT_MS;
 
 export type AgentOptions = { serverUrl: string; token: string; workspaceDir: string };
 
@@ -67,48 +68,52 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     onCrash: crash,
   }));
   await server.appHealth(slug, "initializing");
+  // Until the agent is up with its prompt delivered, a failure (a brain that cannot start, a full
+  // disk) is said in the task's state before the agent leaves: "exited with code 1" alone helps
+  // nobody, and on a full disk its log cannot say it either.
+  let api: Awaited<ReturnType<typeof serveAgentApi>>;
+  let pending: NodeJS.Timeout | undefined;
   try {
     await brain.start();
+
+    // Mirror the conversation to the server as it grows (coalesced), so a crash loses nothing.
+    brain.onMessage(() => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        void uploadSnapshot();
+      }, 25);
+    });
+    brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
+    // After each turn, what the repository looks like now: the list's +N −M, and Changes if the agent dies.
+    const base = manifest.repo_base_commit;
+    if (hasRepo && base && manifest.task_id) {
+      const taskId = manifest.task_id;
+      brain.onStatus((status) => {
+        if (status === "stable") void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base)));
+      });
+    }
+    brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
+
+    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir, repoDir: hasRepo ? repoDir : undefined });
+    await server.connection(api.url);
+    await server.appHealth(slug, "healthy");
+    await server.lifecycle("ready");
+
+    const previous = await deliveredPrompt(options.workspaceDir);
+    if (manifest.prompt && manifest.prompt !== previous) {
+      await fs.writeFile(path.join(options.workspaceDir, "prompt.txt"), manifest.prompt);
+      await brain.send(manifest.prompt);
+    } else {
+      await enqueue(() => server.appStatus(slug, "idle", "Resumed; waiting for input"));
+    }
   } catch (error) {
-    // Say why in the task's state before leaving: "exited with code 1" alone helps nobody.
     const reason = error instanceof Error ? error.message : String(error);
+    await outbox;
     // In this order: the task turns `error` only with the last report, when its state says why.
     await server.appStatus(slug, "failure", `The agent could not start: ${reason}`.slice(0, 150)).catch(() => {});
     await server.appHealth(slug, "unhealthy").catch(() => {});
     await server.lifecycle("start_error").catch(() => {});
     throw error;
-  }
-
-  // Mirror the conversation to the server as it grows (coalesced), so a crash loses nothing.
-  let pending: NodeJS.Timeout | undefined;
-  brain.onMessage(() => {
-    pending ??= setTimeout(() => {
-      pending = undefined;
-      void uploadSnapshot();
-    }, 25);
-  });
-  brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
-  // After each turn, what the repository looks like now: the list's +N −M, and Changes if the agent dies.
-  const base = manifest.repo_base_commit;
-  if (hasRepo && base && manifest.task_id) {
-    const taskId = manifest.task_id;
-    brain.onStatus((status) => {
-      if (status === "stable") void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base)));
-    });
-  }
-  brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
-
-  const api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir, repoDir: hasRepo ? repoDir : undefined });
-  await server.connection(api.url);
-  await server.appHealth(slug, "healthy");
-  await server.lifecycle("ready");
-
-  const previous = await deliveredPrompt(options.workspaceDir);
-  if (manifest.prompt && manifest.prompt !== previous) {
-    await fs.writeFile(path.join(options.workspaceDir, "prompt.txt"), manifest.prompt);
-    await brain.send(manifest.prompt);
-  } else {
-    await enqueue(() => server.appStatus(slug, "idle", "Resumed; waiting for input"));
   }
 
   let stopping = false;

@@ -14,4 +14,14 @@ describe("openApiDocument", () => {
       expect(doc.paths[path]).toBeTruthy();
     }
   });
+
+  it("documents each success body with the schema its serializer is typed by", () => {
+    const doc = openApiDocument();
+    const get = doc.paths["/api/v2/tasks/{user}/{task}"].get as { responses: Record<string, { content: { "application/json": { schema: { required: string[]; additionalProperties: boolean } } } }> };
+    const task = get.responses[200].content["application/json"].schema;
+    expect(task.required).toEqual(expect.arrayContaining(["id", "status", "current_state", "usage", "workspace_agent_lifecycle"]));
+    expect(task.additionalProperties).toBe(false);
+    const stream = doc.paths["/api/v2/tasks/{user}/{task}/logs/stream"].get as { responses: Record<string, { content: Record<string, unknown> }> };
+    expect(Object.keys(stream.responses[200].content)).toEqual(["text/event-stream"]);
+  });
 });

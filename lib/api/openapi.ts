@@ -3,64 +3,96 @@ import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
 import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
+import {
+  agentApiMessageResponse,
+  agentApiMessagesResponse,
+  agentApiStatusResponse,
+  agentApiUploadResponse,
+  agentManifestResponse,
+  apiKeyInfoResponse,
+  apiKeyResponse,
+  buildInfoResponse,
+  emptyObjectResponse,
+  firstUserResponse,
+  legacyPromptsResponse,
+  loginResponse,
+  messageResponse,
+  organizationResponse,
+  presetResponse,
+  taskChangesResponse,
+  taskListResponse,
+  taskLogsResponse,
+  taskResponse,
+  taskTransitionResponse,
+  templateResponse,
+  templateVersionResponse,
+  userListResponse,
+  userResponse,
+} from "../validation/responses";
+
+const SSE = "text/event-stream" as const;
 
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
   body?: z.ZodType;
+  /** The success body: a zod schema (the one its serializer is typed by), a server-sent event stream, or none. */
+  response?: z.ZodType | typeof SSE;
   ok: number;
   errors?: number[];
   auth?: "user" | "agent" | "none";
 };
 
-/** Every route of api.md; request bodies come from the same zod schemas the handlers parse with. */
-const OPERATIONS: Operation[] = [
-  { method: "get", path: "/api/v2/users/first", summary: "Whether the first user exists (200) or not (404)", ok: 200, errors: [404], auth: "none" },
-  { method: "post", path: "/api/v2/users/first", summary: "Create the first (owner) user; `setup_code` when the server is reachable from other machines", body: createFirstUserRequest, ok: 201, errors: [400, 403, 409, 415], auth: "none" },
-  { method: "post", path: "/api/v2/users/login", summary: "Sign in; returns a session token and sets the cookie. 429 (Retry-After) after 10 failures for the account or 20 from the address in 5 minutes; 503 when too many sign-ins are under way", body: loginRequest, ok: 201, errors: [400, 401, 403, 415, 429, 503], auth: "none" },
-  { method: "post", path: "/api/v2/users/logout", summary: "Revoke the token used for this request", ok: 200 },
-  { method: "get", path: "/api/v2/users", summary: "List users (owner/admin)", ok: 200, errors: [403] },
-  { method: "post", path: "/api/v2/users", summary: "Create a user (owner/admin)", body: createUserRequest, ok: 201, errors: [400, 403, 409] },
-  { method: "get", path: "/api/v2/users/{user}", summary: "A user by id, username or `me`", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/users/{user}/keys", summary: "The user's sessions and API keys that still work (yours; owner/admin for anyone's)", ok: 200, errors: [404] },
-  { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key", ok: 201, errors: [403, 404] },
-  { method: "get", path: "/api/v2/users/{user}/keys/{id}", summary: "One session or API key", ok: 200, errors: [404] },
+/** Every route of api.md: request bodies are the zod schemas the handlers parse with, success bodies the ones the serializers are typed by. */
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/api/v2/users/first", summary: "Whether the first user exists (200) or not (404)", response: messageResponse, ok: 200, errors: [404], auth: "none" },
+  { method: "post", path: "/api/v2/users/first", summary: "Create the first (owner) user; `setup_code` when the server is reachable from other machines", body: createFirstUserRequest, response: firstUserResponse, ok: 201, errors: [400, 403, 409, 415], auth: "none" },
+  { method: "post", path: "/api/v2/users/login", summary: "Sign in; returns a session token and sets the cookie. 429 (Retry-After) after 10 failures for the account or 20 from the address in 5 minutes; 503 when too many sign-ins are under way", body: loginRequest, response: loginResponse, ok: 201, errors: [400, 401, 403, 415, 429, 503], auth: "none" },
+  { method: "post", path: "/api/v2/users/logout", summary: "Revoke the token used for this request", response: messageResponse, ok: 200 },
+  { method: "get", path: "/api/v2/users", summary: "List users (owner/admin)", response: userListResponse, ok: 200, errors: [403] },
+  { method: "post", path: "/api/v2/users", summary: "Create a user (owner/admin)", body: createUserRequest, response: userResponse, ok: 201, errors: [400, 403, 409] },
+  { method: "get", path: "/api/v2/users/{user}", summary: "A user by id, username or `me`", response: userResponse, ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/users/{user}/keys", summary: "The user's sessions and API keys that still work (yours; owner/admin for anyone's)", response: z.array(apiKeyInfoResponse), ok: 200, errors: [404] },
+  { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key", response: apiKeyResponse, ok: 201, errors: [403, 404] },
+  { method: "get", path: "/api/v2/users/{user}/keys/{id}", summary: "One session or API key", response: apiKeyInfoResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/users/{user}/keys/{id}", summary: "Revoke a session or API key (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
-  { method: "get", path: "/api/v2/organizations", summary: "Organizations", ok: 200 },
-  { method: "get", path: "/api/v2/templates", summary: "Templates", ok: 200 },
-  { method: "get", path: "/api/v2/templates/{id}", summary: "A template", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/organizations/{org}/templates/{name}", summary: "A template by name", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/templateversions/{id}/presets", summary: "A version's presets (Coder's capitalised keys)", ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/tasks", summary: "Tasks the caller may read, 100 at a time unless `limit` (≤ 1000) says otherwise; `q` filters (owner:, organization:, status:, search:)", ok: 200, errors: [400] },
-  { method: "post", path: "/api/v2/tasks/{user}", summary: "Create a task (429 when its owner has as many as one may)", body: createTaskRequest, ok: 201, errors: [400, 404, 409, 413, 415, 429] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}", summary: "A task by id or name", ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations", summary: "Organizations", response: z.array(organizationResponse), ok: 200 },
+  { method: "get", path: "/api/v2/templates", summary: "Templates", response: z.array(templateResponse), ok: 200 },
+  { method: "get", path: "/api/v2/templates/{id}", summary: "A template", response: templateResponse, ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates", response: z.array(templateResponse), ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates/{name}", summary: "A template by name", response: templateResponse, ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates/{name}/versions/{version}", summary: "A template version by name", response: templateVersionResponse, ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", response: templateVersionResponse, ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/templateversions/{id}/presets", summary: "A version's presets (Coder's capitalised keys)", response: z.array(presetResponse), ok: 200, errors: [404] },
+  { method: "get", path: "/api/v2/tasks", summary: "Tasks the caller may read, 100 at a time unless `limit` (≤ 1000) says otherwise; `q` filters (owner:, organization:, status:, search:)", response: taskListResponse, ok: 200, errors: [400] },
+  { method: "post", path: "/api/v2/tasks/{user}", summary: "Create a task (429 when its owner has as many as one may)", body: createTaskRequest, response: taskResponse, ok: 201, errors: [400, 404, 409, 413, 415, 429] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}", summary: "A task by id or name", response: taskResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/tasks/{user}/{task}", summary: "Delete a task and its workspace", ok: 202, errors: [404] },
   { method: "patch", path: "/api/v2/tasks/{user}/{task}/input", summary: "Replace the prompt (pending or paused)", body: updateInputRequest, ok: 204, errors: [400, 404, 409] },
   { method: "patch", path: "/api/v2/tasks/{user}/{task}/prompt", summary: "Replace the prompt (pending or paused)", body: updatePromptRequest, ok: 204, errors: [400, 404, 409] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/send", summary: "Send input to the running agent", body: sendTaskInputRequest, ok: 204, errors: [400, 404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events (429 past the user's open streams)", ok: 200, errors: [404, 429] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", ok: 202, errors: [404, 409] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", ok: 202, errors: [404, 409] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`", ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", ok: 200, errors: [404, 409, 502] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", ok: 200, errors: [404, 409, 502] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", ok: 200, errors: [400, 404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts and a unified diff (≤ 1 MiB); from the snapshot when paused", ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", ok: 200, errors: [400] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", response: taskLogsResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events (429 past the user's open streams)", response: SSE, ok: 200, errors: [404, 429] },
+  { method: "get", path: "/api/v2/task-events", summary: "Server-sent events: `task` `{id}` whenever a task the caller may see changes, `resync` when some may have been missed (Taskyard's own; the dashboard's push updates; 429 past the user's open streams)", response: SSE, ok: 200, errors: [429] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`", response: agentApiStatusResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", response: agentApiMessagesResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", response: agentApiMessageResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", response: SSE, ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", response: agentApiUploadResponse, ok: 200, errors: [400, 404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts and a unified diff (≤ 1 MiB); from the snapshot when paused", response: taskChangesResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", response: legacyPromptsResponse, ok: 200, errors: [400] },
   { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },
-  { method: "patch", path: "/api/v2/workspaceagents/me/app-status", summary: "App status", body: appStatusRequest, ok: 200, errors: [400, 401], auth: "agent" },
+  { method: "patch", path: "/api/v2/workspaceagents/me/app-status", summary: "App status", body: appStatusRequest, response: emptyObjectResponse, ok: 200, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/connection", summary: "Where the agent serves AgentAPI", body: connectionRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/usage", summary: "One turn's model usage (tokens, cost in USD), added once per turn_id to the task's `usage`", body: usageRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/changes-snapshot", summary: "The repository's changes after a turn (≤ 2 MiB)", body: changesSnapshotRequest, ok: 204, errors: [400, 401, 404, 409], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
-  { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", ok: 200, errors: [401], auth: "agent" },
-  { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", ok: 200, auth: "none" },
+  { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", response: agentManifestResponse, ok: 200, errors: [401], auth: "agent" },
+  { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", response: buildInfoResponse, ok: 200, auth: "none" },
 ];
 
 const ERROR_SCHEMA = {
@@ -73,9 +105,15 @@ const ERROR_SCHEMA = {
   },
 };
 
-function jsonSchema(schema: z.ZodType) {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input") {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   return rest;
+}
+
+function success(response: Operation["response"]) {
+  if (response === SSE) return { description: "Server-sent events", content: { [SSE]: { schema: { type: "string" } } } };
+  if (response) return { description: "Success", content: { "application/json": { schema: jsonSchema(response, "output") } } };
+  return { description: "Success (no body)" };
 }
 
 /** The OpenAPI 3.1 document served at GET /api/v2/openapi.json. */
@@ -83,7 +121,7 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
-    const responses: Record<string, unknown> = { [op.ok]: { description: "Success" } };
+    const responses: Record<string, unknown> = { [op.ok]: success(op.response) };
     for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     (paths[op.path] ??= {})[op.method] = {

@@ -1,3 +1,5 @@
+import { databaseHealth } from "../db/client";
+import { isDatabaseUnreachable } from "../db/health";
 import { logger } from "../logger";
 import { ApiError } from "./errors";
 
@@ -14,6 +16,10 @@ export function respondWithError(error: unknown): Response {
   if (error instanceof ApiError) {
     const { detail, validations, headers } = error.extra;
     return json({ message: error.message, ...(detail ? { detail } : {}), ...(validations ? { validations } : {}) }, error.status, headers);
+  }
+  if (isDatabaseUnreachable(error)) {
+    databaseHealth().observe(error);
+    return json({ message: "The database is unavailable.", detail: "Taskyard cannot reach its database; try again shortly." }, 503, { "retry-after": "2" });
   }
   logger.error({ err: error }, "unhandled error in route handler");
   return json({ message: "An internal error occurred.", detail: "See the server log for details." }, 500);

@@ -1,9 +1,11 @@
 import "server-only";
+import type { z } from "zod";
 import type { ApiKey } from "../db/schema";
+import type { apiKeyInfoResponse } from "../validation/responses";
 import type { Caller } from "./roles";
 
 /** A session or API key as the API shows it (Coder's APIKey fields, never the hashed secret). */
-export function toApiKeyResponse(key: Pick<ApiKey, "id" | "userId" | "loginType" | "createdAt" | "lastUsedAt" | "expiresAt">, caller: Caller) {
+export function toApiKeyResponse(key: Pick<ApiKey, "id" | "userId" | "loginType" | "createdAt" | "lastUsedAt" | "expiresAt">, caller: Caller): z.output<typeof apiKeyInfoResponse> {
   return {
     id: key.id,
     user_id: key.userId,

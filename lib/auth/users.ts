@@ -4,12 +4,14 @@ import { countUsers, findUserByEmail, getDefaultOrganization, insertUser } from 
 import type { User, UserRole } from "../db/schema";
 import { ApiError } from "../api/errors";
 import type { CreateFirstUserRequest, CreateUserRequest } from "../validation/users";
+import type { userResponse } from "../validation/responses";
+import type { z } from "zod";
 import { hashPassword } from "./passwords";
 
 /** Serialises first-user creation so two racing setups cannot both become owner. */
 const FIRST_USER_LOCK = 7_310_001;
 
-export function toUserResponse(user: User, organizationIds?: string[]) {
+export function toUserResponse(user: User, organizationIds?: string[]): z.output<typeof userResponse> {
   return {
     id: user.id,
     username: user.username,

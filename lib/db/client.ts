@@ -1,5 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { env } from "../env";
+import { DatabaseHealth } from "./health";
 import * as schema from "./schema";
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -8,27 +10,41 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 type Handle = { db: Db; sql: postgres.Sql };
+type ServerHandle = Handle & { health: DatabaseHealth };
 
-const globalForDb = globalThis as unknown as { taskyardDb?: Handle };
+const globalForDb = globalThis as unknown as { taskyardDb?: ServerHandle };
 
+/**
+ * A pool that fails fast: a connection attempt gives up after 2 s and a statement after 15 s, so
+ * nothing waits without bound on a database that is gone.
+ */
 export function createDb(url: string, options: postgres.Options<Record<string, never>> = {}): Handle {
-  const sql = postgres(url, { max: 10, onnotice: () => {}, ...options });
+  const sql = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 2, connection: { statement_timeout: 15_000 }, ...options });
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
 }
 
-function handle(): Handle {
+function handle(): ServerHandle {
   if (!globalForDb.taskyardDb) {
-    const url = process.env.DATABASE_URL;
+    const url = env().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set; start Taskyard with `npm start`.");
-    globalForDb.taskyardDb = createDb(url);
+    globalForDb.taskyardDb = { ...createDb(url), health: new DatabaseHealth(url) };
   }
   return globalForDb.taskyardDb;
 }
 
-/** The process-wide drizzle handle (lazy, so importing never connects). */
+/** The process-wide drizzle handle (lazy, so importing never connects; refused at once while the database is unreachable). */
 export const db: Db = new Proxy({} as Db, {
-  get: (_t, prop) => Reflect.get(handle().db, prop),
+  get: (_t, prop) => {
+    const h = handle();
+    h.health.assertAvailable();
+    return Reflect.get(h.db, prop);
+  },
 });
+
+/** How this process sees its database (for readiness and for answering 503 rather than 500). */
+export function databaseHealth(): DatabaseHealth {
+  return handle().health;
+}
 
 export function rawSql(): postgres.Sql {
   return handle().sql;

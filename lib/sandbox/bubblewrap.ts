@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
 export type SandboxKind = "bubblewrap" | "none";
 export type SandboxSetting = "auto" | SandboxKind;
@@ -12,8 +13,12 @@ export const SANDBOX_WORKSPACE = "/workspace";
 export const SANDBOX_UID = 65534;
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
-/** The parts of Taskyard an agent needs to run, read-only; never the data dir, `.env` files or the web build. */
-const PROJECT_PARTS = ["bin", "cli", "lib", "templates", "node_modules", "package.json", "tsconfig.json"];
+/**
+ * The parts of Taskyard an agent needs to run, read-only: the agent bundle it runs and the packages
+ * that bundle leaves out, plus the CLI's sources (`taskyard` by hand); never the data dir, `.env`
+ * files or the web build.
+ */
+const PROJECT_PARTS = ["dist/agent", "bin", "cli", "lib", "templates", "node_modules", "package.json", "tsconfig.json"];
 const SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
 const isRoot = () => process.getuid?.() === 0;
@@ -91,7 +96,7 @@ export function resolveSandbox(setting: SandboxSetting, warn: (line: string) => 
 }
 
 function probe(): { kind: SandboxKind; reason: string } {
-  const dir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "taskyard-sandbox-probe-"));
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(env().TMPDIR), "taskyard-sandbox-probe-"));
   try {
     if (isRoot()) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
     const result = spawnSync("bwrap", bubblewrapArgs(dir, ["sh", "-c", "echo ok > probe"]), { encoding: "utf8", timeout: 10_000 });

@@ -1,3 +1,5 @@
+import { inheritedEnvironment } from "../env";
+
 /**
  * The one list of what crosses from the server's environment into a workspace. An agent runs the
  * user's coding agent, which runs arbitrary commands: nothing reaches it unless named here or
@@ -13,7 +15,7 @@ const NEVER = /^(TASKYARD_|DATABASE_URL$|PG[A-Z]+$)/;
 
 /** The environment `taskyard agent` starts with. */
 export function agentEnvironment(input: { home: string; declared?: string[]; source?: Record<string, string | undefined> }): NodeJS.ProcessEnv {
-  const source = input.source ?? process.env;
+  const source = input.source ?? inheritedEnvironment();
   const env: Record<string, string> = { HOME: input.home, TASKYARD_PROCESS: "agent" };
   const declared = (input.declared ?? []).filter((name) => !NEVER.test(name));
   for (const name of [...ALWAYS, ...AGENT_SETTINGS, ...declared]) {
@@ -24,7 +26,7 @@ export function agentEnvironment(input: { home: string; declared?: string[]; sou
 }
 
 /** What an agent passes on to the coding agent it starts: its own environment without Taskyard's settings. */
-export function codingAgentEnvironment(extra: Record<string, string> = {}, source: Record<string, string | undefined> = process.env): NodeJS.ProcessEnv {
+export function codingAgentEnvironment(extra: Record<string, string> = {}, source: Record<string, string | undefined> = inheritedEnvironment()): NodeJS.ProcessEnv {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) if (value !== undefined && !name.startsWith("TASKYARD_")) env[name] = value;
   return { ...env, ...extra } as NodeJS.ProcessEnv;

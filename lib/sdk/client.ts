@@ -1,74 +1,44 @@
-import type { RepoChanges } from "../agent/agentapi-client";
-import type { TaskLogEntry } from "../tasks/logs";
-import type { TaskResponse } from "../tasks/serialize";
-import type { CreateTaskRequest } from "../validation/tasks";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { z } from "zod";
+import type { toUserResponse } from "../auth/users";
+import type { toOrganizationResponse } from "../organizations/serialize";
+import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
+import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
+import type { createTaskRequest } from "../validation/tasks";
+import type { createFirstUserRequest, createUserRequest } from "../validation/users";
+import type { apiKeyInfoResponse, apiKeyResponse, firstUserResponse, loginResponse, messageResponse, taskChangesResponse, taskLogsResponse } from "../validation/responses";
 
-/** The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests. */
-export type Task = TaskResponse;
+/**
+ * The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests.
+ * Its types are not written here: requests are what the zod schemas accept, responses what the
+ * serializers return (themselves typed by the response schemas of the OpenAPI document).
+ */
+export type Task = ReturnType<typeof toTaskResponse>;
 export type TaskStatus = Task["status"];
-export type LogEntry = TaskLogEntry;
-export type TaskLogs = { logs: LogEntry[]; snapshot?: boolean; snapshot_at?: string };
+export type TaskLogs = z.output<typeof taskLogsResponse>;
+export type LogEntry = TaskLogs["logs"][number];
 /** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
-export type TaskChanges = RepoChanges &
-  Pick<NonNullable<Task["repository"]>, "base_ref" | "base_commit" | "branch"> & { snapshot?: true; snapshot_at?: string };
+export type TaskChanges = z.output<typeof taskChangesResponse>;
 export type ChangedFile = TaskChanges["files"][number];
+export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
+export type Template = ReturnType<typeof toTemplateResponse>;
+export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;
+export type Preset = ReturnType<typeof toPresetResponse>;
+export type User = ReturnType<typeof toUserResponse>;
+export type Organization = ReturnType<typeof toOrganizationResponse>;
+/** What `POST /tasks/{user}` accepts (before the schema's defaults and preprocessing). */
+export type CreateTaskInput = z.input<typeof createTaskRequest>;
 /** Per-task template parameters, e.g. `repo_url` and `base_ref`. */
-export type RichParameterValue = NonNullable<CreateTaskRequest["rich_parameter_values"]>[number];
-export type WorkspaceBuild = {
-  id: string;
-  workspace_id: string;
-  build_number: number;
-  transition: "start" | "stop" | "delete";
-  status: string;
-  reason: string;
-  created_at: string;
-  job: { status: string; error: string | null };
-};
-export type Template = {
-  id: string;
-  organization_id: string;
-  name: string;
-  display_name: string;
-  description: string;
-  icon: string;
-  active_version_id: string;
-  created_at: string;
-  /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
-  available: boolean;
-  unavailable_reason: string;
-};
-export type TemplateVersion = { id: string; template_id: string; name: string; created_at: string };
-export type Preset = { ID: string; Name: string; Parameters: { Name: string; Value: string }[]; Default: boolean; Description: string; Icon: string };
-export type User = {
-  id: string;
-  username: string;
-  email: string;
-  name: string;
-  avatar_url: string;
-  roles: { name: string; display_name: string }[];
-  status: string;
-  created_at: string;
-  organization_ids?: string[];
-};
+export type RichParameterValue = NonNullable<z.output<typeof createTaskRequest>["rich_parameter_values"]>[number];
+export type CreateUserInput = z.input<typeof createUserRequest>;
+export type CreateFirstUserInput = z.input<typeof createFirstUserRequest>;
+/** One event of `GET …/logs/stream`; a `task` event with `deleted` is the last one for a deleted task. */
+export type TaskStreamEvent =
+  | { event: "task"; data: Task & { deleted?: true } }
+  | { event: "logs"; data: TaskLogs }
+  | { event: "log"; data: LogEntry };
 /** A session (`login_type: "password"`) or a long-lived API key (`"token"`); `current` is the one this request used. */
-export type ApiKey = {
-  id: string;
-  user_id: string;
-  login_type: "password" | "token";
-  created_at: string;
-  last_used: string;
-  expires_at: string;
-  lifetime_seconds: number;
-  current: boolean;
-};
-export type CreateTaskInput = {
-  input: string;
-  template_version_id: string;
-  template_version_preset_id?: string;
-  name?: string;
-  display_name?: string;
-  rich_parameter_values?: RichParameterValue[];
-};
+export type ApiKey = z.output<typeof apiKeyInfoResponse>;
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -76,7 +46,7 @@ export class TaskyardError extends Error {
     readonly status: number,
     readonly body: ApiErrorBody,
   ) {
-    super(body.message + (body.detail ? `: ${body.detail}` : ""));
+    super(body.detail ? `${body.message.replace(/[.:]\s*$/, "")}: ${body.detail}` : body.message);
     this.name = "TaskyardError";
   }
 }
@@ -96,9 +66,12 @@ export class TaskyardClient {
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
   }
 
+  private authHeaders(): Record<string, string> {
+    return this.token ? { "Coder-Session-Token": this.token } : {};
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers["Coder-Session-Token"] = this.token;
+    const headers = this.authHeaders();
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
@@ -118,21 +91,22 @@ export class TaskyardClient {
       () => true,
       (e) => (e instanceof TaskyardError && e.status === 404 ? false : Promise.reject(e)),
     );
-  createFirstUser = (body: { email: string; username: string; password: string; name?: string; setup_code?: string }) =>
-    this.request<{ user_id: string; organization_id: string }>("POST", "/api/v2/users/first", body);
-  login = (email: string, password: string) =>
-    this.request<{ session_token: string }>("POST", "/api/v2/users/login", { email, password });
-  logout = () => this.request<{ message: string }>("POST", "/api/v2/users/logout");
+  createFirstUser = (body: CreateFirstUserInput) => this.request<z.output<typeof firstUserResponse>>("POST", "/api/v2/users/first", body);
+  login = (email: string, password: string) => this.request<z.output<typeof loginResponse>>("POST", "/api/v2/users/login", { email, password });
+  logout = () => this.request<z.output<typeof messageResponse>>("POST", "/api/v2/users/logout");
   me = () => this.request<User>("GET", "/api/v2/users/me");
   users = (q = "") => this.request<{ users: User[]; count: number }>("GET", `/api/v2/users?q=${seg(q)}`);
-  createUser = (body: { email: string; username: string; password: string; name?: string; role?: "admin" | "member" }) =>
-    this.request<User>("POST", "/api/v2/users", body);
-  createApiKey = (user = "me") => this.request<{ key: string }>("POST", `/api/v2/users/${seg(user)}/keys`);
+  createUser = (body: CreateUserInput) => this.request<User>("POST", "/api/v2/users", body);
+  createApiKey = (user = "me") => this.request<z.output<typeof apiKeyResponse>>("POST", `/api/v2/users/${seg(user)}/keys`);
   apiKeys = (user = "me") => this.request<ApiKey[]>("GET", `/api/v2/users/${seg(user)}/keys`);
   revokeApiKey = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/keys/${seg(id)}`);
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
+  organizations = () => this.request<Organization[]>("GET", "/api/v2/organizations");
+  templateByName = (org: string, name: string) => this.request<Template>("GET", `/api/v2/organizations/${seg(org)}/templates/${seg(name)}`);
+  templateVersionByName = (org: string, template: string, version: string) =>
+    this.request<TemplateVersion>("GET", `/api/v2/organizations/${seg(org)}/templates/${seg(template)}/versions/${seg(version)}`);
   templateVersion = (versionId: string) => this.request<TemplateVersion>("GET", `/api/v2/templateversions/${seg(versionId)}`);
   presets = (versionId: string) => this.request<Preset[]>("GET", `/api/v2/templateversions/${seg(versionId)}/presets`);
 
@@ -159,4 +133,14 @@ export class TaskyardClient {
   resume = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/resume`);
   logStreamUrl = (user: string, task: string) => `${this.baseUrl}/api/v2/tasks/${seg(user)}/${seg(task)}/logs/stream`;
+
+  /** `GET …/logs/stream` as typed events, until the server ends it (the task stopped) or `signal` aborts. */
+  async *streamTask(user: string, task: string, signal?: AbortSignal): AsyncGenerator<TaskStreamEvent> {
+    const res = await this.fetchImpl(this.logStreamUrl(user, task), { headers: this.authHeaders(), credentials: "same-origin", signal });
+    if (!res.ok || !res.body) throw new TaskyardError(res.status, await res.json().catch(() => ({ message: res.statusText })));
+    const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    for await (const { event, data } of events) {
+      if (event === "task" || event === "logs" || event === "log") yield { event, data: JSON.parse(data) } as TaskStreamEvent;
+    }
+  }
 }

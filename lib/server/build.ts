@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { inheritedEnvironment } from "../env";
 import { logger } from "../logger";
+import { ensureAgentBundle } from "../workspaces/agent-bundle";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const INPUTS = ["app", "components", "hooks", "lib", "templates", "public", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
@@ -25,8 +27,9 @@ export async function sourceFingerprint(): Promise<string> {
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
-/** Runs `next build` when there is no build or the sources changed since the last one. */
+/** Runs `next build` when there is no build or the sources changed since the last one, and makes the agent bundle likewise. */
 export async function ensureBuild({ force = false } = {}): Promise<void> {
+  await ensureAgentBundle({ force });
   const fingerprint = await sourceFingerprint();
   const built = await fs.readFile(STAMP, "utf8").catch(() => "");
   const hasBuild = await fs.stat(path.join(ROOT, ".next", "BUILD_ID")).then(() => true, () => false);
@@ -36,7 +39,7 @@ export async function ensureBuild({ force = false } = {}): Promise<void> {
     const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
       cwd: ROOT,
       stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      env: { ...inheritedEnvironment(), NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));

@@ -1,42 +1,69 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import readline from "node:readline";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
-import { dataDir, env } from "../env";
-import { logger } from "../logger";
+import { dataDir, env, inheritedEnvironment } from "../env";
+import { logger, relayLogLine } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { firstRunSetupCode } from "./first-run";
+import { acquireInstanceLock, type InstanceLock } from "./instance-lock";
+import { describeExit, Supervisor } from "./supervisor";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
-export type Launched = { url: string; databaseUrl: string; stop: () => Promise<void>; setupCode?: string };
+export type Launched = {
+  url: string;
+  databaseUrl: string;
+  /** Stops everything in order: agents (off + final snapshot), the web server, PostgreSQL. */
+  stop: () => Promise<void>;
+  /** Settles with the reason if a supervised part could not be kept running (everything is stopped by then). */
+  failed: Promise<string>;
+  /** Asked of whoever creates the first user when the server is reachable from other machines. */
+  setupCode?: string;
+};
 
 async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(describeExit(child.exitCode, child.signalCode));
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the web server did not become healthy within ${timeoutMs} ms`);
+  child.kill("SIGKILL");
+  throw new Error(`not healthy within ${timeoutMs / 1000} s`);
 }
 
-/** Another server on our port would answer our health check and pass for us: refuse to start. */
-async function assertPortFree(port: number, host?: string): Promise<void> {
-  if (port === 0) return;
-  await new Promise<void>((resolve, reject) => {
+function tryListen(port: number, host?: string): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === "EADDRINUSE" ? `port ${port} is already in use; stop that server or set PORT` : e.message)),
-    );
-    probe.listen(port, host, () => probe.close(() => resolve()));
+    probe.once("error", (e: NodeJS.ErrnoException) => resolve(e));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
   });
 }
 
-function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+/**
+ * Another server on our port would answer our health check and pass for us: refuse to start. A
+ * web server whose launcher was just killed frees the port within half a second, so a restart
+ * right after a crash waits for it a little before giving up.
+ */
+async function assertPortFree(port: number, host?: string, waitMs = 3000): Promise<void> {
+  if (port === 0) return;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const error = await tryListen(port, host);
+    if (!error) return;
+    if (error.code !== "EADDRINUSE") throw new Error(error.message);
+    if (Date.now() > deadline) throw new Error(`port ${port} is already in use; stop that server or set PORT`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
@@ -49,57 +76,98 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 }
 
 /**
- * `npm start`: the embedded PostgreSQL (unless DATABASE_URL), migrations and seeds, the Next.js
- * production server and the provisioner, and one orderly shutdown for all of them.
+ * Creates the data dir, saying plainly when it cannot: a recursive mkdir under a read-only parent
+ * fails with ENOENT, so the nearest existing ancestor is asked why.
+ */
+async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (error) {
+    let ancestor = path.dirname(dir);
+    while (!(await fs.stat(ancestor).catch(() => null))) ancestor = path.dirname(ancestor);
+    const code = await fs.access(ancestor, fs.constants.W_OK).then(
+      () => (error as NodeJS.ErrnoException).code,
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    throw new Error(`cannot create the data dir ${dir}: ${ancestor} is not writable (${code}); set TASKYARD_DATA_DIR to a writable directory`);
+  }
+}
+
+/**
+ * The Next.js server, in its own process group (a signal to ours must not stop it before the
+ * agents' final snapshots have gone through it), its output relayed into our log at its level.
+ */
+function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.ProcessEnv): ChildProcess {
+  const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(port)];
+  if (host) args.push("-H", host);
+  const web = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: childEnv });
+  readline.createInterface({ input: web.stdout! }).on("line", (line) => relayLogLine(line, "info", "web"));
+  readline.createInterface({ input: web.stderr! }).on("line", (line) => relayLogLine(line, "warn", "web"));
+  return web;
+}
+
+/**
+ * `npm start`: the data dir's lock, the embedded PostgreSQL (unless DATABASE_URL), migrations and
+ * seeds, the Next.js production server and the provisioner. PostgreSQL and the web server are
+ * supervised (restarted when they die); one orderly shutdown stops everything.
  */
 export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   const config = env();
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
-  if (options.build !== false) await ensureBuild();
+  await ensureDataDir(dataDir());
+  const lock: InstanceLock = await acquireInstanceLock(dataDir());
+  let reportFailure!: (reason: string) => void;
+  const failed = new Promise<string>((resolve) => (reportFailure = resolve));
 
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(dataDir());
-    databaseUrl = embedded.url;
-    logger.info({ dataDir: dataDir() }, "embedded PostgreSQL is running");
-  }
-
-  let web: ChildProcess | undefined;
+  let web: Supervisor | undefined;
   const stops: (() => Promise<void>)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       for (const s of stops.reverse()) await s().catch((err) => logger.error({ err }, "shutdown step failed"));
-      if (web) await stopChild(web);
+      await web?.stop();
       await embedded?.stop();
+      await lock.release();
     })());
+  const giveUp = (reason: string) => void stop().then(() => reportFailure(reason));
 
   try {
     await assertPortFree(config.PORT, config.HOSTNAME);
+    if (options.build !== false) await ensureBuild();
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres(dataDir(), { onGiveUp: giveUp });
+      databaseUrl = embedded.url;
+      logger.info({ dataDir: dataDir() }, "embedded PostgreSQL is running");
+    }
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
+
     const host = config.HOSTNAME;
     const setupCode = await firstRunSetupCode(databaseUrl, host);
-    const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(config.PORT)];
-    if (host) args.push("-H", host);
-    web = spawn(process.execPath, args, {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production", TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox, TASKYARD_SETUP_CODE: setupCode ?? "" },
-    });
-    web.stdout?.on("data", (chunk: Buffer) => logger.debug({ next: chunk.toString().trim() }, "next"));
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
     const url = `http://${browseHost}:${config.PORT}`;
-    await waitForHealthy(url, web);
+    const webEnv = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox, TASKYARD_SETUP_CODE: setupCode ?? "" };
+    web = new Supervisor({
+      name: "the web server",
+      start: async () => {
+        const child = spawnWeb(config.PORT, host, webEnv);
+        await waitForHealthy(url, child);
+        return child;
+      },
+      stop: (child) => stopChild(child, 3000),
+      onGiveUp: giveUp,
+    });
+    await web.start().catch((error: Error) => {
+      throw new Error(`the web server did not start (${error.message})`);
+    });
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
     }
-    return { url, databaseUrl, stop, setupCode };
+    return { url, databaseUrl, stop, failed, setupCode };
   } catch (error) {
     await stop();
     throw error;
   }
 }
-
-export { stopChild };

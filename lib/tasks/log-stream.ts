@@ -5,10 +5,12 @@ import { selectTasks, type TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
 import { capLines, fetchAgent } from "../agent/agentapi-client";
 import { agentOf } from "./agent-endpoint";
+import { watchTask } from "./change-feed";
 import { getTaskLogs, toLogEntry } from "./logs";
 import { toTaskResponse } from "./serialize";
 
-const POLL_MS = 500;
+/** Changes arrive as notifications; this is only the slowest a missed one could go unseen. */
+const FALLBACK_MS = 5000;
 const HEARTBEAT_MS = 15_000;
 const ENDED = new Set(["paused", "error"]);
 
@@ -22,11 +24,13 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
   return new ReadableStream({
     async start(controller) {
       let closed = false;
+      const watch = watchTask(initial.id);
       const close = () => {
         if (closed) return;
         closed = true;
         agentEvents?.abort();
         clearInterval(heartbeat);
+        watch.close();
         try {
           controller.close();
         } catch {}
@@ -66,7 +70,7 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
 
       let fingerprint = JSON.stringify(toTaskResponse(task));
       while (!closed) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await watch.changed(FALLBACK_MS);
         if (closed) break;
         const [next] = await selectTasks(db, { id: task.id }).catch(() => [task]);
         if (!next) {

@@ -1,5 +1,7 @@
 import type { TaskRow } from "../db/queries/tasks";
 import type { WorkspaceBuild } from "../db/schema";
+import type { taskResponse, taskStateEntry, workspaceBuildResponse } from "../validation/responses";
+import type { z } from "zod";
 
 const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
@@ -26,7 +28,7 @@ function syntheticState(row: TaskRow): string | null {
   return "Agent is ready, waiting for the app to become healthy";
 }
 
-function currentState(row: TaskRow) {
+function currentState(row: TaskRow): z.output<typeof taskStateEntry> | null {
   if (row.state) {
     return {
       timestamp: iso(row.state_at),
@@ -43,7 +45,7 @@ function currentState(row: TaskRow) {
   return message ? { timestamp: iso(row.start_build_created_at ?? row.created_at), state: "working", message, uri: "" } : null;
 }
 
-export function toTaskResponse(row: TaskRow) {
+export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
   return {
     id: row.id,
     organization_id: row.organization_id,
@@ -96,7 +98,7 @@ export function toTaskResponse(row: TaskRow) {
 
 export type TaskResponse = ReturnType<typeof toTaskResponse>;
 
-export function toBuildResponse(build: WorkspaceBuild) {
+export function toBuildResponse(build: WorkspaceBuild): z.output<typeof workspaceBuildResponse> {
   return {
     id: build.id,
     workspace_id: build.workspaceId,

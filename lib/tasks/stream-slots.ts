@@ -6,9 +6,10 @@ const globalForStreams = globalThis as unknown as { taskyardOpenStreams?: Map<st
 const open = (globalForStreams.taskyardOpenStreams ??= new Map<string, number>());
 
 /**
- * Takes one of a user's live-stream places (TASKYARD_MAX_STREAMS_PER_USER; each stream holds a
- * connection and polls the database) or refuses with a 429. Returns the release, which may be
- * called any number of times.
+ * Takes one of a user's live-stream places (TASKYARD_MAX_STREAMS_PER_USER) or refuses with a 429.
+ * Every server-sent event stream takes one (the task-events feed, a log stream, an agent
+ * pass-through): each holds a connection and a listener. Returns the release, which may be called
+ * any number of times.
  */
 export function acquireStreamSlot(userId: string): () => void {
   const max = env().TASKYARD_MAX_STREAMS_PER_USER;

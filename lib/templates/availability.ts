@@ -7,7 +7,7 @@ import { env } from "../env";
 export type Availability = { available: boolean; unavailable_reason: string };
 
 function onPath(command: string): boolean {
-  const candidates = command.includes("/") ? [command] : (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  const candidates = command.includes("/") ? [command] : env().PATH.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
   return candidates.some((file) => {
     try {
       fs.accessSync(file, fs.constants.X_OK);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { DbOrTx } from "../db/client";
-import { findTemplate, findTemplateVersion } from "../db/queries/templates";
+import { findTemplate, findTemplateVersion, findTemplateVersionByName } from "../db/queries/templates";
 import { findOrganizationByRef } from "../db/queries/users";
 import { ApiError } from "../api/errors";
 import { isUuid } from "../validation/common";
@@ -22,6 +22,14 @@ export async function findTemplateOrThrow(db: DbOrTx, where: { id: string } | { 
 
 export async function findTemplateVersionOrThrow(db: DbOrTx, id: string) {
   const version = await findTemplateVersion(db, id);
+  if (!version) throw ApiError.notFound();
+  return version;
+}
+
+/** A version by its name (`v1`) within a template, as `--template-version` names it. */
+export async function findTemplateVersionByNameOrThrow(db: DbOrTx, templateId: string, name: string) {
+  if (!/^[\w.+-]{1,64}$/.test(name)) throw ApiError.notFound();
+  const version = await findTemplateVersionByName(db, templateId, name);
   if (!version) throw ApiError.notFound();
   return version;
 }

@@ -1,7 +1,10 @@
 import type { Template, TemplateConfig, TemplateVersion, TemplateVersionPreset } from "../db/schema";
+import type { z } from "zod";
+import type { presetResponse, templateResponse, templateVersionResponse } from "../validation/responses";
+import { ZERO_UUID } from "../validation/tasks";
 import { templateAvailability } from "./availability";
 
-export function toTemplateResponse(t: Template & { config: TemplateConfig | null }) {
+export function toTemplateResponse(t: Template & { config: TemplateConfig | null }): z.output<typeof templateResponse> {
   return {
     id: t.id,
     organization_id: t.organizationId,
@@ -9,19 +12,19 @@ export function toTemplateResponse(t: Template & { config: TemplateConfig | null
     display_name: t.displayName,
     description: t.description,
     icon: t.icon,
-    active_version_id: t.activeVersionId,
+    active_version_id: t.activeVersionId ?? ZERO_UUID,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
     ...templateAvailability(t.config),
   };
 }
 
-export function toTemplateVersionResponse(v: TemplateVersion) {
+export function toTemplateVersionResponse(v: TemplateVersion): z.output<typeof templateVersionResponse> {
   return { id: v.id, template_id: v.templateId, name: v.name, created_at: v.createdAt.toISOString() };
 }
 
 /** Coder's preset type has no JSON tags, so its wire keys are the Go field names. */
-export function toPresetResponse(p: TemplateVersionPreset) {
+export function toPresetResponse(p: TemplateVersionPreset): z.output<typeof presetResponse> {
   return {
     ID: p.id,
     Name: p.name,

@@ -7,7 +7,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TASK_NAME_PATTERN = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/;
 const RESERVED_NAMES = new Set(["new", "create"]);
-const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+/** What a Go client sends, and Coder answers, for a UUID that is not set. */
+export const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 
 /** Go clients send "" or the zero UUID for an unset optional id; both mean "absent". */
 const optionalUuid = z.preprocess(

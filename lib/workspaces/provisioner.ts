@@ -4,10 +4,11 @@ import type postgres from "postgres";
 import { createAgentApiClient, type AgentEndpoint } from "../agent/agentapi-client";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
-import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
+import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
 import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
+import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { withoutCredentials } from "../git";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
@@ -19,31 +20,43 @@ export type ProvisionerOptions = {
   leaseMs?: number;
   agentConnectTimeoutMs?: number;
   pollMs?: number;
+  /** How many builds this provisioner carries out at once (each claimed and leased on its own). */
+  concurrency?: number;
 };
 
 const APP_SLUG = "agent";
 
 /**
- * Claims builds from PostgreSQL and carries them out with a driver. Safe to run many of: claims
- * use SKIP LOCKED, each claim holds a lease renewed while it runs, and an expired lease (a crashed
- * provisioner) lets another one take the build over and redo it — every step is idempotent.
+ * Claims builds from PostgreSQL and carries them out with a driver, up to `concurrency` at once.
+ * Safe to run many of: claims use SKIP LOCKED, each claim holds a lease renewed while it runs, and
+ * an expired lease (a crashed provisioner) lets another one take the build over and redo it —
+ * every step is idempotent. The claim never hands out a workspace's build while an earlier one of
+ * the same workspace is unfinished, so builds in parallel are always of different workspaces.
  */
 export class Provisioner {
   readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private readonly leaseMs: number;
   private readonly connectTimeoutMs: number;
   private readonly pollMs: number;
+  readonly concurrency: number;
   private running = false;
+  /** Set by whatever may have made a build claimable (a NOTIFY, a build finishing) while the loop was busy claiming. */
+  private nudged = false;
   private wake?: () => void;
   private loop?: Promise<void>;
   private reaper?: NodeJS.Timeout;
   private unlisten?: () => Promise<void>;
   private readonly log = logger.child({ component: "provisioner" });
+  private databaseLost = false;
+  /** Agents that builds in hand are waiting on to report in. */
+  private readonly awaited = new Set<string>();
+  private lifecycleRound?: Promise<Map<string, string>>;
 
   constructor(private readonly options: ProvisionerOptions) {
     this.leaseMs = options.leaseMs ?? 10_000;
     this.connectTimeoutMs = options.agentConnectTimeoutMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   private get db() {
@@ -56,19 +69,19 @@ export class Provisioner {
 
   async start(): Promise<void> {
     this.running = true;
-    const listener = await this.options.sql.listen(BUILDS_CHANNEL, () => this.wake?.());
+    const listener = await this.options.sql.listen(BUILDS_CHANNEL, () => this.nudge());
     this.unlisten = () => listener.unlisten();
     await this.reconcile();
     this.loop = this.work();
-    this.reaper = setInterval(() => void this.reap().catch((err) => this.log.error({ err }, "reaper failed")), 1000);
+    this.reaper = setInterval(() => void this.reap().then(() => this.databaseAnswered(), (err) => this.trouble(err, "reaper failed")), 1000);
     this.log.info({ id: this.id }, "provisioner started");
   }
 
-  /** Stops claiming, lets the build in hand finish, and (optionally) stops the agents it runs. */
+  /** Stops claiming, lets the builds in hand finish, and (optionally) stops the agents it runs. */
   async stop({ stopAgents = true } = {}): Promise<void> {
     this.running = false;
     clearInterval(this.reaper);
-    this.wake?.();
+    this.nudge();
     await this.loop;
     await this.unlisten?.().catch(() => {});
     if (stopAgents) {
@@ -77,26 +90,61 @@ export class Provisioner {
     }
   }
 
+  private nudge() {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /** One claim loop; the builds it claims run beside it, at most `concurrency` at a time. */
   private async work(): Promise<void> {
+    const inHand = new Set<Promise<void>>();
     while (this.running) {
+      if (inHand.size >= this.concurrency) {
+        await Promise.race(inHand);
+        continue;
+      }
+      this.nudged = false;
       let build: ClaimedBuild | undefined;
       try {
         build = await claimBuild(this.db, this.id, this.leaseMs);
+        this.databaseAnswered();
       } catch (err) {
-        this.log.error({ err }, "claiming a build failed");
+        this.trouble(err, "claiming a build failed");
       }
       if (build) {
-        await this.run(build);
+        // A finished build may make the next build of its workspace claimable.
+        const running: Promise<void> = this.run(build).finally(() => {
+          inHand.delete(running);
+          this.nudge();
+        });
+        inHand.add(running);
         continue;
       }
+      if (this.nudged) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wake = () => {
           clearTimeout(timer);
+          this.wake = undefined;
           resolve();
         };
       });
     }
+    await Promise.all(inHand);
+  }
+
+  /** Logs a failed loop step; a lost database once when it goes and once when it is back, never per retry. */
+  private trouble(error: unknown, what: string) {
+    if (!isDatabaseUnreachable(error)) return this.log.error(describeDatabaseError(error), what);
+    if (this.databaseLost) return;
+    this.databaseLost = true;
+    this.log.error(describeDatabaseError(error), "the database is unreachable; builds wait until it is back");
+  }
+
+  private databaseAnswered() {
+    if (!this.databaseLost) return;
+    this.databaseLost = false;
+    this.log.info("the database is reachable again; claiming builds");
   }
 
   private async run(build: ClaimedBuild): Promise<void> {
@@ -114,7 +162,7 @@ export class Provisioner {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ err: message }, "build failed");
-      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => log.error({ err }, "recording the failure failed"));
+      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
     } finally {
       clearInterval(renew);
     }
@@ -163,16 +211,32 @@ export class Provisioner {
     await recordCheckout(this.db, workspaceId, { url: withoutCredentials(url), ...checkout });
   }
 
+  /**
+   * The awaited agents' lifecycle states, 20 ms from now: every build waiting joins the same query,
+   * so polling costs one query per round however many builds are in hand.
+   */
+  private nextLifecycles(): Promise<Map<string, string>> {
+    this.lifecycleRound ??= new Promise((r) => setTimeout(r, 20)).then(() => {
+      this.lifecycleRound = undefined;
+      return selectAgentLifecycles(this.db, [...this.awaited]);
+    });
+    return this.lifecycleRound;
+  }
+
   /** The build succeeds once the agent has reported in; an agent that never does fails it. */
   private async waitForConnection(agentId: string, pid: number): Promise<void> {
     const deadline = Date.now() + this.connectTimeoutMs;
     let exit: string | undefined;
     void this.driver.exited(agentId)?.then((e) => (exit = e));
-    while (Date.now() < deadline) {
-      const agent = await getAgent(this.db, agentId);
-      if (agent && agent.lifecycleState !== "created") return;
-      if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see agent.log in the workspace).`);
-      await new Promise((r) => setTimeout(r, 20));
+    this.awaited.add(agentId);
+    try {
+      while (Date.now() < deadline) {
+        const state = (await this.nextLifecycles()).get(agentId);
+        if (state && state !== "created") return;
+        if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see agent.log in the workspace).`);
+      }
+    } finally {
+      this.awaited.delete(agentId);
     }
     // Off first: its exit is ours, not a crash for the exit watcher to report.
     await updateAgent(this.db, agentId, { lifecycleState: "off" });
@@ -212,7 +276,7 @@ export class Provisioner {
     void this.driver
       .exited(agentId)
       ?.then((how) => (this.running ? this.markCrashed(agentId, workspaceId, how) : undefined))
-      .catch((err) => this.log.error({ err }, "recording an agent crash failed"));
+      .catch((err) => this.trouble(err, "recording an agent crash failed"));
   }
 
   private async markCrashed(agentId: string, workspaceId: string, how: string): Promise<void> {

@@ -16,6 +16,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
     driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox }),
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
+    concurrency: config.TASKYARD_BUILD_CONCURRENCY,
   });
   await provisioner.start();
   return {

@@ -73,7 +73,7 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
       `ls ${dataDir}`,
       // The agent itself (pid 1 of the sandbox): its environment has no token either.
       "tr '\\0' '\\n' < /proc/1/environ",
-      "sleep 2",
+      "sleep 5", // long enough to be seen from outside on a busy machine
     ].join("; ");
     const task = await client.createTask({ input: `/sh ${probe}`, template_version_id: echo });
     await waitForState(client, task.id, "working", 20_000);

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
+import { DEFAULT_ANTHROPIC_MODEL } from "../../lib/env";
 import { isToolResult, lastUserText, latestPrompt, startFakeAnthropic, textOf, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
 import { waitFor, waitForStatus } from "../support/runtime";
 import { startServer, tempDataDir } from "../support/stack";
@@ -44,7 +45,7 @@ describe("the claude template runs Claude Code", () => {
     api = await startFakeAnthropic(model);
     cleanups.push(() => api.close());
     dataDir = await tempDataDir();
-    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url } });
+    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "" } });
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
     const { session_token } = await new TaskyardClient({ baseUrl: server.baseUrl }).login("admin@example.com", "admin-password");
     client = new TaskyardClient({ baseUrl: server.baseUrl, token: session_token });
@@ -97,6 +98,8 @@ describe("the claude template runs Claude Code", () => {
     expect(textOf(resumed)).toContain("Create hello.txt saying hello");
     expect(textOf(resumed)).toContain("What did you do?");
     expect((await outputs(task))[2]).toBe("I remember: I wrote hello.txt with Bash.");
+    // No ANTHROPIC_MODEL on this server: Claude Code runs the one default of lib/env.ts (as task naming does).
+    expect(new Set(api.requests.map((r) => r.model))).toEqual(new Set([DEFAULT_ANTHROPIC_MODEL]));
   });
 
   it.each([

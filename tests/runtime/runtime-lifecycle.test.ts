@@ -5,6 +5,9 @@ import { inject } from "vitest";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { currentAgentPid, db, isAlive, waitFor, waitForState, waitForStatus } from "../support/runtime";
 
+/** The one answer to a send the agent does not take because it is busy (working, or taking another send). */
+const BUSY = { message: "Task app is not ready to accept input.", detail: "The agent is busy; try again when it is waiting for input." };
+
 async function activeTask(user: TestUser, input: string) {
   const task = await user.client.createTask({ input, template_version_id: await echoTemplateVersion() });
   await waitForStatus(user.client, task.id, "active");
@@ -95,13 +98,30 @@ describe("a task's whole life on the echo agent", () => {
     await waitForState(bob.client, task.id, "working");
     const busy = await raw("POST", `/api/v2/tasks/me/${task.id}/send`, { token: bob.token, body: { input: "too soon" } });
     expect(busy.status).toBe(502);
-    expect(busy.body.message).toBeTruthy();
+    expect(busy.body).toEqual(BUSY);
     await waitForState(bob.client, task.id, "idle");
     await bob.client.send("me", task.id, "/complete");
     await waitForState(bob.client, task.id, "complete");
     await bob.client.send("me", task.id, "/fail");
     const failed = await waitForState(bob.client, task.id, "failed");
     expect(failed.status).toBe("active");
+  });
+
+  it("takes one of ten sends that arrive at once; the other nine get the same 502 and leave no trace", async () => {
+    const dan = await createTestUser();
+    const task = await activeTask(dan, "Start");
+    const sends = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => raw("POST", `/api/v2/tasks/me/${task.id}/send`, { token: dan.token, body: { input: `/sleep 3000 send ${i}` } })),
+    );
+    const accepted = sends.flatMap((s, i) => (s.status === 204 ? [i] : []));
+    expect(accepted).toHaveLength(1);
+    for (const refused of sends.filter((s) => s.status !== 204)) {
+      expect(refused.status).toBe(502);
+      expect(refused.body).toEqual(BUSY);
+    }
+    await waitForState(dan.client, task.id, "idle");
+    const inputs = (await dan.client.logs("me", task.id)).logs.filter((l) => l.type === "input").map((l) => l.content);
+    expect(inputs).toEqual(["Start", `/sleep 3000 send ${accepted[0]}`]);
   });
 
   it("a crashed agent shows as error and resume brings the whole conversation back", async () => {

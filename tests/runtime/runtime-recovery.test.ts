@@ -152,6 +152,8 @@ describe("restart reconciliation", () => {
       SELECT workspace_id, build_number + 1, 'stop', template_version_id, 'succeeded', now()
       FROM workspace_builds WHERE workspace_id = ${orphan.workspace_id!} ORDER BY build_number DESC LIMIT 1`;
     await sql.end();
+    // Its web server notices its launcher is gone and exits (within 0.5 s); it must not pass for the next one.
+    await waitFor("the orphaned web server gone", async () => !(await fetch(`${server.baseUrl}/healthz`).then((r) => r.ok, () => false)), 10_000);
 
     server = await startServer({ dataDir, port: server.port });
     client = await adminClient(server.baseUrl);
@@ -159,5 +161,5 @@ describe("restart reconciliation", () => {
     expect(isAlive(keepPid)).toBe(true);
     expect((await client.task("me", keep.id)).status).toBe("active");
     expect((await client.task("me", orphan.id)).status).toBe("paused");
-  });
+  }, 120_000); // three server starts and a PostgreSQL recovery
 });

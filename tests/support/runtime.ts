@@ -1,7 +1,9 @@
-import fs from "node:fs";
 import postgres from "postgres";
 import { inject } from "vitest";
 import type { Task, TaskyardClient } from "../../lib/sdk/client";
+
+// The /proc helpers live in processes.ts, where the bench (outside vitest) can use them too.
+export { descendants, environOf, isAlive } from "./processes";
 
 let sqlClient: postgres.Sql | undefined;
 /** Direct database access, for what the API deliberately does not show (pids, hashes, builds). */
@@ -42,48 +44,4 @@ export function waitForState(client: TaskyardClient, taskId: string, state: stri
 export async function currentAgentPid(workspaceId: string): Promise<number> {
   const [row] = await db()`SELECT pid FROM workspace_agents WHERE workspace_id = ${workspaceId} ORDER BY created_at DESC LIMIT 1`;
   return row.pid as number;
-}
-
-/** Running, and not a zombie: a killed agent whose parent is gone may linger unreaped as one. */
-export function isAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Every process below `pid` (from /proc), with its argv: what an agent started, sandbox or not. */
-export function descendants(pid: number): { pid: number; argv: string[] }[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found: { pid: number; argv: string[] }[] = [];
-  const walk = (p: number) => {
-    for (const child of children.get(p) ?? []) {
-      try {
-        found.push({ pid: child, argv: fs.readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").filter(Boolean) });
-      } catch {
-        continue;
-      }
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-/** A process's environment as /proc shows it to anyone who may read it. */
-export function environOf(pid: number): Record<string, string> {
-  const raw = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
-  return Object.fromEntries(raw.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
+import { env } from "../../env";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import { CODING_TOOLS } from "../tool-line";
 import type { Reply, Responder, TurnUsage } from "./local";
@@ -59,6 +60,8 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
       options: {
         cwd,
         resume,
+        // The server's one default (naming uses it too), not Claude Code's own.
+        model: env().ANTHROPIC_MODEL,
         env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(state, ".claude") }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),

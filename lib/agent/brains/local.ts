@@ -20,6 +20,8 @@ export class LocalBrain implements Brain {
   private lastReport: StatusReport = { state: "idle", message: "Waiting for input" };
   private statusListeners: ((status: AgentStatus, report: StatusReport) => void)[] = [];
   private usageListeners: ((usage: TurnUsage) => void)[] = [];
+  /** An input is being saved: the agent takes no other meanwhile. */
+  private taking = false;
 
   constructor(
     readonly agentType: string,
@@ -47,12 +49,29 @@ export class LocalBrain implements Brain {
     this.statusListeners.push(listener);
   }
 
+  /**
+   * All or nothing: the input is taken only once it is saved. One that cannot be saved (a full
+   * disk) leaves the conversation as it was, reports `failure` with the reason and is refused.
+   */
   async send(content: string) {
-    if (this.conversation.status !== "stable") throw new NotStableError();
+    if (this.conversation.status !== "stable" || this.taking) throw new NotStableError();
+    this.taking = true;
+    try {
+      await this.conversation.append("user", content);
+    } catch (error) {
+      this.report({ state: "failure", message: summary(`Could not take the input: ${reason(error)}`) });
+      throw new InputNotSavedError(reason(error));
+    } finally {
+      this.taking = false;
+    }
     this.lastReport = { state: "working", message: summary(`Working on: ${content}`) };
     this.conversation.setStatus("running");
-    await this.conversation.append("user", content);
     void this.think(content);
+  }
+
+  private report(report: StatusReport) {
+    this.lastReport = report;
+    this.statusListeners.forEach((l) => l(this.conversation.status, report));
   }
 
   onUsage(listener: (usage: TurnUsage) => void) {
@@ -64,24 +83,39 @@ export class LocalBrain implements Brain {
     let replyId: number | undefined;
     let writing: Promise<unknown> = Promise.resolve();
     const show = (text: string) =>
-      (writing = writing.then(async () => {
+      (writing = writing.catch(() => {}).then(async () => {
         if (replyId === undefined) replyId = (await this.conversation.append("agent", text)).id;
         else await this.conversation.update(replyId, text);
       }));
     let reply: Reply;
     try {
-      reply = await this.respond(content, this.conversation.all(), (partial) => void show(partial));
+      reply = await this.respond(content, this.conversation.all(), (partial) => void show(partial).catch(() => {}));
     } catch (error) {
-      reply = { content: `Error: ${error instanceof Error ? error.message : String(error)}`, state: "failure" };
+      reply = { content: `Error: ${reason(error)}`, state: "failure" };
     }
-    await show(reply.content);
     if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
-    this.lastReport = { state: reply.state, message: summary(firstLine(reply.content)) };
+    try {
+      await show(reply.content);
+      this.lastReport = { state: reply.state, message: summary(firstLine(reply.content)) };
+    } catch (error) {
+      this.lastReport = { state: "failure", message: summary(`Could not save the reply: ${reason(error)}`) };
+    }
     this.conversation.setStatus("stable");
   }
 
   async stop() {
     await this.conversation.save();
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The agent could not save an input, so it did not take it. */
+export class InputNotSavedError extends Error {
+  constructor(why: string) {
+    super(`the agent could not save the input: ${why}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState } from "../schema";
 
@@ -63,6 +63,13 @@ export async function updateAgent(db: DbOrTx, id: string, set: Partial<{ lifecyc
 export async function getAgent(db: DbOrTx, id: string) {
   const [row] = await db.select().from(workspaceAgents).where(eq(workspaceAgents.id, id));
   return row;
+}
+
+/** Lifecycle states of several agents at once (the provisioner's builds waiting for their agents). */
+export async function selectAgentLifecycles(db: DbOrTx, ids: string[]): Promise<Map<string, AgentLifecycle>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: workspaceAgents.id, state: workspaceAgents.lifecycleState }).from(workspaceAgents).where(inArray(workspaceAgents.id, ids));
+  return new Map(rows.map((r) => [r.id, r.state]));
 }
 
 export async function updateAppHealth(db: DbOrTx, agentId: string, slug: string, health: AppHealth) {

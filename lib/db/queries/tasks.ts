@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { taskChangeSnapshots, taskSnapshots, tasks, type SnapshotMessage, type WorkspaceRepo } from "../schema";
+import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type WorkspaceRepo } from "../schema";
 import type { TaskStatus } from "../../validation/tasks";
 import type { RepoChanges } from "../../agent/agentapi-client";
 
@@ -32,7 +32,7 @@ export type TaskRow = {
   build_created_at: Date | null;
   start_build_created_at: Date | null;
   agent_id: string | null;
-  agent_lifecycle: string | null;
+  agent_lifecycle: AgentLifecycle | null;
   agent_api_url: string | null;
   /** Never leaves the server: it is what the agent's port demands. */
   agent_api_secret: string | null;

@@ -31,6 +31,14 @@ export async function findTemplateVersion(db: DbOrTx, id: string) {
   return row;
 }
 
+export async function findTemplateVersionByName(db: DbOrTx, templateId: string, name: string) {
+  const [row] = await db
+    .select()
+    .from(templateVersions)
+    .where(and(eq(templateVersions.templateId, templateId), eq(templateVersions.name, name)));
+  return row;
+}
+
 export async function listPresets(db: DbOrTx, templateVersionId: string) {
   return db
     .select()

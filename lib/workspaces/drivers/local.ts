@@ -6,9 +6,9 @@ import path from "node:path";
 import { bubblewrapArgs, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
 import { agentEnvironment } from "../../sandbox/environment";
 import { cloneRepository, localRepositoryPath } from "../../git";
+import { ensureAgentBundle } from "../agent-bundle";
 import type { WorkspaceDriver } from "../driver";
 
-const BIN = path.resolve(import.meta.dirname, "../../../bin/taskyard.mjs");
 /** The outer bwrap ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
 const IGNORE_TERM = ["sh", "-c", 'trap "" TERM INT HUP; exec "$@"', "taskyard-sandbox"];
 
@@ -90,7 +90,8 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       await handOver(dir);
       const agentDir = sandboxed ? SANDBOX_WORKSPACE : dir;
-      const agent = [process.execPath, BIN, "agent", "--agent-id", agentId, "--dir", agentDir, "--url", options.serverUrl, "--token-fd", "3"];
+      // Plain JavaScript on plain node: tsx would compile the agent's TypeScript in every sandbox, every start.
+      const agent = [process.execPath, await ensureAgentBundle(), "agent", "--agent-id", agentId, "--dir", agentDir, "--url", options.serverUrl, "--token-fd", "3"];
       const [command, ...args] = sandboxed ? [...IGNORE_TERM, "bwrap", ...bubblewrapArgs(dir, agent)] : agent;
       const log = fsSync.openSync(path.join(dir, "agent.log"), "a");
       const logStart = fsSync.fstatSync(log).size;

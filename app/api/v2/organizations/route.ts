@@ -1,11 +1,7 @@
 import { withAuth } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
 import { listOrganizations } from "@/lib/db/queries/users";
+import { toOrganizationResponse } from "@/lib/organizations/serialize";
 
 // GET /api/v2/organizations
-export const GET = withAuth({}, async ({ db }) => {
-  const orgs = await listOrganizations(db);
-  return json(
-    orgs.map((o) => ({ id: o.id, name: o.name, display_name: o.displayName, is_default: o.isDefault, created_at: o.createdAt.toISOString() })),
-  );
-});
+export const GET = withAuth({}, async ({ db }) => json((await listOrganizations(db)).map(toOrganizationResponse)));

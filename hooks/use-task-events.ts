@@ -1,0 +1,78 @@
+"use client";
+
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import type { Task } from "@/lib/sdk/client";
+import { setConnected } from "./task-events-connection";
+import { taskKeys } from "./use-tasks";
+
+const EVENTS_URL = "/api/v2/task-events";
+/** Changes come in bursts (a build touches a task several times): one refetch per burst. */
+const COALESCE_MS = 150;
+
+/** Re-reads what shows these tasks: every list, and each open task (its page, log and changes). */
+function refresh(qc: QueryClient, ids: Set<string> | "all") {
+  void qc.invalidateQueries({ queryKey: taskKeys.all });
+  for (const query of qc.getQueryCache().findAll({ queryKey: ["task"] })) {
+    const task = query.state.data as Task | undefined;
+    if (ids !== "all" && (!task || !ids.has(task.id))) continue;
+    const [, owner, name] = query.queryKey as [string, string, string];
+    for (const key of [taskKeys.one(owner, name), taskKeys.logs(owner, name), taskKeys.changes(owner, name)]) {
+      void qc.invalidateQueries({ queryKey: key });
+    }
+  }
+}
+
+/**
+ * The dashboard's one connection to `GET /api/v2/task-events` (mounted once, in its layout): each
+ * change to a task the user may see refreshes what shows it, so an idle tab makes no requests.
+ * When the stream drops it reconnects with backoff (1 s doubling to 30 s), polling slowly meanwhile,
+ * and catches up on what it missed once it is (back) open.
+ */
+export function useTaskEvents() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let pending = new Set<string>();
+    let pendingAll = false;
+
+    const schedule = (id?: string) => {
+      if (id) pending.add(id);
+      else pendingAll = true;
+      flush ??= setTimeout(() => {
+        flush = undefined;
+        refresh(qc, pendingAll ? "all" : pending);
+        pending = new Set();
+        pendingAll = false;
+      }, COALESCE_MS);
+    };
+
+    const connect = () => {
+      source = new EventSource(EVENTS_URL);
+      // Whatever changed before the stream was open (while the page loaded, or while it was down)
+      // was not announced: once open, what is shown is read again.
+      source.onopen = () => {
+        failures = 0;
+        setConnected(true);
+        schedule();
+      };
+      source.addEventListener("task", (e) => schedule((JSON.parse((e as MessageEvent<string>).data) as { id: string }).id));
+      source.addEventListener("resync", () => schedule());
+      source.onerror = () => {
+        source?.close();
+        setConnected(false);
+        retry = setTimeout(connect, Math.min(30_000, 1000 * 2 ** failures++));
+      };
+    };
+    connect();
+    return () => {
+      source?.close();
+      clearTimeout(retry);
+      clearTimeout(flush);
+      setConnected(false);
+    };
+  }, [qc]);
+}

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { agentMessage, changesResponse } from "../agent/agentapi-client";
+import { agentLifecycle } from "../db/schema/agents";
+import { buildTransition, jobStatus } from "../db/schema/workspaces";
+import { loginType } from "../db/schema/api-keys";
+import { userRole } from "../db/schema/users";
+import { TASK_STATUSES } from "./tasks";
+
+/**
+ * What the API answers, once: the serializers are typed by these schemas (so they cannot drift),
+ * the SDK's types are the serializers' return types, and the OpenAPI document shows them.
+ */
+const timestamp = () => z.iso.datetime({ offset: true });
+const id = () => z.uuid();
+
+export const taskStateEntry = z.object({
+  timestamp: timestamp().nullable(),
+  state: z.enum(["working", "idle", "complete", "failed"]),
+  message: z.string(),
+  uri: z.string(),
+});
+
+export const taskResponse = z.object({
+  id: id(),
+  organization_id: id(),
+  owner_id: id(),
+  owner_name: z.string(),
+  owner_avatar_url: z.string(),
+  name: z.string(),
+  display_name: z.string(),
+  template_id: id(),
+  template_version_id: id(),
+  template_name: z.string(),
+  template_display_name: z.string(),
+  template_icon: z.string(),
+  workspace_id: id().nullable(),
+  workspace_name: z.string(),
+  workspace_status: z.string().nullable(),
+  workspace_build_number: z.number().int(),
+  workspace_agent_id: id().nullable(),
+  workspace_agent_lifecycle: z.enum(agentLifecycle.enumValues).nullable(),
+  workspace_agent_health: z.object({ healthy: z.boolean(), reason: z.string() }).nullable(),
+  workspace_app_id: id().nullable(),
+  initial_prompt: z.string(),
+  status: z.enum(TASK_STATUSES),
+  current_state: taskStateEntry.nullable(),
+  rich_parameter_values: z.array(z.object({ name: z.string(), value: z.string() })),
+  repository: z
+    .object({
+      url: z.string(),
+      base_ref: z.string(),
+      base_commit: z.string(),
+      branch: z.string(),
+      changed_files: z.number().int(),
+      additions: z.number().int(),
+      deletions: z.number().int(),
+    })
+    .nullable(),
+  usage: z.object({
+    input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+    cache_read_input_tokens: z.number().int(),
+    cache_creation_input_tokens: z.number().int(),
+    cost_usd: z.number(),
+  }),
+  created_at: timestamp().nullable(),
+  updated_at: timestamp().nullable(),
+});
+
+export const taskListResponse = z.object({ tasks: z.array(taskResponse), count: z.number().int() });
+
+export const workspaceBuildResponse = z.object({
+  id: id(),
+  workspace_id: id(),
+  build_number: z.number().int(),
+  transition: z.enum(buildTransition.enumValues),
+  status: z.string().nullable(),
+  reason: z.string(),
+  created_at: timestamp(),
+  job: z.object({ status: z.enum(jobStatus.enumValues), error: z.string().nullable() }),
+});
+export const taskTransitionResponse = z.object({ workspace_build: workspaceBuildResponse });
+
+export const logEntryResponse = z.object({ id: z.number().int(), content: z.string(), type: z.enum(["input", "output"]), time: z.string() });
+/** Live from the agent, or (`snapshot: true`) what was kept when it stopped. */
+export const taskLogsResponse = z.object({ logs: z.array(logEntryResponse), snapshot: z.literal(true).optional(), snapshot_at: timestamp().optional() });
+
+export const taskChangesResponse = changesResponse.extend({
+  base_ref: z.string(),
+  base_commit: z.string(),
+  branch: z.string(),
+  snapshot: z.literal(true).optional(),
+  snapshot_at: timestamp().optional(),
+});
+
+export const templateResponse = z.object({
+  id: id(),
+  organization_id: id(),
+  name: z.string(),
+  display_name: z.string(),
+  description: z.string(),
+  icon: z.string(),
+  /** Coder's zero UUID while a template has no version yet (its seeding sets one at once). */
+  active_version_id: id(),
+  created_at: timestamp(),
+  updated_at: timestamp(),
+  /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
+  available: z.boolean(),
+  unavailable_reason: z.string(),
+});
+export const templateVersionResponse = z.object({ id: id(), template_id: id(), name: z.string(), created_at: timestamp() });
+/** Coder's preset type has no JSON tags, so its wire keys are the Go field names. */
+export const presetResponse = z.object({
+  ID: id(),
+  Name: z.string(),
+  Parameters: z.array(z.object({ Name: z.string(), Value: z.string() })),
+  Default: z.boolean(),
+  Description: z.string(),
+  Icon: z.string(),
+});
+
+export const userResponse = z.object({
+  id: id(),
+  username: z.string(),
+  email: z.string(),
+  name: z.string(),
+  avatar_url: z.string(),
+  roles: z.array(z.object({ name: z.enum(userRole.enumValues), display_name: z.string() })),
+  status: z.string(),
+  created_at: timestamp(),
+  organization_ids: z.array(id()).optional(),
+});
+export const userListResponse = z.object({ users: z.array(userResponse), count: z.number().int() });
+
+export const organizationResponse = z.object({ id: id(), name: z.string(), display_name: z.string(), is_default: z.boolean(), created_at: timestamp() });
+
+export const loginResponse = z.object({ session_token: z.string() });
+export const firstUserResponse = z.object({ user_id: id(), organization_id: id() });
+export const messageResponse = z.object({ message: z.string() });
+export const apiKeyResponse = z.object({ key: z.string() });
+/** A session (`login_type: "password"`) or a long-lived API key (`"token"`); `current` is the one the request used. */
+export const apiKeyInfoResponse = z.object({
+  id: z.string(),
+  user_id: id(),
+  login_type: z.enum(loginType.enumValues),
+  created_at: timestamp(),
+  last_used: timestamp(),
+  expires_at: timestamp(),
+  lifetime_seconds: z.number().int(),
+  current: z.boolean(),
+});
+export const buildInfoResponse = z.object({ version: z.string(), external_url: z.string(), dashboard_url: z.string(), sandbox: z.enum(["bubblewrap", "none"]) });
+export const legacyPromptsResponse = z.object({ prompts: z.record(z.string(), z.string()) });
+
+export const agentManifestResponse = z.object({
+  agent_id: id(),
+  workspace_id: id(),
+  task_id: id(),
+  prompt: z.string(),
+  app_slug: z.string(),
+  brain: z.string(),
+  command: z.array(z.string()),
+  parameters: z.record(z.string(), z.string()),
+  api_secret: z.string(),
+  repo_base_commit: z.string().nullable(),
+});
+
+/** AgentAPI pass-through answers are the agent's own; these are the parts its protocol fixes. */
+export const agentApiStatusResponse = z.looseObject({ status: z.enum(["running", "stable"]), agent_type: z.string().optional() });
+export const agentApiMessagesResponse = z.looseObject({ messages: z.array(agentMessage).nullable() });
+export const agentApiMessageResponse = z.looseObject({ ok: z.boolean() });
+export const agentApiUploadResponse = z.looseObject({ ok: z.boolean(), filePath: z.string() });
+export const emptyObjectResponse = z.object({});

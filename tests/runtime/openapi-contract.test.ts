@@ -1,0 +1,217 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Task } from "../../lib/sdk/client";
+import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type RawResponse, type TestUser } from "../support/api";
+import { startExtraServer } from "../support/extra-server";
+import { db, waitForState, waitForStatus } from "../support/runtime";
+
+type Doc = { components: object; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "safe.directory=*", ...args], { cwd, encoding: "utf8" }).trim();
+
+/**
+ * Every route, called for real, answers what GET /api/v2/openapi.json says: a documented status
+ * and, for JSON, a body its schema accepts. The last test checks that no route was left out.
+ */
+describe("the OpenAPI document against the real API", () => {
+  let doc: Doc;
+  const checked = new Set<string>();
+  let alice: TestUser;
+  let task: Task;
+  let repoDir: string;
+
+  /** `template` is the document's path (`/api/v2/tasks/{user}`); the request went to a real one. */
+  function conforms(method: string, template: string, res: RawResponse) {
+    const op = doc.paths[template]?.[method.toLowerCase()];
+    expect(op, `${method} ${template} is documented`).toBeTruthy();
+    const documented = op.responses[String(res.status)];
+    expect(documented, `${method} ${template} answered ${res.status}, which is not documented: ${res.text.slice(0, 300)}`).toBeTruthy();
+    const json = documented.content?.["application/json"];
+    if (json) {
+      // The document's own components travel along, so `#/components/schemas/Error` resolves.
+      const validate = ajv.compile({ ...json.schema, components: doc.components });
+      expect(validate(res.body), `${method} ${template} ${res.status}: ${ajv.errorsText(validate.errors)}\n${res.text.slice(0, 500)}`).toBe(true);
+    } else if (documented.content?.["text/event-stream"]) {
+      expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    } else {
+      expect(res.text, `${method} ${template} ${res.status} has no documented body`).toBe("");
+    }
+    checked.add(`${method.toLowerCase()} ${template}`);
+  }
+
+  const call = async (method: string, template: string, url: string, options: Parameters<typeof raw>[2] = {}) => {
+    const res = await raw(method, url, options);
+    conforms(method, template, res);
+    return res;
+  };
+
+  /** Only the head of a stream: the headers say what it is, and it never ends by itself. */
+  async function callStream(template: string, url: string, token: string) {
+    const controller = new AbortController();
+    const res = await fetch(`${baseUrl()}${url}`, { headers: { "Coder-Session-Token": token }, signal: controller.signal });
+    conforms("GET", template, { status: res.status, headers: res.headers, body: undefined, text: "" });
+    controller.abort();
+  }
+
+  beforeAll(async () => {
+    doc = (await raw("GET", "/api/v2/openapi.json")).body;
+    alice = await createTestUser();
+    repoDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-openapi-"));
+    git(repoDir, "init", "--quiet", "--initial-branch=main");
+    await fs.writeFile(path.join(repoDir, "README.md"), "hello\n");
+    git(repoDir, "add", ".");
+    git(repoDir, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "initial");
+    await fs.chmod(repoDir, 0o755); // agents run as `nobody` when the tests run as root
+    task = await alice.client.createTask({
+      input: "Contract",
+      template_version_id: await echoTemplateVersion(),
+      name: "contract",
+      rich_parameter_values: [{ name: "repo_url", value: repoDir }],
+    });
+    await waitForState(alice.client, task.id, "idle", 30_000);
+  });
+
+  afterAll(async () => {
+    await fs.rm(repoDir, { recursive: true, force: true });
+  });
+
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator["validate"]>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    conforms("GET", "/api/v2/buildinfo", await raw("GET", "/api/v2/buildinfo"));
+  });
+
+  it("users, sessions and keys", async () => {
+    const owner = ownerClient().token!;
+    await call("GET", "/api/v2/users/first", "/api/v2/users/first");
+    await call("POST", "/api/v2/users/first", "/api/v2/users/first", { body: { email: "x@example.com", username: "x", password: "password-123" } }); // 409
+    await call("POST", "/api/v2/users/first", "/api/v2/users/first", { body: { email: "nope" } }); // 400
+    const login = await call("POST", "/api/v2/users/login", "/api/v2/users/login", { body: { email: `${alice.username}@example.com`, password: "password-123" } });
+    await call("POST", "/api/v2/users/login", "/api/v2/users/login", { body: { email: `${alice.username}@example.com`, password: "wrong-password" } }); // 401
+    await call("POST", "/api/v2/users/logout", "/api/v2/users/logout", { token: login.body.session_token });
+    await call("POST", "/api/v2/users/logout", "/api/v2/users/logout"); // 401
+    await call("GET", "/api/v2/users", "/api/v2/users", { token: owner });
+    await call("GET", "/api/v2/users", "/api/v2/users", { token: alice.token }); // 403
+    const name = `contract${randomBytes(3).toString("hex")}`;
+    await call("POST", "/api/v2/users", "/api/v2/users", { token: owner, body: { email: `${name}@example.com`, username: name, password: "password-123" } });
+    await call("POST", "/api/v2/users", "/api/v2/users", { token: owner, body: { email: "bad" } }); // 400
+    await call("GET", "/api/v2/users/{user}", "/api/v2/users/me", { token: alice.token });
+    await call("GET", "/api/v2/users/{user}", "/api/v2/users/no-such-user", { token: owner }); // 404
+    await call("POST", "/api/v2/users/{user}/keys", "/api/v2/users/me/keys", { token: alice.token });
+  });
+
+  it("a fresh server: no first user yet (404), then its creation (201)", async () => {
+    const extra = await startExtraServer();
+    try {
+      const fresh = (method: string, body?: object) => fetch(`${extra.baseUrl}/api/v2/users/first`, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) });
+      for (const res of [await fresh("GET"), await fresh("POST", { email: "first@example.com", username: "first", password: "password-123" })]) {
+        const text = await res.text();
+        conforms(res.status === 404 ? "GET" : "POST", "/api/v2/users/first", { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined });
+      }
+    } finally {
+      await extra.stop();
+    }
+  });
+
+  it("organizations, templates, versions and presets", async () => {
+    const t = alice.token;
+    const [org] = (await call("GET", "/api/v2/organizations", "/api/v2/organizations", { token: t })).body;
+    const templates = (await call("GET", "/api/v2/templates", "/api/v2/templates", { token: t })).body;
+    const echo = templates.find((x: { name: string }) => x.name === "echo");
+    await call("GET", "/api/v2/templates/{id}", `/api/v2/templates/${echo.id}`, { token: t });
+    await call("GET", "/api/v2/templates/{id}", `/api/v2/templates/${task.id}`, { token: t }); // 404
+    await call("GET", "/api/v2/organizations/{org}/templates", `/api/v2/organizations/${org.id}/templates`, { token: t });
+    await call("GET", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/no-such-org/templates", { token: t }); // 404
+    await call("GET", "/api/v2/organizations/{org}/templates/{name}", `/api/v2/organizations/${org.name}/templates/echo`, { token: t });
+    await call("GET", "/api/v2/organizations/{org}/templates/{name}", `/api/v2/organizations/${org.name}/templates/nope`, { token: t }); // 404
+    await call("GET", "/api/v2/organizations/{org}/templates/{name}/versions/{version}", `/api/v2/organizations/${org.name}/templates/echo/versions/v1`, { token: t });
+    await call("GET", "/api/v2/organizations/{org}/templates/{name}/versions/{version}", `/api/v2/organizations/${org.name}/templates/echo/versions/v9`, { token: t }); // 404
+    await call("GET", "/api/v2/templateversions/{id}", `/api/v2/templateversions/${echo.active_version_id}`, { token: t });
+    await call("GET", "/api/v2/templateversions/{id}", `/api/v2/templateversions/${task.id}`, { token: t }); // 404
+    await call("GET", "/api/v2/templateversions/{id}/presets", `/api/v2/templateversions/${echo.active_version_id}/presets`, { token: t });
+  });
+
+  it("tasks: list, create, read, logs, changes, send, agentapi, pause, prompt, resume, delete", async () => {
+    const t = alice.token;
+    const at = `/api/v2/tasks/me/${task.id}`;
+    await call("GET", "/api/v2/tasks", "/api/v2/tasks?q=owner:me", { token: t });
+    await call("GET", "/api/v2/tasks", "/api/v2/tasks?q=status:sleeping", { token: t }); // 400
+    await call("POST", "/api/v2/tasks/{user}", "/api/v2/tasks/me", { token: t, body: { input: "" } }); // 400
+    const created = await call("POST", "/api/v2/tasks/{user}", "/api/v2/tasks/me", { token: t, body: { input: "Another", template_version_id: await echoTemplateVersion() } });
+    await call("GET", "/api/v2/tasks/{user}/{task}", at, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}", "/api/v2/tasks/me/no-such-task", { token: t }); // 404
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t });
+    await callStream("/api/v2/tasks/{user}/{task}/logs/stream", `${at}/logs/stream`, t);
+    await callStream("/api/v2/task-events", "/api/v2/task-events", t);
+    await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/changes", `/api/v2/tasks/me/${created.body.id}/changes`, { token: t }); // 409: no repository
+    await call("GET", "/api/v2/tasks/{user}/{task}/agentapi/status", `${at}/agentapi/status`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/agentapi/messages", `${at}/agentapi/messages`, { token: t });
+    await callStream("/api/v2/tasks/{user}/{task}/agentapi/events", `${at}/agentapi/events`, t);
+    const form = new FormData();
+    form.append("file", new Blob(["notes"]), "notes.txt");
+    await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/upload", `${at}/agentapi/upload`, { token: t, rawBody: form });
+    await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/message", `${at}/agentapi/message`, { token: t, body: { content: "Via AgentAPI", type: "user" } });
+    await waitForState(alice.client, task.id, "idle", 30_000);
+    await call("POST", "/api/v2/tasks/{user}/{task}/send", `${at}/send`, { token: t, body: { input: "Via send" } });
+    await call("POST", "/api/v2/tasks/{user}/{task}/send", `${at}/send`, { token: t, body: { input: " " } }); // 400
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Active" } }); // 409
+    await call("POST", "/api/v2/tasks/{user}/{task}/resume", `${at}/resume`, { token: t }); // 409: not paused
+    await waitForState(alice.client, task.id, "idle", 30_000);
+    await call("POST", "/api/v2/tasks/{user}/{task}/pause", `${at}/pause`, { token: t });
+    await waitForStatus(alice.client, task.id, "paused", 30_000);
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t }); // the snapshot
+    await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t }); // the snapshot
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Paused prompt" } });
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/input", `${at}/input`, { token: t, body: { input: "Paused input" } });
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/input", `${at}/input`, { token: t, body: {} }); // 400
+    await call("POST", "/api/v2/tasks/{user}/{task}/resume", `${at}/resume`, { token: t });
+    await waitForStatus(alice.client, task.id, "active", 30_000);
+    const [build] = await db()`SELECT id FROM workspace_builds WHERE workspace_id = ${task.workspace_id!} ORDER BY build_number LIMIT 1`;
+    await call("GET", "/api/experimental/aitasks/prompts", `/api/experimental/aitasks/prompts?build_ids=${build.id}`, { token: t });
+    await call("GET", "/api/experimental/aitasks/prompts", "/api/experimental/aitasks/prompts?build_ids=nope", { token: t }); // 400
+    await call("DELETE", "/api/v2/tasks/{user}/{task}", `/api/v2/tasks/me/${created.body.id}`, { token: t });
+  });
+
+  it("agent routes, with an agent's token", async () => {
+    // A task of its own whose latest build gets an agent row with a token we know (a real agent keeps its token to itself).
+    const other = await alice.client.createTask({ input: "Agent routes", template_version_id: await echoTemplateVersion(), name: "contract-agent" });
+    await waitForStatus(alice.client, other.id, "active", 30_000);
+    const token = randomBytes(32).toString("hex");
+    const [build] = await db()`SELECT id FROM workspace_builds WHERE workspace_id = ${other.workspace_id!} ORDER BY build_number DESC LIMIT 1`;
+    const [agent] = await db()`
+      INSERT INTO workspace_agents (workspace_id, build_id, auth_token_hash, lifecycle_state, created_at)
+      VALUES (${other.workspace_id!}, ${build.id}, ${createHash("sha256").update(token).digest("hex")}, 'starting', now() + interval '1 hour') RETURNING id`;
+    await db()`INSERT INTO workspace_apps (agent_id, slug, display_name, health) VALUES (${agent.id}, 'agent', 'Agent', 'initializing')`;
+    const me = "/api/v2/workspaceagents/me";
+    const agentCall = (method: string, p: string, body?: unknown) => call(method, `${me}/${p}`, `${me}/${p.replace("{task}", other.id)}`, { token, body });
+
+    await agentCall("GET", "manifest");
+    await call("GET", `${me}/manifest`, `${me}/manifest`, { token: "0".repeat(64) }); // 401
+    await agentCall("POST", "lifecycle", { state: "ready" });
+    await agentCall("POST", "lifecycle", { state: "dancing" }); // 400
+    await agentCall("PATCH", "app-health", { app_slug: "agent", health: "healthy" });
+    await agentCall("PATCH", "app-status", { app_slug: "agent", state: "idle", message: "Ready" });
+    await agentCall("POST", "connection", { api_url: "http://example.com:80" }); // 400: not loopback
+    await agentCall("POST", "usage", { turn_id: "t1", input_tokens: 1, output_tokens: 2, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0.01 });
+    await agentCall("POST", "tasks/{task}/log-snapshot", { messages: [{ id: 0, content: "hi", role: "user", time: new Date().toISOString() }] });
+    await agentCall("POST", "tasks/{task}/changes-snapshot", { head_commit: "abcdef0", files: [], diff: "", truncated: false });
+    await agentCall("POST", "tasks/{task}/changes-snapshot", { head_commit: "not a commit" }); // 400
+    await alice.client.deleteTask("me", other.id);
+  });
+
+  it("no route was left out", () => {
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(documented.filter((op) => !checked.has(op))).toEqual([]);
+  });
+});
