@@ -108,6 +108,13 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/users/{user}", "/api/v2/users/me", { token: alice.token });
     await call("GET", "/api/v2/users/{user}", "/api/v2/users/no-such-user", { token: owner }); // 404
     await call("POST", "/api/v2/users/{user}/keys", "/api/v2/users/me/keys", { token: alice.token });
+    const keys = await call("GET", "/api/v2/users/{user}/keys", "/api/v2/users/me/keys", { token: alice.token });
+    const revocable = (keys.body as { id: string; current: boolean }[]).find((k) => !k.current)!;
+    await call("GET", "/api/v2/users/{user}/keys", "/api/v2/users/no-such-user/keys", { token: alice.token }); // 404
+    await call("GET", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token });
+    await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token });
+    await call("GET", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
+    await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
   });
 
   it("a fresh server: no first user yet (404), then its creation (201)", async () => {
