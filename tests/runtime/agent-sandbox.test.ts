@@ -46,8 +46,9 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     echo = (await client.templates()).find((t) => t.name === "echo")!.active_version_id;
   });
 
-  const agentPid = async (task: Task) =>
-    (await sql`SELECT pid FROM workspace_agents WHERE workspace_id = ${task.workspace_id!} ORDER BY created_at DESC LIMIT 1`)[0].pid as number;
+  /** The provisioner records the pid when the build is done, which may be after the agent has begun. */
+  const agentPid = (task: Task) =>
+    waitFor("the agent's pid", async () => (await sql`SELECT pid FROM workspace_agents WHERE workspace_id = ${task.workspace_id!} ORDER BY created_at DESC LIMIT 1`)[0]?.pid as number | undefined);
   const lastReply = async (task: Task) => (await client.logs("me", task.id)).logs.at(-1)!.content;
   const expectNoSecret = (text: string) => {
     for (const secret of [...Object.values(SERVER_SECRETS), pgPassword]) expect(text).not.toContain(secret);
@@ -73,7 +74,8 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
       `ls ${dataDir}`,
       // The agent itself (pid 1 of the sandbox): its environment has no token either.
       "tr '\\0' '\\n' < /proc/1/environ",
-      "sleep 5", // long enough to be seen from outside on a busy machine
+      // Until the test has looked at it from outside, however busy the machine is.
+      "while [ ! -e seen ]; do sleep 0.05; done",
     ].join("; ");
     const task = await client.createTask({ input: `/sh ${probe}`, template_version_id: echo });
     await waitForState(client, task.id, "working", 20_000);
@@ -93,6 +95,7 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     const shellEnv = environOf(tree.shell.pid);
     expect(Object.keys(shellEnv).filter((name) => name.startsWith("TASKYARD_"))).toEqual([]);
     expectNoSecret(JSON.stringify([agentEnv, shellEnv]));
+    await fs.writeFile(path.join(dataDir, "workspaces", task.workspace_id!, "seen"), "");
 
     await waitForState(client, task.id, "idle", 20_000);
     const output = await lastReply(task);
