@@ -34,11 +34,17 @@ const clientSide: () => Promise<Register[]> = async () => [
 
 const args = rewriteLegacyCommand(process.argv.slice(2));
 const requested = args[0];
-const registers =
-  requested in serverSide ? [await serverSide[requested]()] : ["task", "tasks", "login", "logout", "whoami"].includes(requested) ? await clientSide() : [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
-for (const register of registers) register(program);
-
-await program.parseAsync(args, { from: "user" }).catch((error: unknown) => {
+function fail(error: unknown): never {
   console.error(`${red("taskyard:", process.stderr)} ${describeError(error)}${error instanceof UsageError ? " (add --help for usage)" : ""}`);
   process.exit(error instanceof UsageError ? 2 : 1);
-});
+}
+
+const everything = async () => [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
+const load = requested in serverSide
+  ? async () => [await serverSide[requested]()]
+  : ["task", "tasks", "login", "logout", "whoami"].includes(requested) ? clientSide : everything;
+// Loading a command can fail too: the server's modules read and validate the environment.
+const registers = await load().catch(fail);
+for (const register of registers) register(program);
+
+await program.parseAsync(args, { from: "user" }).catch(fail);
