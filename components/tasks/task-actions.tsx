@@ -95,12 +95,15 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
           remove.reset();
         }}
         onConfirm={() =>
-          remove.mutate(ref, {
-            onSuccess: () => {
+          // Not mutate's onSuccess: the page may learn of the deletion from its event stream first
+          // and unmount these buttons, and a callback passed to mutate never runs after that.
+          remove.mutateAsync(ref).then(
+            () => {
               setConfirming(false);
               onDeleted?.();
             },
-          })
+            () => {}, // shown in the dialog (remove.error)
+          )
         }
       >
         <p>
