@@ -1,9 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "../db/client";
-import { findTemplateVersion } from "../db/queries/templates";
-import { countLiveTasks, insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
-import { notifyBuild } from "../db/queries/workspaces";
+import type { Db } from "../db/client";
+import { creationContext, insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
+import { findTemplateVersion, listPresets } from "../db/queries/templates";
+import type { TemplateConfig } from "../db/schema";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
 import fs from "node:fs";
@@ -24,14 +24,17 @@ function namingOptions() {
 
 /**
  * Creates a task, its workspace and the workspace's first start build in one statement (a
- * provisioner never sees half a task), unless its owner already has as many tasks as one may, reads it back — `pending`, as nothing has woken a
- * provisioner yet — and only then wakes the provisioners. A generated name that collides is
- * retried with a new suffix.
+ * provisioner never sees half a task), unless its owner already has as many tasks as one may;
+ * reads it back in the same transaction — `pending`, as the provisioners are woken only when it
+ * commits. A generated name that collides is retried with a new suffix. Round trips: one to
+ * check, then the transaction (the owner's lock, the insert, the read).
  */
 export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
   const { request } = input;
-  await assertCanRun(db, request.template_version_id);
-  await assertUnderTaskLimit(db, input.ownerId); // before naming it, which may ask a model
+  const maxLiveTasks = env().TASKYARD_MAX_TASKS_PER_USER;
+  const context = await creationContext(db, input.ownerId, request.template_version_id);
+  assertCanRun(context.config);
+  if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
   assertRepositoryAllowed(request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
@@ -40,14 +43,12 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
 
   for (let attempt = 0; ; attempt++) {
     const name = request.name ?? (attempt === 0 ? generated!.name : withSuffix(generated!.name.replace(/-[0-9a-f]{4}$/, "")));
-    let created: Awaited<ReturnType<typeof insertTaskWithWorkspace>>;
     try {
-      created = await db.transaction(async (tx) => {
+      const task = await db.transaction(async (tx) => {
         // Every task is a workspace and a process: a user has a limited number. Creations by one
         // owner take turns, so a burst of them cannot all count the same free places.
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${TASK_LIMIT_LOCK}, hashtext(${input.ownerId}))`);
-        await assertUnderTaskLimit(tx, input.ownerId);
-        return insertTaskWithWorkspace(tx, {
+        const created = await insertTaskWithWorkspace(tx, {
           ownerId: input.ownerId,
           initiatorId: input.initiatorId,
           name,
@@ -56,32 +57,28 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
           templateVersionId: request.template_version_id,
           presetId: request.template_version_preset_id,
           parameters: request.rich_parameter_values ?? [],
+          maxLiveTasks,
         });
+        return created && (await selectTasks(tx, { id: created.task_id }))[0];
       });
+      if (task) return task;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (request.name || attempt >= 5) throw ApiError.conflict(`A task named "${name}" already exists.`, "Choose another name or leave it empty to generate one.");
       continue;
     }
-    if (!created) throw await invalidTemplateChoice(db, request);
-    const [row] = await selectTasks(db, { id: created.task_id });
-    await notifyBuild(db, created.build_id);
-    return row;
+    throw await whyNotCreated(db, request, maxLiveTasks);
   }
 }
 
-async function assertUnderTaskLimit(db: DbOrTx, ownerId: string) {
-  const limit = env().TASKYARD_MAX_TASKS_PER_USER;
-  if ((await countLiveTasks(db, ownerId)) >= limit) {
-    throw ApiError.tooManyRequests(`A user may have at most ${limit} tasks.`, undefined, "Delete tasks that are done, then try again.");
-  }
+function tooManyTasks(limit: number): ApiError {
+  return ApiError.tooManyRequests(`A user may have at most ${limit} tasks.`, undefined, "Delete tasks that are done, then try again.");
 }
 
 /** A template that cannot run here (no API key, a missing command) is refused up front, with the reason. */
-async function assertCanRun(db: Db, templateVersionId: string) {
-  const version = await findTemplateVersion(db, templateVersionId);
-  if (!version) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
-  const { available, unavailable_reason } = templateAvailability(version.config);
+function assertCanRun(config: TemplateConfig | null) {
+  if (!config) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+  const { available, unavailable_reason } = templateAvailability(config);
   if (!available) throw ApiError.invalidField("template_version_id", unavailable_reason, `This template cannot run on this server: ${unavailable_reason}`);
 }
 
@@ -109,9 +106,13 @@ function assertRepositoryAllowed(parameters: { name: string; value: string }[]) 
   }
 }
 
-/** Only on the error path: say which of the template version and the preset was wrong. */
-async function invalidTemplateChoice(db: Db, request: CreateTaskRequest): Promise<ApiError> {
+/** Only on the error path: say what stopped the insert — the template version, the preset, or else the owner's task limit. */
+async function whyNotCreated(db: Db, request: CreateTaskRequest, maxLiveTasks: number): Promise<ApiError> {
   const version = await findTemplateVersion(db, request.template_version_id);
   if (!version) return ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
-  return ApiError.invalidField("template_version_preset_id", "is not a preset of this template version", "Preset not found.");
+  const presetId = request.template_version_preset_id;
+  if (presetId && !(await listPresets(db, version.id)).some((p) => p.id === presetId)) {
+    return ApiError.invalidField("template_version_preset_id", "is not a preset of this template version", "Preset not found.");
+  }
+  return tooManyTasks(maxLiveTasks);
 }

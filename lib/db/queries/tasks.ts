@@ -1,7 +1,9 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type WorkspaceRepo } from "../schema";
+import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type TemplateConfig, type WorkspaceRepo } from "../schema";
+import { isUuid } from "../../validation/common";
+import { BUILDS_CHANNEL } from "./workspaces";
 import type { TaskStatus } from "../../validation/tasks";
 import type { RepoChanges } from "../../agent/agentapi-client";
 
@@ -172,6 +174,12 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
  * organization. The template version and preset are checked in the same statement: no row comes
  * back when either is not valid.
  */
+/**
+ * One statement: the task, its workspace and the workspace's first start build — unless the
+ * template version (or preset) does not exist or the owner already has `maxLiveTasks` tasks — and
+ * the provisioners' wake-up, which PostgreSQL delivers when the transaction commits. Nothing
+ * comes back when it inserted nothing.
+ */
 export async function insertTaskWithWorkspace(
   db: DbOrTx,
   v: {
@@ -183,6 +191,7 @@ export async function insertTaskWithWorkspace(
     templateVersionId: string;
     presetId?: string;
     parameters: { name: string; value: string }[];
+    maxLiveTasks: number;
   },
 ): Promise<{ task_id: string; build_id: string } | undefined> {
   const preset = v.presetId ?? null;
@@ -192,6 +201,7 @@ export async function insertTaskWithWorkspace(
       WHERE ver.id = ${v.templateVersionId}
         AND (${preset}::uuid IS NULL OR EXISTS (
           SELECT 1 FROM template_version_presets p WHERE p.id = ${preset}::uuid AND p.template_version_id = ver.id))
+        AND (SELECT count(*) FROM tasks WHERE owner_id = ${v.ownerId} AND deleted_at IS NULL) < ${v.maxLiveTasks}
     ), org AS (
       SELECT id FROM organizations WHERE is_default LIMIT 1
     ), w AS (
@@ -208,14 +218,16 @@ export async function insertTaskWithWorkspace(
       SELECT w.id, 1, 'start', ${v.templateVersionId}, ${v.initiatorId} FROM w
       RETURNING id
     )
-    SELECT t.id AS task_id, b.id AS build_id FROM t, b`);
+    SELECT t.id AS task_id, b.id AS build_id, pg_notify(${BUILDS_CHANNEL}, b.id::text) FROM t, b`);
   return (rows as unknown as { task_id: string; build_id: string }[])[0];
 }
 
-/** Tasks a user has that are not deleted (what the per-user limit counts). */
-export async function countLiveTasks(db: DbOrTx, ownerId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(and(eq(tasks.ownerId, ownerId), isNull(tasks.deletedAt)));
-  return row.n;
+/** What a creation checks before it names the task (which may ask a model): the version, and how many tasks the owner has. */
+export async function creationContext(db: DbOrTx, ownerId: string, templateVersionId: string) {
+  const [row] = await db.execute<{ config: TemplateConfig | null; live_tasks: number }>(sql`
+    SELECT (SELECT config FROM template_versions WHERE id = ${isUuid(templateVersionId) ? templateVersionId : null}::uuid) AS config,
+           (SELECT count(*)::int FROM tasks WHERE owner_id = ${ownerId} AND deleted_at IS NULL) AS live_tasks`);
+  return { config: row.config, liveTasks: row.live_tasks };
 }
 
 export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {
