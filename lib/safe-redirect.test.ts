@@ -24,6 +24,12 @@ describe("safeRedirect", () => {
       "http://127.0.0.1:3001/tasks",
       "javascript:alert(1)",
       "data:text/html,<script>alert(1)</script>",
+      // Paths that resolve to one starting with `//`.
+      "/.//evil.com",
+      "/x/..//evil.com",
+      "/%2e//evil.com",
+      `${ORIGIN}//evil.com`,
+      "/./\\evil.com",
     ]) {
       const result = safeRedirect(target, ORIGIN);
       expect(new URL(result, ORIGIN).origin, JSON.stringify(target)).toBe(ORIGIN);

@@ -13,6 +13,10 @@ export function safeRedirect(target: string | null | undefined, origin: string):
   } catch {
     return FALLBACK;
   }
-  if (url.origin !== new URL(origin).origin) return FALLBACK;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const own = new URL(origin).origin;
+  if (url.origin !== own) return FALLBACK;
+  // Resolving can leave a path that starts with `//` ("/.//evil.com" → "//evil.com"), which the
+  // router would read as another host: what we return must itself resolve to our origin.
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return new URL(path, own).origin === own ? path : FALLBACK;
 }

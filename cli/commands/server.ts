@@ -61,7 +61,8 @@ Environment:
         process.exit(1);
       });
       console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
-      // Other machines can reach this server: only whoever has this code may create the owner account.
+      // No user yet: only whoever has this code may create the owner (on a loopback-only bind, a
+      // browser on this machine at localhost needs none).
       if (server.setupCode) console.log(`Create the first (owner) account at ${server.url}/setup?code=${server.setupCode}\n`);
     });
 }

@@ -31,12 +31,15 @@ const throttle = (globalForThrottle.taskyardLoginThrottle ??= new LoginThrottle(
  * account's, and re-hashes a password stored at an older cost.
  */
 export async function login(db: Db, email: string, password: string, address: string): Promise<string> {
-  const attempt = throttle.begin(email.trim().toLowerCase(), address);
+  // One spelling for both the count and the lookup: were the lookup to fold case its own way
+  // (PostgreSQL's lower() turns "İ" into "i"), each spelling would get guesses of its own.
+  const account = email.trim().toLowerCase();
+  const attempt = throttle.begin(account, address);
   if ("wait" in attempt) throw ApiError.tooManyRequests("Too many failed sign-in attempts; try again later.", attempt.wait);
   let user: Awaited<ReturnType<typeof findUserByEmail>>;
   let ok: boolean;
   try {
-    user = await findUserByEmail(db, email);
+    user = await findUserByEmail(db, account);
     ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   } catch (error) {
     attempt.finish("abandoned"); // busy, or the database: not a guess

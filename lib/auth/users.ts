@@ -26,10 +26,15 @@ export function toUserResponse(user: User, organizationIds?: string[]): z.output
 }
 
 export async function createFirstUser(db: Db, input: CreateFirstUserRequest) {
+  const exists = () => ApiError.conflict("The initial user has already been created.");
+  // Asked first: hashing takes one of the few sign-in places (lib/auth/passwords.ts), and this
+  // public route must not let anyone hold them once the owner exists. Asked again under the lock
+  // for two first users at once.
+  if ((await countUsers(db)) > 0) throw exists();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(${FIRST_USER_LOCK})`);
-    if ((await countUsers(tx)) > 0) throw ApiError.conflict("The initial user has already been created.");
+    if ((await countUsers(tx)) > 0) throw exists();
     const org = await getDefaultOrganization(tx);
     const user = await insertUser(tx, { ...input, passwordHash, role: "owner", organizationId: org.id });
     return { user, organizationId: org.id };

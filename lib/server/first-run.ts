@@ -1,14 +1,12 @@
-import { generateSetupCode, isLoopbackOnly } from "../auth/setup-code";
+import { generateSetupCode } from "../auth/setup-code";
 import { createDb } from "../db/client";
 import { countUsers } from "../db/queries/users";
 
 /**
- * The one-time code first-run setup needs (`/setup?code=…`): only while no user exists, and only
- * when the server listens where other machines can reach it. On a loopback-only bind, or once
- * someone owns this Taskyard, there is none.
+ * The one-time code first-run setup asks for (`/setup?code=…`) while no user exists; once someone
+ * owns this Taskyard there is none. Whether a request must show it is `assertSetupCode`'s rule.
  */
-export async function firstRunSetupCode(databaseUrl: string, host: string | undefined): Promise<string | undefined> {
-  if (isLoopbackOnly(host)) return undefined;
+export async function firstRunSetupCode(databaseUrl: string): Promise<string | undefined> {
   const { db, sql } = createDb(databaseUrl, { max: 1 });
   try {
     return (await countUsers(db)) === 0 ? generateSetupCode() : undefined;

@@ -22,7 +22,7 @@ export type Launched = {
   stop: () => Promise<void>;
   /** Settles with the reason if a supervised part could not be kept running (everything is stopped by then). */
   failed: Promise<string>;
-  /** Asked of whoever creates the first user when the server is reachable from other machines. */
+  /** While no user exists: asked of whoever creates the first one (lib/auth/setup-code.ts says when). */
   setupCode?: string;
 };
 
@@ -144,7 +144,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
 
     const host = config.HOSTNAME;
-    const setupCode = await firstRunSetupCode(databaseUrl, host);
+    const setupCode = await firstRunSetupCode(databaseUrl);
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
     const url = `http://${browseHost}:${config.PORT}`;
     const webEnv = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox, TASKYARD_SETUP_CODE: setupCode ?? "" };

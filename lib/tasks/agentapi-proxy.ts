@@ -4,6 +4,7 @@ import { UPLOAD_MAX_BYTES } from "../agent/agentapi-server";
 import type { TaskRow } from "../db/queries/tasks";
 import { readBody } from "../api/body";
 import { ApiError } from "../api/errors";
+import { env } from "../env";
 import { agentOf } from "./agent-endpoint";
 import { acquireStreamSlot, onStreamEnd } from "./stream-slots";
 
@@ -12,7 +13,7 @@ const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number }> = 
   status: { method: "GET" },
   messages: { method: "GET" },
   events: { method: "GET" },
-  message: { method: "POST", maxBody: 1024 * 1024 },
+  message: { method: "POST", maxBody: 1024 * 1024 }, // and its content no longer than a prompt (below)
   upload: { method: "POST", maxBody: UPLOAD_MAX_BYTES + 64 * 1024 },
 };
 
@@ -31,6 +32,7 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   const agent = agentOf(task);
   const contentType = req.headers.get("content-type");
   const body = spec.maxBody ? await readBody(req, spec.maxBody) : undefined;
+  if (endpoint === "message" && body) assertContentFitsPrompt(body);
   const streaming = endpoint === "events";
   // A followed agent's events count among the caller's live streams, like the task's own log stream.
   const release = streaming ? acquireStreamSlot(callerId) : () => {};
@@ -64,5 +66,23 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   } catch (e) {
     if (e instanceof AgentUnreachableError) throw new ApiError(502, "The task's agent answered too much.", { detail: e.message });
     throw e;
+  }
+}
+
+/**
+ * A message through the pass-through is follow-up input like `…/send`: its `content` has the same
+ * TASKYARD_MAX_PROMPT_BYTES limit, answered the same way. Anything else about the body (not JSON,
+ * no content, a wrong type) is the agent's to answer, as AgentAPI does.
+ */
+function assertContentFitsPrompt(body: Uint8Array) {
+  let content: unknown;
+  try {
+    content = (JSON.parse(new TextDecoder().decode(body)) as { content?: unknown } | null)?.content;
+  } catch {
+    return;
+  }
+  const max = env().TASKYARD_MAX_PROMPT_BYTES;
+  if (typeof content === "string" && Buffer.byteLength(content, "utf8") > max) {
+    throw ApiError.invalidField("content", `must be at most ${max} bytes`);
   }
 }

@@ -207,6 +207,12 @@ for (const prefix of PREFIXES) {
       expect(expectProblem(plain, 415).title).toBe("Unsupported Media Type");
       expect(agent.said()).toEqual(before);
       expect(agent.brain.status()).toBe("stable");
+
+      // Follow-up input like /send: no longer than a prompt may be, and refused the same way.
+      const tooLong = await raw("POST", at("message"), { token: alice.token, body: { content: "x".repeat(32 * 1024 + 1), type: "user" } });
+      expectError(tooLong, 400);
+      expect(tooLong.body.validations).toEqual([{ field: "content", detail: `must be at most ${32 * 1024} bytes` }]);
+      expect(agent.said()).toEqual(before);
     });
 
     it("GET events streams the agent's SSE: the conversation so far, its status, then what happens live", async () => {

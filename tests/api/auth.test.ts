@@ -104,6 +104,18 @@ describe("users/first on a server that has users", () => {
     const res = await raw("POST", "/api/v2/users/first", { body: { email: `${uniqueName("x")}@example.com`, username: uniqueName("x"), password: "password-123" } });
     expectError(res, 409);
   });
+
+  it("a flood of POSTs is answered 409 without hashing a password, so sign-ins are not crowded out (no 503)", async () => {
+    const user = await newUser();
+    const flood = Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        raw("POST", "/api/v2/users/first", { body: { email: `flood${i}@example.com`, username: `flood${i}`, password: "password-123" } }),
+      ),
+    );
+    const signIn = login(user.email, user.password);
+    expect((await flood).map((r) => r.status)).toEqual(Array.from({ length: 40 }, () => 409));
+    expect((await signIn).status).toBe(201);
+  });
 });
 
 describe("login and logout", () => {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExtraServer, type ExtraServer } from "../support/extra-server";
@@ -56,6 +57,36 @@ describe("first-run setup on a server other machines can reach", () => {
     expect((await fetch(`${server.baseUrl}/api/v2/users/first`)).status).toBe(200);
     expect((await login(OWNER.email, OWNER.password)).status).toBe(201);
   });
+});
+
+describe("first-run setup on a loopback-only server", () => {
+  /** `POST /users/first` with the Host header a browser would send after coming by `host` (fetch cannot set Host). */
+  function postFirstAs(base: string, host: string, body: object): Promise<{ status: number; body: { message?: string } }> {
+    const url = new URL(base);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, method: "POST", path: "/api/v2/users/first", headers: { host, "content-type": "application/json" } }, (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || "{}") }));
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify(body));
+    });
+  }
+
+  it("needs no code from a browser on this machine at localhost, but a page that rebinds its own name to 127.0.0.1 needs it", async () => {
+    const local = await startExtraServer({ HOSTNAME: "127.0.0.1" });
+    try {
+      const port = new URL(local.baseUrl).port;
+      const rebound = await postFirstAs(local.baseUrl, `rebind.attacker.example:${port}`, OWNER);
+      expect(rebound.status).toBe(403);
+      expect(rebound.body.message).toMatch(/setup code/);
+      expect((await fetch(`${local.baseUrl}/api/v2/users/first`)).status).toBe(404);
+      expect((await postFirstAs(local.baseUrl, `localhost:${port}`, OWNER)).status).toBe(201);
+    } finally {
+      await local.stop();
+    }
+  }, 90_000);
 });
 
 describe("sign-in throttling", () => {

@@ -12,10 +12,10 @@ export const GET = withPublic({}, async ({ db }) => {
   return json({ message: "The initial user has already been created!" });
 });
 
-// POST /api/v2/users/first — create the first (owner) user (with the setup code on a server others can reach)
-export const POST = withPublic({ body: createFirstUserRequest }, async ({ db, body }) => {
+// POST /api/v2/users/first — create the first (owner) user (with the setup code unless asked on this machine by a loopback name)
+export const POST = withPublic({ body: createFirstUserRequest }, async ({ db, body, req }) => {
   const { setup_code, ...input } = body;
-  assertSetupCode(setup_code);
+  assertSetupCode(setup_code, req);
   const { user, organizationId } = await createFirstUser(db, input);
   return json({ user_id: user.id, organization_id: organizationId }, 201);
 });
