@@ -24,25 +24,38 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
   return new ReadableStream({
     async start(controller) {
       let closed = false;
+      let agentEvents: AbortController | undefined;
       const watch = watchTask(initial.id);
-      const close = () => {
+      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      // The one way out, whatever ends the stream (the task stopped, the client left, a failure):
+      // otherwise the heartbeat and the change-feed listener would outlive it.
+      const close = (error?: unknown) => {
         if (closed) return;
         closed = true;
         agentEvents?.abort();
         clearInterval(heartbeat);
         watch.close();
         try {
-          controller.close();
+          if (error === undefined) controller.close();
+          else controller.error(error);
         } catch {}
       };
-      const send = (event: string, data: unknown) => {
-        if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      const write = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          close();
+        }
       };
-      signal.addEventListener("abort", close);
-      const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
-
-      let agentEvents: AbortController | undefined;
+      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      signal.addEventListener("abort", () => close(), { once: true });
+      // Already aborted (the client left while the task was being looked up): the listener never
+      // fires, and no one will ever read or cancel this stream.
+      if (signal.aborted) return close();
       const follow = async (task: TaskRow) => {
+        // Closed while its logs were read: close() has already aborted the previous one, not this.
+        if (closed) return;
         agentEvents = new AbortController();
         try {
           const res = await fetchAgent(agentOf(task), "/events", { signal: agentEvents.signal });
@@ -63,36 +76,39 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
         if (logs) send("logs", logs);
       };
 
-      let task = initial;
-      send("task", toTaskResponse(task));
-      await sendLogs(task);
-      if (task.status === "active" && task.agent_api_url) void follow(task);
+      const run = async () => {
+        let task = initial;
+        send("task", toTaskResponse(task));
+        await sendLogs(task);
+        if (task.status === "active" && task.agent_api_url) void follow(task);
 
-      let fingerprint = JSON.stringify(toTaskResponse(task));
-      while (!closed) {
-        await watch.changed(FALLBACK_MS);
-        if (closed) break;
-        const [next] = await selectTasks(db, { id: task.id }).catch(() => [task]);
-        if (!next) {
-          send("task", { ...toTaskResponse(task), deleted: true });
-          break;
-        }
-        const response = toTaskResponse(next);
-        const nextFingerprint = JSON.stringify(response);
-        if (nextFingerprint !== fingerprint) send("task", response);
-        fingerprint = nextFingerprint;
-        if (next.status !== task.status || next.agent_api_url !== task.agent_api_url) {
-          agentEvents?.abort();
-          await sendLogs(next);
-          if (next.status === "active" && next.agent_api_url) void follow(next);
-          if (ENDED.has(next.status)) {
-            task = next;
+        let fingerprint = JSON.stringify(toTaskResponse(task));
+        while (!closed) {
+          await watch.changed(FALLBACK_MS);
+          if (closed) break;
+          const [next] = await selectTasks(db, { id: task.id }).catch(() => [task]);
+          if (!next) {
+            send("task", { ...toTaskResponse(task), deleted: true });
             break;
           }
+          const response = toTaskResponse(next);
+          const nextFingerprint = JSON.stringify(response);
+          if (nextFingerprint !== fingerprint) send("task", response);
+          fingerprint = nextFingerprint;
+          if (next.status !== task.status || next.agent_api_url !== task.agent_api_url) {
+            agentEvents?.abort();
+            await sendLogs(next);
+            if (next.status === "active" && next.agent_api_url) void follow(next);
+            if (ENDED.has(next.status)) {
+              task = next;
+              break;
+            }
+          }
+          task = next;
         }
-        task = next;
-      }
-      close();
+      };
+      // A failure (a database error reading the snapshot) errors the stream, and still cleans up.
+      await run().then(() => close(), close);
     },
   });
 }

@@ -62,3 +62,11 @@ describe("onStreamEnd", () => {
     expect(ended).toBe(1);
   });
 });
+
+describe("onStreamEnd, when the client left before the stream was made", () => {
+  it("frees the place at once: an already-aborted signal never fires, and no one reads or cancels the stream", () => {
+    const release = acquireStreamSlot("early-leaver");
+    onStreamEnd(new ReadableStream({ pull: () => new Promise(() => {}) }), release, AbortSignal.abort());
+    expect(openStreamCount("early-leaver")).toBe(0);
+  });
+});

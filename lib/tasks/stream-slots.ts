@@ -34,11 +34,14 @@ export function openStreamCount(userId: string): number {
 
 /**
  * `stream`, passed through unchanged, calling `done` once it ends, fails, is cancelled by the
- * reader (the client went away) or `signal` aborts — whichever comes first.
+ * reader (the client went away) or `signal` aborts (or had already) — whichever comes first.
  */
 export function onStreamEnd(stream: ReadableStream<Uint8Array>, done: () => void, signal?: AbortSignal): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   signal?.addEventListener("abort", done, { once: true });
+  // Already aborted (the client left while the request was still being authenticated): the
+  // listener never fires, and nothing will read or cancel a response nobody receives.
+  if (signal?.aborted) done();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {

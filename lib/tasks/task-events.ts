@@ -37,6 +37,9 @@ export function streamTaskEvents(caller: Caller, signal: AbortSignal): ReadableS
         } catch {}
       }
       signal.addEventListener("abort", close);
+      // Already aborted (the client left during authentication): the listener never fires, and no
+      // one will ever read or cancel this stream.
+      if (signal.aborted) return close();
       write(": connected\n\n");
     },
   });

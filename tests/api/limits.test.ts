@@ -1,3 +1,4 @@
+import net from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { testSql } from "../support/db";
@@ -145,6 +146,47 @@ describe("live streams per user", () => {
     } finally {
       for (const s of streams) s.close();
     }
+  });
+
+  it(`a client that leaves while its request is still being authenticated keeps no place (${MAX_STREAMS + 5} such drops, then a stream is still a 200)`, async () => {
+    const grace = await createTestUser();
+    const { hostname, port } = new URL(baseUrl());
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Authentication reads api_keys: while this lock is held every request waits there, so the
+    // clients are certainly gone (their request signal already aborted) when the handler takes a place.
+    let unlock!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holding = sql.begin(async (tx) => {
+      await tx`LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`;
+      locked();
+      await new Promise<void>((r) => (unlock = r));
+    });
+    try {
+      await isLocked;
+      const sockets = Array.from({ length: MAX_STREAMS + 5 }, () => {
+        const socket = net.connect({ host: hostname, port: Number(port) });
+        socket.on("error", () => {});
+        socket.write(`GET /api/v2/task-events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nCoder-Session-Token: ${grace.token}\r\n\r\n`);
+        return socket;
+      });
+      for (let i = 0; i < 100; i++) {
+        const [{ n }] = await sql`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'api_keys'::regclass AND NOT granted`;
+        if (n > 0) break;
+        await sleep(50);
+      }
+      // The server's pool is waiting on the lock; give the rest of the requests time to queue behind it.
+      await sleep(500);
+      for (const socket of sockets) socket.resetAndDestroy();
+      await sleep(500);
+    } finally {
+      unlock();
+      await holding;
+    }
+    const abort = new AbortController();
+    const res = await fetch(`${baseUrl()}/api/v2/task-events`, { headers: { "Coder-Session-Token": grace.token }, signal: abort.signal });
+    abort.abort();
+    expect(res.status).toBe(200);
   });
 });
 
