@@ -143,7 +143,9 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
       JOIN users u ON u.id = t.owner_id
       JOIN template_versions tv ON tv.id = t.template_version_id
       JOIN templates tpl ON tpl.id = tv.template_id
-      LEFT JOIN workspaces w ON w.id = t.workspace_id
+      -- LIMIT 1 keeps this a lookup by primary key per row of the page: as a plain join the
+      -- planner hashed the whole workspaces table for a page of 100 (1 ms at 10k tasks, growing).
+      LEFT JOIN LATERAL (SELECT ws.name, ws.repo FROM workspaces ws WHERE ws.id = t.workspace_id LIMIT 1) w ON true
       LEFT JOIN task_change_snapshots cs ON cs.task_id = t.id
       LEFT JOIN LATERAL (
         SELECT * FROM workspace_builds wb WHERE wb.workspace_id = t.workspace_id
