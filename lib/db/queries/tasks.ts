@@ -76,6 +76,11 @@ export type TaskFilter = {
   offset?: number;
 };
 
+function integer(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a page bound: ${n}`);
+  return n;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -100,7 +105,10 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
   const derived: SQL[] = [];
   if (filter.status) derived.push(sql`x.status = ${filter.status}`);
   if (filter.state) derived.push(sql`x.state = ${filter.state === "failed" ? "failure" : filter.state}`);
-  const page = filter.limit ? sql`LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : sql``;
+  // Written into the text, not sent as parameters: with `LIMIT $n` PostgreSQL's reusable (generic)
+  // plan assumes a tenth of the table, costs more than planning for the real page every time, and
+  // is never chosen (at 10k tasks that is 2 ms of planning per list). Both are checked integers.
+  const page = filter.limit ? sql.raw(`LIMIT ${integer(filter.limit)} OFFSET ${integer(filter.offset ?? 0)}`) : sql``;
   // Without a status/state filter the page is cut from `tasks` first, so only its rows pay for the
   // status lookups; with one, every matching row needs its status before it can be counted.
   const source = derived.length
