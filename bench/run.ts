@@ -35,6 +35,61 @@ async function baselineServer(handler: http.RequestListener) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
+/**
+ * The list with 10,000 tasks over 100 users (the admin's ~1,000 from above and 99 members with 91
+ * each), one request at a time: the default page (100) for the admin, who sees every task, and for a
+ * member, who sees their own. Baseline: node:http + postgres.js doing the token lookup and the plain
+ * page of the same rows (the same filter and order), also one at a time.
+ */
+export async function listAtScale(sql: postgres.Sql, admin: TaskyardClient, version: string, owner: { id: string; organization_id: string }) {
+  const [tpl] = await sql`SELECT template_id FROM template_versions WHERE id = ${version}`;
+  // One member signs in through the API; the other 98 only need rows.
+  const password = "bench-member-password";
+  const member = await admin.createUser({ email: "bench-member@example.com", username: "bench-member", password });
+  const { session_token: memberToken } = await new TaskyardClient({ baseUrl: admin.baseUrl }).login("bench-member@example.com", password);
+  await sql`
+    WITH u AS (
+      INSERT INTO users (email, username, password_hash)
+      SELECT 'bench-' || g || '@example.com', 'bench-' || g, 'not-a-hash' FROM generate_series(1, 98) g RETURNING id)
+    INSERT INTO organization_members (organization_id, user_id) SELECT ${owner.organization_id}, id FROM u`;
+  await sql`
+    WITH o AS (SELECT id FROM users WHERE username LIKE 'bench-%'),
+    w AS (
+      INSERT INTO workspaces (organization_id, owner_id, template_id, name)
+      SELECT ${owner.organization_id}, o.id, ${tpl.template_id}, 'scale-' || g FROM o, generate_series(1, 91) g RETURNING id, owner_id, name),
+    b AS (INSERT INTO workspace_builds (workspace_id, build_number, transition, template_version_id, job_status)
+          SELECT id, 1, 'stop', ${version}, 'succeeded' FROM w)
+    INSERT INTO tasks (organization_id, owner_id, name, display_name, prompt, template_version_id, workspace_id)
+    SELECT ${owner.organization_id}, w.owner_id, w.name, 'Scale ' || w.name, 'Scale prompt ' || w.name, ${version}, w.id FROM w`;
+  // As autovacuum would have by the time a server holds this many tasks (statistics, visibility map).
+  await sql`VACUUM ANALYZE`;
+  const [{ tasks, users }] = await sql`SELECT (SELECT count(*)::int FROM tasks WHERE deleted_at IS NULL) AS tasks, (SELECT count(*)::int FROM users) AS users`;
+
+  const out: { name: string; result: string; baseline: string; ratio: string }[] = [];
+  for (const [who, token, ownerId] of [["admin", admin.token!, undefined], ["member", memberToken, member.id]] as const) {
+    const [keyId] = token.split("-");
+    const baseline = await baselineServer(async (_req, res) => {
+      await sql`SELECT k.hashed_secret, u.id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ${keyId}`;
+      const page = ownerId
+        ? await sql`SELECT * FROM tasks WHERE deleted_at IS NULL AND owner_id = ${ownerId} ORDER BY created_at DESC, id DESC LIMIT 100`
+        : await sql`SELECT * FROM tasks WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 100`;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ tasks: page }));
+    });
+    const get = (url: string) => () => fetch(url, { headers: { "Coder-Session-Token": token } }).then((r) => r.arrayBuffer());
+    await load(50, 1, get(`${admin.baseUrl}/api/v2/tasks`)); // warm up (and past the custom plans)
+    const raw = await load(300, 1, get(baseline.url));
+    const ours = await load(300, 1, get(`${admin.baseUrl}/api/v2/tasks`));
+    baseline.close();
+    out.push({
+      name: `list at ${(tasks / 1000).toFixed(0)}k tasks / ${users} users, ${who} (target p50 < 20 ms)`,
+      result: fmt(ours),
+      baseline: `node:http+postgres.js: ${fmt(raw)}`,
+      ratio: `${(ours.p50 / raw.p50).toFixed(2)}× p50 latency`,
+    });
+  }
+  return out;
+}
+
 async function main() {
   const dataDir = await tempDataDir();
   // Builds run only while we want them to: API benchmarks must not spawn an agent per created task.
@@ -164,6 +219,8 @@ async function main() {
     rows.push({ name: "  one at a time (target p99 < 30 ms)", result: fmt(logsSerial), baseline: `agent /messages direct: ${fmt(agentSerial)}`, ratio: `${(logsSerial.p50 / agentSerial.p50).toFixed(2)}× p50 latency` });
     rows.push({ name: "  (Next.js floor: GET /healthz one at a time)", result: "", baseline: fmt(healthSerial), ratio: `${(logsSerial.p50 / healthSerial.p50).toFixed(2)}× p50 latency` });
 
+    rows.push(...(await listAtScale(sql, client, version, owner as unknown as { id: string; organization_id: string })));
+
     memory.close();
     dbBaseline.close();
   } finally {
@@ -180,4 +237,4 @@ async function main() {
   await fs.writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
 }
 
-await main();
+if (process.argv[1]?.endsWith("run.ts")) await main();

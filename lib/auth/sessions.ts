@@ -1,8 +1,9 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
+import { deleteApiKey, deleteUserApiKey, findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
 import { ApiError } from "../api/errors";
 import { logger } from "../logger";
+import { cacheGeneration, cachedKey, forgetKey, rememberKey, type CachedKey } from "./caller-cache";
 import { ensureExpiredKeyPurge } from "./key-purge";
 import { LoginThrottle } from "./login-throttle";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./passwords";
@@ -57,15 +58,47 @@ export async function login(db: Db, email: string, password: string, address: st
   return issueToken(db, user.id, "password");
 }
 
+/**
+ * The caller behind a token. A token used in the last few seconds is answered from this process's
+ * cache (lib/auth/caller-cache.ts) without a database round trip; its secret and expiry are still
+ * checked on every request, and revocation, suspension and role changes reach the cache at once.
+ */
 export async function authenticateToken(db: Db, token: string): Promise<Caller> {
   ensureExpiredKeyPurge(db);
   const parts = splitApiToken(token);
   if (!parts) throw ApiError.unauthorized("Invalid session token.", "The token is malformed.");
+  const cached = cachedKey(parts.id);
+  if (cached) return checkKey(db, parts.secret, cached);
+  const generation = cacheGeneration();
   const row = await findApiKeyWithUser(db, parts.id);
-  if (!row || !secretMatches(parts.secret, row.key.hashedSecret)) throw ApiError.unauthorized("Invalid session token.");
-  if (row.key.expiresAt.getTime() < Date.now()) throw ApiError.unauthorized("Your session has expired.");
-  if (row.user.status !== "active") throw ApiError.unauthorized("Your account is suspended.");
+  if (!row) throw ApiError.unauthorized("Invalid session token.");
+  const key: CachedKey = {
+    caller: { id: row.user.id, username: row.user.username, email: row.user.email, role: row.user.role, apiKeyId: row.key.id },
+    hashedSecret: row.key.hashedSecret,
+    expiresAt: row.key.expiresAt.getTime(),
+    active: row.user.status === "active",
+    lastUsedAt: row.key.lastUsedAt.getTime(),
+  };
+  const caller = checkKey(db, parts.secret, key);
+  rememberKey(parts.id, key, generation);
+  return caller;
+}
+
+function checkKey(db: Db, secret: string, key: CachedKey): Caller {
+  if (!secretMatches(secret, key.hashedSecret)) throw ApiError.unauthorized("Invalid session token.");
+  if (key.expiresAt < Date.now()) throw ApiError.unauthorized("Your session has expired.");
+  if (!key.active) throw ApiError.unauthorized("Your account is suspended.");
   // Recording use costs a write: do it at most once a minute per key, off the request path.
-  if (Date.now() - row.key.lastUsedAt.getTime() > 60_000) void touchApiKey(db, row.key.id).catch(() => {});
-  return { id: row.user.id, username: row.user.username, email: row.user.email, role: row.user.role, apiKeyId: row.key.id };
+  if (Date.now() - key.lastUsedAt > 60_000) {
+    key.lastUsedAt = Date.now();
+    void touchApiKey(db, key.caller.apiKeyId).catch(() => {});
+  }
+  return key.caller;
+}
+
+/** Logout and key revocation: gone from the database and from this process's cache at once. */
+export async function revokeApiKey(db: Db, keyId: string, userId?: string): Promise<boolean> {
+  const revoked = userId ? await deleteUserApiKey(db, userId, keyId) : (await deleteApiKey(db, keyId), true);
+  forgetKey(keyId);
+  return revoked;
 }

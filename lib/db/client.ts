@@ -20,7 +20,20 @@ const globalForDb = globalThis as unknown as { taskyardDb?: ServerHandle };
  */
 export function createDb(url: string, options: postgres.Options<Record<string, never>> = {}): Handle {
   const sql = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 2, connection: { statement_timeout: 15_000 }, ...options });
-  return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
+  return { sql, db: drizzle(preparing(sql), { schema, casing: "snake_case" }) };
+}
+
+/**
+ * drizzle sends every statement it was not given a name for as an unnamed one (`prepare: false`),
+ * so PostgreSQL parses and plans it again on every call: for the task query that planning costs
+ * several times its execution. Through this view of the pool each connection keeps its statements
+ * (postgres.js names them by their text), PostgreSQL can settle on a reusable plan, and the
+ * statement's text crosses the wire once per connection. Statements with no parameters still use
+ * the simple protocol; a transaction's own handle (from `begin`) is not affected.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  const unsafe: postgres.Sql["unsafe"] = (query, parameters, queryOptions) => sql.unsafe(query, parameters, { ...queryOptions, prepare: true });
+  return new Proxy(sql, { get: (target, prop, receiver) => (prop === "unsafe" ? unsafe : Reflect.get(target, prop, receiver)) });
 }
 
 function handle(): ServerHandle {

@@ -181,6 +181,70 @@ describe("login and logout", () => {
   });
 });
 
+describe("tokens in use (callers are cached for a few seconds per web process)", () => {
+  // Each token is used a few times first, so its caller is in the cache when it changes.
+  const warm = async (token: string) => {
+    for (let i = 0; i < 3; i++) expect((await raw("GET", "/api/v2/tasks", { token })).status).toBe(200);
+  };
+
+  it("logout: the very next request with that token is 401; the same user's other session still works", async () => {
+    const user = await newUser();
+    const token = (await login(user.email, user.password)).body.session_token as string;
+    const other = (await login(user.email, user.password)).body.session_token as string;
+    await warm(token);
+    await warm(other);
+    expect((await raw("POST", "/api/v2/users/logout", { token })).status).toBe(200);
+    expectError(await raw("GET", "/api/v2/tasks", { token }), 401);
+    expect((await raw("GET", "/api/v2/tasks", { token: other })).status).toBe(200);
+  });
+
+  it("a key revoked by someone else (an admin) is 401 on its very next request", async () => {
+    const user = await newUser();
+    const session = (await login(user.email, user.password)).body.session_token as string;
+    const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
+    await warm(key);
+    await ownerClient().revokeApiKey(key.split("-")[0], user.username);
+    expectError(await raw("GET", "/api/v2/tasks", { token: key }), 401);
+    expect((await raw("GET", "/api/v2/tasks", { token: session })).status).toBe(200);
+  });
+
+  it("a role change or suspension written straight into the database (another process) applies to the next request", async () => {
+    const user = await newUser();
+    const token = (await login(user.email, user.password)).body.session_token as string;
+    await warm(token);
+    expectError(await raw("GET", "/api/v2/users", { token }), 403);
+    await sql`UPDATE users SET role = 'admin' WHERE id = ${user.id}`;
+    expect((await raw("GET", "/api/v2/users", { token })).status).toBe(200);
+    await sql`UPDATE users SET role = 'member' WHERE id = ${user.id}`;
+    expectError(await raw("GET", "/api/v2/users", { token }), 403);
+    await sql`UPDATE users SET status = 'suspended' WHERE id = ${user.id}`;
+    expectError(await raw("GET", "/api/v2/tasks", { token }), 401);
+    await sql`UPDATE users SET status = 'active' WHERE id = ${user.id}`;
+    expect((await raw("GET", "/api/v2/tasks", { token })).status).toBe(200);
+  });
+
+  it("a key deleted or expired straight in the database is 401 on its next request", async () => {
+    const user = await newUser();
+    const a = (await login(user.email, user.password)).body.session_token as string;
+    const b = (await login(user.email, user.password)).body.session_token as string;
+    await warm(a);
+    await warm(b);
+    await sql`DELETE FROM api_keys WHERE id = ${a.split("-")[0]}`;
+    expectError(await raw("GET", "/api/v2/tasks", { token: a }), 401);
+    await sql`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ${b.split("-")[0]}`;
+    expectError(await raw("GET", "/api/v2/tasks", { token: b }), 401);
+  });
+
+  it("a cached token still needs its exact secret", async () => {
+    const user = await newUser();
+    const token = (await login(user.email, user.password)).body.session_token as string;
+    await warm(token);
+    const [id, secret] = token.split("-");
+    const wrong = `${id}-${secret.slice(0, -1)}${secret.endsWith("a") ? "b" : "a"}`;
+    expectError(await raw("GET", "/api/v2/tasks", { token: wrong }), 401);
+  });
+});
+
 describe("users/me", () => {
   it("has Coder's user shape", async () => {
     const user = await createTestUser();

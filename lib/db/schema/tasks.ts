@@ -40,7 +40,10 @@ export const tasks = pgTable(
     uniqueIndex("tasks_owner_name_idx")
       .on(t.ownerId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} IS NULL`),
-    index("tasks_created_idx").on(t.createdAt).where(sql`${t.deletedAt} IS NULL`),
+    // The list's order (newest first, id breaking ties), read backwards: a page is the first rows of
+    // the index, for everyone (admins) or for one owner (members), with no sort of the rest.
+    index("tasks_created_idx").on(t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index("tasks_owner_created_idx").on(t.ownerId, t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
     index("tasks_workspace_idx").on(t.workspaceId),
   ],
 );

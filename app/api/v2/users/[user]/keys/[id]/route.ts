@@ -2,7 +2,8 @@ import { withAuth } from "@/lib/api/handler";
 import { json, noContent } from "@/lib/api/respond";
 import { ApiError } from "@/lib/api/errors";
 import { API_KEY_ID_PATTERN, toApiKeyResponse } from "@/lib/auth/keys";
-import { deleteUserApiKey, findApiKeyWithUser } from "@/lib/db/queries/users";
+import { revokeApiKey } from "@/lib/auth/sessions";
+import { findApiKeyWithUser } from "@/lib/db/queries/users";
 import { resolveUserParam } from "@/lib/tasks/find-task";
 
 // GET /api/v2/users/{user}/keys/{id} — one session or API key
@@ -16,6 +17,6 @@ export const GET = withAuth({}, async ({ db, caller, params }) => {
 // DELETE /api/v2/users/{user}/keys/{id} — revoke it at once (yours; admins for anyone)
 export const DELETE = withAuth({}, async ({ db, caller, params }) => {
   const user = await resolveUserParam(db, caller, params.user);
-  if (!API_KEY_ID_PATTERN.test(params.id) || !(await deleteUserApiKey(db, user.id, params.id))) throw ApiError.notFound();
+  if (!API_KEY_ID_PATTERN.test(params.id) || !(await revokeApiKey(db, params.id, user.id))) throw ApiError.notFound();
   return noContent();
 });
