@@ -71,13 +71,17 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
   }
 }
 
+function versionNotFound(): ApiError {
+  return ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+}
+
 function tooManyTasks(limit: number): ApiError {
   return ApiError.tooManyRequests(`A user may have at most ${limit} tasks.`, undefined, "Delete tasks that are done, then try again.");
 }
 
 /** A template that cannot run here (no API key, a missing command) is refused up front, with the reason. */
 function assertCanRun(config: TemplateConfig | null) {
-  if (!config) throw ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+  if (!config) throw versionNotFound();
   const { available, unavailable_reason } = templateAvailability(config);
   if (!available) throw ApiError.invalidField("template_version_id", unavailable_reason, `This template cannot run on this server: ${unavailable_reason}`);
 }
@@ -109,7 +113,7 @@ function assertRepositoryAllowed(parameters: { name: string; value: string }[]) 
 /** Only on the error path: say what stopped the insert — the template version, the preset, or else the owner's task limit. */
 async function whyNotCreated(db: Db, request: CreateTaskRequest, maxLiveTasks: number): Promise<ApiError> {
   const version = await findTemplateVersion(db, request.template_version_id);
-  if (!version) return ApiError.invalidField("template_version_id", "no template version with this id", "Template version not found.");
+  if (!version) return versionNotFound();
   const presetId = request.template_version_preset_id;
   if (presetId && !(await listPresets(db, version.id)).some((p) => p.id === presetId)) {
     return ApiError.invalidField("template_version_preset_id", "is not a preset of this template version", "Preset not found.");

@@ -6,12 +6,12 @@ import { ApiError } from "../api/errors";
 import { capLines, fetchAgent } from "../agent/agentapi-client";
 import { agentOf } from "./agent-endpoint";
 import { watchTask } from "./change-feed";
+import { openEventChannel } from "./event-channel";
 import { getTaskLogs, toLogEntry } from "./logs";
 import { toTaskResponse } from "./serialize";
 
 /** Changes arrive as notifications; this is only the slowest a missed one could go unseen. */
 const FALLBACK_MS = 5000;
-const HEARTBEAT_MS = 15_000;
 const ENDED = new Set(["paused", "error"]);
 
 /**
@@ -20,42 +20,20 @@ const ENDED = new Set(["paused", "error"]);
  * new or updated entry, streamed from the agent's own `/events`). Ends once the task has stopped.
  */
 export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   return new ReadableStream({
     async start(controller) {
-      let closed = false;
+      const channel = openEventChannel(controller, signal);
+      if (channel.closed) return;
+      const { send } = channel;
       let agentEvents: AbortController | undefined;
       const watch = watchTask(initial.id);
-      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
-      // The one way out, whatever ends the stream (the task stopped, the client left, a failure):
-      // otherwise the heartbeat and the change-feed listener would outlive it.
-      const close = (error?: unknown) => {
-        if (closed) return;
-        closed = true;
+      channel.onClose(() => {
         agentEvents?.abort();
-        clearInterval(heartbeat);
         watch.close();
-        try {
-          if (error === undefined) controller.close();
-          else controller.error(error);
-        } catch {}
-      };
-      const write = (text: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          close();
-        }
-      };
-      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      signal.addEventListener("abort", () => close(), { once: true });
-      // Already aborted (the client left while the task was being looked up): the listener never
-      // fires, and no one will ever read or cancel this stream.
-      if (signal.aborted) return close();
+      });
       const follow = async (task: TaskRow) => {
-        // Closed while its logs were read: close() has already aborted the previous one, not this.
-        if (closed) return;
+        // Closed while its logs were read: closing has already aborted the previous one, not this.
+        if (channel.closed) return;
         agentEvents = new AbortController();
         try {
           const res = await fetchAgent(agentOf(task), "/events", { signal: agentEvents.signal });
@@ -83,9 +61,9 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
         if (task.status === "active" && task.agent_api_url) void follow(task);
 
         let fingerprint = JSON.stringify(toTaskResponse(task));
-        while (!closed) {
+        while (!channel.closed) {
           await watch.changed(FALLBACK_MS);
-          if (closed) break;
+          if (channel.closed) break;
           const [next] = await selectTasks(db, { id: task.id }).catch(() => [task]);
           if (!next) {
             send("task", { ...toTaskResponse(task), deleted: true });
@@ -108,7 +86,7 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
         }
       };
       // A failure (a database error reading the snapshot) errors the stream, and still cleans up.
-      await run().then(() => close(), close);
+      await run().then(() => channel.close(), channel.close);
     },
   });
 }

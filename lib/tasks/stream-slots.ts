@@ -61,3 +61,15 @@ export function onStreamEnd(stream: ReadableStream<Uint8Array>, done: () => void
     },
   });
 }
+
+/** How every server-sent event stream of the API is answered: never cached, never buffered by a proxy. */
+const EVENT_STREAM_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
+
+/**
+ * A caller's event stream: it takes one of their places first (429 past the limit, before `open`
+ * starts anything) and gives it back when the stream ends, however it ends.
+ */
+export function callerEventStream(callerId: string, signal: AbortSignal, open: () => ReadableStream<Uint8Array>): Response {
+  const release = acquireStreamSlot(callerId);
+  return new Response(onStreamEnd(open(), release, signal), { headers: EVENT_STREAM_HEADERS });
+}
