@@ -40,7 +40,8 @@ describe("first-run setup on a server other machines can reach", () => {
   it("`npm start` prints a /setup?code=… address; without that code nobody can create the owner", async () => {
     // Printed once the server is up, right after it says where it runs.
     const line = /Create the first \(owner\) account at (http:\/\/\S+)\/setup\?code=([A-Za-z0-9_-]+)/;
-    for (let i = 0; i < 100 && !/Taskyard is running/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 100));
+    // (Its own write: it may reach us a moment after the "running" line.)
+    for (let i = 0; i < 100 && !line.test(server.output()); i++) await new Promise((r) => setTimeout(r, 100));
     const printed = line.exec(server.output());
     expect(printed, server.output()).not.toBeNull();
     const code = printed![2];
