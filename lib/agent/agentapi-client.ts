@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainRequest, type PlainResponse } from "../http-request";
 
 /** The AgentAPI protocol (coder/agentapi's openapi.json), as the server speaks it to any agent. */
 export const agentMessage = z.object({
@@ -54,12 +55,14 @@ export function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit
   return fetch(`${agent.url.replace(/\/+$/, "")}${path}`, { ...init, headers, signal, redirect: "manual" });
 }
 
+const tooLarge = (maxBytes: number) => new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
+
 /** The body of an agent's answer, or an error past `maxBytes`: an agent cannot make the server buffer without end. */
 export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BYTES): Promise<Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? 0);
   if (declared > maxBytes) {
     await res.body?.cancel();
-    throw new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
+    throw tooLarge(maxBytes);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -67,30 +70,31 @@ export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BY
     size += chunk.length;
     if (size > maxBytes) {
       await res.body?.cancel().catch(() => {});
-      throw new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
-async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: RequestInit = {}, timeoutMs = 5000): Promise<z.infer<T>> {
-  let res: Response;
-  let bytes: Uint8Array;
+/** One JSON exchange with an agent: its secret on it, its answer capped, redirects never followed. */
+async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: { method?: string; body?: string } = {}, timeoutMs = 5000): Promise<z.infer<T>> {
+  const headers: Record<string, string> = init.body === undefined ? {} : { "content-type": "application/json" };
+  if (agent.secret) headers.authorization = `Bearer ${agent.secret}`;
+  let res: PlainResponse;
   try {
-    res = await fetchAgent(agent, path, { ...init, timeoutMs });
-    bytes = await readCapped(res);
+    res = await plainRequest(new URL(`${agent.url.replace(/\/+$/, "")}${path}`), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
   } catch (e) {
     if (e instanceof AgentUnreachableError) throw e;
     throw new AgentUnreachableError(`agent at ${new URL(agent.url).host} is unreachable: ${e instanceof Error ? e.message : e}`);
   }
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    body = JSON.parse(res.body.toString("utf8"));
   } catch {
     body = undefined;
   }
-  if (!res.ok) {
+  if (res.status < 200 || res.status > 299) {
     const detail = (body as { detail?: string; title?: string } | undefined)?.detail ?? (body as { title?: string })?.title ?? res.statusText;
     throw new AgentUnreachableError(`agent answered ${res.status}: ${detail}`, res.status, detail);
   }
@@ -105,11 +109,7 @@ export function createAgentApiClient(agent: AgentEndpoint) {
     messages: (timeoutMs?: number) => call(agent, "/messages", messagesResponse, {}, timeoutMs).then((r) => r.messages),
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
     send: (content: string, type: "user" | "raw" = "user") =>
-      call(agent, "/message", z.object({ ok: z.boolean() }), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ content, type }),
-      }),
+      call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),
   };
 }
 

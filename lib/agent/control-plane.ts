@@ -1,4 +1,4 @@
-import http from "node:http";
+import { plainRequest } from "../http-request";
 import type { AgentMessage, RepoChanges } from "./agentapi-client";
 import type { TurnUsage } from "./brains/local";
 
@@ -21,33 +21,14 @@ export const SNAPSHOT_MAX_BYTES = 64 * 1024;
 
 const TIMEOUT_MS = 10_000;
 
-/**
- * One request and its whole answer, over node:http(s) rather than `fetch`: loading fetch's HTTP
- * client (undici) costs every idle agent ~15 MB of memory, a third of a bare node.
- */
-async function request(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
-  // TLS only for a server behind https: most agents talk to loopback.
-  const transport = url.protocol === "https:" ? await import("node:https") : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, timeout: TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname} timed out after ${TIMEOUT_MS / 1000} s`)));
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 /** The agent's side of the agent routes: it authenticates with its one-time agent token. */
 export function createControlPlaneClient(baseUrl: string, token: string) {
   async function call(method: string, path: string, body?: unknown): Promise<string> {
     const headers: Record<string, string> = { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) };
-    const res = await request(new URL(`${baseUrl}${path}`), method, headers, body === undefined ? undefined : JSON.stringify(body));
-    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status} ${res.text}`);
-    return res.text;
+    const res = await plainRequest(new URL(`${baseUrl}${path}`), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: TIMEOUT_MS });
+    const text = res.body.toString("utf8");
+    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    return text;
   }
   return {
     manifest: async () => JSON.parse(await call("GET", "/api/v2/workspaceagents/me/manifest")) as Manifest,

@@ -42,7 +42,8 @@ describe("a task's whole life on the echo agent", () => {
 
     expect((await raw("POST", `/api/v2/tasks/me/${created.id}/send`, { token: alice.token, body: { input: "Second" } })).status).toBe(204);
     await waitFor("second reply", async () => (await alice.client.logs("me", created.id)).logs.length === 4);
-    expect((await alice.client.task("me", created.id)).current_state?.message).toContain("Second");
+    // The agent reports its state after the reply is in its log: a moment later, not necessarily yet.
+    await waitFor("state about the second input", async () => (await alice.client.task("me", created.id)).current_state?.message.includes("Second"));
     // The prompt cannot change while the agent has it.
     expect((await raw("PATCH", `/api/v2/tasks/me/${created.id}/input`, { token: alice.token, body: { input: "x" } })).status).toBe(409);
 
