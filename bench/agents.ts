@@ -2,6 +2,8 @@
  * The agents' share of `npm run bench`: what one idle agent costs in memory, and how a burst of
  * creates is carried out (builds in parallel), each against a baseline taken in the same run.
  */
+import { spawn } from "node:child_process";
+import os from "node:os";
 import type postgres from "postgres";
 import type { TaskyardClient } from "../lib/sdk/client";
 import { agentProcess, bareNodeRssKiB, rssKiB } from "../tests/support/processes";
@@ -59,5 +61,21 @@ export async function burstOfCreates(client: TaskyardClient, sql: postgres.Sql, 
     result: `${allActiveMs.toFixed(0)} ms`,
     baseline: `one create → active ${oneCreateMs.toFixed(0)} ms`,
     ratio: `${(allActiveMs / oneCreateMs).toFixed(2)}×`,
+  };
+}
+
+/**
+ * The floor under a burst: `count` bare `node -e ''` started at once. Every agent is at least one
+ * node process booting, so a burst of agents cannot finish sooner than this on the same cores.
+ */
+export async function burstOfBareNodes(count: number, oneCreateMs: number): Promise<Row> {
+  const start = performance.now();
+  await Promise.all(Array.from({ length: count }, () => new Promise((r) => spawn(process.execPath, ["-e", ""]).once("exit", r))));
+  const ms = performance.now() - start;
+  return {
+    name: `  (floor: ${count} bare \`node -e ''\` at once, ${os.availableParallelism()} cores)`,
+    result: `${ms.toFixed(0)} ms`,
+    baseline: `one create → active ${oneCreateMs.toFixed(0)} ms`,
+    ratio: `${(ms / oneCreateMs).toFixed(2)}×`,
   };
 }

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { TaskyardClient, type Task } from "../lib/sdk/client";
 import { startServer, taskyard, tempDataDir } from "../tests/support/stack";
 import { databaseUrlOf } from "../tests/support/stack-db";
-import { burstOfCreates, idleAgentMemory } from "./agents";
+import { burstOfBareNodes, burstOfCreates, idleAgentMemory } from "./agents";
 import { load, median, type LoadResult } from "./load";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
@@ -141,6 +141,7 @@ async function main() {
       rows.push({ name: `${name} (median of ${values.length}, target < ${limit} ms)`, result: `${m.toFixed(0)} ms`, baseline: `bare \`node -e ''\` spawn ${spawnMs.toFixed(0)} ms`, ratio: `${(m / spawnMs).toFixed(1)}×` });
     }
     rows.push(await burstOfCreates(client, sql, version, 20, median(creates)));
+    rows.push(await burstOfBareNodes(20, median(creates)));
     rows.push(await idleAgentMemory(client, sql, version));
 
     await provisioner.stop();
@@ -177,6 +178,9 @@ async function main() {
     const listResult = await load(REQUESTS, CONCURRENCY, get(`${stack.baseUrl}/api/v2/tasks?limit=50`));
     rows.push({ name: "task list, 50 of 1,000 tasks", result: fmt(listResult), baseline: `node:http+postgres.js: ${fmt(dbResult)}`, ratio: `${(listResult.rps / dbResult.rps).toFixed(2)}× throughput` });
     rows.push({ name: "  (vs. list from memory)", result: "", baseline: `node:http: ${fmt(memoryResult)}`, ratio: `${(listResult.rps / memoryResult.rps).toFixed(2)}× throughput` });
+    // What any authenticated route costs here before it does its own work: the ceiling of the ratio above.
+    const meResult = await load(REQUESTS, CONCURRENCY, get(`${stack.baseUrl}/api/v2/users/me`));
+    rows.push({ name: "  (floor: GET /users/me, auth + 1 small query)", result: fmt(meResult), baseline: `node:http+postgres.js: ${fmt(dbResult)}`, ratio: `${(meResult.rps / dbResult.rps).toFixed(2)}× throughput` });
 
     const one = page.tasks[0] as Task;
     const getResult = await load(REQUESTS, CONCURRENCY, get(`${stack.baseUrl}/api/v2/tasks/me/${one.id}`));

@@ -98,7 +98,9 @@ async function ensureDataDir(dir: string): Promise<void> {
  * agents' final snapshots have gone through it), its output relayed into our log at its level.
  */
 function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.ProcessEnv): ChildProcess {
-  const args = [path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(port)];
+  // A larger young generation (32 MB semi-spaces, default 16): every list or log answer allocates
+  // a few hundred KB that die at once; fewer scavenges, and fewer of them promoted, trim the tail.
+  const args = ["--max-semi-space-size=32", path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(port)];
   if (host) args.push("-H", host);
   const web = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: childEnv });
   readline.createInterface({ input: web.stdout! }).on("line", (line) => relayLogLine(line, "info", "web"));
