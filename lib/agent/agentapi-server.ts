@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { collectChanges } from "../git";
+import type { AgentMessage } from "./agentapi-client";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
 
@@ -108,6 +109,16 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
     if (!given || !sameSecret(given, options.secret)) throw new HttpProblem(401, "Unauthorized", "a valid bearer secret is required");
   }
 
+  // A conversation is replaced, never changed in place (lib/agent/conversation.ts): while it is the
+  // same array its JSON is the same, and a long one is read far more often than it changes.
+  let serialized: { messages: AgentMessage[]; json: string } | undefined;
+  function sendMessages(res: http.ServerResponse) {
+    const messages = brain.messages();
+    if (serialized?.messages !== messages) serialized = { messages, json: JSON.stringify({ messages }) };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(serialized.json);
+  }
+
   async function route(req: http.IncomingMessage, res: http.ServerResponse) {
     admit(req);
     const name = `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
@@ -115,7 +126,7 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
       case "GET /status":
         return send(res, 200, { status: brain.status(), agent_type: brain.agentType, transport: TRANSPORT });
       case "GET /messages":
-        return send(res, 200, { messages: brain.messages() });
+        return sendMessages(res);
       case "POST /message": {
         if (mediaType(req) !== "application/json") throw new HttpProblem(415, "Unsupported Media Type", "the body must be application/json");
         let body: { content?: unknown; type?: unknown };
