@@ -1,0 +1,41 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { plainRequest } from "../http-request";
+import { serveAgentApi } from "./agentapi-server";
+import { LocalBrain } from "./brains/local";
+import { Conversation } from "./conversation";
+
+let dir: string;
+beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-agentapi-"))));
+afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+it("GET /messages follows every change of the conversation, a reply growing in place included", async () => {
+  let finish!: () => void;
+  const brain = new LocalBrain("echo", await Conversation.load(dir), async (input, _history, progress) => {
+    progress("Thinking");
+    await new Promise<void>((r) => (finish = r));
+    return { content: `You said: ${input}`, state: "idle" };
+  });
+  const api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+  const messages = async () => {
+    const res = await plainRequest(new URL(`${api.url}/messages`), { headers: { authorization: "Bearer s3cret" }, timeoutMs: 2000 });
+    return (JSON.parse(res.body.toString()).messages as { role: string; content: string }[]).map((m) => `${m.role}: ${m.content}`);
+  };
+  const until = async (expected: string[]) => {
+    for (let i = 0; i < 200 && JSON.stringify(await messages()) !== JSON.stringify(expected); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await messages()).toEqual(expected);
+  };
+  try {
+    expect(await messages()).toEqual([]);
+    expect(await messages()).toEqual([]); // asked again, unchanged
+    const sent = brain.send("Hello");
+    await until(["user: Hello", "agent: Thinking"]);
+    finish();
+    await sent;
+    await until(["user: Hello", "agent: You said: Hello"]);
+  } finally {
+    await api.close();
+  }
+});
