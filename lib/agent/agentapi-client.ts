@@ -44,15 +44,25 @@ export class AgentUnreachableError extends Error {
 /** Where the server reaches an agent: its registered address and the secret its port demands. */
 export type AgentEndpoint = { url: string; secret?: string | null };
 
+/** Where a path of an agent's port is. */
+function agentUrl(agent: AgentEndpoint, path: string): URL {
+  return new URL(`${agent.url.replace(/\/+$/, "")}${path}`);
+}
+
+/** The secret the agent's port demands, on every server→agent request. */
+function withSecret(agent: AgentEndpoint, headers: Record<string, string>): Record<string, string> {
+  return agent.secret ? { ...headers, authorization: `Bearer ${agent.secret}` } : headers;
+}
+
 /**
- * Every server→agent request: the agent's secret on it, redirects never followed (an agent could
- * point the server anywhere), and a timeout. Bodies are read with `readCapped`.
+ * A streamed or passed-through server→agent request: the agent's secret on it, redirects never
+ * followed (an agent could point the server anywhere), and a timeout. Bodies are read with `readCapped`.
  */
 export function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (agent.secret) headers.set("authorization", `Bearer ${agent.secret}`);
   const signal = init.timeoutMs ? AbortSignal.any([AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])]) : init.signal;
-  return fetch(`${agent.url.replace(/\/+$/, "")}${path}`, { ...init, headers, signal, redirect: "manual" });
+  return fetch(agentUrl(agent, path), { ...init, headers, signal, redirect: "manual" });
 }
 
 const tooLarge = (maxBytes: number) => new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
@@ -79,11 +89,10 @@ export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BY
 
 /** One JSON exchange with an agent: its secret on it, its answer capped, redirects never followed. */
 async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: { method?: string; body?: string } = {}, timeoutMs = 5000): Promise<z.infer<T>> {
-  const headers: Record<string, string> = init.body === undefined ? {} : { "content-type": "application/json" };
-  if (agent.secret) headers.authorization = `Bearer ${agent.secret}`;
+  const headers = withSecret(agent, init.body === undefined ? {} : { "content-type": "application/json" });
   let res: PlainResponse;
   try {
-    res = await plainRequest(new URL(`${agent.url.replace(/\/+$/, "")}${path}`), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
+    res = await plainRequest(agentUrl(agent, path), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
   } catch (e) {
     if (e instanceof AgentUnreachableError) throw e;
     throw new AgentUnreachableError(`agent at ${new URL(agent.url).host} is unreachable: ${e instanceof Error ? e.message : e}`);

@@ -24,8 +24,12 @@ class HttpProblem extends Error {
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, type = "application/json") {
+  sendJson(res, status, JSON.stringify(body), type);
+}
+
+function sendJson(res: http.ServerResponse, status: number, json: string, type = "application/json") {
   res.writeHead(status, { "content-type": type });
-  res.end(JSON.stringify(body));
+  res.end(json);
 }
 
 /** RFC 7807 problem JSON, as agentapi answers errors. */
@@ -115,8 +119,7 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
   function sendMessages(res: http.ServerResponse) {
     const messages = brain.messages();
     if (serialized?.messages !== messages) serialized = { messages, json: JSON.stringify({ messages }) };
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(serialized.json);
+    sendJson(res, 200, serialized.json);
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse) {

@@ -21,6 +21,11 @@ async function login(email: string, password: string) {
   return raw("POST", "/api/v2/users/login", { body: { email, password } });
 }
 
+/** A fresh session of `user`: its token. */
+async function sessionOf(user: { email: string; password: string }): Promise<string> {
+  return (await login(user.email, user.password)).body.session_token as string;
+}
+
 describe("first user on a fresh install", () => {
   let fresh: ExtraServer;
   beforeAll(async () => {
@@ -190,8 +195,8 @@ describe("tokens in use (callers are cached for a few seconds per web process)",
 
   it("logout: the very next request with that token is 401; the same user's other session still works", async () => {
     const user = await newUser();
-    const token = (await login(user.email, user.password)).body.session_token as string;
-    const other = (await login(user.email, user.password)).body.session_token as string;
+    const token = await sessionOf(user);
+    const other = await sessionOf(user);
     await warm(token);
     await warm(other);
     expect((await raw("POST", "/api/v2/users/logout", { token })).status).toBe(200);
@@ -201,7 +206,7 @@ describe("tokens in use (callers are cached for a few seconds per web process)",
 
   it("a key revoked by someone else (an admin) is 401 on its very next request", async () => {
     const user = await newUser();
-    const session = (await login(user.email, user.password)).body.session_token as string;
+    const session = await sessionOf(user);
     const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
     await warm(key);
     await ownerClient().revokeApiKey(key.split("-")[0], user.username);
@@ -216,7 +221,7 @@ describe("tokens in use (callers are cached for a few seconds per web process)",
 
   it("a role change or suspension written straight into the database (another process) applies as soon as it is notified", async () => {
     const user = await newUser();
-    const token = (await login(user.email, user.password)).body.session_token as string;
+    const token = await sessionOf(user);
     await warm(token);
     expectError(await raw("GET", "/api/v2/users", { token }), 403);
     await sql`UPDATE users SET role = 'admin' WHERE id = ${user.id}`;
@@ -233,8 +238,8 @@ describe("tokens in use (callers are cached for a few seconds per web process)",
 
   it("a key deleted or expired straight in the database is 401 as soon as it is notified", async () => {
     const user = await newUser();
-    const a = (await login(user.email, user.password)).body.session_token as string;
-    const b = (await login(user.email, user.password)).body.session_token as string;
+    const a = await sessionOf(user);
+    const b = await sessionOf(user);
     await warm(a);
     await warm(b);
     await sql`DELETE FROM api_keys WHERE id = ${a.split("-")[0]}`;
@@ -247,7 +252,7 @@ describe("tokens in use (callers are cached for a few seconds per web process)",
 
   it("a cached token still needs its exact secret", async () => {
     const user = await newUser();
-    const token = (await login(user.email, user.password)).body.session_token as string;
+    const token = await sessionOf(user);
     await warm(token);
     const [id, secret] = token.split("-");
     const wrong = `${id}-${secret.slice(0, -1)}${secret.endsWith("a") ? "b" : "a"}`;
@@ -395,9 +400,9 @@ describe("listing and revoking sessions and API keys", () => {
 
   it("GET users/me/keys lists the caller's sessions and keys that still work, newest first, marks the one in use, and never shows a secret", async () => {
     const user = await newUser();
-    const session = (await login(user.email, user.password)).body.session_token as string;
+    const session = await sessionOf(user);
     const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
-    const expired = (await login(user.email, user.password)).body.session_token as string;
+    const expired = await sessionOf(user);
     await sql`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ${keyId(expired)}`;
 
     const res = await raw("GET", "/api/v2/users/me/keys", { token: session });
@@ -416,7 +421,7 @@ describe("listing and revoking sessions and API keys", () => {
 
   it("DELETE users/me/keys/{id} revokes it at once (204); the others keep working; again or unknown is 404", async () => {
     const user = await newUser();
-    const session = (await login(user.email, user.password)).body.session_token as string;
+    const session = await sessionOf(user);
     const key = (await raw("POST", "/api/v2/users/me/keys", { token: session })).body.key as string;
     const res = await raw("DELETE", `/api/v2/users/me/keys/${keyId(key)}`, { token: session });
     expect(res.status).toBe(204);
@@ -451,8 +456,8 @@ describe("listing and revoking sessions and API keys", () => {
     const { createDb } = await import("../../lib/db/client");
     const { purgeExpiredApiKeys } = await import("../../lib/db/queries/users");
     const user = await newUser();
-    const live = (await login(user.email, user.password)).body.session_token as string;
-    const old = (await login(user.email, user.password)).body.session_token as string;
+    const live = await sessionOf(user);
+    const old = await sessionOf(user);
     await sql`UPDATE api_keys SET expires_at = now() - interval '2 days' WHERE id = ${keyId(old)}`;
     const handle = createDb(inject("databaseUrl"), { max: 1 });
     try {
