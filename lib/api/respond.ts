@@ -7,6 +7,11 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
   return Response.json(body, { status, headers });
 }
 
+/** A 200 whose JSON is already text (made once, answered many times). */
+export function jsonText(body: string): Response {
+  return new Response(body, { headers: { "content-type": "application/json" } });
+}
+
 export function noContent(status = 204): Response {
   return new Response(null, { status });
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import type { DbOrTx } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
+import { snapshotCached } from "../db/snapshot-cache";
 import { selectTasks, type TaskFilter, type TaskRow } from "../db/queries/tasks";
 import { findOrganizationByRef, findUserByRef } from "../db/queries/users";
 import { ApiError } from "../api/errors";
@@ -8,6 +9,7 @@ import { isUuid } from "../validation/common";
 import { TASK_NAME_PATTERN } from "../validation/tasks";
 import { USERNAME_PATTERN } from "../validation/users";
 import { parseTaskQuery } from "./search-query";
+import { toTaskResponse } from "./serialize";
 
 /** `{user}` in a path: `me`, a user id or a username; someone a member may not see is a 404. */
 export async function resolveUserParam(db: DbOrTx, caller: Caller, ref: string) {
@@ -37,8 +39,22 @@ export async function findTaskOrThrow(db: DbOrTx, caller: Caller, userRef: strin
   return row;
 }
 
-/** `GET /tasks?q=`: every task the caller may read that matches the query, newest first. */
-export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, page: { limit?: number; offset?: number } = {}) {
+/**
+ * `GET /tasks?q=` as JSON: every task the caller may read that matches the query, newest first.
+ * The answer is kept until the database changes (lib/db/snapshot-cache.ts), so clients polling an
+ * unchanged list cost one tiny statement each.
+ */
+export async function listTasksJson(db: Db, caller: Caller, q: string | null, page: { limit?: number; offset?: number } = {}): Promise<string> {
+  const filter = await visibleTaskFilter(db, caller, q, page);
+  if (!filter) return JSON.stringify({ tasks: [], count: 0 });
+  return snapshotCached(db, `tasks ${JSON.stringify(filter)}`, async () => {
+    const { rows, count } = await selectTaskPage(db, filter);
+    return { answer: JSON.stringify({ tasks: rows.map(toTaskResponse), count }), snapshot: rows[0]?.snapshot };
+  });
+}
+
+/** What `q` asks for, narrowed to the tasks the caller may read; null when that leaves none. */
+async function visibleTaskFilter(db: DbOrTx, caller: Caller, q: string | null, page: { limit?: number; offset?: number }): Promise<TaskFilter | null> {
   const query = parseTaskQuery(q);
   const filter: TaskFilter = { status: query.status, state: query.state, search: query.search, ...page };
   if (query.owner) {
@@ -56,9 +72,13 @@ export async function listTasks(db: DbOrTx, caller: Caller, q: string | null, pa
   }
   if (!canReadAll(caller)) {
     // A member asking for someone else's tasks simply sees none of them.
-    if (filter.ownerId && filter.ownerId !== caller.id) return { rows: [], count: 0 };
+    if (filter.ownerId && filter.ownerId !== caller.id) return null;
     filter.ownerId = caller.id;
   }
+  return filter;
+}
+
+async function selectTaskPage(db: DbOrTx, filter: TaskFilter) {
   const rows = await selectTasks(db, filter);
   if (rows.length || !filter.offset) return { rows, count: rows[0]?.total_count ?? 0 };
   // Past the last page no row carries the count: the first row of the same match does.

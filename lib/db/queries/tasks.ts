@@ -3,6 +3,7 @@ import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type TemplateConfig, type WorkspaceRepo } from "../schema";
 import { isUuid } from "../../validation/common";
+import { CURRENT_SNAPSHOT } from "../snapshot-cache";
 import { BUILDS_CHANNEL } from "./workspaces";
 import type { TaskStatus } from "../../validation/tasks";
 import type { RepoChanges } from "../../agent/agentapi-client";
@@ -61,6 +62,8 @@ export type TaskRow = {
   updated_at: Date;
   status: TaskStatus;
   total_count: number;
+  /** The snapshot the row was read under: what lib/db/snapshot-cache.ts keeps an answer by. */
+  snapshot: string;
 };
 
 export type TaskFilter = {
@@ -111,8 +114,8 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
     ? sql`(SELECT * FROM tasks t WHERE ${conditions}) t`
     : sql`(SELECT * FROM tasks t WHERE ${conditions} ORDER BY t.created_at DESC, t.id DESC ${page}) t`;
   const outer = derived.length
-    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count FROM inner_rows x WHERE ${sql.join(derived, sql` AND `)} ORDER BY x.created_at DESC, x.id DESC ${page}`
-    : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
+    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count, ${CURRENT_SNAPSHOT} AS snapshot FROM inner_rows x WHERE ${sql.join(derived, sql` AND `)} ORDER BY x.created_at DESC, x.id DESC ${page}`
+    : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count, ${CURRENT_SNAPSHOT} AS snapshot FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
 
   const result = await db.execute(sql`
     WITH inner_rows AS (

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { withAuth } from "@/lib/api/handler";
 import { ApiError } from "@/lib/api/errors";
-import { json } from "@/lib/api/respond";
-import { listTasks } from "@/lib/tasks/find-task";
-import { toTaskResponse } from "@/lib/tasks/serialize";
+import { jsonText } from "@/lib/api/respond";
+import { listTasksJson } from "@/lib/tasks/find-task";
 
 /** A page of the list unless the caller asks for another size; `count` still says how many match. */
 const DEFAULT_TASK_PAGE = 100;
@@ -18,6 +17,5 @@ export const GET = withAuth({}, async ({ db, caller, req }) => {
   const search = new URL(req.url).searchParams;
   const paging = page.safeParse({ limit: search.get("limit") ?? undefined, offset: search.get("offset") ?? undefined });
   if (!paging.success) throw ApiError.fromZod(paging.error, "Invalid pagination.");
-  const { rows, count } = await listTasks(db, caller, search.get("q"), paging.data);
-  return json({ tasks: rows.map(toTaskResponse), count });
+  return jsonText(await listTasksJson(db, caller, search.get("q"), paging.data));
 });

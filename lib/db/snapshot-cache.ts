@@ -1,0 +1,73 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db } from "./client";
+
+/**
+ * Answers that depend only on what the database holds, kept for exactly as long as it holds the same.
+ *
+ * `pg_current_snapshot()` names what a statement sees: which transactions had completed when it
+ * began and which were still running. Two statements under the same snapshot see the same rows, and
+ * the snapshot changes the moment any transaction completes (it never comes back once it has moved
+ * on). So an answer made after reading snapshot S is still the right answer whenever S is read again:
+ * nothing is ever stale, nothing needs invalidating, and a write is visible to the next read however
+ * it was made (the API, the provisioner, psql). A hit costs one tiny statement instead of the query.
+ *
+ * An answer made from more than one statement is kept under the first one's snapshot, and may
+ * include a write that completed after it. That is safe: the first snapshot was then no longer
+ * current, and it never will be again, so the entry is never served.
+ */
+const MAX_ENTRIES = 64;
+/** Answers are JSON text: their length bounds the memory they hold (a UTF-16 unit is ≤ 2 bytes). */
+const MAX_CHARS = 8 * 1024 * 1024;
+
+type State = { snapshot: string; entries: Map<string, string>; chars: number };
+
+// One per web process (the route bundles may each load this module; they share the cache).
+const globalForCache = globalThis as unknown as { taskyardSnapshotCache?: State };
+const state = (globalForCache.taskyardSnapshotCache ??= { snapshot: "", entries: new Map(), chars: 0 });
+
+function forgetAll(snapshot: string) {
+  state.snapshot = snapshot;
+  state.entries.clear();
+  state.chars = 0;
+}
+
+function remember(key: string, answer: string) {
+  if (answer.length > MAX_CHARS / 4) return;
+  state.entries.set(key, answer);
+  state.chars += answer.length;
+  // Least recently used first: a Map iterates in insertion order, and a hit re-inserts its entry.
+  for (const [oldest, value] of state.entries) {
+    if (state.entries.size <= MAX_ENTRIES && state.chars <= MAX_CHARS) break;
+    state.entries.delete(oldest);
+    state.chars -= value.length;
+  }
+}
+
+/** What `pg_current_snapshot()` says now: select it beside a query to learn what that query saw. */
+export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text`;
+
+/**
+ * `produce()`'s answer for `key`, made again only when the database has changed since it was made.
+ * `produce` reports the snapshot its query read (select `CURRENT_SNAPSHOT` beside it), or none when
+ * it read nothing (an empty page): such an answer is not kept. A key not held at all costs no more
+ * than `produce`; a key held costs one tiny statement, and `produce` as well when it is out of date.
+ */
+export async function snapshotCached(db: Db, key: string, produce: () => Promise<{ answer: string; snapshot?: string }>): Promise<string> {
+  if (state.entries.has(key)) {
+    const [{ snapshot }] = await db.execute<{ snapshot: string }>(sql`SELECT ${CURRENT_SNAPSHOT} AS snapshot`);
+    const hit = state.entries.get(key);
+    if (snapshot === state.snapshot && hit !== undefined) {
+      state.entries.delete(key);
+      state.entries.set(key, hit);
+      return hit;
+    }
+  }
+  const { answer, snapshot } = await produce();
+  if (snapshot) {
+    // Every entry belongs to one snapshot: another one means the database changed, and they are all dead.
+    if (snapshot !== state.snapshot) forgetAll(snapshot);
+    if (!state.entries.has(key)) remember(key, answer);
+  }
+  return answer;
+}
