@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ENVIRONMENT_VARIABLES, takeAgentToken } from "./env";
+import { agentEnv, takeAgentToken } from "./agent-env";
+import { ENVIRONMENT_VARIABLES } from "./env";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -14,11 +15,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("lib/env.ts", () => {
-  it("is the only place the application reads the environment", () => {
+  it("is, with the agent's lib/agent-env.ts, the only place the application reads the environment", () => {
     const readers = ["app", "lib", "cli", "components", "hooks", "templates"]
       .flatMap(sourceFiles)
       .concat(["proxy.ts", "next.config.ts"])
-      .filter((file) => file !== "lib/env.ts" && /process\.env\b/.test(fs.readFileSync(path.join(ROOT, file), "utf8")));
+      .filter((file) => file !== "lib/env.ts" && file !== "lib/agent-env.ts" && /process\.env\b/.test(fs.readFileSync(path.join(ROOT, file), "utf8")));
     expect(readers).toEqual([]);
   });
 
@@ -28,6 +29,18 @@ describe("lib/env.ts", () => {
     const listed = new Set([...section.matchAll(/^\|([^|]*)\|/gm)].flatMap(([, names]) => [...names.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1])));
     expect(ENVIRONMENT_VARIABLES.filter((name) => !listed.has(name))).toEqual([]);
     expect([...listed].filter((name) => !ENVIRONMENT_VARIABLES.includes(name))).toEqual([]);
+  });
+
+  it("reads the agent's settings without zod, with the same one-line message for a bad value", () => {
+    expect(agentEnv({})).toEqual({ TASKYARD_AGENT_URL: undefined, TASKYARD_WORKSPACE_DIR: undefined, TASKYARD_AGENT_HEARTBEAT_MS: 5000 });
+    expect(agentEnv({ TASKYARD_AGENT_HEARTBEAT_MS: "200", TASKYARD_AGENT_URL: "http://127.0.0.1:3000", TASKYARD_WORKSPACE_DIR: "" })).toEqual({
+      TASKYARD_AGENT_URL: "http://127.0.0.1:3000",
+      TASKYARD_WORKSPACE_DIR: undefined,
+      TASKYARD_AGENT_HEARTBEAT_MS: 200,
+    });
+    for (const bad of ["10", "5s", "-100", "1e3"]) {
+      expect(() => agentEnv({ TASKYARD_AGENT_HEARTBEAT_MS: bad })).toThrow(/^invalid environment: TASKYARD_AGENT_HEARTBEAT_MS /);
+    }
   });
 
   it("hands an agent token given by hand over once and removes it from the environment", () => {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { AGENT_ENVIRONMENT_VARIABLES, agentEnv } from "./agent-env";
 
 /** The same minimum as an account's password in the API. */
 const ADMIN_PASSWORD_MIN_LENGTH = 8;
@@ -12,8 +13,9 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 export const DEFAULT_ANTHROPIC_MODEL = "claude-haiku-4-5";
 
 /**
- * Every setting the server, the provisioner and the agent read, with its one default. Nothing
- * else reads `process.env` (a test checks); children get the environment from `inheritedEnvironment`.
+ * Every setting the server and the provisioner read, with its one default. Nothing else reads
+ * `process.env` but lib/agent-env.ts, the agent's own (a test checks); children get the environment
+ * from `inheritedEnvironment`.
  */
 const envSchema = z.object({
   DATABASE_URL: optionalString,
@@ -50,12 +52,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
   /** Which process logs (`web`, `agent`, …): the launcher and the provisioner set it for their children. */
   TASKYARD_PROCESS: z.preprocess(emptyAsUndefined, z.string().default("taskyard")),
-  /** `taskyard agent`'s server and workspace when run by hand (the provisioner passes flags). */
-  TASKYARD_AGENT_URL: optionalString,
-  TASKYARD_WORKSPACE_DIR: optionalString,
-  TASKYARD_AGENT_HEARTBEAT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(50).default(5000)),
-  /** Where commands (git, bwrap, a template's agent) are looked up, and where the sandbox probe writes. */
-  PATH: z.preprocess(emptyAsUndefined, z.string().default("/usr/bin:/bin")),
+  /** Where the sandbox probe writes. */
   TMPDIR: z.preprocess(emptyAsUndefined, z.string().default("/tmp")),
 });
 
@@ -71,6 +68,7 @@ export function env(): Env {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new Error(`invalid environment: ${problems.join("; ")}`);
   }
+  agentEnv(); // the agents this server starts read these: a bad one stops the server, not each agent
   cached = parsed.data;
   return cached;
 }
@@ -102,31 +100,13 @@ export function cliEnv(): CliEnv {
   return cachedCli;
 }
 
-/**
- * `taskyard agent`'s token when given by hand: read once and removed from the environment at
- * once, so nothing the agent starts inherits it (the provisioner sends it on a pipe instead).
- */
-export function takeAgentToken(): string | undefined {
-  const token = process.env.TASKYARD_AGENT_TOKEN || undefined;
-  delete process.env.TASKYARD_AGENT_TOKEN;
-  return token;
-}
-
-/**
- * The process environment as a whole, for the children that inherit it: the web server and
- * `next build`, and (through the allow-list in lib/sandbox/environment.ts) agents.
- */
-export function inheritedEnvironment(): NodeJS.ProcessEnv {
-  return process.env;
-}
-
 /** Whether npm started us (`npm start`): npm sets this for the scripts it runs. */
 export function startedByNpm(): boolean {
   return Boolean(process.env.npm_lifecycle_event);
 }
 
 /** The names of every variable read here, for the README's table (a test compares them). */
-export const ENVIRONMENT_VARIABLES = [...Object.keys(envSchema.shape), ...Object.keys(cliEnvSchema.shape), "TASKYARD_AGENT_TOKEN"];
+export const ENVIRONMENT_VARIABLES = [...Object.keys(envSchema.shape), ...Object.keys(cliEnvSchema.shape), ...AGENT_ENVIRONMENT_VARIABLES];
 
 export function dataDir(): string {
   return path.resolve(env().TASKYARD_DATA_DIR ?? ".taskyard");

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { env } from "./env";
+import { searchPath } from "./agent-env";
 
 /**
  * Everything Taskyard does with git, through the `git` binary: the provisioner's checkout of a
@@ -24,7 +24,7 @@ export class GitError extends Error {}
 /** Git without prompts, system or user config, or transports that run commands. */
 function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: env().PATH,
+    PATH: searchPath(),
     HOME: "/tmp",
     LANG: "C",
     GIT_TERMINAL_PROMPT: "0",

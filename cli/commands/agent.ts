@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { env, takeAgentToken } from "../../lib/env";
+import { agentEnv, takeAgentToken } from "../../lib/agent-env";
 import { runAgent } from "../../lib/agent/run-agent";
 
 /**
@@ -18,9 +18,9 @@ export function registerAgent(program: Command) {
   program
     .command("agent")
     .description("run a workspace agent (started by the provisioner; not usually run by hand)")
-    .option("--url <url>", "the Taskyard server", env().TASKYARD_AGENT_URL)
+    .option("--url <url>", "the Taskyard server", agentEnv().TASKYARD_AGENT_URL)
     .option("--agent-id <id>", "the agent id (lets the provisioner recognise its process)")
-    .option("--dir <dir>", "the workspace directory", env().TASKYARD_WORKSPACE_DIR ?? process.cwd())
+    .option("--dir <dir>", "the workspace directory", agentEnv().TASKYARD_WORKSPACE_DIR ?? process.cwd())
     .option("--token-fd <fd>", "read the agent token from this file descriptor", (v) => Number(v))
     .addHelpText("after", "\nThe agent token is read from --token-fd or TASKYARD_AGENT_TOKEN (never from the command line, where `ps` shows it).")
     .action(async (opts: { url?: string; dir: string; tokenFd?: number }) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { env } from "../env";
+import { agentEnv } from "../agent-env";
 import { collectChanges } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
@@ -10,7 +10,7 @@ import type { Brain, BrainOptions } from "./brains/types";
 import { Conversation } from "./conversation";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
 
-const HEARTBEAT_MS = env().TASKYARD_AGENT_HEARTBEAT_MS;
+const HEARTBEAT_MS = agentEnv().TASKYARD_AGENT_HEARTBEAT_MS;
 
 export type AgentOptions = { serverUrl: string; token: string; workspaceDir: string };
 

