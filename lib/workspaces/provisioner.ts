@@ -284,11 +284,15 @@ export class Provisioner {
     if (!agent || agent.lifecycleState === "off" || agent.lifecycleState === "shutting_down") return;
     const latest = await latestBuild(this.db, workspaceId);
     if (!latest || latest.transition !== "start" || latest.id !== agent.buildId) return;
-    if (!(await markAppUnhealthy(this.db, agentId, APP_SLUG))) return;
-    // Died while starting: without this the task would read `initializing` forever.
-    if (agent.lifecycleState === "created" || agent.lifecycleState === "starting") await updateAgent(this.db, agentId, { lifecycleState: "start_error" });
-    await insertAppStatus(this.db, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
-    this.log.warn({ agent: agentId, how }, "agent crashed");
+    // One transaction: a reader never sees the task `error` while its state still says `working`.
+    const marked = await this.db.transaction(async (tx) => {
+      if (!(await markAppUnhealthy(tx, agentId, APP_SLUG))) return false;
+      // Died while starting: without this the task would read `initializing` forever.
+      if (agent.lifecycleState === "created" || agent.lifecycleState === "starting") await updateAgent(tx, agentId, { lifecycleState: "start_error" });
+      await insertAppStatus(tx, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
+      return true;
+    });
+    if (marked) this.log.warn({ agent: agentId, how }, "agent crashed");
   }
 
   /** Catches agents that died while no provisioner was watching them (e.g. `kill -9` across a restart). */
