@@ -87,16 +87,19 @@ export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BY
   return Buffer.concat(chunks);
 }
 
-/** One JSON exchange with an agent: its secret on it, its answer capped, redirects never followed. */
-async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: { method?: string; body?: string } = {}, timeoutMs = 5000): Promise<z.infer<T>> {
-  const headers = withSecret(agent, init.body === undefined ? {} : { "content-type": "application/json" });
-  let res: PlainResponse;
+/** One request to an agent: its secret on it, its answer capped, redirects never followed. */
+async function exchange(agent: AgentEndpoint, path: string, init: { method?: string; body?: string; headers?: Record<string, string> }, timeoutMs: number): Promise<PlainResponse> {
+  const headers = withSecret(agent, { ...init.headers, ...(init.body === undefined ? {} : { "content-type": "application/json" }) });
   try {
-    res = await plainRequest(agentUrl(agent, path), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
+    return await plainRequest(agentUrl(agent, path), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
   } catch (e) {
     if (e instanceof AgentUnreachableError) throw e;
     throw new AgentUnreachableError(`agent at ${new URL(agent.url).host} is unreachable: ${e instanceof Error ? e.message : e}`);
   }
+}
+
+/** An agent's JSON answer, checked against `schema`; any other status is an error saying what the agent said. */
+function answerOf<T extends z.ZodType>(res: PlainResponse, schema: T): z.infer<T> {
   let body: unknown;
   try {
     body = JSON.parse(res.body.toString("utf8"));
@@ -112,10 +115,22 @@ async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, sch
   return parsed.data;
 }
 
+/** One JSON exchange with an agent. */
+async function call<T extends z.ZodType>(agent: AgentEndpoint, path: string, schema: T, init: { method?: string; body?: string } = {}, timeoutMs = 5000): Promise<z.infer<T>> {
+  return answerOf(await exchange(agent, path, init, timeoutMs), schema);
+}
+
 export function createAgentApiClient(agent: AgentEndpoint) {
   return {
     status: (timeoutMs?: number) => call(agent, "/status", statusResponse, {}, timeoutMs),
     messages: (timeoutMs?: number) => call(agent, "/messages", messagesResponse, {}, timeoutMs).then((r) => r.messages),
+    /** The conversation and its ETag, or `"unchanged"` while it is still the version `etag` names. */
+    messagesUnless: async (etag: string | undefined, timeoutMs = 5000): Promise<{ messages: AgentMessage[]; etag?: string } | "unchanged"> => {
+      const res = await exchange(agent, "/messages", { headers: etag ? { "if-none-match": etag } : {} }, timeoutMs);
+      if (etag && res.status === 304) return "unchanged";
+      const { messages } = answerOf(res, messagesResponse);
+      return { messages, etag: typeof res.headers.etag === "string" ? res.headers.etag : undefined };
+    },
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
     send: (content: string, type: "user" | "raw" = "user") =>
       call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),

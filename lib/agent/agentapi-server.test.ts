@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { plainRequest } from "../http-request";
+import { createAgentApiClient } from "./agentapi-client";
 import { serveAgentApi } from "./agentapi-server";
 import { LocalBrain } from "./brains/local";
 import { Conversation } from "./conversation";
@@ -35,6 +36,36 @@ it("GET /messages follows every change of the conversation, a reply growing in p
     finish();
     await sent;
     await until(["user: Hello", "agent: You said: Hello"]);
+  } finally {
+    await api.close();
+  }
+});
+
+it("GET /messages tags each version with an ETag: 304 while it is unchanged, the new version after a change or a restart", async () => {
+  const brain = new LocalBrain("echo", await Conversation.load(dir), async (input) => ({ content: `You said: ${input}`, state: "idle" }));
+  let api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+  const client = () => createAgentApiClient({ url: api.url, secret: "s3cret" });
+  try {
+    const first = await client().messagesUnless(undefined);
+    if (first === "unchanged") throw new Error("nothing was held yet");
+    expect(first.messages).toEqual([]);
+    expect(first.etag).toMatch(/^".+"$/);
+    expect(await client().messagesUnless(first.etag)).toBe("unchanged");
+
+    await brain.send("Hello");
+    while (brain.messages().length < 2) await new Promise((r) => setTimeout(r, 5)); // the reply follows the send
+    const second = await client().messagesUnless(first.etag);
+    if (second === "unchanged") throw new Error("the conversation changed");
+    expect(second.messages.map((m) => m.content)).toEqual(["Hello", "You said: Hello"]);
+    expect(second.etag).not.toBe(first.etag);
+    expect(await client().messagesUnless(second.etag)).toBe("unchanged");
+
+    // Another agent process with the same conversation never repeats an ETag the server may hold.
+    await api.close();
+    api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+    const restarted = await client().messagesUnless(second.etag);
+    if (restarted === "unchanged") throw new Error("a restarted agent repeated an ETag");
+    expect(restarted.messages).toEqual(second.messages);
   } finally {
     await api.close();
   }

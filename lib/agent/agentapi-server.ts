@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,12 +24,8 @@ class HttpProblem extends Error {
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, type = "application/json") {
-  sendJson(res, status, JSON.stringify(body), type);
-}
-
-function sendJson(res: http.ServerResponse, status: number, json: string, type = "application/json") {
   res.writeHead(status, { "content-type": type });
-  res.end(json);
+  res.end(JSON.stringify(body));
 }
 
 /** RFC 7807 problem JSON, as agentapi answers errors. */
@@ -114,12 +110,21 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
   }
 
   // A conversation is replaced, never changed in place (lib/agent/conversation.ts): while it is the
-  // same array its JSON is the same, and a long one is read far more often than it changes.
-  let serialized: { messages: AgentMessage[]; json: string } | undefined;
-  function sendMessages(res: http.ServerResponse) {
+  // same array its JSON is the same, and a long one is read far more often than it changes. Each
+  // version gets an ETag (unique to this process: a restarted agent never repeats one), and a
+  // reader that already holds it gets a 304 without the body.
+  const instance = randomBytes(6).toString("hex");
+  let version = 0;
+  let serialized: { messages: AgentMessage[]; json: string; etag: string } | undefined;
+  function sendMessages(req: http.IncomingMessage, res: http.ServerResponse) {
     const messages = brain.messages();
-    if (serialized?.messages !== messages) serialized = { messages, json: JSON.stringify({ messages }) };
-    sendJson(res, 200, serialized.json);
+    if (serialized?.messages !== messages) serialized = { messages, json: JSON.stringify({ messages }), etag: `"${instance}-${++version}"` };
+    if (req.headers["if-none-match"] === serialized.etag) {
+      res.writeHead(304, { etag: serialized.etag });
+      return res.end();
+    }
+    res.writeHead(200, { "content-type": "application/json", etag: serialized.etag });
+    res.end(serialized.json);
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -129,7 +134,7 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
       case "GET /status":
         return send(res, 200, { status: brain.status(), agent_type: brain.agentType, transport: TRANSPORT });
       case "GET /messages":
-        return sendMessages(res);
+        return sendMessages(req, res);
       case "POST /message": {
         if (mediaType(req) !== "application/json") throw new HttpProblem(415, "Unsupported Media Type", "the body must be application/json");
         let body: { content?: unknown; type?: unknown };

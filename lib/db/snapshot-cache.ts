@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { BoundedCache } from "../bounded-cache";
 import type { Db } from "./client";
 
 /**
@@ -16,33 +17,15 @@ import type { Db } from "./client";
  * include a write that completed after it. That is safe: the first snapshot was then no longer
  * current, and it never will be again, so the entry is never served.
  */
-const MAX_ENTRIES = 64;
-/** Answers are JSON text: their length bounds the memory they hold (a UTF-16 unit is ≤ 2 bytes). */
-const MAX_CHARS = 8 * 1024 * 1024;
-
-type State = { snapshot: string; entries: Map<string, string>; chars: number };
+type State = { snapshot: string; answers: BoundedCache<string> };
 
 // One per web process (the route bundles may each load this module; they share the cache).
 const globalForCache = globalThis as unknown as { taskyardSnapshotCache?: State };
-const state = (globalForCache.taskyardSnapshotCache ??= { snapshot: "", entries: new Map(), chars: 0 });
-
-function forgetAll(snapshot: string) {
-  state.snapshot = snapshot;
-  state.entries.clear();
-  state.chars = 0;
-}
-
-function remember(key: string, answer: string) {
-  if (answer.length > MAX_CHARS / 4) return;
-  state.entries.set(key, answer);
-  state.chars += answer.length;
-  // Least recently used first: a Map iterates in insertion order, and a hit re-inserts its entry.
-  for (const [oldest, value] of state.entries) {
-    if (state.entries.size <= MAX_ENTRIES && state.chars <= MAX_CHARS) break;
-    state.entries.delete(oldest);
-    state.chars -= value.length;
-  }
-}
+const state = (globalForCache.taskyardSnapshotCache ??= {
+  snapshot: "",
+  // Answers are JSON text: their length bounds the memory they hold (a UTF-16 unit is ≤ 2 bytes).
+  answers: new BoundedCache<string>({ maxEntries: 64, maxSize: 8 * 1024 * 1024, sizeOf: (answer) => answer.length }),
+});
 
 /** What `pg_current_snapshot()` says now: select it beside a query to learn what that query saw. */
 export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text`;
@@ -54,20 +37,19 @@ export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text`;
  * than `produce`; a key held costs one tiny statement, and `produce` as well when it is out of date.
  */
 export async function snapshotCached(db: Db, key: string, produce: () => Promise<{ answer: string; snapshot?: string }>): Promise<string> {
-  if (state.entries.has(key)) {
+  if (state.answers.has(key)) {
     const [{ snapshot }] = await db.execute<{ snapshot: string }>(sql`SELECT ${CURRENT_SNAPSHOT} AS snapshot`);
-    const hit = state.entries.get(key);
-    if (snapshot === state.snapshot && hit !== undefined) {
-      state.entries.delete(key);
-      state.entries.set(key, hit);
-      return hit;
-    }
+    const hit = snapshot === state.snapshot ? state.answers.get(key) : undefined;
+    if (hit !== undefined) return hit;
   }
   const { answer, snapshot } = await produce();
   if (snapshot) {
-    // Every entry belongs to one snapshot: another one means the database changed, and they are all dead.
-    if (snapshot !== state.snapshot) forgetAll(snapshot);
-    if (!state.entries.has(key)) remember(key, answer);
+    // Every answer belongs to one snapshot: another one means the database changed, and they are all dead.
+    if (snapshot !== state.snapshot) {
+      state.snapshot = snapshot;
+      state.answers.clear();
+    }
+    if (!state.answers.has(key)) state.answers.set(key, answer);
   }
   return answer;
 }

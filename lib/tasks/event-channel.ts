@@ -4,6 +4,8 @@ const encoder = new TextEncoder();
 export type EventChannel = {
   /** Sends one server-sent event (`data` as JSON); nothing once closed. */
   send: (event: string, data: unknown) => void;
+  /** The same with `data` already JSON text (one line: JSON.stringify never writes a newline). */
+  sendJson: (event: string, json: string) => void;
   /** Raw SSE text (a comment, a heartbeat). */
   write: (text: string) => void;
   /** Ends the stream, or fails it with `error`; the first call wins. */
@@ -46,6 +48,7 @@ export function openEventChannel(controller: ReadableStreamDefaultController<Uin
   if (signal.aborted) close();
   return {
     send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    sendJson: (event, json) => write(`event: ${event}\ndata: ${json}\n\n`),
     write,
     close,
     onClose: (cleanup) => (closed ? cleanup() : void cleanups.push(cleanup)),

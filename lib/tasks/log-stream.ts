@@ -7,7 +7,7 @@ import { capLines, fetchAgent } from "../agent/agentapi-client";
 import { agentOf } from "./agent-endpoint";
 import { watchTask } from "./change-feed";
 import { openEventChannel } from "./event-channel";
-import { getTaskLogs, toLogEntry } from "./logs";
+import { taskLogsJson, toLogEntry } from "./logs";
 import { toTaskResponse } from "./serialize";
 
 /** Changes arrive as notifications; this is only the slowest a missed one could go unseen. */
@@ -50,8 +50,8 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
       };
       // While logs are unavailable (error, or `unknown` mid-stop) the client keeps what it has.
       const sendLogs = async (task: TaskRow) => {
-        const logs = await getTaskLogs(db, task).catch((e) => (e instanceof ApiError ? null : Promise.reject(e)));
-        if (logs) send("logs", logs);
+        const logs = await taskLogsJson(db, task).catch((e) => (e instanceof ApiError ? null : Promise.reject(e)));
+        if (logs) channel.sendJson("logs", logs);
       };
 
       const run = async () => {

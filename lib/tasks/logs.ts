@@ -4,6 +4,7 @@ import type { DbOrTx } from "../db/client";
 import { selectSnapshot, type TaskRow } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
+import { BoundedCache } from "../bounded-cache";
 import { agentOf, askAgent } from "./agent-endpoint";
 
 export type TaskLogEntry = { id: number; content: string; type: "input" | "output"; time: string };
@@ -18,17 +19,34 @@ export async function snapshotLogs(db: DbOrTx, taskId: string) {
   return { logs: snapshot.messages.map(toLogEntry), snapshot: true as const, snapshot_at: new Date(snapshot.capturedAt).toISOString() };
 }
 
-/** active → live from the agent; paused/pending/initializing → the stored snapshot; else 409. */
-export async function getTaskLogs(db: DbOrTx, task: TaskRow) {
+/**
+ * Live logs recently read, per agent, as JSON text with the ETag of the conversation they were made
+ * from: while a conversation is unchanged its agent answers 304 and its logs are not read, checked
+ * and written again (for 1,000 messages that is most of a request).
+ */
+const globalForLogs = globalThis as unknown as { taskyardLiveLogs?: BoundedCache<{ etag: string; json: string }> };
+const liveLogs = (globalForLogs.taskyardLiveLogs ??= new BoundedCache({ maxEntries: 64, maxSize: 32 * 1024 * 1024, sizeOf: (entry) => entry.json.length }));
+
+async function liveLogsJson(task: TaskRow): Promise<string> {
+  const agent = agentOf(task);
+  const key = `${task.agent_id} ${agent.url}`;
+  const held = liveLogs.get(key);
+  const answer = await askAgent("Failed to fetch logs from the task's agent.", () => createAgentApiClient(agent).messagesUnless(held?.etag));
+  if (answer === "unchanged") return held!.json;
+  const json = JSON.stringify({ logs: answer.messages.map(toLogEntry) });
+  if (answer.etag) liveLogs.set(key, { etag: answer.etag, json });
+  return json;
+}
+
+/** `GET …/logs` as JSON text. active → live from the agent; paused/pending/initializing → the stored snapshot; else 409. */
+export async function taskLogsJson(db: DbOrTx, task: TaskRow): Promise<string> {
   switch (task.status) {
-    case "active": {
-      const messages = await askAgent("Failed to fetch logs from the task's agent.", () => createAgentApiClient(agentOf(task)).messages());
-      return { logs: messages.map(toLogEntry) };
-    }
+    case "active":
+      return liveLogsJson(task);
     case "paused":
     case "pending":
     case "initializing":
-      return snapshotLogs(db, task.id);
+      return JSON.stringify(await snapshotLogs(db, task.id));
     default:
       throw ApiError.conflict(`Logs are not available while the task is ${task.status}.`, "Resume the task to read its conversation.");
   }
