@@ -1,9 +1,9 @@
 /**
- * What the agent bundle reads from the environment — `taskyard agent`'s own settings, PATH (agents
- * run git too) and what children inherit — apart from lib/env.ts and without zod: the bundle would otherwise load a 760 KB validation
- * library (~70 ms of CPU) at every agent start to read four variables. The server checks them as
- * well (`env()`), so a bad value stops it at start rather than every agent it starts. With
- * lib/env.ts, the only place that reads the environment.
+ * What the agent bundle reads from the environment: `taskyard agent`'s own settings, its token,
+ * PATH (agents run git too) and what children inherit. Apart from lib/env.ts, and without zod: the
+ * bundle would otherwise load a 760 KB validation library (~70 ms of CPU) at every agent start.
+ * The server checks the heartbeat at start as well (`env()`), so a bad value stops the server
+ * rather than every agent it starts. With lib/env.ts, the only place that reads the environment.
  */
 
 /** The names read here, for lib/env.ts's list of every variable. */
@@ -26,7 +26,7 @@ export type AgentEnv = {
   /** The server and workspace of an agent run by hand (the provisioner passes flags). */
   TASKYARD_AGENT_URL?: string;
   TASKYARD_WORKSPACE_DIR?: string;
-  /** How often an agent checks that its workspace and token are still there. */
+  /** How often an agent checks in with the server (and that its workspace is still there). */
   TASKYARD_AGENT_HEARTBEAT_MS: number;
 };
 

@@ -27,8 +27,13 @@ const state = (globalForCache.taskyardSnapshotCache ??= {
   answers: new BoundedCache<string>({ maxEntries: 64, maxSize: 8 * 1024 * 1024, sizeOf: (answer) => answer.length }),
 });
 
-/** What `pg_current_snapshot()` says now: select it beside a query to learn what that query saw. */
-export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text`;
+/**
+ * What `pg_current_snapshot()` says now: select it beside a query to learn what that query saw. With
+ * the server's start time: after a crash PostgreSQL may hand out again a transaction id that was
+ * never written down, and so repeat a snapshot's text (a restore or a failover restarts it as well).
+ * It assumes one primary: a standby's snapshots do not list the transactions running on it.
+ */
+export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text || '@' || pg_postmaster_start_time()::text`;
 
 /**
  * `produce()`'s answer for `key`, made again only when the database has changed since it was made.
@@ -37,6 +42,8 @@ export const CURRENT_SNAPSHOT = sql`pg_current_snapshot()::text`;
  * than `produce`; a key held costs one tiny statement, and `produce` as well when it is out of date.
  */
 export async function snapshotCached(db: Db, key: string, produce: () => Promise<{ answer: string; snapshot?: string }>): Promise<string> {
+  // Inside a transaction the snapshot would include its own uncommitted writes, under a text others share.
+  if ("rollback" in db) throw new Error("snapshotCached reads through the pool, never inside a transaction");
   if (state.answers.has(key)) {
     const [{ snapshot }] = await db.execute<{ snapshot: string }>(sql`SELECT ${CURRENT_SNAPSHOT} AS snapshot`);
     const hit = snapshot === state.snapshot ? state.answers.get(key) : undefined;

@@ -35,6 +35,7 @@ async function liveLogsJson(task: TaskRow): Promise<string> {
   if (answer === "unchanged") return held!.json;
   const json = JSON.stringify({ logs: answer.messages.map(toLogEntry) });
   if (answer.etag) liveLogs.set(key, { etag: answer.etag, json });
+  else liveLogs.delete(key);
   return json;
 }
 

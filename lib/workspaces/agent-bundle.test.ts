@@ -40,8 +40,8 @@ describe("the agent bundle", () => {
       if (loaded.has(file)) return;
       loaded.add(file);
       const code = await fs.readFile(file, "utf8");
-      // Static imports only: `import(…)` chunks load on demand.
-      for (const [, chunk] of code.matchAll(/^import[^;]*?from\s*"(\.\/[^"]+)"/gm)) await follow(path.join(path.dirname(file), chunk));
+      // Static imports and re-exports, with or without names; not `import(…)`, whose chunks load on demand.
+      for (const [, chunk] of code.matchAll(/^(?:import|export)(?!\s*\()[^;"]*?"(\.\/[^"]+)"/gm)) await follow(path.join(path.dirname(file), chunk));
     };
     await follow(main);
     expect(loaded.size).toBeGreaterThan(1); // the walk found the shared chunks

@@ -1,10 +1,11 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../lib/db/client";
-import { snapshotCached } from "../../lib/db/snapshot-cache";
+import { CURRENT_SNAPSHOT, snapshotCached } from "../../lib/db/snapshot-cache";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { testSql } from "../support/db";
 
-const sql = testSql();
+const testDb = testSql();
 
 describe("snapshotCached: an answer lives exactly as long as the database is unchanged", () => {
   const handle = createDb(inject("databaseUrl"), { max: 2 });
@@ -12,7 +13,7 @@ describe("snapshotCached: an answer lives exactly as long as the database is unc
   let made = 0;
   const ask = (key: string) =>
     snapshotCached(handle.db, key, async () => {
-      const [{ snapshot }] = await handle.sql`SELECT pg_current_snapshot()::text AS snapshot`;
+      const [{ snapshot }] = await handle.db.execute<{ snapshot: string }>(sql`SELECT ${CURRENT_SNAPSHOT} AS snapshot`);
       return { answer: `answer ${++made}`, snapshot };
     });
 
@@ -25,6 +26,10 @@ describe("snapshotCached: an answer lives exactly as long as the database is unc
     expect(await ask("b")).toBe(other);
   });
 
+  it("refuses a transaction's handle: its snapshot would show its own uncommitted writes", async () => {
+    await expect(handle.db.transaction((tx) => snapshotCached(tx as unknown as typeof handle.db, "a", async () => ({ answer: "x" })))).rejects.toThrow(/never inside a transaction/);
+  });
+
   it("keeps nothing made without a snapshot (an answer that read no row)", async () => {
     const empty = () => snapshotCached(handle.db, "empty", async () => ({ answer: `empty ${++made}` }));
     expect(await empty()).not.toBe(await empty());
@@ -32,7 +37,7 @@ describe("snapshotCached: an answer lives exactly as long as the database is unc
 
   it("makes it again after any committed write, whoever made it", async () => {
     const before = await ask("a");
-    await sql`UPDATE organizations SET name = name WHERE is_default`;
+    await testDb`UPDATE organizations SET name = name WHERE is_default`;
     const after = await ask("a");
     expect(after).not.toBe(before);
     expect(await ask("a")).toBe(after);
@@ -44,7 +49,7 @@ describe("snapshotCached: an answer lives exactly as long as the database is unc
     const committed = new Promise<void>((r) => (commit = r));
     let written!: () => void;
     const inProgress = new Promise<void>((r) => (written = r));
-    const transaction = sql.begin(async (tx) => {
+    const transaction = testDb.begin(async (tx) => {
       await tx`UPDATE organizations SET name = name WHERE is_default`;
       written();
       await committed;
@@ -77,12 +82,12 @@ describe("GET /api/v2/tasks is never stale", () => {
   it("shows a write made straight in the database by the very next request", async () => {
     expect((await listed(alice)).tasks[0].id).toBe(task.id);
     await listed(alice);
-    await sql`UPDATE tasks SET display_name = 'Renamed behind the API' WHERE id = ${task.id}`;
+    await testDb`UPDATE tasks SET display_name = 'Renamed behind the API' WHERE id = ${task.id}`;
     expect((await listed(alice)).tasks[0].display_name).toBe("Renamed behind the API");
-    await sql`UPDATE workspace_builds SET job_status = 'failed' WHERE workspace_id = ${task.workspace_id}`;
+    await testDb`UPDATE workspace_builds SET job_status = 'failed' WHERE workspace_id = ${task.workspace_id}`;
     expect((await listed(alice)).tasks[0].status).toBe("error");
     // A change that no trigger announces (Taskyard itself never deletes a build) is seen as well.
-    await sql`DELETE FROM workspace_builds WHERE workspace_id = ${task.workspace_id}`;
+    await testDb`DELETE FROM workspace_builds WHERE workspace_id = ${task.workspace_id}`;
     expect((await listed(alice)).tasks[0].status).toBe("pending");
   });
 

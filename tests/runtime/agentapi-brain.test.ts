@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { createAgentApiClient } from "../../lib/agent/agentapi-client";
 import { createTestUser } from "../support/api";
 import { db, waitFor, waitForStatus } from "../support/runtime";
 
@@ -26,8 +27,16 @@ describe("the agentapi template", () => {
       expect(idle.current_state?.state).toBe("idle");
       expect((await user.client.logs("me", task.id)).logs.map((l) => l.content)).toEqual(["through the proxy", "You said: through the proxy"]);
 
+      // Its mirror of the conversation is one version until it changes: asked again, the agent says 304.
+      const [agent] = await db()`SELECT api_url, api_secret FROM workspace_agents WHERE workspace_id = ${task.workspace_id!} ORDER BY created_at DESC LIMIT 1`;
+      const messages = createAgentApiClient({ url: agent.api_url, secret: agent.api_secret });
+      const read = await messages.messagesUnless(undefined);
+      expect(read).not.toBe("unchanged");
+      expect(await messages.messagesUnless(read === "unchanged" ? undefined : read.etag)).toBe("unchanged");
+
       await user.client.send("me", task.id, "and again");
       await waitFor("proxied reply", async () => (await user.client.logs("me", task.id)).logs.length === 4);
+      expect(await messages.messagesUnless(read === "unchanged" ? undefined : read.etag)).not.toBe("unchanged");
 
       await user.client.pause("me", task.id);
       await waitForStatus(user.client, task.id, "paused");

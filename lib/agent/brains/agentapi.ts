@@ -16,6 +16,7 @@ export class AgentApiBrain implements Brain {
   private child?: ChildProcess;
   private client?: ReturnType<typeof createAgentApiClient>;
   private mirror: AgentMessage[] = [];
+  private listed?: { from: AgentMessage[]; messages: AgentMessage[] };
   private current: AgentStatus = "running";
   private messageListeners: ((m: AgentMessage) => void)[] = [];
   private statusListeners: ((s: AgentStatus, r: StatusReport) => void)[] = [];
@@ -55,7 +56,10 @@ export class AgentApiBrain implements Brain {
       const data = JSON.parse(event.data);
       if (event.event === "message_update") {
         const message: AgentMessage = { id: data.id, role: data.role, content: data.message, time: data.time };
-        this.mirror[message.id] = message;
+        // Replaced, not changed in place: the agent's `/messages` tags each array as one version.
+        const next = [...this.mirror];
+        next[message.id] = message;
+        this.mirror = next;
         this.messageListeners.forEach((l) => l(message));
       } else if (event.event === "status_change" && data.status !== this.current) {
         this.current = data.status;
@@ -71,8 +75,10 @@ export class AgentApiBrain implements Brain {
     return this.current;
   }
 
+  /** The same array until the mirror changes (the agent's `/messages` ETag follows the array). */
   messages() {
-    return this.mirror.filter(Boolean);
+    if (this.listed?.from !== this.mirror) this.listed = { from: this.mirror, messages: this.mirror.filter(Boolean) };
+    return this.listed.messages;
   }
 
   async send(content: string) {

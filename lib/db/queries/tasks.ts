@@ -177,11 +177,6 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
 }
 
 /**
- * A task, its workspace and its first (pending) start build in ONE statement, in the default
- * organization. The template version and preset are checked in the same statement: no row comes
- * back when either is not valid.
- */
-/**
  * One statement: the task, its workspace and the workspace's first start build — unless the
  * template version (or preset) does not exist or the owner already has `maxLiveTasks` tasks — and
  * the provisioners' wake-up, which PostgreSQL delivers when the transaction commits. Nothing
