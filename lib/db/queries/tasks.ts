@@ -114,8 +114,8 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
     ? sql`(SELECT * FROM tasks t WHERE ${conditions}) t`
     : sql`(SELECT * FROM tasks t WHERE ${conditions} ORDER BY t.created_at DESC, t.id DESC ${page}) t`;
   const outer = derived.length
-    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count, ${CURRENT_SNAPSHOT} AS snapshot FROM inner_rows x WHERE ${sql.join(derived, sql` AND `)} ORDER BY x.created_at DESC, x.id DESC ${page}`
-    : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count, ${CURRENT_SNAPSHOT} AS snapshot FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
+    ? sql`SELECT x.*, count(*) OVER ()::int AS total_count, (SELECT ${CURRENT_SNAPSHOT}) AS snapshot FROM inner_rows x WHERE ${sql.join(derived, sql` AND `)} ORDER BY x.created_at DESC, x.id DESC ${page}`
+    : sql`SELECT x.*, (SELECT count(*) FROM tasks t WHERE ${conditions})::int AS total_count, (SELECT ${CURRENT_SNAPSHOT}) AS snapshot FROM inner_rows x ORDER BY x.created_at DESC, x.id DESC`;
 
   const result = await db.execute(sql`
     WITH inner_rows AS (
