@@ -60,7 +60,7 @@ function withSecret(agent: AgentEndpoint, headers: Record<string, string>): Reco
  */
 export function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (agent.secret) headers.set("authorization", `Bearer ${agent.secret}`);
+  for (const [name, value] of Object.entries(withSecret(agent, {}))) headers.set(name, value);
   const signal = init.timeoutMs ? AbortSignal.any([AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])]) : init.signal;
   return fetch(agentUrl(agent, path), { ...init, headers, signal, redirect: "manual" });
 }

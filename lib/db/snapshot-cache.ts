@@ -56,7 +56,7 @@ export async function snapshotCached(db: Db, key: string, produce: () => Promise
       state.snapshot = snapshot;
       state.answers.clear();
     }
-    if (!state.answers.has(key)) state.answers.set(key, answer);
+    state.answers.set(key, answer);
   }
   return answer;
 }

@@ -46,9 +46,10 @@ export function openEventChannel(controller: ReadableStreamDefaultController<Uin
   };
   signal.addEventListener("abort", () => close(), { once: true });
   if (signal.aborted) close();
+  const sendJson = (event: string, json: string) => write(`event: ${event}\ndata: ${json}\n\n`);
   return {
-    send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
-    sendJson: (event, json) => write(`event: ${event}\ndata: ${json}\n\n`),
+    send: (event, data) => sendJson(event, JSON.stringify(data)),
+    sendJson,
     write,
     close,
     onClose: (cleanup) => (closed ? cleanup() : void cleanups.push(cleanup)),
