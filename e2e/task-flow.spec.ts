@@ -64,9 +64,9 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
 
   await test.step("pause: the Snapshot tag shows the same conversation", async () => {
     const before = await taskPage.entries().allInnerTexts();
-    await taskPage.pauseButton().click();
-    await expect(taskPage.pauseButton()).toHaveAttribute("aria-busy", "true");
+    const sawBusy = await taskPage.clickAndRecordBusy(taskPage.pauseButton());
     await expect(taskPage.status()).toHaveText("Paused", { timeout: 30_000 });
+    expect(await sawBusy(), "the Pause button showed progress").toBe(true);
     await taskPage.expectSnapshot();
     await expect(taskPage.entries()).toHaveText(before.map((t) => t.trim()) as string[], { useInnerText: true });
     await expect(taskPage.messageBox()).toBeDisabled();

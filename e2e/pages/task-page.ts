@@ -27,6 +27,25 @@ export class TaskPage {
   readonly copyPatch = () => this.page.getByRole("button", { name: "Copy patch" });
   readonly refreshChanges = () => this.changes().getByRole("button", { name: "Refresh" });
 
+  /**
+   * Clicks `button` and resolves to whether it showed progress (`aria-busy`) at any moment after:
+   * recorded as it happens, so a pause that is over within a few milliseconds is not missed.
+   */
+  async clickAndRecordBusy(button: Locator): Promise<() => Promise<boolean>> {
+    await button.evaluate((el) => {
+      const w = window as unknown as { sawBusy?: boolean };
+      w.sawBusy = false;
+      // The header's buttons: React may swap the element, so watch their parent and its subtree.
+      new MutationObserver(() => (w.sawBusy ||= !!el.parentElement?.querySelector('[aria-busy="true"]'))).observe(el.parentElement!, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ["aria-busy"],
+      });
+    });
+    await button.click();
+    return () => this.page.evaluate(() => (window as unknown as { sawBusy?: boolean }).sawBusy === true);
+  }
+
   async goto(owner: string, task: string) {
     await this.page.goto(`/tasks/${encodeURIComponent(owner)}/${encodeURIComponent(task)}`);
   }
