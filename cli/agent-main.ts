@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAgent } from "./commands/agent";
 import { registerAgentApiServer } from "./commands/agentapi-server";
+import { registerWorkspaceRuntime } from "./commands/workspace-runtime";
 
 /**
  * The commands that run inside a workspace, alone: bundled to plain JavaScript (the agent bundle,
@@ -10,6 +11,7 @@ import { registerAgentApiServer } from "./commands/agentapi-server";
 const program = new Command().name("taskyard").showHelpAfterError();
 registerAgent(program);
 registerAgentApiServer(program);
+registerWorkspaceRuntime(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`taskyard: ${error instanceof Error ? error.message : String(error)}`);

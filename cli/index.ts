@@ -23,6 +23,7 @@ const serverSide: Record<string, () => Promise<Register>> = {
   provisioner: () => import("./commands/provisioner").then((m) => m.registerProvisioner),
   agent: () => import("./commands/agent").then((m) => m.registerAgent),
   "agentapi-server": () => import("./commands/agentapi-server").then((m) => m.registerAgentApiServer),
+  "workspace-runtime": () => import("./commands/workspace-runtime").then((m) => m.registerWorkspaceRuntime),
   "ensure-build": () => import("./commands/ensure-build").then((m) => m.registerEnsureBuild),
 };
 const clientSide: () => Promise<Register[]> = async () => [

@@ -1,8 +1,10 @@
 import fs from "node:fs";
+import net from "node:net";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
 import { agentEnv, takeAgentToken } from "../../lib/agent-env";
 import { runAgent } from "../../lib/agent/run-agent";
+import { WorkspaceChannel } from "../../lib/agent/workspace-channel";
 
 /**
  * The token arrives on a pipe (the provisioner's way: it never shows in /proc/<pid>/environ) or, by
@@ -14,18 +16,29 @@ async function readToken(fd: number | undefined): Promise<string | undefined> {
   return (await text(fs.createReadStream("", { fd }))).trim();
 }
 
+const socketOn = (fd: number) => new net.Socket({ fd, readable: true, writable: true });
+const collect = (value: string, all: string[]) => [...all, value];
+
 export function registerAgent(program: Command) {
   program
     .command("agent")
     .description("run a workspace agent (started by the provisioner; not usually run by hand)")
     .option("--url <url>", "the Taskyard server", agentEnv().TASKYARD_AGENT_URL)
     .option("--agent-id <id>", "the agent id (lets the provisioner recognise its process)")
-    .option("--dir <dir>", "the workspace directory", agentEnv().TASKYARD_WORKSPACE_DIR ?? process.cwd())
+    .option("--dir <dir>", "the workspace directory (as commands in the workspace see it)", agentEnv().TASKYARD_WORKSPACE_DIR ?? process.cwd())
+    .option("--state-dir <dir>", "where the agent keeps its conversation (default: the workspace directory)")
     .option("--token-fd <fd>", "read the agent token from this file descriptor", (v) => Number(v))
+    .option("--control-fd <fd>", "the workspace runtime's socket (without it the agent starts a runtime of its own, unsandboxed)", (v) => Number(v))
+    .option("--dial-fd <fd>", "the socket the workspace runtime tunnels forwarded addresses through", (v) => Number(v))
+    .option("--forward <host:port>", "an address on this host the workspace may reach through the agent (repeatable)", collect, [] as string[])
     .addHelpText("after", "\nThe agent token is read from --token-fd or TASKYARD_AGENT_TOKEN (never from the command line, where `ps` shows it).")
-    .action(async (opts: { url?: string; dir: string; tokenFd?: number }) => {
+    .action(async (opts: { url?: string; dir: string; stateDir?: string; tokenFd?: number; controlFd?: number; dialFd?: number; forward: string[] }) => {
       const token = await readToken(opts.tokenFd);
       if (!opts.url || !token) throw new Error("an agent needs --url (or TASKYARD_AGENT_URL) and a token (--token-fd or TASKYARD_AGENT_TOKEN)");
-      await runAgent({ serverUrl: opts.url.replace(/\/+$/, ""), token, workspaceDir: opts.dir });
+      const workspace =
+        opts.controlFd === undefined
+          ? WorkspaceChannel.startLocal(opts.dir, [process.execPath, process.argv[1], "workspace-runtime"])
+          : new WorkspaceChannel(socketOn(opts.controlFd), opts.dir, opts.dialFd === undefined ? undefined : { socket: socketOn(opts.dialFd), allowed: opts.forward });
+      await runAgent({ serverUrl: opts.url.replace(/\/+$/, ""), token, stateDir: opts.stateDir ?? opts.dir, workspace });
     });
 }

@@ -3,6 +3,7 @@ import { serveAgentApi } from "../../lib/agent/agentapi-server";
 import { echoResponder } from "../../lib/agent/brains/echo";
 import { LocalBrain } from "../../lib/agent/brains/local";
 import { Conversation } from "../../lib/agent/conversation";
+import { WorkspaceChannel } from "../../lib/agent/workspace-channel";
 
 export function registerAgentApiServer(program: Command) {
   program
@@ -11,12 +12,13 @@ export function registerAgentApiServer(program: Command) {
     .requiredOption("--port <port>", "loopback port to listen on", (v) => Number(v))
     .option("--dir <dir>", "where the conversation is kept", process.cwd())
     .action(async (opts: { port: number; dir: string }) => {
+      const workspace = WorkspaceChannel.startLocal(opts.dir, [process.execPath, process.argv[1], "workspace-runtime"]);
       const brain = new LocalBrain(
         "echo",
         await Conversation.load(opts.dir),
-        echoResponder({ workspaceDir: opts.dir, codeDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
+        echoResponder({ workspace, stateDir: opts.dir, codeDir: opts.dir, parameters: {}, command: [], onCrash: async () => process.exit(3) }),
       );
-      const api = await serveAgentApi(brain, { workspaceDir: opts.dir, port: opts.port });
+      const api = await serveAgentApi(brain, { workspace, port: opts.port });
       console.log(`AgentAPI (echo) listening on ${api.url}`);
       const stop = () => void api.close().then(() => process.exit(0));
       process.on("SIGTERM", stop);

@@ -4,13 +4,22 @@ import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { plainRequest } from "../http-request";
 import { createAgentApiClient } from "./agentapi-client";
+import { localWorkspace } from "../../tests/support/workspace";
 import { serveAgentApi } from "./agentapi-server";
 import { LocalBrain } from "./brains/local";
 import { Conversation } from "./conversation";
+import type { WorkspaceChannel } from "./workspace-channel";
 
 let dir: string;
-beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-agentapi-"))));
-afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+let workspace: WorkspaceChannel;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-agentapi-"));
+  workspace = await localWorkspace(dir);
+});
+afterEach(async () => {
+  workspace.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
 
 it("GET /messages follows every change of the conversation, a reply growing in place included", async () => {
   let finish!: () => void;
@@ -19,7 +28,7 @@ it("GET /messages follows every change of the conversation, a reply growing in p
     await new Promise<void>((r) => (finish = r));
     return { content: `You said: ${input}`, state: "idle" };
   });
-  const api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+  const api = await serveAgentApi(brain, { secret: "s3cret", workspace });
   const messages = async () => {
     const res = await plainRequest(new URL(`${api.url}/messages`), { headers: { authorization: "Bearer s3cret" }, timeoutMs: 2000 });
     return (JSON.parse(res.body.toString()).messages as { role: string; content: string }[]).map((m) => `${m.role}: ${m.content}`);
@@ -43,7 +52,7 @@ it("GET /messages follows every change of the conversation, a reply growing in p
 
 it("GET /messages tags each version with an ETag: 304 while it is unchanged, the new version after a change or a restart", async () => {
   const brain = new LocalBrain("echo", await Conversation.load(dir), async (input) => ({ content: `You said: ${input}`, state: "idle" }));
-  let api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+  let api = await serveAgentApi(brain, { secret: "s3cret", workspace });
   const client = () => createAgentApiClient({ url: api.url, secret: "s3cret" });
   try {
     const first = await client().messagesUnless(undefined);
@@ -62,7 +71,7 @@ it("GET /messages tags each version with an ETag: 304 while it is unchanged, the
 
     // Another agent process with the same conversation never repeats an ETag the server may hold.
     await api.close();
-    api = await serveAgentApi(brain, { secret: "s3cret", workspaceDir: dir });
+    api = await serveAgentApi(brain, { secret: "s3cret", workspace });
     const restarted = await client().messagesUnless(second.etag);
     if (restarted === "unchanged") throw new Error("a restarted agent repeated an ETag");
     expect(restarted.messages).toEqual(second.messages);

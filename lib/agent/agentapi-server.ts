@@ -1,12 +1,10 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { collectChanges } from "../git";
 import type { AgentMessage } from "./agentapi-client";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
+import type { WorkspaceChannel } from "./workspace-channel";
 
 /** AgentAPI's limit on one uploaded file. */
 export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -58,30 +56,12 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Stores an upload under `<workspace>/uploads/`, never overwriting, and returns its path as the agent sees it. */
-async function storeUpload(workspaceDir: string, file: File): Promise<string> {
-  const dir = path.join(workspaceDir, "uploads");
-  await fs.mkdir(dir, { recursive: true });
-  const name = path.basename(file.name || "upload").replace(/[^\w.-]+/g, "_").replace(/^\.+/, "") || "upload";
-  const { name: stem, ext } = path.parse(name);
-  const data = Buffer.from(await file.arrayBuffer());
-  for (let i = 0; ; i++) {
-    const target = path.join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
-    try {
-      await fs.writeFile(target, data, { flag: "wx" });
-      return target;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-  }
-}
-
 export type AgentApiServerOptions = {
   /** The bearer secret every request must carry; only the Taskyard server knows it. */
   secret?: string;
-  /** Where uploads go. */
-  workspaceDir: string;
-  /** The task's repository, if it has one (Taskyard's `GET /changes` reads it). */
+  /** The workspace uploads go to and the repository's changes are read in. */
+  workspace: WorkspaceChannel;
+  /** The task's repository as the workspace sees it, if it has one (Taskyard's `GET /changes` reads it). */
   repoDir?: string;
   port?: number;
 };
@@ -158,13 +138,13 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
         const file = form.get("file");
         if (!(file instanceof File)) throw new HttpProblem(400, "Bad Request", 'the form needs a file in the field "file"');
         if (file.size > UPLOAD_MAX_BYTES) throw new HttpProblem(413, "Request Entity Too Large", `a file may be at most ${UPLOAD_MAX_BYTES} bytes`);
-        return send(res, 200, { ok: true, filePath: await storeUpload(options.workspaceDir, file) });
+        return send(res, 200, { ok: true, filePath: await options.workspace.upload(file.name, Buffer.from(await file.arrayBuffer())) });
       }
       case "GET /changes": {
         const base = new URL(req.url ?? "/", "http://x").searchParams.get("base") ?? "";
         if (!/^[0-9a-f]{7,64}$/.test(base)) throw new HttpProblem(400, "Bad Request", "base must be a commit id");
         if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
-        return send(res, 200, await collectChanges(options.repoDir, base));
+        return send(res, 200, await options.workspace.changes(options.repoDir, base));
       }
       case "GET /events": {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

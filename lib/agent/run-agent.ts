@@ -2,19 +2,27 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { agentEnv } from "../agent-env";
-import { collectChanges } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
 import type { Brain, BrainOptions } from "./brains/types";
 import { Conversation } from "./conversation";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
+import type { WorkspaceChannel } from "./workspace-channel";
 
 const HEARTBEAT_MS = agentEnv().TASKYARD_AGENT_HEARTBEAT_MS;
 
-export type AgentOptions = { serverUrl: string; token: string; workspaceDir: string };
+export type AgentOptions = {
+  serverUrl: string;
+  token: string;
+  /** The agent's own directory (conversation, prompt, session id): never the workspace, which the model can write. */
+  stateDir: string;
+  /** The workspace, reached only through its runtime. */
+  workspace: WorkspaceChannel;
+};
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
+  const conversation = () => Conversation.load(options.stateDir);
   switch (manifest.brain) {
     // Loaded on demand: Claude Code's SDK and the SSE parser cost an echo agent's start time.
     case "agentapi": {
@@ -23,10 +31,24 @@ async function createBrain(manifest: Manifest, options: BrainOptions): Promise<B
     }
     case "claude-code": {
       const { claudeCodeResponder } = await import("./brains/claude-code");
-      return new LocalBrain("claude", await Conversation.load(options.workspaceDir), claudeCodeResponder(options));
+      return new LocalBrain("claude", await conversation(), claudeCodeResponder(options));
     }
     default:
-      return new LocalBrain("echo", await Conversation.load(options.workspaceDir), echoResponder(options));
+      return new LocalBrain("echo", await conversation(), echoResponder(options));
+  }
+}
+
+/**
+ * Workspaces from before the agent had a state dir of its own kept the conversation, the prompt
+ * and the Claude Code session id in the workspace: read them once, through the runtime (as the
+ * workspace's user), into the state dir.
+ */
+async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
+  const files = { "conversation.json": "conversation.json", "prompt.txt": "prompt.txt", ".taskyard/claude-session.json": "claude-session.json" };
+  if (await fs.stat(path.join(stateDir, "conversation.json")).then(() => true, () => false)) return;
+  for (const [inWorkspace, inState] of Object.entries(files)) {
+    const read = await workspace.exec({ argv: ["cat", "--", path.posix.join(workspace.workspaceDir, inWorkspace)], env: { PATH: "/usr/bin:/bin" } });
+    if (read.code === 0 && read.stdout) await fs.writeFile(path.join(stateDir, inState), read.stdout);
   }
 }
 
@@ -44,7 +66,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   await server.lifecycle("starting");
   const manifest = await server.manifest();
   const slug = manifest.app_slug;
-  await fs.mkdir(options.workspaceDir, { recursive: true });
+  await fs.mkdir(options.stateDir, { recursive: true });
+  const workspace = options.workspace;
 
   // The brain needs `crash` and `crash` needs the brain: the first is created before the second exists.
   const holder: { brain?: Brain } = {};
@@ -58,11 +81,16 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     process.exit(3);
   };
 
-  const repoDir = path.join(options.workspaceDir, "repo");
-  const hasRepo = await fs.stat(path.join(repoDir, ".git")).then(() => true, () => false);
+  // The runtime gone (killed with its sandbox, say) leaves the agent nothing to work with.
+  let stopping = false;
+  workspace.onClose(() => stopping || void crash("the workspace runtime has stopped"));
+  await adoptOlderState(workspace, options.stateDir);
+  const repoDir = path.posix.join(workspace.workspaceDir, "repo");
+  const hasRepo = manifest.repo_base_commit !== null;
   const brain = (holder.brain = await createBrain(manifest, {
-    workspaceDir: options.workspaceDir,
-    codeDir: hasRepo ? repoDir : options.workspaceDir,
+    workspace,
+    stateDir: options.stateDir,
+    codeDir: hasRepo ? repoDir : workspace.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
     onCrash: crash,
@@ -89,19 +117,19 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     if (hasRepo && base && manifest.task_id) {
       const taskId = manifest.task_id;
       brain.onStatus((status) => {
-        if (status === "stable") void enqueue(async () => server.changes(taskId, await collectChanges(repoDir, base)));
+        if (status === "stable") void enqueue(async () => server.changes(taskId, await workspace.changes(repoDir, base)));
       });
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
-    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspaceDir: options.workspaceDir, repoDir: hasRepo ? repoDir : undefined });
+    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined });
     await server.connection(api.url);
     await server.appHealth(slug, "healthy");
     await server.lifecycle("ready");
 
-    const previous = await deliveredPrompt(options.workspaceDir);
+    const previous = await deliveredPrompt(options.stateDir);
     if (manifest.prompt && manifest.prompt !== previous) {
-      await fs.writeFile(path.join(options.workspaceDir, "prompt.txt"), manifest.prompt);
+      await fs.writeFile(path.join(options.stateDir, "prompt.txt"), manifest.prompt);
       await brain.send(manifest.prompt);
     } else {
       await enqueue(() => server.appStatus(slug, "idle", "Resumed; waiting for input"));
@@ -116,7 +144,6 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
@@ -125,17 +152,18 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     await uploadSnapshot();
     await brain.stop();
     await api.close();
+    workspace.close();
     await server.lifecycle("off").catch(() => {});
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown());
   process.on("SIGINT", () => void shutdown());
 
-  // A heartbeat: an agent whose workspace directory is gone, or whose token the server no longer
-  // accepts (the provisioner replaced it), has nothing left to do and must not linger.
+  // A heartbeat: an agent whose state directory is gone (its workspace was removed), or whose token
+  // the server no longer accepts (the provisioner replaced it), has nothing left to do and must not linger.
   const heartbeat = setInterval(async () => {
-    // Inside the sandbox the workspace is a bind mount that outlives its removal: a removed directory has no links left.
-    const dirGone = await fs.stat(options.workspaceDir).then((st) => st.nlink === 0, () => true);
+    // Inside the sandbox the directory is a bind mount that outlives its removal: a removed directory has no links left.
+    const dirGone = await fs.stat(options.stateDir).then((st) => st.nlink === 0, () => true);
     const revoked = await server.manifest().then(() => false, (e: Error) => / 401 /.test(e.message));
     if (dirGone || revoked) {
       clearInterval(heartbeat);

@@ -43,38 +43,71 @@ function readOnly(source: string, made: Set<string>): string[] {
   return [...parents(source, made), "--ro-bind", source, source];
 }
 
+/** Where an agent's own state (its conversation, its Claude Code session id) appears inside its sandbox. */
+export const SANDBOX_STATE = "/state";
+
+/** What one sandbox sees and who runs in it. */
+export type SandboxProfile = {
+  /** Host directories bound read-write, each at its own path inside. */
+  writable: { source: string; target: string }[];
+  /** Host paths bound read-only at the same path (a local repository's allowed root). */
+  readOnly?: string[];
+  chdir: string;
+  /** As root: the uid (and gid) it runs as, with no capabilities. Default `nobody`. */
+  uid?: number;
+  /** Its own network namespace (only its own loopback until user-mode networking is attached). */
+  ownNetwork?: boolean;
+  /** The size of its private /tmp (a tmpfs, charged to its memory). */
+  tmpBytes?: number;
+  /** bwrap writes `{"child-pid": N}` here once the namespaces exist (user-mode networking needs the pid). */
+  infoFd?: number;
+  /** Files bound read-only over a path inside (the sandbox's own /etc/resolv.conf). */
+  files?: { source: string; target: string }[];
+  /** As root: stay root inside with only these capabilities instead of dropping to `uid` (a chown of the workspace). */
+  rootWith?: string[];
+};
+
 /**
- * bwrap's arguments for a workspace: the system, Node and Taskyard's code read-only, the workspace
- * read-write at /workspace, a private /tmp, /proc and /dev, its own pid/ipc/uts namespaces and the
- * host's network (loopback reaches the server), and any `readOnly` extras (a local repository to
- * clone). As root, `setpriv` then drops to `nobody` with no
- * capabilities, so a file the host keeps from other users stays out of reach inside too.
+ * bwrap's arguments for one sandbox: the system, Node and Taskyard's code read-only, the profile's
+ * directories read-write, a private /tmp, /proc and /dev, its own pid/ipc/uts namespaces (and with
+ * `ownNetwork` its own network). As root, `setpriv` then drops to the profile's uid with no
+ * capabilities and no_new_privs, so a file the host keeps from other users stays out of reach inside.
  */
-export function bubblewrapArgs(workspaceDir: string, command: string[], extra: { readOnly?: string[] } = {}): string[] {
+export function sandboxArgs(profile: SandboxProfile, command: string[]): string[] {
   const made = new Set<string>();
   const nodePrefix = path.dirname(path.dirname(process.execPath));
+  const uid = profile.uid ?? SANDBOX_UID;
   const args = [
     ...SYSTEM_DIRS.flatMap((dir) => readOnly(dir, made)),
     "--proc", "/proc",
     "--dev", "/dev",
     // Before the code: a checkout under /tmp must stay visible on top of the private /tmp.
-    "--perms", "1777", "--tmpfs", "/tmp",
+    "--perms", "1777", ...(profile.tmpBytes ? ["--size", String(profile.tmpBytes)] : []), "--tmpfs", "/tmp",
     ...(SYSTEM_DIRS.some((dir) => nodePrefix === dir || nodePrefix.startsWith(dir + "/")) ? [] : readOnly(nodePrefix, made)),
     ...PROJECT_PARTS.flatMap((part) => readOnly(path.join(PROJECT_ROOT, part), made)),
-    ...(extra.readOnly ?? []).flatMap((source) => readOnly(source, made)),
-    "--bind", workspaceDir, SANDBOX_WORKSPACE,
-    "--chdir", SANDBOX_WORKSPACE,
+    ...(profile.readOnly ?? []).flatMap((source) => readOnly(source, made)),
+    ...profile.writable.flatMap(({ source, target }) => [...parents(target, made), "--bind", source, target]),
+    ...(profile.files ?? []).flatMap(({ source, target }) => ["--ro-bind", source, target]),
+    "--chdir", profile.chdir,
     "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    ...(profile.ownNetwork ? ["--unshare-net"] : []),
     ...(isRoot() ? [] : ["--unshare-user"]),
-    // The agent is the namespace's pid 1: when it exits, everything it started goes with it. (No
-    // --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
+    ...(profile.infoFd === undefined ? [] : ["--info-fd", String(profile.infoFd)]),
+    // The first process is the namespace's pid 1: when it exits, everything it started goes with it.
+    // (No --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
     "--as-pid-1",
     "--",
   ];
+  if (isRoot() && profile.rootWith) return [...args.slice(0, -1), "--cap-drop", "ALL", ...profile.rootWith.flatMap((c) => ["--cap-add", c]), "--", ...command];
   const drop = isRoot()
-    ? ["setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    ? ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     : [];
   return [...args, ...drop, ...command];
+}
+
+/** A workspace's sandbox for one command (a clone, the probe): the workspace read-write at /workspace. */
+export function bubblewrapArgs(workspaceDir: string, command: string[], extra: Partial<Omit<SandboxProfile, "writable" | "chdir">> = {}): string[] {
+  return sandboxArgs({ writable: [{ source: workspaceDir, target: SANDBOX_WORKSPACE }], chdir: SANDBOX_WORKSPACE, ...extra }, command);
 }
 
 let resolved: { kind: SandboxKind; reason: string } | undefined;

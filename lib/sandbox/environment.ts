@@ -31,3 +31,25 @@ export function codingAgentEnvironment(extra: Record<string, string> = {}, sourc
   for (const [name, value] of Object.entries(source)) if (value !== undefined && !name.startsWith("TASKYARD_")) env[name] = value;
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The `host:port` of every declared URL that points at the host's loopback (a model endpoint such
+ * as a local proxy): a workspace with a network of its own reaches exactly these, through its agent.
+ */
+export function loopbackEndpoints(env: NodeJS.ProcessEnv): string[] {
+  const found = new Set<string>();
+  for (const value of Object.values(env)) {
+    if (!value || !/^https?:\/\//i.test(value)) continue;
+    try {
+      const url = new URL(value);
+      if (!LOOPBACK.test(url.hostname)) continue;
+      const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname;
+      found.add(`${host}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
+    } catch {
+      // Not a URL after all.
+    }
+  }
+  return [...found];
+}

@@ -1,4 +1,5 @@
 import type { Checkout } from "../git";
+import type { TemplateSandbox } from "../sandbox/settings";
 
 /** What a workspace driver must do; `local` is the default, a container driver would fit the same shape. */
 export interface WorkspaceDriver {
@@ -6,11 +7,11 @@ export interface WorkspaceDriver {
    * Starts the agent for `agentId` with its one-time token, isolated from the server: it sees only
    * its workspace and the environment variables named in `env`. Resolves once the process is spawned.
    */
-  start(input: { workspaceId: string; agentId: string; agentToken: string; env: string[] }): Promise<{ pid: number; host: string }>;
+  start(input: { workspaceId: string; agentId: string; agentToken: string; env: string[]; uid: number; sandbox: TemplateSandbox | null }): Promise<{ pid: number; host: string }>;
   /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
-  stop(agent: { agentId: string; pid: number | null }): Promise<void>;
+  stop(agent: { agentId: string; pid: number | null; workspaceId: string }): Promise<void>;
   /** Clones the task's repository into the workspace, on a branch of its own (once, before its first start). */
-  checkout(input: { workspaceId: string; url: string; baseRef?: string; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
+  checkout(input: { workspaceId: string; uid: number; url: string; baseRef?: string; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

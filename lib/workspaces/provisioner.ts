@@ -86,7 +86,7 @@ export class Provisioner {
     await this.unlisten?.().catch(() => {});
     if (stopAgents) {
       const agents = await selectAgentsOnHost(this.db, this.driver.host);
-      await Promise.all(agents.map((a) => this.driver.stop({ agentId: a.agent_id, pid: a.pid })));
+      await Promise.all(agents.map((a) => this.driver.stop({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id })));
     }
   }
 
@@ -172,13 +172,13 @@ export class Provisioner {
     // A retried build, a resume after a crash or an old lifetime may have left an agent behind.
     const previous = await currentAgentOf(this.db, build.workspace_id);
     if (previous) {
-      await this.driver.stop({ agentId: previous.id, pid: previous.pid });
+      await this.driver.stop({ agentId: previous.id, pid: previous.pid, workspaceId: build.workspace_id });
       // Revokes its token too: an agent we could not find (a provisioner died before recording
       // its pid) learns it is done at its next heartbeat and exits.
       await updateAgent(this.db, previous.id, { lifecycleState: "off" });
     }
 
-    await this.checkoutRepository(build.workspace_id);
+    await this.checkoutRepository(build.workspace_id, build.uid);
     const { token, hash } = generateAgentToken();
     const agent = await insertAgent(this.db, {
       workspaceId: build.workspace_id,
@@ -188,14 +188,14 @@ export class Provisioner {
       host: this.driver.host,
     });
     await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
-    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env });
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, uid: build.uid, sandbox: build.sandbox });
     await updateAgent(this.db, agent.id, { pid, host });
     this.watchExit(agent.id, build.workspace_id);
-    await this.waitForConnection(agent.id, pid);
+    await this.waitForConnection(agent.id, pid, build.workspace_id);
   }
 
   /** A task with a `repo_url` gets its checkout at the first start; later starts find it in place. */
-  private async checkoutRepository(workspaceId: string): Promise<void> {
+  private async checkoutRepository(workspaceId: string, uid: number): Promise<void> {
     const plan = await taskOfWorkspace(this.db, workspaceId);
     if (!plan || plan.repo) return;
     const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
@@ -203,6 +203,7 @@ export class Provisioner {
     if (!url) return;
     const checkout = await this.driver.checkout({
       workspaceId,
+      uid,
       url,
       baseRef: values.get("base_ref") || undefined,
       branch: `taskyard/${plan.task_name}`,
@@ -224,7 +225,7 @@ export class Provisioner {
   }
 
   /** The build succeeds once the agent has reported in; an agent that never does fails it. */
-  private async waitForConnection(agentId: string, pid: number): Promise<void> {
+  private async waitForConnection(agentId: string, pid: number, workspaceId: string): Promise<void> {
     const deadline = Date.now() + this.connectTimeoutMs;
     let exit: string | undefined;
     void this.driver.exited(agentId)?.then((e) => (exit = e));
@@ -233,14 +234,14 @@ export class Provisioner {
       while (Date.now() < deadline) {
         const state = (await this.nextLifecycles()).get(agentId);
         if (state && state !== "created") return;
-        if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see agent.log in the workspace).`);
+        if (exit || !this.driver.isAlive({ agentId, pid })) throw new Error(`The agent process ${exit ?? "exited"} before it connected (see its log in the data dir's logs/).`);
       }
     } finally {
       this.awaited.delete(agentId);
     }
     // Off first: its exit is ours, not a crash for the exit watcher to report.
     await updateAgent(this.db, agentId, { lifecycleState: "off" });
-    await this.driver.stop({ agentId, pid });
+    await this.driver.stop({ agentId, pid, workspaceId });
     throw new Error(`The agent did not connect within ${Math.round(this.connectTimeoutMs / 1000)} s.`);
   }
 
@@ -248,7 +249,7 @@ export class Provisioner {
     const agent = await currentAgentOf(this.db, build.workspace_id);
     if (agent) {
       if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
-      await this.driver.stop({ agentId: agent.id, pid: agent.pid });
+      await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
     if (remove) await this.driver.remove({ workspaceId: build.workspace_id });
@@ -314,7 +315,7 @@ export class Provisioner {
       const shouldRun = a.is_current && a.latest_transition === "start" && a.latest_job_status !== "failed";
       if (!shouldRun && this.driver.isAlive({ agentId: a.agent_id, pid: a.pid })) {
         this.log.info({ agent: a.agent_id }, "stopping an orphaned agent");
-        await this.driver.stop({ agentId: a.agent_id, pid: a.pid });
+        await this.driver.stop({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id });
         await updateAgent(this.db, a.agent_id, { lifecycleState: "off" });
       }
     }

@@ -4,7 +4,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
-import { descendants, environOf, isAlive, waitFor, waitForState, waitForStatus } from "../support/runtime";
+import { environOf, isAlive, processesOfUid, waitFor, waitForState, waitForStatus } from "../support/runtime";
 import { databaseUrlOf } from "../support/stack-db";
 import { startServer, tempDataDir } from "../support/stack";
 
@@ -46,9 +46,6 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     echo = (await client.templates()).find((t) => t.name === "echo")!.active_version_id;
   });
 
-  /** The provisioner records the pid when the build is done, which may be after the agent has begun. */
-  const agentPid = (task: Task) =>
-    waitFor("the agent's pid", async () => (await sql`SELECT pid FROM workspace_agents WHERE workspace_id = ${task.workspace_id!} ORDER BY created_at DESC LIMIT 1`)[0]?.pid as number | undefined);
   const lastReply = async (task: Task) => (await client.logs("me", task.id)).logs.at(-1)!.content;
   const expectNoSecret = (text: string) => {
     for (const secret of [...Object.values(SERVER_SECRETS), pgPassword]) expect(text).not.toContain(secret);
@@ -60,7 +57,9 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     expect((await fs.stat(path.join(dataDir, "pg-password"))).mode & 0o777).toBe(0o600);
   });
 
-  it("lets a workspace process read neither the database password, another workspace, nor the server's environment", async () => {
+  const uidOf = async (task: Task) => (await sql`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`)[0].uid as number;
+
+  it("lets a workspace process read neither the database password, another workspace, the agent's token nor the server's environment", async () => {
     const other = await client.createTask({ input: "/sh echo other-users-file-content > mine.txt && echo wrote", template_version_id: echo });
     await waitFor("the other task's file", async () => (await client.task("me", other.id)).current_state?.message === "wrote");
 
@@ -72,7 +71,8 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
       `cat ${dataDir}/workspaces/${other.workspace_id}/mine.txt`,
       "cat ../*/mine.txt",
       `ls ${dataDir}`,
-      // The agent itself (pid 1 of the sandbox): its environment has no token either.
+      // Every process the workspace can see, and pid 1's environment: the agent (with its token) is none of them.
+      "cat /proc/[0-9]*/cmdline | tr '\\0' ' '",
       "tr '\\0' '\\n' < /proc/1/environ",
       // Until the test has looked at it from outside, however busy the machine is.
       "while [ ! -e seen ]; do sleep 0.05; done",
@@ -80,29 +80,31 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     const task = await client.createTask({ input: `/sh ${probe}`, template_version_id: echo });
     await waitForState(client, task.id, "working", 20_000);
 
-    // From outside, while the shell runs: the agent and its child, as /proc shows them.
-    const outer = await agentPid(task);
-    const tree = await waitFor("the agent's shell", async () => {
-      const found = descendants(outer);
-      const agent = found.find((p) => p.argv.includes("agent") && p.argv.includes("--token-fd"));
-      const shell = found.find((p) => p.argv[0] === "sh" && p.argv[2]?.startsWith("id -u"));
+    // From outside, while the shell runs: the agent runs as the workspace's uid + 1, the shell as the workspace's.
+    const uid = await uidOf(task);
+    const tree = await waitFor("the agent and the workspace's shell", async () => {
+      const agent = processesOfUid(uid + 1).find((p) => p.argv.includes("agent") && p.argv.includes("--token-fd"));
+      const shell = processesOfUid(uid).find((p) => p.argv[0] === "sh" && p.argv[2]?.startsWith("id -u"));
       return agent && shell ? { agent, shell } : undefined;
     });
     const agentEnv = environOf(tree.agent.pid);
     for (const name of Object.keys(agentEnv)) expect(AGENT_ENV_ALLOWED, `agent env ${name}`).toContain(name);
-    expect(agentEnv.HOME).toBe("/workspace");
-    expect(agentEnv.PWD ?? "/workspace").toBe("/workspace"); // not the host path of the data dir
+    expect(agentEnv.HOME).toBe("/state");
+    expect(agentEnv.PWD ?? "/state").toBe("/state"); // not the host path of the data dir
     const shellEnv = environOf(tree.shell.pid);
+    expect(shellEnv.HOME).toBe("/workspace");
     expect(Object.keys(shellEnv).filter((name) => name.startsWith("TASKYARD_"))).toEqual([]);
     expectNoSecret(JSON.stringify([agentEnv, shellEnv]));
     await fs.writeFile(path.join(dataDir, "workspaces", task.workspace_id!, "seen"), "");
 
     await waitForState(client, task.id, "idle", 20_000);
     const output = await lastReply(task);
-    if (asRoot) expect(output.split("\n")[0]).toBe("65534");
+    if (asRoot) expect(output.split("\n")[0]).toBe(String(uid));
     expectNoSecret(output);
     expect(output).not.toContain("other-users-file-content");
     expect(output).not.toContain("TASKYARD_AGENT_TOKEN");
+    expect(output).not.toContain("--token-fd");
+    expect(output).toContain("workspace-runtime");
     expect(output.match(/No such file or directory/g)?.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -130,7 +132,7 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
       template_version_id: echo,
     });
     await waitFor("started", async () => (await client.task("me", task.id)).current_state?.message === "started", 20_000);
-    const sleepers = descendants(await agentPid(task)).filter((p) => p.argv[0] === "sleep");
+    const sleepers = processesOfUid(await uidOf(task)).filter((p) => p.argv[0] === "sleep");
     expect(sleepers.map((p) => p.argv[1]).sort()).toEqual(["300", "301"]);
 
     await client.pause("me", task.id);

@@ -9,6 +9,7 @@ import { serveAgentApi } from "../../lib/agent/agentapi-server";
 import { echoResponder } from "../../lib/agent/brains/echo";
 import { LocalBrain } from "../../lib/agent/brains/local";
 import { Conversation } from "../../lib/agent/conversation";
+import { localWorkspace } from "./workspace";
 
 export type EchoAgent = Awaited<ReturnType<typeof startEchoAgent>>;
 
@@ -21,12 +22,14 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
   const secret = randomBytes(32).toString("hex");
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-echo-agent-"));
   const conversation = await Conversation.load(dir);
+  const workspace = await localWorkspace(dir);
   for (const m of seed) await conversation.append(m.role, m.content);
   const brain = new LocalBrain(
     "echo",
     conversation,
     echoResponder({
-      workspaceDir: dir,
+      workspace,
+      stateDir: dir,
       codeDir: dir,
       parameters: {},
       command: [],
@@ -36,7 +39,7 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
     }),
   );
   await brain.start();
-  const api = await serveAgentApi(brain, { secret, workspaceDir: dir });
+  const api = await serveAgentApi(brain, { secret, workspace });
 
   /** Resolves once the brain is `stable` again (its reply written), or fails after `timeoutMs`. */
   const untilStable = async (timeoutMs = 15_000) => {
@@ -62,6 +65,7 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
       await untilStable();
       await api.close();
       await brain.stop();
+      workspace.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

@@ -77,3 +77,19 @@ export async function bareNodeRssKiB(settleMs = 1500): Promise<number> {
     child.kill("SIGKILL");
   }
 }
+
+/** Every process running as `uid` (its real uid, from /proc), with its argv: a workspace's processes. */
+export function processesOfUid(uid: number): { pid: number; argv: string[] }[] {
+  const found: { pid: number; argv: string[] }[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid || /^State:\s+Z/m.test(status)) continue;
+      found.push({ pid: Number(entry), argv: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").filter(Boolean) });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}

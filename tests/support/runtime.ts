@@ -3,7 +3,7 @@ import { inject } from "vitest";
 import type { Task, TaskyardClient } from "../../lib/sdk/client";
 
 // The /proc helpers live in processes.ts, where the bench (outside vitest) can use them too.
-export { descendants, environOf, isAlive } from "./processes";
+export { descendants, environOf, isAlive, processesOfUid } from "./processes";
 
 let sqlClient: postgres.Sql | undefined;
 /** Direct database access, for what the API deliberately does not show (pids, hashes, builds). */

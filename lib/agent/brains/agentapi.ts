@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { createAgentApiClient, type AgentMessage } from "../agentapi-client";
 import type { AgentStatus } from "../conversation";
 import { freeLoopbackPort } from "../../ports";
 import { codingAgentEnvironment } from "../../sandbox/environment";
+import type { RemoteProcess } from "../workspace-channel";
 import { summary } from "./local";
 import { NotStableError, type Brain, type BrainOptions, type StatusReport } from "./types";
 
@@ -13,7 +13,8 @@ import { NotStableError, type Brain, type BrainOptions, type StatusReport } from
  */
 export class AgentApiBrain implements Brain {
   readonly agentType = "agentapi";
-  private child?: ChildProcess;
+  private child?: RemoteProcess;
+  private tunnel?: { port: number; close: () => void };
   private client?: ReturnType<typeof createAgentApiClient>;
   private mirror: AgentMessage[] = [];
   private listed?: { from: AgentMessage[]; messages: AgentMessage[] };
@@ -26,13 +27,16 @@ export class AgentApiBrain implements Brain {
 
   async start() {
     if (this.options.command.length === 0) throw new Error("the template has no AgentAPI command");
+    // The command runs inside the workspace and listens on the workspace's own loopback; the agent reaches it through a tunnel.
     const port = await freeLoopbackPort();
     const argv = this.options.command.map((a) => a.replaceAll("$PORT", String(port)));
-    this.child = spawn(argv[0], argv.slice(1), {
-      cwd: this.options.workspaceDir,
-      env: codingAgentEnvironment({ PORT: String(port) }),
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const workspace = this.options.workspace;
+    this.child = workspace.spawn({ argv, cwd: workspace.workspaceDir, env: codingAgentEnvironment({ HOME: workspace.workspaceDir, PORT: String(port) }) });
+    this.child.stdout.pipe(process.stderr);
+    this.child.stderr.pipe(process.stderr);
+    this.child.stdin.end();
+    // In a sandbox the port is the workspace's own (another network); without one it is this host's already.
+    if (workspace.sandboxed) this.tunnel = await workspace.forwardPort(port);
     let failure: string | undefined;
     this.child.once("error", (e) => (failure = `cannot run ${argv[0]}: ${e.message}`));
     this.child.once("exit", (code) => (failure ??= `${argv[0]} exited with code ${code}`));
@@ -98,5 +102,6 @@ export class AgentApiBrain implements Brain {
     this.abort.abort();
     this.child?.removeAllListeners("exit");
     this.child?.kill("SIGTERM");
+    this.tunnel?.close();
   }
 }

@@ -27,8 +27,8 @@ function usageOf(result: Extract<SDKMessage, { type: "result" }>): TurnUsage {
   };
 }
 
-/** Where the Claude Code session of a workspace is remembered, so a resumed agent continues it. */
-const sessionFile = (dir: string) => path.join(dir, ".taskyard", "claude-session.json");
+/** Where the Claude Code session of a workspace is remembered (in the agent's own state), so a resumed agent continues it. */
+const sessionFile = (dir: string) => path.join(dir, "claude-session.json");
 
 async function loadSession(dir: string): Promise<string | undefined> {
   const text = await fs.readFile(sessionFile(dir), "utf8").catch(() => "");
@@ -43,13 +43,16 @@ async function saveSession(dir: string, sessionId: string) {
 /**
  * Claude Code (through @anthropic-ai/claude-agent-sdk) working in the workspace. Each user turn is
  * one `query`, resuming the workspace's session, whose state lives under the workspace (its config
- * dir), so pause and resume keep what the model knows. The reply is one message: the model's text
- * and a line per tool call, in order, growing as the turn runs.
+ * dir), so pause and resume keep what the model knows. Claude Code itself runs inside the
+ * workspace, started through its runtime; the SDK here only talks to it over its stdin and stdout.
+ * The reply is one message: the model's text and a line per tool call, in order, growing as the turn runs.
  */
 export function claudeCodeResponder(options: BrainOptions): Responder {
   const cwd = options.codeDir;
-  const state = options.workspaceDir;
-  const asRoot = process.getuid?.() === 0;
+  const state = options.stateDir;
+  const workspace = options.workspace;
+  // Claude Code refuses to bypass permissions as root: the workspace's runtime runs as root only without a sandbox.
+  const asRoot = process.getuid?.() === 0 && !workspace.sandboxed;
   return async (input, _history, progress): Promise<Reply> => {
     const parts: string[] = [];
     const show = () => progress(parts.join("\n\n"));
@@ -62,7 +65,8 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         resume,
         // The server's one default (naming uses it too), not Claude Code's own.
         model: env().ANTHROPIC_MODEL,
-        env: codingAgentEnvironment({ CLAUDE_CONFIG_DIR: path.join(state, ".claude") }),
+        env: codingAgentEnvironment({ HOME: workspace.workspaceDir, CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude") }),
+        spawnClaudeCodeProcess: ({ command, args, cwd: where, env }) => workspace.spawn({ argv: [command, ...args], cwd: where, env }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),
         settingSources: ["project"],

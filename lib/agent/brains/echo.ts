@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
-import fs from "node:fs/promises";
 import path from "node:path";
 import { codingAgentEnvironment } from "../../sandbox/environment";
+import type { WorkspaceChannel } from "../workspace-channel";
 import type { BrainOptions } from "./types";
 import type { Reply, Responder } from "./local";
 
@@ -27,14 +26,21 @@ export function echoResponder(options: BrainOptions): Responder {
       case "/fail":
         return { content: `Task failed on purpose. You said: ${input}`, state: "failure" };
       case "/sh":
-        return { content: await shell(input.trim().slice("/sh".length).trim(), options.codeDir), state: "idle" };
+        return { content: await shell(options.workspace, input.trim().slice("/sh".length).trim(), options.codeDir), state: "idle" };
       case "/write": {
         // `/write <path> <text>`: the text (the rest of the line and any lines after it) into a file.
         const match = /^\/write\s+(\S+)\s?([\s\S]*)$/.exec(input.trim());
         if (!match) return { content: "Usage: /write <path> <text>", state: "failure" };
-        const file = path.resolve(options.codeDir, match[1]);
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        await fs.writeFile(file, match[2].endsWith("\n") || !match[2] ? match[2] : `${match[2]}\n`);
+        // Written inside the workspace, as its user: the agent itself never opens a path the model can change.
+        const file = path.posix.resolve(options.codeDir, match[1]);
+        const text = match[2].endsWith("\n") || !match[2] ? match[2] : `${match[2]}\n`;
+        const written = await options.workspace.exec({
+          argv: ["sh", "-c", 'mkdir -p -- "$(dirname -- "$1")" && cat > "$1"', "write", file],
+          cwd: options.codeDir,
+          env: codingAgentEnvironment({ HOME: options.workspace.workspaceDir }),
+          stdin: text,
+        });
+        if (written.code !== 0) throw new Error(`cannot write ${match[1]}: ${written.stderr.trim()}`);
         return { content: `Wrote ${match[1]}. You said: ${input}`, state: "idle" };
       }
       case "/crash":
@@ -45,12 +51,9 @@ export function echoResponder(options: BrainOptions): Responder {
   };
 }
 
-/** Output of `sh -c command` (stdout, then stderr), capped; a failure is part of the reply, not an error. */
-function shell(command: string, cwd: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile("sh", ["-c", command], { cwd, env: codingAgentEnvironment(), timeout: 60_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      const exit = error ? `\n(exit ${error.code ?? error.signal})` : "";
-      resolve(`${stdout}${stderr}${exit}`.slice(0, 16 * 1024) || "(no output)");
-    });
-  });
+/** Output of `sh -c command` in the workspace (stdout, then stderr), capped; a failure is part of the reply, not an error. */
+async function shell(workspace: WorkspaceChannel, command: string, cwd: string): Promise<string> {
+  const { stdout, stderr, code, signal } = await workspace.exec({ argv: ["sh", "-c", command], cwd, env: codingAgentEnvironment({ HOME: workspace.workspaceDir }), timeoutMs: 60_000 });
+  const exit = code === 0 ? "" : `\n(exit ${code ?? signal})`;
+  return `${stdout}${stderr}${exit}`.slice(0, 16 * 1024) || "(no output)";
 }

@@ -1,6 +1,7 @@
 import type { AgentMessage } from "../agentapi-client";
 import type { AgentStatus } from "../conversation";
 import type { TurnUsage } from "./local";
+import type { WorkspaceChannel } from "../workspace-channel";
 
 export type AppState = "working" | "idle" | "complete" | "failure";
 
@@ -25,8 +26,11 @@ export interface Brain {
 }
 
 export type BrainOptions = {
-  workspaceDir: string;
-  /** Where the work happens: the task's repository if it has one, else the workspace. */
+  /** The workspace: every command the brain runs, runs there, through its runtime. */
+  workspace: WorkspaceChannel;
+  /** The agent's own directory, outside the workspace (what the model must not be able to change). */
+  stateDir: string;
+  /** Where the work happens, as commands in the workspace see it: the task's repository if it has one, else the workspace. */
   codeDir: string;
   parameters: Record<string, string>;
   command: string[];

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import type { TemplateSandbox } from "../../sandbox/settings";
 import type { WorkspaceBuild } from "../schema";
 
 export type ClaimedBuild = {
@@ -12,6 +13,10 @@ export type ClaimedBuild = {
   reason: string;
   /** The server environment variables the template lets its agent see. */
   env: string[];
+  /** The template's network and limits for the workspace's sandbox. */
+  sandbox: TemplateSandbox | null;
+  /** The uid the workspace runs as (its agent: uid + 1). */
+  uid: number;
 };
 
 /**
@@ -36,7 +41,9 @@ export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number): Pr
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
     RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason,
-      coalesce((SELECT tv.config->'env' FROM template_versions tv WHERE tv.id = b.template_version_id), '[]'::jsonb) AS env`);
+      coalesce((SELECT tv.config->'env' FROM template_versions tv WHERE tv.id = b.template_version_id), '[]'::jsonb) AS env,
+      (SELECT tv.config->'sandbox' FROM template_versions tv WHERE tv.id = b.template_version_id) AS sandbox,
+      (SELECT w.uid FROM workspaces w WHERE w.id = b.workspace_id) AS uid`);
   return (rows as unknown as ClaimedBuild[])[0];
 }
 

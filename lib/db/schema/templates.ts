@@ -1,4 +1,5 @@
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { TemplateSandbox } from "../../sandbox/settings";
 import { organizations } from "./organizations";
 
 /** How a template's workspace runs its agent: the brain and its settings. */
@@ -8,6 +9,8 @@ export type TemplateConfig = {
   command?: string[];
   /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. */
   env?: string[];
+  /** Network and resource limits of its workspaces (lib/sandbox/settings.ts has the defaults). */
+  sandbox?: TemplateSandbox;
 };
 
 export const templates = pgTable(

@@ -4,6 +4,7 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -15,6 +16,12 @@ import { templates, templateVersions } from "./templates";
 import { users } from "./users";
 
 export type WorkspaceRepo = { url: string; base_ref: string; base_commit: string; branch: string };
+
+/**
+ * Each workspace runs as a uid of its own (its agent as the next one), so per-uid limits and file
+ * ownership keep workspaces apart: two apart, from 200000, above any uid a distribution hands out.
+ */
+export const workspaceUids = pgSequence("workspace_uid_seq", { startWith: 200000, increment: 2, minValue: 200000, maxValue: 2000000000 });
 
 export const workspaces = pgTable(
   "workspaces",
@@ -32,6 +39,8 @@ export const workspaces = pgTable(
     name: text().notNull(),
     /** The task's repository as checked out at its first start: null for a workspace without one. */
     repo: jsonb().$type<WorkspaceRepo>(),
+    /** The uid its workspace runs as; its agent runs as uid + 1. */
+    uid: integer().notNull().default(sql`nextval('workspace_uid_seq')`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),
   },

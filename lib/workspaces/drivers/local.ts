@@ -1,20 +1,26 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { bubblewrapArgs, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
-import { agentEnvironment } from "../../sandbox/environment";
+import { bubblewrapArgs, sandboxArgs, SANDBOX_STATE, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
+import { existingCgroup, workspaceCgroup, type WorkspaceCgroup } from "../../sandbox/cgroup";
+import { agentEnvironment, loopbackEndpoints } from "../../sandbox/environment";
+import { sandboxSettings } from "../../sandbox/settings";
 import { cloneRepository, localRepositoryPath } from "../../git";
+import { logger } from "../../logger";
 import { ensureAgentBundle } from "../agent-bundle";
 import type { WorkspaceDriver } from "../driver";
 
-/** The outer bwrap ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
-const IGNORE_TERM = ["sh", "-c", 'trap "" TERM INT HUP; exec "$@"', "taskyard-sandbox"];
+/** The outer process ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
+const IGNORE_TERM = 'trap "" TERM INT HUP; exec "$@"';
+/** Joins the workspace's control groups before anything of it runs (a fork cannot slip out), then ignores SIGTERM likewise. */
+const JOIN_CGROUPS = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; ${IGNORE_TERM}`;
 
 /** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
 async function lastWords(logFile: string, since: number): Promise<string> {
-  const handle = await fs.open(logFile, "r").catch(() => null);
+  const handle = await fs.open(logFile, fsSync.constants.O_RDONLY | fsSync.constants.O_NOFOLLOW).catch(() => null);
   if (!handle) return "";
   try {
     const { size } = await handle.stat();
@@ -29,17 +35,44 @@ async function lastWords(logFile: string, since: number): Promise<string> {
   }
 }
 
+/** Reads bwrap's `--info-fd` answer: the pid of the sandbox's first process, whose network namespace is the sandbox's. */
+function sandboxPid(info: net.Socket): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    info.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    info.once("error", reject);
+    info.once("close", () => {
+      const pid = (JSON.parse(text || "{}") as { "child-pid"?: number })["child-pid"];
+      if (pid) resolve(pid);
+      else reject(new Error("the workspace sandbox did not start"));
+    });
+  });
+}
+
 /**
- * Workspaces as directories under the data dir, agents as detached `taskyard agent` processes (so
- * they outlive a provisioner crash; the provisioner finds them again by pid and agent id), each in
- * a bubblewrap sandbox where the host has one.
+ * Workspaces as directories under the data dir. Each start runs two sandboxes (bubblewrap, where
+ * the host has it):
+ * - the workspace's: its directory at /workspace, its own uid, network namespace (outbound
+ *   through slirp4netns, never the host's loopback) and control group, running the workspace
+ *   runtime and whatever the model runs;
+ * - the agent's: `taskyard agent` as the next uid, with the host's network (it reaches the
+ *   server) and only its own state dir, holding the agent token; it drives the runtime over a
+ *   socket pair.
+ * Both are detached (they outlive a provisioner crash; the provisioner finds the agent again by
+ * pid and agent id). Agents' logs live in the data dir, root's alone: root never opens a path in
+ * a workspace.
  */
 export function createLocalDriver(options: { dataDir: string; serverUrl: string; sandbox: SandboxKind; graceMs?: number }): WorkspaceDriver {
   const graceMs = options.graceMs ?? 5000;
   const exits = new Map<string, Promise<string>>();
-  const dirOf = (workspaceId: string) => path.join(options.dataDir, "workspaces", workspaceId);
+  const workspaceDir = (workspaceId: string) => path.join(options.dataDir, "workspaces", workspaceId);
+  const stateDir = (workspaceId: string) => path.join(options.dataDir, "agents", workspaceId);
+  const logFile = (workspaceId: string) => path.join(options.dataDir, "logs", `${workspaceId}.log`);
   const sandboxed = options.sandbox === "bubblewrap";
-  const dropsToNobody = sandboxed && process.getuid?.() === 0;
+  const asRoot = process.getuid?.() === 0;
+  const separateUids = sandboxed && asRoot;
+  const log = logger.child({ component: "local-driver" });
+  let warnedCgroups = false;
 
   /** A pid is ours only while /proc says it is still running that agent (pids get reused). */
   function isAlive({ agentId, pid }: { agentId: string; pid: number | null }): boolean {
@@ -72,37 +105,153 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     }
   }
 
-  /** Inside the sandbox the agent is `nobody`: its workspace must be its own to write. */
-  async function handOver(dir: string) {
-    if (!dropsToNobody) return;
-    const { uid } = await fs.stat(dir);
-    if (uid === SANDBOX_UID) return;
-    const entries = await fs.readdir(dir, { recursive: true });
-    await Promise.all([dir, ...entries.map((e) => path.join(dir, e))].map((p) => fs.lchown(p, SANDBOX_UID, SANDBOX_UID)));
+  /** Root-owned directories (0700) of the data dir: nothing of an agent's can be planted in them. */
+  async function privateDir(dir: string) {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * The workspace must belong to its uid. Handing over a tree an agent has written is done by
+   * root inside a sandbox where only that tree is writable, with CAP_CHOWN alone, not following
+   * links: a link planted in it cannot reach anything outside.
+   */
+  async function handOver(dir: string, uid: number) {
+    if (!separateUids) return;
+    const { uid: owner } = await fs.stat(dir);
+    if (owner === uid) return;
+    await run("bwrap", bubblewrapArgs(dir, ["chown", "-R", "-h", "-P", `${uid}:${uid}`, SANDBOX_WORKSPACE], { rootWith: ["CAP_CHOWN"] }));
+  }
+
+  /** An agent's own state (conversation, session id): root-made, then the agent uid's alone. */
+  async function prepareStateDir(workspaceId: string, agentUid: number): Promise<string> {
+    await privateDir(path.join(options.dataDir, "agents"));
+    const dir = stateDir(workspaceId);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    // The parent is root's: the agent cannot swap this directory for a link; its contents root never touches.
+    if (separateUids) await fs.chown(dir, agentUid, agentUid);
+    return dir;
+  }
+
+  /** Appended to by both sandboxes through inherited descriptors; opened by root only here, in root's own directory. */
+  async function openLog(workspaceId: string): Promise<{ fd: number; start: number }> {
+    await privateDir(path.join(options.dataDir, "logs"));
+    const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fsSync.constants;
+    const fd = fsSync.openSync(logFile(workspaceId), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+    return { fd, start: fsSync.fstatSync(fd).size };
+  }
+
+  /** The sandbox's resolv.conf: slirp4netns answers DNS at 10.0.2.3 (the host's may name its loopback). */
+  async function resolvConf(): Promise<string> {
+    const file = path.join(options.dataDir, "sandbox-resolv.conf");
+    await fs.writeFile(file, "nameserver 10.0.2.3\n", { mode: 0o644 });
+    return file;
+  }
+
+  function cgroupOf(workspaceId: string, limits: Parameters<typeof workspaceCgroup>[1]): WorkspaceCgroup | undefined {
+    const group = workspaceCgroup(workspaceId, limits);
+    if ("procsFiles" in group) return group;
+    if (!warnedCgroups) log.warn(`workspaces run without pid, memory and CPU limits: ${group.reason}`);
+    warnedCgroups = true;
+    return undefined;
+  }
+
+  /** Ends whatever is left of a workspace's processes (a runtime that outlived its agent). */
+  function killWorkspace(workspaceId: string) {
+    if (!separateUids) return;
+    existingCgroup(workspaceId)?.killAll();
+  }
+
+  /** Starts the workspace runtime in the workspace's sandbox and gives it its network; returns the sockets the agent drives it by. */
+  async function startRuntime(input: { workspaceId: string; uid: number; bundle: string; forwards: string[]; settings: ReturnType<typeof sandboxSettings>; logFd: number }) {
+    const dir = workspaceDir(input.workspaceId);
+    const runtime = [process.execPath, input.bundle, "workspace-runtime", "--dir", SANDBOX_WORKSPACE, "--control-fd", "3", "--dial-fd", "4", ...input.forwards.flatMap((f) => ["--forward", f])];
+    const args = sandboxArgs(
+      {
+        writable: [{ source: dir, target: SANDBOX_WORKSPACE }],
+        chdir: SANDBOX_WORKSPACE,
+        uid: input.uid,
+        ownNetwork: true,
+        tmpBytes: input.settings.tmpBytes,
+        infoFd: 5,
+        files: input.settings.network === "outbound" ? [{ source: await resolvConf(), target: "/etc/resolv.conf" }] : [],
+      },
+      runtime,
+    );
+    const group = cgroupOf(input.workspaceId, input.settings.limits);
+    group?.killAll(); // a runtime a crashed agent left behind
+    const procs = group?.procsFiles ?? [];
+    const child = spawn("sh", ["-c", JOIN_CGROUPS, "taskyard-workspace", String(procs.length), ...procs, "bwrap", ...args], {
+      detached: true,
+      // 3, 4: the agent's two sockets; 5: bwrap's info; 6: held inside for as long as the sandbox lives (slirp4netns's exit signal).
+      stdio: ["ignore", input.logFd, input.logFd, "pipe", "pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: SANDBOX_WORKSPACE } as unknown as NodeJS.ProcessEnv,
+    });
+    child.unref();
+    const [control, dial, info, lifeline] = [3, 4, 5, 6].map((fd) => child.stdio[fd] as net.Socket);
+    const pid = await sandboxPid(info);
+    if (input.settings.network === "outbound") {
+      const slirp = spawn("slirp4netns", ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--exit-fd=3", String(pid), "tap0"], {
+        detached: true,
+        stdio: ["ignore", "ignore", input.logFd, lifeline],
+      });
+      slirp.once("error", (e) => log.warn({ err: e.message }, "slirp4netns could not start: the workspace has no outbound network"));
+      slirp.unref();
+    }
+    lifeline.destroy();
+    return { child, control, dial };
+  }
+
+  async function run(command: string, args: string[]): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.once("error", reject);
+      child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed: ${stderr.trim() || `exit ${code}`}`))));
+    });
   }
 
   return {
     host: os.hostname(),
 
-    async start({ workspaceId, agentId, agentToken, env }) {
-      const dir = dirOf(workspaceId);
-      // Created 0700 all the way up: with an external DATABASE_URL this may make the data dir itself.
+    async start({ workspaceId, agentId, agentToken, env, uid, sandbox }) {
+      const settings = sandboxSettings(sandbox);
+      const dir = workspaceDir(workspaceId);
+      await privateDir(path.join(options.dataDir, "workspaces"));
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await handOver(dir);
-      const agentDir = sandboxed ? SANDBOX_WORKSPACE : dir;
-      // Plain JavaScript on plain node: tsx would compile the agent's TypeScript in every sandbox, every start.
-      const agent = [process.execPath, await ensureAgentBundle(), "agent", "--agent-id", agentId, "--dir", agentDir, "--url", options.serverUrl, "--token-fd", "3"];
-      const [command, ...args] = sandboxed ? [...IGNORE_TERM, "bwrap", ...bubblewrapArgs(dir, agent)] : agent;
-      const log = fsSync.openSync(path.join(dir, "agent.log"), "a");
-      const logStart = fsSync.fstatSync(log).size;
-      const child = spawn(command, args, {
-        cwd: dir,
-        detached: true,
-        // The token goes down a pipe, never into the environment: a child's /proc/<pid>/environ would show it.
-        stdio: ["ignore", log, log, "pipe"],
-        env: agentEnvironment({ home: agentDir, declared: env }),
-      });
-      fsSync.closeSync(log);
+      await handOver(dir, uid);
+      const state = await prepareStateDir(workspaceId, uid + 1);
+      const bundle = await ensureAgentBundle();
+      const { fd: logFd, start: logStart } = await openLog(workspaceId);
+      const agentEnv = agentEnvironment({ home: sandboxed ? SANDBOX_STATE : state, declared: env });
+      // A model endpoint on the host's loopback is reachable from the workspace through the agent, and nothing else there is.
+      const forwards = loopbackEndpoints(agentEnv);
+      const agentArgs = (where: { dir: string; state: string }) => [
+        process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
+      ];
+      let child: ChildProcess;
+      try {
+        if (!sandboxed) {
+          // No sandbox on this host: the agent starts its runtime itself, as this user, in the workspace.
+          child = spawn(agentArgs({ dir, state })[0], agentArgs({ dir, state }).slice(1), { cwd: state, detached: true, stdio: ["ignore", logFd, logFd, "pipe"], env: agentEnv });
+        } else {
+          const runtime = await startRuntime({ workspaceId, uid, bundle, forwards, settings, logFd });
+          const command = [...agentArgs({ dir: SANDBOX_WORKSPACE, state: SANDBOX_STATE }), "--control-fd", "4", "--dial-fd", "5", ...forwards.flatMap((f) => ["--forward", f])];
+          const args = sandboxArgs({ writable: [{ source: state, target: SANDBOX_STATE }], chdir: SANDBOX_STATE, uid: uid + 1 }, command);
+          child = spawn("sh", ["-c", IGNORE_TERM, "taskyard-agent", "bwrap", ...args], {
+            cwd: state,
+            detached: true,
+            // The token goes down a pipe, never into the environment: a child's /proc/<pid>/environ would show it.
+            stdio: ["ignore", logFd, logFd, "pipe", runtime.control, runtime.dial],
+            env: agentEnv,
+          });
+          // Only the two sandboxes hold the socket pair now: when either ends, the other hears it.
+          runtime.control.destroy();
+          runtime.dial.destroy();
+        }
+      } finally {
+        fsSync.closeSync(logFd);
+      }
       const tokenPipe = child.stdio[3] as NodeJS.WritableStream | null;
       tokenPipe?.on("error", () => {}); // an agent that died at once; its exit is reported below
       tokenPipe?.end(agentToken);
@@ -111,7 +260,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
         new Promise((resolve) =>
           child.once("exit", (code, signal) => {
             const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            void lastWords(path.join(dir, "agent.log"), logStart).then((said) => resolve(said ? `${how} (${said})` : how));
+            void lastWords(logFile(workspaceId), logStart).then((said) => resolve(said ? `${how} (${said})` : how));
           }),
         ),
       );
@@ -121,30 +270,38 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     },
 
     async stop(agent) {
-      if (!agent.pid || !isAlive(agent)) return;
-      signalGroup(agent.pid, "SIGTERM");
-      if (!(await waitGone(agent, graceMs))) {
-        signalGroup(agent.pid, "SIGKILL");
-        await waitGone(agent, 2000);
+      if (agent.pid && isAlive(agent)) {
+        signalGroup(agent.pid, "SIGTERM");
+        if (!(await waitGone(agent, graceMs))) {
+          signalGroup(agent.pid, "SIGKILL");
+          await waitGone(agent, 2000);
+        }
       }
+      // The runtime ends when its agent's socket closes; anything that lingers goes with the group.
+      killWorkspace(agent.workspaceId);
     },
 
-    async checkout({ workspaceId, ...repository }) {
-      const dir = dirOf(workspaceId);
+    async checkout({ workspaceId, uid, ...repository }) {
+      const dir = workspaceDir(workspaceId);
+      await privateDir(path.join(options.dataDir, "workspaces"));
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await handOver(dir);
+      await handOver(dir, uid);
       // A clone cut short by a crash leaves a half repository: start over.
       await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
       if (!sandboxed) return cloneRepository({ dir, cwd: dir, ...repository });
       // In the workspace's sandbox, as its user: a local repository is bound in read-only and read with that user's rights.
       const local = localRepositoryPath(repository.url);
       const readOnly = local && fsSync.existsSync(local) ? [path.resolve(local)] : [];
-      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly })];
+      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly, uid: separateUids ? uid : SANDBOX_UID })];
       return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
     },
 
     async remove({ workspaceId }) {
-      await fs.rm(dirOf(workspaceId), { recursive: true, force: true });
+      killWorkspace(workspaceId);
+      existingCgroup(workspaceId)?.remove();
+      await fs.rm(workspaceDir(workspaceId), { recursive: true, force: true });
+      await fs.rm(stateDir(workspaceId), { recursive: true, force: true });
+      await fs.rm(logFile(workspaceId), { force: true });
     },
 
     isAlive,

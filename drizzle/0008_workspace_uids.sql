@@ -1,0 +1,2 @@
+CREATE SEQUENCE "public"."workspace_uid_seq" INCREMENT BY 2 MINVALUE 200000 MAXVALUE 2000000000 START WITH 200000 CACHE 1;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "uid" integer DEFAULT nextval('workspace_uid_seq') NOT NULL;

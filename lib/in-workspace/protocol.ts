@@ -1,0 +1,20 @@
+/** What crosses the socket pair between the agent and the workspace runtime (HTTP/2, lib/in-workspace/runtime.ts). */
+export const CHANNEL_PATHS = {
+  exec: "/exec",
+  spawn: "/spawn",
+  signal: "/signal",
+  changes: "/changes",
+  upload: "/upload",
+} as const;
+
+/** A command to run inside the workspace: argv, its working directory there, its whole environment. */
+export type SpawnSpec = { argv: string[]; cwd?: string; env: Record<string, string | undefined> };
+
+export type ExecResult = { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null };
+
+/** How a streamed command ended, sent as its answer's trailer. */
+export type ExitReport = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
+
+/** The file descriptors the driver hands the agent and the runtime: their two socket pairs. */
+export const CONTROL_FD = 3;
+export const DIAL_FD = 4;
