@@ -135,6 +135,24 @@ describe("the app's database role", () => {
   });
 });
 
+describe("a server on a DATABASE_URL of the operator's", () => {
+  it("warns once at start when that URL signs in as a superuser, and starts anyway", async () => {
+    const superuserUrl = new URL(inject("superuserDatabaseUrl"));
+    const database = `superuser_${process.pid}`;
+    const admin = connect(superuserUrl.toString());
+    await admin.unsafe(`create database ${database}`);
+    cleanups.push(() => admin.unsafe(`drop database if exists ${database} with (force)`));
+    superuserUrl.pathname = `/${database}`;
+    const dataDir = await tempDataDir();
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const { proc } = await startServer({ dataDir, env: { DATABASE_URL: superuserUrl.toString(), LOG_LEVEL: "warn" } });
+    cleanups.push(() => proc.stop());
+    const warnings = proc.output().split("\n").filter((line) => line.includes("signs in as a PostgreSQL superuser"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).not.toContain(superuserUrl.password);
+  }, 60_000);
+});
+
 describe("an embedded PostgreSQL started by `taskyard server`", () => {
   it("inherits none of the launcher's environment, and the data dir is root's but for the cluster", async () => {
     const dataDir = await tempDataDir();
