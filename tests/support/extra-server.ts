@@ -23,8 +23,9 @@ export type ExtraServer = {
 export async function startExtraServer(env: Record<string, string> = {}): Promise<ExtraServer> {
   const clusterUrl = new URL(inject("databaseUrl"));
   const dbName = `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = postgres(clusterUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName}`);
+  // The app role may not create databases: the superuser makes one the app role owns, as an operator would.
+  const admin = postgres(inject("superuserDatabaseUrl"), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${dbName} OWNER ${clusterUrl.username}`);
   const dbUrl = new URL(clusterUrl);
   dbUrl.pathname = `/${dbName}`;
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-extra-"));

@@ -11,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     databaseUrl: string;
+    /** The embedded cluster's superuser: only for what the app role may not do (a database of its own for an extra server). */
+    superuserDatabaseUrl: string;
     ownerToken: string;
     dataDir: string;
   }
@@ -56,6 +58,7 @@ export async function setup(project: TestProject) {
   const { session_token } = await client.login("owner@example.com", "owner-password");
   project.provide("baseUrl", baseUrl);
   project.provide("databaseUrl", pg.url);
+  project.provide("superuserDatabaseUrl", pg.superuserUrl);
   project.provide("ownerToken", session_token);
   project.provide("dataDir", dataDir);
 }
