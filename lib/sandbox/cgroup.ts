@@ -7,7 +7,7 @@ export type WorkspaceLimits = { pids: number; memoryBytes: number; cpuWeight: nu
 const ROOT = "/sys/fs/cgroup";
 
 /** A workspace's control group: the files a process joins it by, and how to empty and remove it. */
-export type WorkspaceCgroup = { procsFiles: string[]; killAll: () => void; remove: () => void };
+export type WorkspaceCgroup = { procsFiles: string[]; killAll: () => Promise<void>; remove: () => void };
 
 type Layout = { version: 1 | 2; dirs: Record<string, string> } | { version: 0; reason: string };
 let layout: Layout | undefined;
@@ -94,19 +94,18 @@ export function workspaceCgroup(name: string, limits: WorkspaceLimits): Workspac
   }
 }
 
-/** SIGKILL to every process in the group (v2's cgroup.kill where there is one), until it is empty. */
-function killAll(procsFiles: string[], killFile?: string) {
+/** SIGKILL to every process in the group (v2's cgroup.kill where there is one), and waits (up to 2 s) until it is empty. */
+async function killAll(procsFiles: string[], killFile?: string): Promise<void> {
+  const members = () => new Set(procsFiles.flatMap((f) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").split("\n").filter(Boolean) : [])));
   if (killFile && fs.existsSync(killFile)) {
     try {
       write(killFile, "1");
-      return;
     } catch {
       // Fall back to one kill per process.
     }
   }
-  for (let round = 0; round < 5; round++) {
-    const pids = new Set(procsFiles.flatMap((f) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").split("\n").filter(Boolean) : [])));
-    if (pids.size === 0) return;
+  const deadline = Date.now() + 2000;
+  for (let pids = members(); pids.size > 0 && Date.now() < deadline; pids = members()) {
     for (const pid of pids) {
       try {
         process.kill(Number(pid), "SIGKILL");
@@ -114,6 +113,7 @@ function killAll(procsFiles: string[], killFile?: string) {
         // Gone already.
       }
     }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -155,10 +155,12 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     return undefined;
   }
 
-  /** Ends whatever is left of a workspace's processes (a runtime that outlived its agent). */
-  function killWorkspace(workspaceId: string) {
+  /** Ends whatever is left of a workspace's processes (a runtime that outlived its agent), and its control group with them. */
+  async function killWorkspace(workspaceId: string) {
     if (!separateUids) return;
-    existingCgroup(workspaceId)?.killAll();
+    const group = existingCgroup(workspaceId);
+    await group?.killAll();
+    group?.remove();
   }
 
   /** Starts the workspace runtime in the workspace's sandbox and gives it its network; returns the sockets the agent drives it by. */
@@ -178,7 +180,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       runtime,
     );
     const group = cgroupOf(input.workspaceId, input.settings.limits);
-    group?.killAll(); // a runtime a crashed agent left behind
+    await group?.killAll(); // a runtime a crashed agent left behind
     const procs = group?.procsFiles ?? [];
     const child = spawn("sh", ["-c", JOIN_CGROUPS, "taskyard-workspace", String(procs.length), ...procs, "bwrap", ...args], {
       detached: true,
@@ -278,7 +280,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
         }
       }
       // The runtime ends when its agent's socket closes; anything that lingers goes with the group.
-      killWorkspace(agent.workspaceId);
+      await killWorkspace(agent.workspaceId);
     },
 
     async checkout({ workspaceId, uid, ...repository }) {
@@ -297,8 +299,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     },
 
     async remove({ workspaceId }) {
-      killWorkspace(workspaceId);
-      existingCgroup(workspaceId)?.remove();
+      await killWorkspace(workspaceId);
       await fs.rm(workspaceDir(workspaceId), { recursive: true, force: true });
       await fs.rm(stateDir(workspaceId), { recursive: true, force: true });
       await fs.rm(logFile(workspaceId), { force: true });
