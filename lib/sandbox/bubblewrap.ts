@@ -46,11 +46,11 @@ function readOnly(source: string, made: Set<string>): string[] {
 /**
  * bwrap's arguments for a workspace: the system, Node and Taskyard's code read-only, the workspace
  * read-write at /workspace, a private /tmp, /proc and /dev, its own pid/ipc/uts namespaces and the
- * host's network (loopback reaches the server), and any `readOnly` extras (a local repository to
- * clone). As root, `setpriv` then drops to `nobody` with no
+ * host's network (loopback reaches the server), and any `readOnly` extras (the allowed roots of
+ * local repositories, for a clone). As root, `setpriv` then drops to `nobody` with no
  * capabilities, so a file the host keeps from other users stays out of reach inside too.
  */
-export function bubblewrapArgs(workspaceDir: string, command: string[], extra: { readOnly?: string[] } = {}): string[] {
+export function bubblewrapArgs(workspaceDir: string, command: string[], extra: { readOnly?: readonly string[]; dieWithParent?: boolean } = {}): string[] {
   const made = new Set<string>();
   const nodePrefix = path.dirname(path.dirname(process.execPath));
   const args = [
@@ -69,6 +69,9 @@ export function bubblewrapArgs(workspaceDir: string, command: string[], extra: {
     // The agent is the namespace's pid 1: when it exits, everything it started goes with it. (No
     // --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
     "--as-pid-1",
+    // A clone, unlike an agent, ends with the provisioner that runs it: no orphan writes into a
+    // workspace another provisioner is checking out again.
+    ...(extra.dieWithParent ? ["--die-with-parent"] : []),
     "--",
   ];
   const drop = isRoot()
