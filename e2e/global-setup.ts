@@ -1,3 +1,6 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { startServer } from "./server";
 
@@ -8,9 +11,16 @@ export const ADMIN = { email: "admin@example.com", password: "supersecret-e2e", 
  * echo agents. The first run after a source change also runs `next build` (the launcher does it).
  */
 export default async function globalSetup(_config: FullConfig) {
-  const server = await startServer({ env: { TASKYARD_ADMIN_EMAIL: ADMIN.email, TASKYARD_ADMIN_PASSWORD: ADMIN.password } });
+  // The one directory local repositories may come from (specs make theirs inside it); readable by the sandbox's `nobody`.
+  const repoRoot = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-e2e-repos-"));
+  await fs.chmod(repoRoot, 0o755);
+  const server = await startServer({
+    env: { TASKYARD_ADMIN_EMAIL: ADMIN.email, TASKYARD_ADMIN_PASSWORD: ADMIN.password, TASKYARD_LOCAL_REPO_ROOTS: repoRoot },
+  });
   process.env.TASKYARD_E2E_BASE_URL = server.url;
+  process.env.TASKYARD_E2E_REPO_ROOT = repoRoot;
   return async () => {
     await server.stop();
+    await fs.rm(repoRoot, { recursive: true, force: true });
   };
 }

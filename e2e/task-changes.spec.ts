@@ -11,7 +11,8 @@ const AGENT_LINE = "changed by the agent";
 
 /** A bare repository on `main` with one commit (`src/app.txt`), readable by the sandbox's `nobody`. */
 function makeRepository(): { dir: string; url: string; baseCommit: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskyard-e2e-repo-"));
+  // Inside the directory the server takes local repositories from (TASKYARD_LOCAL_REPO_ROOTS, set by global setup).
+  const dir = fs.mkdtempSync(path.join(process.env.TASKYARD_E2E_REPO_ROOT ?? os.tmpdir(), "repo-"));
   const bare = path.join(dir, "app.git");
   const work = path.join(dir, "work");
   const git = (args: string[], cwd = dir) =>

@@ -39,6 +39,22 @@ const envSchema = z.object({
    * report in), so several per core pay; README's Environment table has the measurement.
    */
   TASKYARD_BUILD_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(Math.max(8, 4 * os.availableParallelism()))),
+  /**
+   * Per user, start builds carried out at once across provisioners (pause and delete builds have
+   * slots of their own): one user's hanging clones never hold every slot. Default: half of
+   * TASKYARD_BUILD_CONCURRENCY, at least 1 (set in env()).
+   */
+  TASKYARD_BUILDS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  /**
+   * Directories local repositories (`/path`, `file:///path`) may be cloned from, colon- or
+   * comma-separated absolute paths; none by default, so a local `repo_url` is refused.
+   */
+  TASKYARD_LOCAL_REPO_ROOTS: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(/[:,]/).map((s) => s.trim()).filter(Boolean) : []),
+    z.array(z.string().refine((s) => path.isAbsolute(s), "must list absolute directories").transform((s) => path.resolve(s))),
+  ),
+  /** A clone or fetch that receives nothing for this long fails (curl's low-speed limit, or a watchdog on git's progress). */
+  TASKYARD_GIT_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   /** Longest prompt (and follow-up input) a task takes, in bytes of UTF-8. */
@@ -56,7 +72,7 @@ const envSchema = z.object({
   TMPDIR: z.preprocess(emptyAsUndefined, z.string().default("/tmp")),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.infer<typeof envSchema> & { TASKYARD_BUILDS_PER_USER: number };
 
 let cached: Env | undefined;
 
@@ -69,7 +85,8 @@ export function env(): Env {
     throw new Error(`invalid environment: ${problems.join("; ")}`);
   }
   agentEnv(); // the agents this server starts read these: a bad one stops the server, not each agent
-  cached = parsed.data;
+  const { TASKYARD_BUILD_CONCURRENCY, TASKYARD_BUILDS_PER_USER } = parsed.data;
+  cached = { ...parsed.data, TASKYARD_BUILDS_PER_USER: TASKYARD_BUILDS_PER_USER ?? Math.max(1, Math.floor(TASKYARD_BUILD_CONCURRENCY / 2)) };
   return cached;
 }
 

@@ -1,8 +1,9 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { searchPath } from "./agent-env";
+import { isHttpUrl, localRepositoryPath, withoutCredentials } from "./repo-url";
 
 /**
  * Everything Taskyard does with git, through the `git` binary: the provisioner's checkout of a
@@ -17,6 +18,14 @@ export type GitRunOptions = {
   maxBuffer?: number;
   /** Runs git inside something else (the workspace's sandbox): the argv it gets, the argv to spawn. */
   wrap?: (argv: string[]) => string[];
+  /**
+   * Runs git in a process group of its own, and a stall or the timeout kills the whole group:
+   * killing only the first process (bwrap, or git with its ssh or curl helper) would leave the rest
+   * holding the pipes, and the build, open. For transfers.
+   */
+  group?: boolean;
+  /** A transfer's watchdog (implies `group`): git is killed when its stderr (its `--progress`) is silent this long. */
+  stallMs?: number;
 };
 
 export class GitError extends Error {}
@@ -36,31 +45,68 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   } as unknown as NodeJS.ProcessEnv;
 }
 
+/** Git's progress meter lines: said while it works, never why it failed. */
+const PROGRESS = /^(remote: )?(Enumerating|Counting|Compressing|Receiving|Resolving|Total|Updating files|Checking)/;
+
 export function git(args: string[], options: GitRunOptions): Promise<string> {
   const [command, ...argv] = options.wrap ? options.wrap(["git", ...args]) : ["git", ...args];
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
+  const { stallMs } = options;
+  const group = Boolean(options.group || stallMs);
   return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      argv,
-      {
-        cwd: options.cwd,
-        env: gitEnv(options.env),
-        timeout: options.timeoutMs ?? 60_000,
-        maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
-        encoding: "utf8",
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const said = stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:"));
-        reject(new GitError(said.slice(-3).join(" ") || error.message));
-      },
-    );
+    const child = spawn(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: group });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let ended: GitError | undefined;
+    const kill = (why: GitError) => {
+      ended ??= why;
+      try {
+        if (group && child.pid) process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    };
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBuffer) return kill(new GitError(`output over ${maxBuffer} bytes`));
+      into.push(chunk);
+    };
+    const timer = setTimeout(() => kill(new GitError(`timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    let watchdog: NodeJS.Timeout | undefined;
+    const watch = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => kill(new GitStalled(stallMs!)), stallMs);
+    };
+    if (stallMs) watch();
+    child.stdout.on("data", collect(out));
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (stallMs) watch();
+      collect(err)(chunk);
+    });
+    child.once("error", (error) => kill(new GitError(error.message)));
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(watchdog);
+      if (ended) return reject(ended);
+      if (code === 0) return resolve(Buffer.concat(out).toString("utf8"));
+      const said = Buffer.concat(err)
+        .toString("utf8")
+        .split(/[\r\n]/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("hint:") && !PROGRESS.test(l));
+      reject(new GitError(said.slice(-3).join(" ") || `git exited with ${signal ?? `code ${code}`}`));
+    });
   });
 }
 
-/** A repository URL with any credentials taken out: what may be shown or stored. */
-export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+/** A transfer that received nothing for the stall time. */
+export class GitStalled extends GitError {
+  constructor(readonly stallMs: number) {
+    super(`stalled: no data for ${Math.round(stallMs / 1000)} s`);
+  }
 }
 
 export type Checkout = { base_ref: string; base_commit: string; branch: string };
@@ -79,20 +125,31 @@ export async function cloneRepository(input: {
   baseRef?: string;
   branch: string;
   identity: { name: string; email: string };
+  /** A transfer that receives nothing for this long fails. */
+  stallSeconds?: number;
 }): Promise<Checkout> {
   const repo = path.posix.join(input.dir, "repo");
+  const stallSeconds = input.stallSeconds ?? 30;
   // A local repository belongs to another user than the sandbox's: git (and its upload-pack) must still read it.
-  const run = (args: string[]) => git(["-c", "safe.directory=*", ...args], { cwd: input.cwd, wrap: input.wrap, timeoutMs: 5 * 60_000 });
+  const run = (args: string[], transfer?: { stallMs?: number }) =>
+    git(["-c", "safe.directory=*", ...args], { cwd: input.cwd, wrap: input.wrap, timeoutMs: 5 * 60_000, group: Boolean(transfer), stallMs: transfer?.stallMs });
   const local = localRepositoryPath(input.url) ? ["--upload-pack", "git -c safe.directory=* upload-pack"] : [];
+  // Over http(s) curl's low-speed limit sees every byte, the ref advertisement included; other
+  // transports (ssh, git://, local) are watched through git's progress, which --progress forces.
+  const http = isHttpUrl(input.url);
+  const transfer = (args: string[]) =>
+    http
+      ? run(["-c", "http.lowSpeedLimit=1", "-c", `http.lowSpeedTime=${stallSeconds}`, "clone", "--quiet", ...args], {})
+      : run(["clone", "--quiet", "--progress", ...args], { stallMs: stallSeconds * 1000 });
   const inRepo = (args: string[]) => run(["-C", repo, ...args]);
   const shown = withoutCredentials(input.url);
   try {
     try {
-      await run(["clone", "--quiet", ...local, "--depth", "1", "--no-tags", ...(input.baseRef ? ["--branch", input.baseRef] : []), "--", input.url, repo]);
+      await transfer([...local, "--depth", "1", "--no-tags", ...(input.baseRef ? ["--branch", input.baseRef] : []), "--", input.url, repo]);
     } catch (error) {
       // Not a branch or tag: maybe a commit, which only a full clone can check out.
-      if (!input.baseRef || !/^[0-9a-f]{4,40}$/i.test(input.baseRef)) throw error;
-      await run(["clone", "--quiet", ...local, "--no-checkout", "--", input.url, repo]);
+      if (error instanceof GitStalled || isCurlStall(error) || !input.baseRef || !/^[0-9a-f]{4,40}$/i.test(input.baseRef)) throw error;
+      await transfer([...local, "--no-checkout", "--", input.url, repo]);
       await inRepo(["checkout", "--quiet", "--detach", input.baseRef]);
     }
     const baseRef = input.baseRef || (await inRepo(["symbolic-ref", "--short", "HEAD"]).catch(() => "HEAD")).trim();
@@ -103,17 +160,14 @@ export async function cloneRepository(input: {
     if (shown !== input.url) await inRepo(["remote", "set-url", "origin", shown]);
     return { base_ref: baseRef, base_commit: baseCommit, branch: input.branch };
   } catch (error) {
+    if (error instanceof GitStalled || isCurlStall(error)) throw new GitError(`Cloning ${shown} stalled: no data for ${stallSeconds} s`);
     const message = (error instanceof Error ? error.message : String(error)).replaceAll(input.url, shown);
     throw new GitError(`Cloning ${shown} failed: ${message}`);
   }
 }
 
-/** The local directory a repository URL names (a path or file:// URL), if it is one. */
-export function localRepositoryPath(url: string): string | undefined {
-  if (url.startsWith("/")) return url;
-  if (url.startsWith("file://")) return decodeURIComponent(new URL(url).pathname);
-  return undefined;
-}
+/** curl's own words when http.lowSpeedLimit/Time gave up. */
+const isCurlStall = (error: unknown) => error instanceof GitError && /Operation too slow/.test(error.message);
 
 export type ChangedFile = { path: string; status: "added" | "modified" | "deleted" | "renamed"; additions: number; deletions: number; old_path?: string };
 export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean };

@@ -51,7 +51,7 @@ export type SandboxProfile = {
   /** Host directories bound read-write, each at its own path inside. */
   writable: { source: string; target: string }[];
   /** Host paths bound read-only at the same path (a local repository's allowed root). */
-  readOnly?: string[];
+  readOnly?: readonly string[];
   chdir: string;
   /** As root: the uid (and gid) it runs as, with no capabilities. Default `nobody`. */
   uid?: number;
@@ -65,6 +65,8 @@ export type SandboxProfile = {
   files?: { source: string; target: string }[];
   /** As root: stay root inside with only these capabilities instead of dropping to `uid` (a chown of the workspace). */
   rootWith?: string[];
+  /** Ends with the process that started it: a clone, unlike an agent, must not outlive its provisioner. */
+  dieWithParent?: boolean;
 };
 
 /**
@@ -96,6 +98,9 @@ export function sandboxArgs(profile: SandboxProfile, command: string[]): string[
     // The first process is the namespace's pid 1: when it exits, everything it started goes with it.
     // (No --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
     "--as-pid-1",
+    // A clone, unlike an agent, ends with the provisioner that runs it: no orphan writes into a
+    // workspace another provisioner is checking out again.
+    ...(profile.dieWithParent ? ["--die-with-parent"] : []),
     "--",
   ];
   if (isRoot() && profile.rootWith) return [...args.slice(0, -1), "--cap-drop", "ALL", ...profile.rootWith.flatMap((c) => ["--cap-add", c]), "--", ...command];

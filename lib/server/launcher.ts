@@ -14,6 +14,7 @@ import { ensureBuild, PROJECT_ROOT } from "./build";
 import { firstRunSetupCode } from "./first-run";
 import { acquireInstanceLock, type InstanceLock } from "./instance-lock";
 import { describeExit, Supervisor } from "./supervisor";
+import { assertRepoRootsApart } from "../workspaces/repo-roots";
 import { localServerUrl, startProvisioner } from "../workspaces/start-provisioner";
 
 export type LaunchOptions = { build?: boolean; provisioner?: boolean };
@@ -117,6 +118,7 @@ function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.Proce
  */
 export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   const config = env();
+  assertRepoRootsApart(config.TASKYARD_LOCAL_REPO_ROOTS, dataDir());
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   await ensureDataDir(dataDir());
   const lock: InstanceLock = await acquireInstanceLock(dataDir());

@@ -6,10 +6,8 @@ import { findTemplateVersion, listPresets } from "../db/queries/templates";
 import type { TemplateConfig } from "../db/schema";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
-import fs from "node:fs";
-import path from "node:path";
-import { dataDir, env } from "../env";
-import { localRepositoryPath } from "../git";
+import { env } from "../env";
+import { CREDENTIALS_REFUSED, hasCredentials, localRepositoryPath, localRepositoryProblem } from "../repo-url";
 import { templateAvailability } from "../templates/availability";
 import type { CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
@@ -86,28 +84,24 @@ function assertCanRun(config: TemplateConfig | null) {
   if (!available) throw ApiError.invalidField("template_version_id", unavailable_reason, `This template cannot run on this server: ${unavailable_reason}`);
 }
 
-/** A local repository path may be anything on the host but Taskyard's own data: its database, its workspaces. */
+/**
+ * The repository rules only the server can judge (lib/repo-url.ts): no credentials in the URL, and
+ * a local path only from the roots the owner allows. Each answer names the field.
+ */
 function assertRepositoryAllowed(parameters: { name: string; value: string }[]) {
   const index = parameters.findIndex((p) => p.name === "repo_url");
+  const url = parameters[index]?.value;
+  if (!url) return;
+  const field = `rich_parameter_values.${index}.repo_url`;
+  if (hasCredentials(url)) throw ApiError.invalidField(field, CREDENTIALS_REFUSED, `The repository URL ${CREDENTIALS_REFUSED}.`);
   let local: string | undefined;
   try {
-    local = localRepositoryPath(parameters[index]?.value ?? "");
-  } catch {
-    throw ApiError.invalidField(`rich_parameter_values.${index}.repo_url`, "is not a valid file:// URL");
+    local = localRepositoryPath(url);
+  } catch (error) {
+    throw ApiError.invalidField(field, (error as Error).message);
   }
-  if (!local) return;
-  const real = (p: string) => {
-    try {
-      return fs.realpathSync(p);
-    } catch {
-      return path.resolve(p);
-    }
-  };
-  const data = real(dataDir());
-  const target = real(local);
-  if (target === data || target.startsWith(data + path.sep)) {
-    throw ApiError.invalidField(`rich_parameter_values.${index}.repo_url`, "must not point into Taskyard's data directory");
-  }
+  const problem = local && localRepositoryProblem(local, env().TASKYARD_LOCAL_REPO_ROOTS);
+  if (problem) throw ApiError.invalidField(field, problem, `The repository URL ${problem}.`);
 }
 
 /** Only on the error path: say what stopped the insert — the template version, the preset, or else the owner's task limit. */

@@ -5,11 +5,11 @@ import { createAgentApiClient, type AgentEndpoint } from "../agent/agentapi-clie
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";
-import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild } from "../db/queries/jobs";
+import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild, type ClaimKind } from "../db/queries/jobs";
 import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
-import { withoutCredentials } from "../git";
+import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
 
@@ -20,8 +20,13 @@ export type ProvisionerOptions = {
   leaseMs?: number;
   agentConnectTimeoutMs?: number;
   pollMs?: number;
-  /** How many builds this provisioner carries out at once (each claimed and leased on its own). */
+  /**
+   * How many start builds this provisioner carries out at once (each claimed and leased on its
+   * own); stop and delete builds have as many slots again of their own.
+   */
   concurrency?: number;
+  /** Start builds one user may have running at once, across provisioners. */
+  buildsPerUser?: number;
 };
 
 const APP_SLUG = "agent";
@@ -39,6 +44,7 @@ export class Provisioner {
   private readonly connectTimeoutMs: number;
   private readonly pollMs: number;
   readonly concurrency: number;
+  private readonly buildsPerUser: number;
   private running = false;
   /** Set by whatever may have made a build claimable (a NOTIFY, a build finishing) while the loop was busy claiming. */
   private nudged = false;
@@ -57,6 +63,7 @@ export class Provisioner {
     this.connectTimeoutMs = options.agentConnectTimeoutMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.buildsPerUser = Math.max(1, options.buildsPerUser ?? this.concurrency);
   }
 
   private get db() {
@@ -95,29 +102,38 @@ export class Provisioner {
     this.wake?.();
   }
 
-  /** One claim loop; the builds it claims run beside it, at most `concurrency` at a time. */
+  /**
+   * One claim loop; the builds it claims run beside it. Start builds and the others (stop, delete)
+   * have `concurrency` slots each, so a pause or a delete never waits for a start slot: starts that
+   * hang (a clone of a server that never answers) hold only start slots, and only as many as
+   * `buildsPerUser` of one owner's.
+   */
   private async work(): Promise<void> {
-    const inHand = new Set<Promise<void>>();
+    const inHand = { start: new Set<Promise<void>>(), other: new Set<Promise<void>>() };
     while (this.running) {
-      if (inHand.size >= this.concurrency) {
-        await Promise.race(inHand);
+      const startsFull = inHand.start.size >= this.concurrency;
+      const othersFull = inHand.other.size >= this.concurrency;
+      if (startsFull && othersFull) {
+        await Promise.race([...inHand.start, ...inHand.other]);
         continue;
       }
+      const kind: ClaimKind = startsFull ? "other" : othersFull ? "start" : "any";
       this.nudged = false;
       let build: ClaimedBuild | undefined;
       try {
-        build = await claimBuild(this.db, this.id, this.leaseMs);
+        build = await claimBuild(this.db, this.id, this.leaseMs, { kind, perUser: this.buildsPerUser });
         this.databaseAnswered();
       } catch (err) {
         this.trouble(err, "claiming a build failed");
       }
       if (build) {
-        // A finished build may make the next build of its workspace claimable.
+        const slots = build.transition === "start" ? inHand.start : inHand.other;
+        // A finished build may make the next build of its workspace (or its owner's next start) claimable.
         const running: Promise<void> = this.run(build).finally(() => {
-          inHand.delete(running);
+          slots.delete(running);
           this.nudge();
         });
-        inHand.add(running);
+        slots.add(running);
         continue;
       }
       if (this.nudged) continue;
@@ -130,7 +146,7 @@ export class Provisioner {
         };
       });
     }
-    await Promise.all(inHand);
+    await Promise.all([...inHand.start, ...inHand.other]);
   }
 
   /** Logs a failed loop step; a lost database once when it goes and once when it is back, never per retry. */

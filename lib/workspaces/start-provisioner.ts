@@ -4,10 +4,12 @@ import { logger } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { createLocalDriver } from "./drivers/local";
 import { Provisioner } from "./provisioner";
+import { assertRepoRootsApart } from "./repo-roots";
 
 /** A provisioner with its own connection pool and the local driver, as `npm start` and `taskyard provisioner` run it. */
 export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   const config = env();
+  assertRepoRootsApart(config.TASKYARD_LOCAL_REPO_ROOTS, dataDir());
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   const { db, sql } = createDb(databaseUrl, { max: 4 });
   const provisioner = new Provisioner({
@@ -17,6 +19,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
     concurrency: config.TASKYARD_BUILD_CONCURRENCY,
+    buildsPerUser: config.TASKYARD_BUILDS_PER_USER,
   });
   await provisioner.start();
   return {

@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Task } from "../../lib/sdk/client";
 import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type RawResponse, type TestUser } from "../support/api";
 import { startExtraServer } from "../support/extra-server";
@@ -65,7 +64,7 @@ describe("the OpenAPI document against the real API", () => {
   beforeAll(async () => {
     doc = (await raw("GET", "/api/v2/openapi.json")).body;
     alice = await createTestUser();
-    repoDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-openapi-"));
+    repoDir = await fs.mkdtemp(path.join(inject("repoRoot"), "openapi-"));
     git(repoDir, "init", "--quiet", "--initial-branch=main");
     await fs.writeFile(path.join(repoDir, "README.md"), "hello\n");
     git(repoDir, "add", ".");

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,13 +9,19 @@ import { waitFor, waitForState, waitForStatus } from "../support/runtime";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "safe.directory=*", ...args], { cwd, encoding: "utf8" }).trim();
 
+const hasBubblewrap = spawnSync("bwrap", ["--version"]).status === 0;
+const asRoot = process.getuid?.() === 0;
+
 let tmp: string;
 let origin: string;
 let alice: TestUser;
 
-/** A bare repository with `main` (README.md, src/app.txt) and a `feature` branch, readable by the sandbox's user. */
+/**
+ * A bare repository with `main` (README.md, src/app.txt) and a `feature` branch, readable by the
+ * sandbox's user, inside the directory the test server lets local repositories come from.
+ */
 beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-repo-"));
+  tmp = await fs.mkdtemp(path.join(inject("repoRoot"), "repo-"));
   origin = path.join(tmp, "origin.git");
   const work = path.join(tmp, "work");
   git(tmp, "init", "--quiet", "--bare", "--initial-branch=main", origin);
@@ -146,6 +152,8 @@ describe("a repository per task", () => {
     await bad([{ name: "repo_url", value: "--upload-pack=touch /tmp/pwned" }], "rich_parameter_values.0.repo_url");
     await bad([{ name: "repo_url", value: "relative/path" }], "rich_parameter_values.0.repo_url");
     await bad([{ name: "repo_url", value: `file://${inject("dataDir")}/pg` }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: `${inject("repoRoot")}/../${path.basename(inject("dataDir"))}` }], "rich_parameter_values.0.repo_url");
+    await bad([{ name: "repo_url", value: `file://${tmp}/%2e%2e/x` }], "rich_parameter_values.0.repo_url");
     await bad([{ name: "repo_url", value: origin }, { name: "base_ref", value: "../../etc" }], "rich_parameter_values.1.base_ref");
     await bad([{ name: "repo_url", value: origin }, { name: "repo_url", value: origin }], "rich_parameter_values.1.name");
     await bad({ repo_url: origin }, "rich_parameter_values");
@@ -158,6 +166,20 @@ describe("a repository per task", () => {
     await waitFor("deleted", async () => (await raw("GET", `/api/v2/tasks/me/${missing.id}`, { token: alice.token })).status === 404);
   });
 
+  it("takes local repositories only from the allowed roots: a path outside them is a 400 saying so", async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-outside-"));
+    try {
+      for (const value of [outside, `file://${outside}`]) {
+        const res = await raw("POST", "/api/v2/tasks/me", { token: alice.token, body: { input: "x", template_version_id: await echoTemplateVersion(), rich_parameter_values: [{ name: "repo_url", value }] } });
+        expect(res.status).toBe(400);
+        expect(res.body.message).toMatch(/outside the directories local repositories may come from/);
+        expect(res.body.validations[0].field).toBe("rich_parameter_values.0.repo_url");
+      }
+    } finally {
+      await fs.rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it("is a 409 for a task without a repository", async () => {
     const task = await alice.client.createTask({ input: "no repo", template_version_id: await echoTemplateVersion() });
     expect(task.rich_parameter_values).toEqual([]);
@@ -165,5 +187,49 @@ describe("a repository per task", () => {
     const res = await changes(task);
     expect(res.status).toBe(409);
     expect(res.body.message).toContain("no repository");
+  });
+});
+
+/**
+ * The clone runs in the workspace's sandbox as its unprivileged user, which sees the allowed roots
+ * and nothing else of the host: only where that holds (root with bubblewrap) can it be tested.
+ */
+describe.skipIf(!hasBubblewrap || !asRoot)("local repositories are read as the workspace's user, inside the allowed roots only", () => {
+  const cloneFails = async (value: string) => {
+    const task = await repoTask([{ name: "repo_url", value }]);
+    const failed = await waitForStatus(alice.client, task.id, "error", 30_000);
+    expect(failed.current_state?.message, value).toMatch(/^Cloning .* failed: /);
+    await expect(fs.stat(workspaceRepo(task)), value).rejects.toThrow();
+    return task;
+  };
+
+  it("refuses a repository inside a 0700 root-owned directory of an allowed root (path and file://)", async () => {
+    const locked = await fs.mkdtemp(path.join(inject("repoRoot"), "locked-"));
+    await fs.chmod(locked, 0o700);
+    try {
+      const hidden = path.join(locked, "hidden.git");
+      git(tmp, "clone", "--quiet", "--bare", origin, hidden);
+      git(tmp, "--git-dir", hidden, "rev-parse", "main"); // root can read it: the repository is fine, the permission is what refuses
+      await cloneFails(hidden);
+      await cloneFails(`file://${hidden}`);
+    } finally {
+      await fs.rm(locked, { recursive: true, force: true });
+    }
+  });
+
+  it("cannot clone through a symlink in an allowed root to another workspace's repository or to the data dir", async () => {
+    const victim = await repoTask([{ name: "repo_url", value: origin }]);
+    await waitForState(alice.client, victim.id, "idle", 30_000);
+    await say(victim, "/write secret.txt uncommitted work of another user");
+    const links = await fs.mkdtemp(path.join(inject("repoRoot"), "links-"));
+    try {
+      await fs.symlink(workspaceRepo(victim), path.join(links, "workspace-repo"));
+      await fs.symlink(inject("dataDir"), path.join(links, "data"));
+      await cloneFails(path.join(links, "workspace-repo"));
+      await cloneFails(`file://${links}/data/workspaces/${victim.workspace_id}/repo`);
+    } finally {
+      await fs.rm(links, { recursive: true, force: true });
+      await alice.client.deleteTask("me", victim.id);
+    }
   });
 });

@@ -15,12 +15,15 @@ declare module "vitest" {
     superuserDatabaseUrl: string;
     ownerToken: string;
     dataDir: string;
+    /** The one directory the server lets local repositories come from (TASKYARD_LOCAL_REPO_ROOTS). */
+    repoRoot: string;
   }
 }
 
 let pg: EmbeddedDatabase | undefined;
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
+let repoRoot: string | undefined;
 
 /**
  * A fresh embedded PostgreSQL and a real `taskyard server` on it, once per test run and project.
@@ -30,6 +33,9 @@ let dataDir: string | undefined;
 export async function setup(project: TestProject) {
   const withProvisioner = project.name === "runtime";
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-test-"));
+  // Beside the data dir, never around it; readable by the sandbox's `nobody` when run as root.
+  repoRoot = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-repos-"));
+  await fs.chmod(repoRoot, 0o755);
   pg = await startEmbeddedPostgres(dataDir);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -43,6 +49,7 @@ export async function setup(project: TestProject) {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       TASKYARD_DATA_DIR: dataDir,
+      TASKYARD_LOCAL_REPO_ROOTS: repoRoot,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       ANTHROPIC_API_KEY: "",
     },
@@ -61,6 +68,7 @@ export async function setup(project: TestProject) {
   project.provide("superuserDatabaseUrl", pg.superuserUrl);
   project.provide("ownerToken", session_token);
   project.provide("dataDir", dataDir);
+  project.provide("repoRoot", repoRoot);
 }
 
 export async function teardown() {
@@ -71,4 +79,5 @@ export async function teardown() {
   }
   await pg?.stop();
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  if (repoRoot) await fs.rm(repoRoot, { recursive: true, force: true });
 }

@@ -19,12 +19,28 @@ export type ClaimedBuild = {
   uid: number;
 };
 
+/** Which builds a claim may take: start builds, the others (stop, delete), or either. */
+export type ClaimKind = "start" | "other" | "any";
+
 /**
  * Claims the oldest runnable build: pending, or running under a lease that expired (its provisioner
  * died). Only the earliest unfinished build of a workspace is runnable, so a workspace's builds run
  * strictly in order and never two at once. SKIP LOCKED lets many provisioners claim side by side.
+ *
+ * Fairness: stop and delete builds come first (a pause or delete is quick and must not queue behind
+ * other tasks' starts), and a start build is not claimed while its owner already has `perUser`
+ * start builds running under a live lease, so one user's slow or hanging starts cannot take every
+ * slot. (Counted without a lock: provisioners claiming at the same instant may each let one more
+ * through; the cap is for fairness, not accounting.)
  */
-export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number): Promise<ClaimedBuild | undefined> {
+export async function claimBuild(
+  db: DbOrTx,
+  owner: string,
+  leaseMs: number,
+  options: { kind?: ClaimKind; perUser?: number } = {},
+): Promise<ClaimedBuild | undefined> {
+  const kind = options.kind ?? "any";
+  const perUser = options.perUser ?? 2_147_483_647;
   const rows = await db.execute(sql`
     UPDATE workspace_builds b
     SET job_status = 'running', lease_owner = ${owner},
@@ -33,11 +49,17 @@ export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number): Pr
     WHERE b.id = (
       SELECT c.id FROM workspace_builds c
       WHERE (c.job_status = 'pending' OR (c.job_status = 'running' AND c.lease_expires_at < now()))
+        AND (${kind} = 'any' OR (c.transition = 'start') = (${kind} = 'start'))
         AND NOT EXISTS (
           SELECT 1 FROM workspace_builds e
           WHERE e.workspace_id = c.workspace_id AND e.build_number < c.build_number
             AND e.job_status IN ('pending', 'running'))
-      ORDER BY c.created_at
+        AND (c.transition <> 'start' OR (
+          SELECT count(*) FROM workspace_builds r
+          JOIN workspaces rw ON rw.id = r.workspace_id
+          WHERE rw.owner_id = (SELECT cw.owner_id FROM workspaces cw WHERE cw.id = c.workspace_id)
+            AND r.transition = 'start' AND r.job_status = 'running' AND r.lease_expires_at >= now()) < ${perUser})
+      ORDER BY c.transition = 'start', c.created_at
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
     RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason,

@@ -8,8 +8,10 @@ import { bubblewrapArgs, sandboxArgs, SANDBOX_STATE, SANDBOX_UID, SANDBOX_WORKSP
 import { existingCgroup, workspaceCgroup, type WorkspaceCgroup } from "../../sandbox/cgroup";
 import { agentEnvironment, loopbackEndpoints } from "../../sandbox/environment";
 import { sandboxSettings } from "../../sandbox/settings";
-import { cloneRepository, localRepositoryPath } from "../../git";
+import { env } from "../../env";
+import { cloneRepository } from "../../git";
 import { logger } from "../../logger";
+import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
 import { ensureAgentBundle } from "../agent-bundle";
 import type { WorkspaceDriver } from "../driver";
 
@@ -290,12 +292,19 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       await handOver(dir, uid);
       // A clone cut short by a crash leaves a half repository: start over.
       await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
-      if (!sandboxed) return cloneRepository({ dir, cwd: dir, ...repository });
-      // In the workspace's sandbox, as its user: a local repository is bound in read-only and read with that user's rights.
+      const { TASKYARD_LOCAL_REPO_ROOTS: roots, TASKYARD_GIT_STALL_SECONDS: stallSeconds } = env();
+      // Judged again here: the roots may have changed since the task was created.
       const local = localRepositoryPath(repository.url);
-      const readOnly = local && fsSync.existsSync(local) ? [path.resolve(local)] : [];
-      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly, uid: separateUids ? uid : SANDBOX_UID })];
-      return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
+      const problem = local && localRepositoryProblem(local, roots);
+      if (problem) throw new Error(`Cloning ${repository.url} refused: it ${problem}.`);
+      // Without a sandbox git runs as the server's user, who can read whatever an agent could.
+      if (!sandboxed) return cloneRepository({ dir, cwd: dir, stallSeconds, ...repository });
+      // In the workspace's sandbox, as its user. For a local repository the allowed ROOTS are bound
+      // in read-only at their own paths, never the given path: whatever the path or a symlink in it
+      // resolves to, git (as the workspace's uid) can reach only inside the roots, with that uid's
+      // rights, and nothing on the host resolves the path between the check above and the clone.
+      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID })];
+      return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, stallSeconds, ...repository });
     },
 
     async remove({ workspaceId }) {
