@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { searchPath } from "./agent-env";
+import { program } from "./system-programs";
 
 /**
  * Everything Taskyard does with git, through the `git` binary: the provisioner's checkout of a
@@ -37,7 +38,7 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export function git(args: string[], options: GitRunOptions): Promise<string> {
-  const [command, ...argv] = options.wrap ? options.wrap(["git", ...args]) : ["git", ...args];
+  const [command, ...argv] = options.wrap ? options.wrap([program("git"), ...args]) : [program("git"), ...args];
   return new Promise((resolve, reject) => {
     execFile(
       command,
