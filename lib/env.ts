@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -11,6 +12,42 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
 /** Naming tasks and the `claude` template both use it: one default for both. */
 export const DEFAULT_ANTHROPIC_MODEL = "claude-haiku-4-5";
+
+/** An address range: a reverse proxy (or several) whose X-Forwarded-For the server believes. */
+export type AddressRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * `TASKYARD_TRUSTED_PROXIES`: comma-separated addresses and CIDR ranges (`127.0.0.1, 10.0.0.0/8,
+ * ::1`). IPv4 is written in four decimal parts only (`127.1` or `0x7f.0.0.1` would be surprises).
+ */
+export const addressRanges = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): AddressRange[] => {
+      const ranges: AddressRange[] = [];
+      for (const entry of (value ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+        const [address, prefix, ...rest] = entry.split("/");
+        const valid = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+        const bits = prefix === undefined ? undefined : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+        if (!valid || rest.length || Number.isNaN(bits)) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or CIDR range` });
+          continue;
+        }
+        const parsed = ipaddr.parse(address);
+        const max = parsed.kind() === "ipv4" ? 32 : 128;
+        if (bits !== undefined && bits > max) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" has a prefix longer than ${max} bits` });
+          continue;
+        }
+        // An IPv4-mapped IPv6 address is the IPv4 address, as a client's address is taken.
+        if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) ranges.push([parsed.toIPv4Address(), Math.max(0, (bits ?? 128) - 96)]);
+        else ranges.push([parsed, bits ?? max]);
+      }
+      return ranges;
+    }),
+);
 
 /**
  * Every setting the server and the provisioner read, with its one default. Nothing else reads
@@ -63,6 +100,12 @@ const envSchema = z.object({
   TASKYARD_MAX_TASKS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(100)),
   /** Live-log streams (server-sent events) a user may hold open at once, across tabs and clients. */
   TASKYARD_MAX_STREAMS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(20)),
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (for per-address sign-in limits). None
+   * by default: every agent's sandbox shares this machine's loopback, so "from loopback" would let
+   * an agent choose the address it is counted as.
+   */
+  TASKYARD_TRUSTED_PROXIES: addressRanges,
   /** Set by the launcher, never by hand: the one-time code first-run setup needs on a server others can reach. */
   TASKYARD_SETUP_CODE: optionalString,
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { searchPath } from "./agent-env";
 import { isHttpUrl, localRepositoryPath, withoutCredentials } from "./repo-url";
+import { program } from "./system-programs";
 
 /**
  * Everything Taskyard does with git, through the `git` binary: the provisioner's checkout of a
@@ -49,7 +50,7 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 const PROGRESS = /^(remote: )?(Enumerating|Counting|Compressing|Receiving|Resolving|Total|Updating files|Checking)/;
 
 export function git(args: string[], options: GitRunOptions): Promise<string> {
-  const [command, ...argv] = options.wrap ? options.wrap(["git", ...args]) : ["git", ...args];
+  const [command, ...argv] = options.wrap ? options.wrap([program("git"), ...args]) : [program("git"), ...args];
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
   const { stallMs } = options;

@@ -20,8 +20,13 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** API answers are data, never a document: nothing in them may load or run, nor be framed. */
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+/**
+ * API answers are data, never a document: nothing in them may load or run, nor be framed. Should
+ * one still be shown as a page (an agent's answer passed through, say), `sandbox` gives it an
+ * opaque origin with no scripts, and `form-action 'none'` keeps a form in it from posting anywhere
+ * (a fake sign-in page on our origin must not be able to send a password off).
+ */
+export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 /** On every response, pages, API and static files alike. */
 export const COMMON_SECURITY_HEADERS = [

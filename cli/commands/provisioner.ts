@@ -2,6 +2,7 @@ import exitHook from "async-exit-hook";
 import type { Command } from "commander";
 import { env } from "../../lib/env";
 import { logger } from "../../lib/logger";
+import { resolveSystemPrograms } from "../../lib/system-programs";
 import { localServerUrl, startProvisioner } from "../../lib/workspaces/start-provisioner";
 
 export function registerProvisioner(program: Command) {
@@ -13,6 +14,7 @@ export function registerProvisioner(program: Command) {
     .addHelpText("after", "\nNeeds DATABASE_URL (the server's database) and TASKYARD_DATA_DIR for workspace directories.")
     .action(async (opts: { url?: string; keepAgents?: boolean }) => {
       const databaseUrl = env().DATABASE_URL;
+      resolveSystemPrograms(); // git, bwrap, setpriv, sh: from the system's directories, once
       if (!databaseUrl) throw new Error("set DATABASE_URL to the Taskyard server's database");
       const running = await startProvisioner(databaseUrl, (opts.url ?? localServerUrl()).replace(/\/+$/, ""));
       console.log(`provisioner ${running.provisioner.id} is waiting for builds (Ctrl+C to stop)`);

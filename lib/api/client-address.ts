@@ -1,27 +1,32 @@
 import ipaddr from "ipaddr.js";
-import { isIP } from "node:net";
-
-/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
-export function isLoopbackAddress(address: string): boolean {
-  const a = address.replace(/^::ffff:/i, "");
-  return a === "::1" || (isIP(a) === 4 && a.startsWith("127."));
-}
+import { env, type AddressRange } from "../env";
 
 /**
  * Who sent a request, for per-client limits: the socket's address (`x-taskyard-peer`, which
- * bin/peer-address.mjs sets and no client can). Only when that is this machine itself, a reverse
- * proxy here may speak for the client: the last X-Forwarded-For entry is the address it saw.
+ * bin/peer-address.mjs sets and no client can). Only when that is a reverse proxy named in
+ * TASKYARD_TRUSTED_PROXIES does X-Forwarded-For count: read from the right (each proxy appends the
+ * address it saw), the first address that is not one of our proxies is the client. Being on
+ * loopback earns no trust: every agent's sandbox is there too, and could name any address.
+ * Without the peer header (a web server the launcher did not start) nobody can be told apart.
  */
-export function clientAddress(req: Request): string {
+export function clientAddress(req: Request, trusted: readonly AddressRange[] = env().TASKYARD_TRUSTED_PROXIES): string {
   const peer = req.headers.get("x-taskyard-peer") || undefined;
-  if (peer && !isLoopbackAddress(peer)) return asClient(peer);
-  const forwarded = req.headers
-    .get("x-forwarded-for")
-    ?.split(",")
+  if (!peer) return "unknown";
+  const forwarded = (req.headers.get("x-forwarded-for") ?? "")
+    .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  const address = forwarded?.at(-1) ?? peer;
-  return address ? asClient(address) : "unknown";
+  let address = peer;
+  while (forwarded.length && isTrusted(address, trusted)) address = forwarded.pop()!;
+  return asClient(address);
+}
+
+function isTrusted(address: string, trusted: readonly AddressRange[]): boolean {
+  if (!trusted.length || !ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  return trusted.some(([range, bits]) =>
+    parsed instanceof ipaddr.IPv4 ? range instanceof ipaddr.IPv4 && parsed.match(range, bits) : range instanceof ipaddr.IPv6 && parsed.match(range, bits),
+  );
 }
 
 /**

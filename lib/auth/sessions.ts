@@ -28,8 +28,10 @@ const throttle = (globalForThrottle.taskyardLoginThrottle ??= new LoginThrottle(
 
 /**
  * Same 401 whether the email or the password was wrong, and the same work either way. Too many
- * failures for the account or from the address are a 429 before any hashing; a success clears the
- * account's, and re-hashes a password stored at an older cost.
+ * failures from the address (for this account, or for any) are a 429 before any hashing; an
+ * account failed often lately waits up to 2 s first, right password or not (it holds no hashing
+ * slot meanwhile). A success clears the account's failures, and re-hashes a password stored at an
+ * older cost.
  */
 export async function login(db: Db, email: string, password: string, address: string): Promise<string> {
   // One spelling for both the count and the lookup: were the lookup to fold case its own way
@@ -40,6 +42,7 @@ export async function login(db: Db, email: string, password: string, address: st
   let user: Awaited<ReturnType<typeof findUserByEmail>>;
   let ok: boolean;
   try {
+    if (attempt.delayMs) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
     user = await findUserByEmail(db, account);
     ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   } catch (error) {

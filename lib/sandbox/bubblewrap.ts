@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "../env";
+import { program, whyMissing } from "../system-programs";
 
 export type SandboxKind = "bubblewrap" | "none";
 export type SandboxSetting = "auto" | SandboxKind;
@@ -105,7 +106,7 @@ export function sandboxArgs(profile: SandboxProfile, command: string[]): string[
   ];
   if (isRoot() && profile.rootWith) return [...args.slice(0, -1), "--cap-drop", "ALL", ...profile.rootWith.flatMap((c) => ["--cap-add", c]), "--", ...command];
   const drop = isRoot()
-    ? ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    ? [program("setpriv"), `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     : [];
   return [...args, ...drop, ...command];
 }
@@ -134,10 +135,12 @@ export function resolveSandbox(setting: SandboxSetting, warn: (line: string) => 
 }
 
 function probe(): { kind: SandboxKind; reason: string } {
+  const missing = whyMissing("bwrap") ?? (isRoot() ? whyMissing("setpriv") : undefined);
+  if (missing) return { kind: "none", reason: `bubblewrap cannot run: ${missing}` };
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(env().TMPDIR), "taskyard-sandbox-probe-"));
   try {
     if (isRoot()) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
-    const result = spawnSync("bwrap", bubblewrapArgs(dir, ["sh", "-c", "echo ok > probe"]), { encoding: "utf8", timeout: 10_000 });
+    const result = spawnSync(program("bwrap"), bubblewrapArgs(dir, [program("sh"), "-c", "echo ok > probe"]), { encoding: "utf8", timeout: 10_000 });
     if (result.error) return { kind: "none", reason: `bubblewrap (bwrap) is not installed: ${result.error.message}` };
     if (result.status !== 0 || !fs.existsSync(path.join(dir, "probe"))) {
       return { kind: "none", reason: `bubblewrap (bwrap) does not work on this host: ${(result.stderr || `exit ${result.status}`).trim()}` };

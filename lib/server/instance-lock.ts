@@ -4,23 +4,24 @@ import net from "node:net";
 
 export type InstanceLock = { release: () => Promise<void> };
 
+/**
+ * Names no pid: whoever holds the name could be anything able to bind an abstract socket (an
+ * agent's sandbox shares the namespace), so a pid it told us could not be believed.
+ */
 export class DataDirInUseError extends Error {
-  constructor(
-    dataDir: string,
-    readonly pid: number | undefined,
-  ) {
-    super(`${dataDir} is in use by the server with pid ${pid ?? "unknown"}; stop it first or set TASKYARD_DATA_DIR`);
+  constructor(dataDir: string) {
+    super(`${dataDir} is in use by another Taskyard server; stop it first or set TASKYARD_DATA_DIR`);
   }
 }
 
 /**
  * The lock on a data dir is a listening socket in Linux's abstract namespace, named after the data
  * dir: the kernel lets one process hold the name and drops it the moment that process dies (even
- * SIGKILL), so there is no stale lock to guess about. Whoever asks is told the holder's pid.
+ * SIGKILL), so there is no stale lock to guess about.
  */
 export async function acquireInstanceLock(dataDir: string): Promise<InstanceLock> {
-  const name = `\0taskyard:${createHash("sha256").update(fs.realpathSync(dataDir)).digest("hex")}`;
-  const server = net.createServer((socket) => socket.end(String(process.pid)));
+  const name = lockName(dataDir);
+  const server = net.createServer((socket) => socket.end());
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -28,19 +29,13 @@ export async function acquireInstanceLock(dataDir: string): Promise<InstanceLock
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    throw new DataDirInUseError(dataDir, await holderPid(name));
+    throw new DataDirInUseError(dataDir);
   }
   server.unref();
   return { release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function holderPid(name: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    let answer = "";
-    const socket = net.connect(name);
-    socket.setTimeout(1000, () => socket.destroy());
-    socket.on("data", (chunk) => (answer += chunk));
-    socket.on("close", () => resolve(Number(answer) || undefined));
-    socket.on("error", () => resolve(undefined));
-  });
+/** The abstract socket's name for a data dir (exported for the test that squats on it). */
+export function lockName(dataDir: string): string {
+  return `\0taskyard:${createHash("sha256").update(fs.realpathSync(dataDir)).digest("hex")}`;
 }

@@ -9,6 +9,7 @@ import { inheritedEnvironment } from "../agent-env";
 import { dataDir, env } from "../env";
 import { logger, relayLogLine } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
+import { resolveSystemPrograms } from "../system-programs";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { firstRunSetupCode } from "./first-run";
@@ -119,6 +120,8 @@ function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.Proce
 export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   const config = env();
   assertRepoRootsApart(config.TASKYARD_LOCAL_REPO_ROOTS, dataDir());
+  // What root runs is settled now, from the system's directories: nothing put on PATH later counts.
+  resolveSystemPrograms();
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   await ensureDataDir(dataDir());
   const lock: InstanceLock = await acquireInstanceLock(dataDir());

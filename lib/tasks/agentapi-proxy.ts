@@ -8,19 +8,27 @@ import { env } from "../env";
 import { agentOf } from "./agent-endpoint";
 import { acquireStreamSlot, onStreamEnd } from "./stream-slots";
 
-/** The AgentAPI endpoints users may reach through the server, and their methods. */
-const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number }> = {
-  status: { method: "GET" },
-  messages: { method: "GET" },
-  events: { method: "GET" },
-  message: { method: "POST", maxBody: 1024 * 1024 }, // and its content no longer than a prompt (below)
-  upload: { method: "POST", maxBody: UPLOAD_MAX_BYTES + 64 * 1024 },
+/**
+ * What an agent may answer: JSON (AgentAPI's errors are `application/problem+json`), or for the
+ * event stream, server-sent events. Nothing a browser would render as a page.
+ */
+const JSON_TYPES = ["application/json", "application/problem+json"];
+const EVENT_STREAM_TYPES = ["text/event-stream"];
+
+/** The AgentAPI endpoints users may reach through the server, their methods and what they answer. */
+const ENDPOINTS: Record<string, { method: "GET" | "POST"; maxBody?: number; answers: string[] }> = {
+  status: { method: "GET", answers: JSON_TYPES },
+  messages: { method: "GET", answers: JSON_TYPES },
+  events: { method: "GET", answers: EVENT_STREAM_TYPES },
+  message: { method: "POST", maxBody: 1024 * 1024, answers: JSON_TYPES }, // and its content no longer than a prompt (below)
+  upload: { method: "POST", maxBody: UPLOAD_MAX_BYTES + 64 * 1024, answers: JSON_TYPES },
 };
 
 /**
  * `…/tasks/{user}/{task}/agentapi/{endpoint}`: the task's agent's own AgentAPI, byte for byte, for
  * AgentAPI clients (agentapi's chat UI, scripts written for Coder workspaces). The user's token
- * gets them here; the agent's secret, which they never see, gets the server into the agent.
+ * gets them here; the agent's secret, which they never see, gets the server into the agent. Only
+ * the endpoint's own content type comes back (see `ENDPOINTS`), under the API's CSP (next.config.ts).
  */
 export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request, callerId: string): Promise<Response> {
   const spec = Object.hasOwn(ENDPOINTS, endpoint) ? ENDPOINTS[endpoint] : undefined;
@@ -54,7 +62,17 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
     await res.body?.cancel();
     throw new ApiError(502, "The task's agent answered with a redirect, which the server does not follow.");
   }
-  const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/octet-stream" });
+  const type = mediaType(res.headers.get("content-type"));
+  if (!type || !spec.answers.includes(type)) {
+    release();
+    await res.body?.cancel().catch(() => {});
+    // An agent is untrusted: a page it served from our origin could pass for ours (a fake sign-in).
+    throw new ApiError(502, "The task's agent answered with a content type the server does not pass on.", {
+      detail: `/${endpoint} must answer ${spec.answers.join(" or ")}, not ${JSON.stringify(type ?? "nothing").slice(0, 100)}.`,
+    });
+  }
+  // Our own spelling of the type, never the agent's bytes (no parameters it might smuggle in).
+  const headers = new Headers({ "content-type": type });
   if (streaming) {
     headers.set("cache-control", "no-cache, no-transform");
     headers.set("x-accel-buffering", "no");
@@ -67,6 +85,12 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
     if (e instanceof AgentUnreachableError) throw new ApiError(502, "The task's agent answered too much.", { detail: e.message });
     throw e;
   }
+}
+
+/** `type/subtype` of a Content-Type, lower-cased and without parameters; undefined if missing. */
+function mediaType(contentType: string | null): string | undefined {
+  const type = contentType?.split(";")[0].trim().toLowerCase();
+  return type || undefined;
 }
 
 /**

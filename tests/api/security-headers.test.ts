@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { raw } from "../support/api";
 import { rawHttp } from "../support/http";
 
+const API_CSP = "default-src 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
 
 describe("security headers", () => {
@@ -22,6 +23,8 @@ describe("security headers", () => {
       expect(d.get("object-src")).toEqual(["'none'"]);
       expect(d.get("base-uri")).toEqual(["'none'"]);
       expect(d.get("default-src")).toEqual(["'self'"]);
+      // A form injected into a page could only post back to Taskyard.
+      expect(d.get("form-action")).toEqual(["'self'"]);
       // Next.js's inline bootstrap and its script tags all carry this response's nonce.
       const scripts = [...res.text.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
       expect(scripts.length).toBeGreaterThan(2);
@@ -32,13 +35,29 @@ describe("security headers", () => {
     }
   });
 
-  it("API answers say nothing in them may load or be framed, and are never sniffed", async () => {
-    for (const path of ["/api/v2/buildinfo", "/api/v2/users/me", "/api/nope"]) {
-      const res = await raw("GET", path);
-      expect(res.headers.get("content-security-policy"), path).toBe("default-src 'none'; frame-ancestors 'none'");
+  it("every API answer, success or error, says nothing in it may load, run, post a form or be framed, and is never sniffed", async () => {
+    const answers = [
+      ["GET", "/api/v2/buildinfo", 200],
+      ["GET", "/api/v2/users/me", 401],
+      ["GET", "/api/nope", 404],
+      ["GET", "/api/v2/tasks?q=nonsense:1", 401],
+      ["POST", "/api/v2/users/login", 400],
+      ["GET", "/healthz", 200],
+    ] as const;
+    for (const [method, path, status] of answers) {
+      const res = await raw(method, path, method === "POST" ? { body: { email: 1 } } : {});
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("content-security-policy"), path).toBe(API_CSP);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     }
+    // Answered by proxy.ts before any route runs.
+    const undecodable = await rawHttp("GET", "/api/v2/tasks/%ff");
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.headers["content-security-policy"]).toBe(API_CSP);
+    const withBody = await rawHttp("POST", "/api/v2/tasks/a%20b", { headers: { "content-type": "application/json" }, body: "{}" });
+    expect(withBody.status).toBe(400);
+    expect(withBody.headers["content-security-policy"]).toBe(API_CSP);
   });
 
   it("static files are never sniffed either", async () => {

@@ -10,6 +10,7 @@ import { agentEnvironment, loopbackEndpoints } from "../../sandbox/environment";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
 import { cloneRepository } from "../../git";
+import { program, SYSTEM_PATH, whyMissing } from "../../system-programs";
 import { logger } from "../../logger";
 import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
 import { ensureAgentBundle } from "../agent-bundle";
@@ -121,7 +122,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     if (!separateUids) return;
     const { uid: owner } = await fs.stat(dir);
     if (owner === uid) return;
-    await run("bwrap", bubblewrapArgs(dir, ["chown", "-R", "-h", "-P", `${uid}:${uid}`, SANDBOX_WORKSPACE], { rootWith: ["CAP_CHOWN"] }));
+    await run(program("bwrap"), bubblewrapArgs(dir, [program("chown"), "-R", "-h", "-P", `${uid}:${uid}`, SANDBOX_WORKSPACE], { rootWith: ["CAP_CHOWN"] }));
   }
 
   /** An agent's own state (conversation, session id): root-made, then the agent uid's alone. */
@@ -184,17 +185,19 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     const group = cgroupOf(input.workspaceId, input.settings.limits);
     await group?.killAll(); // a runtime a crashed agent left behind
     const procs = group?.procsFiles ?? [];
-    const child = spawn("sh", ["-c", JOIN_CGROUPS, "taskyard-workspace", String(procs.length), ...procs, "bwrap", ...args], {
+    const child = spawn(program("sh"), ["-c", JOIN_CGROUPS, "taskyard-workspace", String(procs.length), ...procs, program("bwrap"), ...args], {
       detached: true,
       // 3, 4: the agent's two sockets; 5: bwrap's info; 6: held inside for as long as the sandbox lives (slirp4netns's exit signal).
       stdio: ["ignore", input.logFd, input.logFd, "pipe", "pipe", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: SANDBOX_WORKSPACE } as unknown as NodeJS.ProcessEnv,
+      env: { PATH: SYSTEM_PATH, LANG: "C.UTF-8", HOME: SANDBOX_WORKSPACE } as unknown as NodeJS.ProcessEnv,
     });
     child.unref();
     const [control, dial, info, lifeline] = [3, 4, 5, 6].map((fd) => child.stdio[fd] as net.Socket);
     const pid = await sandboxPid(info);
-    if (input.settings.network === "outbound") {
-      const slirp = spawn("slirp4netns", ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--exit-fd=3", String(pid), "tap0"], {
+    const noSlirp = input.settings.network === "outbound" ? whyMissing("slirp4netns") : undefined;
+    if (noSlirp) log.warn({ err: noSlirp }, "slirp4netns could not start: the workspace has no outbound network");
+    else if (input.settings.network === "outbound") {
+      const slirp = spawn(program("slirp4netns"), ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--exit-fd=3", String(pid), "tap0"], {
         detached: true,
         stdio: ["ignore", "ignore", input.logFd, lifeline],
       });
@@ -242,7 +245,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
           const runtime = await startRuntime({ workspaceId, uid, bundle, forwards, settings, logFd });
           const command = [...agentArgs({ dir: SANDBOX_WORKSPACE, state: SANDBOX_STATE }), "--control-fd", "4", "--dial-fd", "5", ...forwards.flatMap((f) => ["--forward", f])];
           const args = sandboxArgs({ writable: [{ source: state, target: SANDBOX_STATE }], chdir: SANDBOX_STATE, uid: uid + 1 }, command);
-          child = spawn("sh", ["-c", IGNORE_TERM, "taskyard-agent", "bwrap", ...args], {
+          child = spawn(program("sh"), ["-c", IGNORE_TERM, "taskyard-agent", program("bwrap"), ...args], {
             cwd: state,
             detached: true,
             // The token goes down a pipe, never into the environment: a child's /proc/<pid>/environ would show it.
@@ -303,7 +306,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // in read-only at their own paths, never the given path: whatever the path or a symlink in it
       // resolves to, git (as the workspace's uid) can reach only inside the roots, with that uid's
       // rights, and nothing on the host resolves the path between the check above and the clone.
-      const wrap = (argv: string[]) => ["bwrap", ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID })];
+      const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID })];
       return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, stallSeconds, ...repository });
     },
 
