@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { plainRequest } from "../http-request";
-import { createAgentApiClient } from "./agentapi-client";
+import { createAgentApiClient } from "../agents/agentapi-client";
 import { localWorkspace } from "../../tests/support/workspace";
 import { serveAgentApi } from "./agentapi-server";
 import { LocalBrain } from "./brains/local";

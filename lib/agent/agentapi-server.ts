@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AgentMessage } from "./agentapi-client";
+import type { AgentMessage } from "../agents/agentapi-client";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
 import type { WorkspaceChannel } from "./workspace-channel";

@@ -1,5 +1,5 @@
 import { plainRequest } from "../http-request";
-import type { AgentMessage, RepoChanges } from "./agentapi-client";
+import type { AgentMessage, RepoChanges } from "../agents/agentapi-client";
 import type { TurnUsage } from "./brains/local";
 
 export type Manifest = {

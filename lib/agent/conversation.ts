@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { AgentMessage } from "./agentapi-client";
+import type { AgentMessage } from "../agents/agentapi-client";
 
 export type AgentStatus = "running" | "stable";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { AgentUnreachableError, type AgentEndpoint } from "../agent/agentapi-client";
+import { AgentUnreachableError, type AgentEndpoint } from "../agents/agentapi-client";
 import type { TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
 

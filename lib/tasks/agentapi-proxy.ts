@@ -1,5 +1,5 @@
 import "server-only";
-import { AgentUnreachableError, fetchAgent, readCapped } from "../agent/agentapi-client";
+import { AgentUnreachableError, fetchAgent, readCapped } from "../agents/agentapi-client";
 import { UPLOAD_MAX_BYTES } from "../agent/agentapi-server";
 import type { TaskRow } from "../db/queries/tasks";
 import { readBody } from "../api/body";

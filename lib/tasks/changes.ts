@@ -1,5 +1,5 @@
 import "server-only";
-import { createAgentApiClient } from "../agent/agentapi-client";
+import { createAgentApiClient } from "../agents/agentapi-client";
 import type { DbOrTx } from "../db/client";
 import { selectChangeSnapshot, type TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";

@@ -3,7 +3,7 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { Db } from "../db/client";
 import { selectTasks, type TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
-import { capLines, fetchAgent } from "../agent/agentapi-client";
+import { capLines, fetchAgent } from "../agents/agentapi-client";
 import { agentOf } from "./agent-endpoint";
 import { watchTask } from "./change-feed";
 import { openEventChannel } from "./event-channel";

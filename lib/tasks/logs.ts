@@ -1,5 +1,5 @@
 import "server-only";
-import { createAgentApiClient, type AgentMessage } from "../agent/agentapi-client";
+import { createAgentApiClient, type AgentMessage } from "../agents/agentapi-client";
 import type { DbOrTx } from "../db/client";
 import { selectSnapshot, type TaskRow } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";

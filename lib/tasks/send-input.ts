@@ -1,5 +1,5 @@
 import "server-only";
-import { AgentUnreachableError, createAgentApiClient } from "../agent/agentapi-client";
+import { AgentUnreachableError, createAgentApiClient } from "../agents/agentapi-client";
 import type { TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
 import { agentOf, askAgent } from "./agent-endpoint";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentMessage, changesResponse } from "../agent/agentapi-client";
+import { agentMessage, changesResponse } from "../agents/agentapi-client";
 import { agentLifecycle } from "../db/schema/agents";
 import { buildTransition, jobStatus } from "../db/schema/workspaces";
 import { loginType } from "../db/schema/api-keys";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type postgres from "postgres";
-import { createAgentApiClient, type AgentEndpoint } from "../agent/agentapi-client";
+import { createAgentApiClient, type AgentEndpoint } from "../agents/agentapi-client";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";

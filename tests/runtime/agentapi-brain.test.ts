@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAgentApiClient } from "../../lib/agent/agentapi-client";
+import { createAgentApiClient } from "../../lib/agents/agentapi-client";
 import { createTestUser } from "../support/api";
 import { db, waitFor, waitForStatus } from "../support/runtime";
 

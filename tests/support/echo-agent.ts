@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { AgentMessage } from "../../lib/agent/agentapi-client";
+import type { AgentMessage } from "../../lib/agents/agentapi-client";
 import { serveAgentApi } from "../../lib/agent/agentapi-server";
 import { echoResponder } from "../../lib/agent/brains/echo";
 import { LocalBrain } from "../../lib/agent/brains/local";

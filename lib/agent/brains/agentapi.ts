@@ -1,5 +1,5 @@
 import { EventSourceParserStream } from "eventsource-parser/stream";
-import { createAgentApiClient, type AgentMessage } from "../agentapi-client";
+import { createAgentApiClient, type AgentMessage } from "../../agents/agentapi-client";
 import type { AgentStatus } from "../conversation";
 import { freeLoopbackPort } from "../../ports";
 import { codingAgentEnvironment } from "../../sandbox/environment";

@@ -1,4 +1,4 @@
-import type { AgentMessage } from "../agentapi-client";
+import type { AgentMessage } from "../../agents/agentapi-client";
 import { Conversation, type AgentStatus } from "../conversation";
 import { NotStableError, type Brain, type StatusReport } from "./types";
 

@@ -1,4 +1,4 @@
-import type { AgentMessage } from "../agentapi-client";
+import type { AgentMessage } from "../../agents/agentapi-client";
 import type { AgentStatus } from "../conversation";
 import type { TurnUsage } from "./local";
 import type { WorkspaceChannel } from "../workspace-channel";

@@ -6,7 +6,7 @@ import { isUuid } from "../../validation/common";
 import { CURRENT_SNAPSHOT } from "../snapshot-cache";
 import { BUILDS_CHANNEL } from "./workspaces";
 import type { TaskStatus } from "../../validation/tasks";
-import type { RepoChanges } from "../../agent/agentapi-client";
+import type { RepoChanges } from "../../agents/agentapi-client";
 
 
 /** One task with everything its API object and status need, as the single query below returns it. */

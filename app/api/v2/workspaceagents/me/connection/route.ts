@@ -1,6 +1,6 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { noContent } from "@/lib/api/respond";
-import { registerConnection } from "@/lib/agent/reports";
+import { registerConnection } from "@/lib/agents/reports";
 import { connectionRequest } from "@/lib/validation/agents";
 
 // POST /api/v2/workspaceagents/me/connection — where the agent serves AgentAPI (loopback, answering with its secret)

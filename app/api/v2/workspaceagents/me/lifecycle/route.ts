@@ -1,6 +1,6 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { noContent } from "@/lib/api/respond";
-import { reportLifecycle } from "@/lib/agent/reports";
+import { reportLifecycle } from "@/lib/agents/reports";
 import { lifecycleRequest } from "@/lib/validation/agents";
 
 // POST /api/v2/workspaceagents/me/lifecycle — the agent's lifecycle state

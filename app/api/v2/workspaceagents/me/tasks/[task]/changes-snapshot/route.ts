@@ -1,6 +1,6 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { noContent } from "@/lib/api/respond";
-import { storeChangeSnapshot } from "@/lib/agent/reports";
+import { storeChangeSnapshot } from "@/lib/agents/reports";
 import { changesSnapshotRequest, CHANGES_SNAPSHOT_MAX_BYTES } from "@/lib/validation/agents";
 
 // POST /api/v2/workspaceagents/me/tasks/{task}/changes-snapshot — the repository's changes after a turn (≤ 2 MiB)

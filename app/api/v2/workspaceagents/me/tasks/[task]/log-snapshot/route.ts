@@ -1,7 +1,7 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { ApiError } from "@/lib/api/errors";
 import { noContent } from "@/lib/api/respond";
-import { storeSnapshot } from "@/lib/agent/reports";
+import { storeSnapshot } from "@/lib/agents/reports";
 import { logSnapshotRequest, SNAPSHOT_MAX_BYTES } from "@/lib/validation/agents";
 
 // POST /api/v2/workspaceagents/me/tasks/{task}/log-snapshot?format=agentapi — the conversation, ≤ 64 KiB
