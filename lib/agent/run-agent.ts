@@ -19,7 +19,40 @@ export type AgentOptions = {
   stateDir: string;
   /** The workspace, reached only through its runtime. */
   workspace: WorkspaceChannel;
+  /** Disk the workspace may take; past it its processes are stopped and the task says why. */
+  diskLimitBytes?: number;
 };
+
+const MiB = 1024 * 1024;
+
+/**
+ * Watches the workspace's disk use. Past the limit, every process in the workspace is stopped (the
+ * turn with them) and, once the brain has settled, the task's state says why and what to do; the
+ * next input is taken as usual (to free space), and is watched the same way.
+ */
+function watchDisk(input: { workspace: WorkspaceChannel; limitBytes: number; everyMs: number; brain: Brain; report: (message: string) => void }) {
+  let over = false;
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const used = await input.workspace.diskUsage();
+      const wasOver = over;
+      over = used > input.limitBytes;
+      if (!over || wasOver) return;
+      await input.workspace.stopAll();
+      for (let i = 0; i < 100 && input.brain.status() !== "stable"; i++) await new Promise((r) => setTimeout(r, 50));
+      input.report(`The workspace uses ${Math.ceil(used / MiB)} MiB of disk, over its limit of ${Math.floor(input.limitBytes / MiB)} MiB: its processes were stopped. Free space, then send again.`);
+    } catch {
+      // The runtime is going away: its own watcher says so.
+    } finally {
+      checking = false;
+    }
+  }, input.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
   const conversation = () => Conversation.load(options.stateDir);
@@ -126,6 +159,15 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     await server.connection(api.url);
     await server.appHealth(slug, "healthy");
     await server.lifecycle("ready");
+    if (options.diskLimitBytes) {
+      watchDisk({
+        workspace,
+        limitBytes: options.diskLimitBytes,
+        everyMs: Math.max(1000, HEARTBEAT_MS * 5),
+        brain,
+        report: (message) => void enqueue(() => server.appStatus(slug, "failure", message)),
+      });
+    }
 
     const previous = await deliveredPrompt(options.stateDir);
     if (manifest.prompt && manifest.prompt !== previous) {

@@ -93,6 +93,15 @@ export class WorkspaceChannel {
     return new RemoteProcess(stream, (pid, signal) => void this.json("POST", CHANNEL_PATHS.signal, JSON.stringify({ pid, signal })).catch(() => {}));
   }
 
+  /** Ends every process in the workspace but its runtime (a turn that must not go on). */
+  stopAll(): Promise<{ stopped: number }> {
+    return this.json("POST", CHANNEL_PATHS.stopAll);
+  }
+
+  async diskUsage(): Promise<number> {
+    return (await this.json<{ bytes: number }>("GET", CHANNEL_PATHS.diskUsage)).bytes;
+  }
+
   changes(repoDir: string, base: string): Promise<Changes> {
     return this.json("GET", `${CHANNEL_PATHS.changes}?${new URLSearchParams({ repo: repoDir, base })}`);
   }

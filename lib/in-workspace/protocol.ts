@@ -5,6 +5,8 @@ export const CHANNEL_PATHS = {
   signal: "/signal",
   changes: "/changes",
   upload: "/upload",
+  stopAll: "/stop-all",
+  diskUsage: "/disk-usage",
 } as const;
 
 /** A command to run inside the workspace: argv, its working directory there, its whole environment. */

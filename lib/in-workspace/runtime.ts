@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import http2 from "node:http2";
 import net from "node:net";
@@ -51,11 +52,37 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
       }
       case `GET ${CHANNEL_PATHS.changes}`:
         return reply(stream, await collectChanges(String(url.searchParams.get("repo")), String(url.searchParams.get("base"))));
+      case `POST ${CHANNEL_PATHS.stopAll}`:
+        return reply(stream, { stopped: stopAll() });
+      case `GET ${CHANNEL_PATHS.diskUsage}`:
+        return reply(stream, { bytes: await diskUsage(options.workspaceDir) });
       case `POST ${CHANNEL_PATHS.upload}`:
         return reply(stream, { path: await storeUpload(options.workspaceDir, String(url.searchParams.get("name") ?? ""), await readAll(stream)) });
       default:
         return fail(stream, 404, `no route ${method} ${url.pathname}`);
     }
+  }
+
+  /**
+   * Ends every process of the workspace but the runtime: as the sandbox's pid 1 it sees exactly the
+   * workspace's processes (those that left their group included); without a sandbox, only its own children.
+   */
+  function stopAll(): number {
+    if (process.pid !== 1) {
+      for (const child of children.values()) killGroup(child, "SIGKILL");
+      return children.size;
+    }
+    let stopped = 0;
+    for (const entry of fsSync.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry) || entry === "1") continue;
+      try {
+        process.kill(Number(entry), "SIGKILL");
+        stopped++;
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return stopped;
   }
 
   function launch(spec: SpawnSpec): ChildProcess {
@@ -225,6 +252,16 @@ function fail(stream: http2.ServerHttp2Stream, status: number, message: string) 
   if (stream.destroyed || stream.headersSent) return stream.destroy();
   stream.respond({ ":status": status, "content-type": "application/json" });
   stream.end(JSON.stringify({ message }));
+}
+
+/** Bytes the workspace takes on disk (`du`, one file system, links not followed). */
+function diskUsage(dir: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile("du", ["-skx", dir], { timeout: 120_000 }, (error, stdout) => {
+      if (error) return reject(new Error(`du failed: ${error.message}`));
+      resolve(Number(stdout.split("\t")[0]) * 1024);
+    });
+  });
 }
 
 /** Stores an upload under `<workspace>/uploads/`, never overwriting, and returns its path as the agent sees it. */

@@ -165,6 +165,20 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect(await say(task, "/sh head -c 20M /dev/zero > /tmp/big; echo $?")).toMatch(/No space left on device|^1\n/);
   });
 
+  it("past its disk limit a workspace's processes are stopped and the task says why; freed space lets it go on", async () => {
+    const task = await taskWithProbe(await echoWith({ disk_mb: 1 }));
+    const [{ uid }] = await sql`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`;
+    await client.send("me", task.id, "/sh head -c 3000000 /dev/zero > big; sleep 60; echo never");
+    const stopped = await waitFor("the disk limit to stop the turn", async () => {
+      const state = (await client.task("me", task.id)).current_state;
+      return state?.state === "failed" && state.message.includes("limit") ? state.message : undefined;
+    }, 30_000);
+    expect(stopped).toMatch(/uses 3 MiB of disk, over its limit of 1 MiB/);
+    expect(processesOfUid(uid as number).filter((p) => p.argv[0] === "sleep")).toEqual([]);
+    expect(await say(task, "/sh rm big && echo freed")).toBe("freed\n");
+    expect((await client.task("me", task.id)).current_state?.state).toBe("idle");
+  });
+
   it("root follows no link a workspace plants: the agent's log and state live outside it, and a crash's last words reveal nothing", async () => {
     const secret = (await fs.readFile(path.join(dataDir, "pg-password"), "utf8")).trim();
     const outside = path.join(dataDir, "pwned");

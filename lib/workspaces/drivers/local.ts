@@ -235,6 +235,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const forwards = loopbackEndpoints(agentEnv);
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
+        "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))),
       ];
       let child: ChildProcess;
       try {
