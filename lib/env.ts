@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { AGENT_ENVIRONMENT_VARIABLES, agentEnv } from "./agent-env";
+import { parseSecretKey } from "./git-credentials/secret-key-format";
 
 /** The same minimum as an account's password in the API. */
 const ADMIN_PASSWORD_MIN_LENGTH = 8;
@@ -46,6 +47,22 @@ export const addressRanges = z.preprocess(
         else ranges.push([parsed, bits ?? max]);
       }
       return ranges;
+    }),
+);
+
+const secretKey = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return parseSecretKey(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
     }),
 );
 
@@ -108,6 +125,13 @@ const envSchema = z.object({
   TASKYARD_TRUSTED_PROXIES: addressRanges,
   /** Set by the launcher, never by hand: the one-time code first-run setup needs on a server others can reach. */
   TASKYARD_SETUP_CODE: optionalString,
+  /**
+   * The key git tokens are encrypted with at rest (32 bytes, base64 or hex). Unset: one is made
+   * once in the data dir (`secret-key`). Several servers on one database must share it.
+   */
+  TASKYARD_SECRET_KEY: secretKey,
+  /** During a key rotation, the key being retired: the next start re-encrypts everything under the new one. */
+  TASKYARD_SECRET_KEY_PREVIOUS: secretKey,
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
   /** Which process logs (`web`, `agent`, …): the launcher and the provisioner set it for their children. */
   TASKYARD_PROCESS: z.preprocess(emptyAsUndefined, z.string().default("taskyard")),

@@ -27,7 +27,28 @@ export type GitRunOptions = {
   group?: boolean;
   /** A transfer's watchdog (implies `group`): git is killed when its stderr (its `--progress`) is silent this long. */
   stallMs?: number;
+  /** Answers git's credential requests for this origin from memory (see `credentialConfig`). */
+  credential?: GitCredentialAnswer;
 };
+
+/** What git's credential protocol answers for one origin (`https://host[:port]`): Basic auth user and password (the token). */
+export type GitCredentialAnswer = { origin: string; username: string; password: string };
+
+/** The descriptor a credentialed git inherits the answer on (a pipe only the parent writes to). */
+const CREDENTIAL_FD = 3;
+
+/**
+ * Git asks its credential helper for a user name and password when the server wants them; this
+ * helper only copies what the parent process writes into an inherited pipe (fd 3), so the token
+ * is never in argv, the environment, a file, a URL or `.git/config` (top-level `-c` is not
+ * saved by `clone`). The helper text holds no secret. It is scoped to the one origin (an answer
+ * for github.com is never offered to a host a redirect leads to, and redirects are off), other
+ * helpers are cleared, and `store`/`erase` do nothing.
+ */
+export function credentialConfig(origin: string): string[] {
+  const helper = `!f() { test "$1" = get || exit 0; cat >/dev/null; cat <&${CREDENTIAL_FD}; }; f`;
+  return ["-c", "credential.helper=", "-c", `credential.${origin}.helper=${helper}`, "-c", "credential.interactive=false", "-c", "http.followRedirects=false"];
+}
 
 export class GitError extends Error {}
 
@@ -49,14 +70,21 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** Git's progress meter lines: said while it works, never why it failed. */
 const PROGRESS = /^(remote: )?(Enumerating|Counting|Compressing|Receiving|Resolving|Total|Updating files|Checking)/;
 
-export function git(args: string[], options: GitRunOptions): Promise<string> {
+export function git(gitArgs: string[], options: GitRunOptions): Promise<string> {
+  const args = options.credential ? [...credentialConfig(options.credential.origin), ...gitArgs] : gitArgs;
   const [command, ...argv] = options.wrap ? options.wrap([program("git"), ...args]) : [program("git"), ...args];
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
   const { stallMs } = options;
   const group = Boolean(options.group || stallMs);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: group });
+    const stdio: ("ignore" | "pipe")[] = options.credential ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
+    const child = spawn(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio, detached: group });
+    if (options.credential) {
+      const answer = child.stdio[CREDENTIAL_FD] as NodeJS.WritableStream;
+      answer.on("error", () => {}); // git ended without asking
+      answer.end(`username=${options.credential.username}\npassword=${options.credential.password}\n`);
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -82,8 +110,8 @@ export function git(args: string[], options: GitRunOptions): Promise<string> {
       watchdog = setTimeout(() => kill(new GitStalled(stallMs!)), stallMs);
     };
     if (stallMs) watch();
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stdout!.on("data", collect(out));
+    child.stderr!.on("data", (chunk: Buffer) => {
       if (stallMs) watch();
       collect(err)(chunk);
     });
@@ -128,12 +156,21 @@ export async function cloneRepository(input: {
   identity: { name: string; email: string };
   /** A transfer that receives nothing for this long fails. */
   stallSeconds?: number;
+  /** For an http(s) repository of a configured provider: the task owner's credential, fed to git from memory. */
+  credential?: GitCredentialAnswer;
 }): Promise<Checkout> {
   const repo = path.posix.join(input.dir, "repo");
   const stallSeconds = input.stallSeconds ?? 30;
   // A local repository belongs to another user than the sandbox's: git (and its upload-pack) must still read it.
   const run = (args: string[], transfer?: { stallMs?: number }) =>
-    git(["-c", "safe.directory=*", ...args], { cwd: input.cwd, wrap: input.wrap, timeoutMs: 5 * 60_000, group: Boolean(transfer), stallMs: transfer?.stallMs });
+    git(["-c", "safe.directory=*", ...args], {
+      cwd: input.cwd,
+      wrap: input.wrap,
+      timeoutMs: 5 * 60_000,
+      group: Boolean(transfer),
+      stallMs: transfer?.stallMs,
+      credential: transfer ? input.credential : undefined,
+    });
   const local = localRepositoryPath(input.url) ? ["--upload-pack", "git -c safe.directory=* upload-pack"] : [];
   // Over http(s) curl's low-speed limit sees every byte, the ref advertisement included; other
   // transports (ssh, git://, local) are watched through git's progress, which --progress forces.

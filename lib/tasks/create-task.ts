@@ -1,3 +1,4 @@
+import { assertCredentialForRepository } from "../git-credentials/credentials";
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -34,6 +35,7 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
   assertCanRun(context.config);
   if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
   assertRepositoryAllowed(request.rich_parameter_values ?? []);
+  await assertRepositoryCredential(db, input.ownerId, request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
   const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
@@ -102,6 +104,13 @@ function assertRepositoryAllowed(parameters: { name: string; value: string }[]) 
   }
   const problem = local && localRepositoryProblem(local, env().TASKYARD_LOCAL_REPO_ROOTS);
   if (problem) throw ApiError.invalidField(field, problem, `The repository URL ${problem}.`);
+}
+
+/** A private repository on a configured provider's host clones with the owner's credential: without one, say so now, not at the first start. */
+async function assertRepositoryCredential(db: Db, ownerId: string, parameters: { name: string; value: string }[]) {
+  const index = parameters.findIndex((p) => p.name === "repo_url");
+  const url = parameters[index]?.value;
+  if (url) await assertCredentialForRepository(db, ownerId, url, `rich_parameter_values.${index}.repo_url`);
 }
 
 /** Only on the error path: say what stopped the insert — the template version, the preset, or else the owner's task limit. */

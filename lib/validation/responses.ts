@@ -171,3 +171,24 @@ export const agentApiMessagesResponse = z.looseObject({ messages: z.array(agentM
 export const agentApiMessageResponse = z.looseObject({ ok: z.boolean() });
 export const agentApiUploadResponse = z.looseObject({ ok: z.boolean(), filePath: z.string() });
 export const emptyObjectResponse = z.object({});
+
+export const gitProviderResponse = z.object({
+  id: id(),
+  kind: z.enum(["github", "gitlab", "generic"]),
+  host: z.string(),
+  api_url: z.string(),
+  created_at: timestamp(),
+});
+/** Never the token: its last 4 characters, what the forge said about it, and when it was last used. */
+export const gitCredentialResponse = z.object({
+  id: id(),
+  host: z.string(),
+  provider_id: id(),
+  provider_kind: z.enum(["github", "gitlab", "generic"]),
+  login: z.string(),
+  /** The token's scopes when the forge says (GitHub classic tokens, GitLab); null when it does not. */
+  scopes: z.array(z.string()).nullable(),
+  token_last4: z.string(),
+  created_at: timestamp(),
+  last_used_at: timestamp().nullable(),
+});

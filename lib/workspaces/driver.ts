@@ -1,4 +1,4 @@
-import type { Checkout } from "../git";
+import type { Checkout, GitCredentialAnswer } from "../git";
 import type { TemplateSandbox } from "../sandbox/settings";
 
 /** What a workspace driver must do; `local` is the default, a container driver would fit the same shape. */
@@ -11,7 +11,16 @@ export interface WorkspaceDriver {
   /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
   stop(agent: { agentId: string; pid: number | null; workspaceId: string }): Promise<void>;
   /** Clones the task's repository into the workspace, on a branch of its own (once, before its first start). */
-  checkout(input: { workspaceId: string; uid: number; url: string; baseRef?: string; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
+  checkout(input: {
+    workspaceId: string;
+    uid: number;
+    url: string;
+    baseRef?: string;
+    branch: string;
+    identity: { name: string; email: string };
+    /** The task owner's credential for the repository's host, answered to git from memory. */
+    credential?: GitCredentialAnswer;
+  }): Promise<Checkout>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

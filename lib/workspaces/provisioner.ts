@@ -1,3 +1,5 @@
+import { credentialForHost, gitCredentialAnswer, httpOrigin, markGitCredentialUsed } from "../git-credentials/credentials";
+import type { GitCredentialAnswer } from "../git";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type postgres from "postgres";
@@ -217,15 +219,30 @@ export class Provisioner {
     const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
     const url = values.get("repo_url");
     if (!url) return;
+    const credential = await this.repositoryCredential(plan.owner_id, url);
     const checkout = await this.driver.checkout({
       workspaceId,
       uid,
       url,
+      credential,
       baseRef: values.get("base_ref") || undefined,
       branch: `taskyard/${plan.task_name}`,
       identity: { name: plan.owner_name, email: plan.owner_email },
     });
     await recordCheckout(this.db, workspaceId, { url: withoutCredentials(url), ...checkout });
+  }
+
+  /**
+   * The task owner's credential for an http(s) repository's host, if they stored one: it goes to
+   * the clone from memory (lib/git.ts `credentialConfig`), never into the task, the workspace or a log.
+   */
+  private async repositoryCredential(ownerId: string, url: string): Promise<GitCredentialAnswer | undefined> {
+    const found = httpOrigin(url);
+    if (!found) return undefined;
+    const credential = await credentialForHost({ db: this.db, userId: ownerId, host: found.host });
+    if (!credential) return undefined;
+    await markGitCredentialUsed(this.db, credential.id);
+    return gitCredentialAnswer(found.origin, credential);
   }
 
   /**

@@ -307,6 +307,11 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // in read-only at their own paths, never the given path: whatever the path or a symlink in it
       // resolves to, git (as the workspace's uid) can reach only inside the roots, with that uid's
       // rights, and nothing on the host resolves the path between the check above and the clone.
+      //
+      // A private repository's credential goes in too, but only as git's credential-helper answer
+      // on an inherited pipe (lib/git.ts `credentialConfig`): this sandbox runs git alone, before
+      // any code of the task's exists, and neither argv, environment, files nor `.git/config` carry
+      // the token, so nothing the agent later finds in the workspace (or in /proc) holds it.
       const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID })];
       return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, stallSeconds, ...repository });
     },

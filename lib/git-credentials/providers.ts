@@ -1,0 +1,47 @@
+import "server-only";
+import type { z } from "zod";
+import { ApiError } from "../api/errors";
+import type { DbOrTx } from "../db/client";
+import { deleteGitProvider, insertGitProvider, listGitProviders, replaceSealedWebhookSecret } from "../db/queries/git-credentials";
+import type { GitProvider, GitProviderKind } from "../db/schema";
+import type { CreateGitProviderRequest } from "../validation/git-credentials";
+import type { gitProviderResponse } from "../validation/responses";
+import { seal } from "./secret-box";
+
+/**
+ * Where a forge's API lives when the owner does not say: github.com's is api.github.com; any other
+ * GitHub host is taken to be GitHub Enterprise Server, whose REST API is `https://<host>/api/v3`
+ * (GitHub's documented path for GHES; GHE.com data-residency hosts are `api.<host>` and set their own).
+ * GitLab (gitlab.com and self-managed alike) answers at `https://<host>/api/v4`. A generic host has
+ * no API: nothing is ever asked of it.
+ */
+export function defaultApiUrl(kind: GitProviderKind, host: string): string {
+  if (kind === "github") return host === "github.com" ? "https://api.github.com" : `https://${host}/api/v3`;
+  if (kind === "gitlab") return `https://${host}/api/v4`;
+  return "";
+}
+
+export function toGitProviderResponse(provider: GitProvider): z.output<typeof gitProviderResponse> {
+  return { id: provider.id, kind: provider.kind, host: provider.host, api_url: provider.apiUrl, created_at: provider.createdAt.toISOString() };
+}
+
+export async function createGitProvider(db: DbOrTx, request: CreateGitProviderRequest): Promise<GitProvider> {
+  const apiUrl = request.kind === "generic" ? "" : (request.api_url ?? defaultApiUrl(request.kind, request.host));
+  if (request.kind === "generic" && request.api_url) throw ApiError.invalidField("api_url", "a generic provider has no API");
+  // Gitbeaker (and GitLab's own clients) address the v4 API below this path.
+  if (request.kind === "gitlab" && !/\/api\/v4$/.test(apiUrl)) throw ApiError.invalidField("api_url", "a GitLab API URL ends in /api/v4");
+  const row = await insertGitProvider(db, { kind: request.kind, host: request.host, apiUrl, webhookSecretEncrypted: null });
+  if (!row) throw ApiError.conflict(`A provider for ${request.host} already exists.`, "Remove it first to change it.");
+  // Sealed with its own id as associated data: it opens only on this row.
+  if (request.webhook_secret) {
+    await replaceSealedWebhookSecret(db, row.id, seal(request.webhook_secret, `git-provider:${row.id}`));
+  }
+  return row;
+}
+
+export const listProviders = (db: DbOrTx) => listGitProviders(db);
+
+/** Users' credentials for it go with it (they were only ever good for its host). */
+export async function removeGitProvider(db: DbOrTx, id: string): Promise<void> {
+  if (!(await deleteGitProvider(db, id))) throw ApiError.notFound();
+}

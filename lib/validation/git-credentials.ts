@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { text } from "./common";
+
+/**
+ * A forge's host as git URLs name it: lower-case DNS name or IPv4 address, with a port when it is
+ * not the scheme's default (`git.example.com:8443`). No scheme, path, user or IPv6 literal.
+ */
+export const HOST_PATTERN = /^(?=.{1,253}(?::\d+)?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::([1-9]\d{0,4}))?$/;
+
+export const gitHost = () =>
+  text()
+    .trim()
+    .transform((s) => s.toLowerCase())
+    .refine((s) => HOST_PATTERN.test(s) && Number(s.split(":")[1] ?? 1) <= 65535, "must be a host name, optionally with a port (git.example.com:8443)");
+
+export const GIT_PROVIDER_KINDS = ["github", "gitlab", "generic"] as const;
+
+/** http is allowed: only the owner chooses a provider's URL (a lab's own git server), never a member. */
+const apiUrl = () =>
+  text()
+    .trim()
+    .max(2048, "must be at most 2048 characters")
+    .refine((s) => {
+      try {
+        const url = new URL(s);
+        return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password && !url.search && !url.hash;
+      } catch {
+        return false;
+      }
+    }, "must be an http(s) URL without credentials, query or fragment")
+    .transform((s) => s.replace(/\/+$/, ""));
+
+export const createGitProviderRequest = z.object({
+  kind: z.enum(GIT_PROVIDER_KINDS, { message: "must be github, gitlab or generic" }),
+  host: gitHost(),
+  api_url: apiUrl().optional(),
+  /** Kept encrypted for the forge's webhooks; never shown again. */
+  webhook_secret: text().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters").optional(),
+});
+
+export const createGitCredentialRequest = z.object({
+  host: gitHost(),
+  token: text()
+    .min(1, "token is required")
+    .max(4096, "must be at most 4096 characters")
+    .refine((s) => !/[\s\u0000-\u001f\u007f]/.test(s), "must not contain whitespace or control characters"),
+  /** For a generic provider: the user name git signs in with (default `git`); forges say whose token it is themselves. */
+  username: text()
+    .max(255, "must be at most 255 characters")
+    .refine((s) => !/[\s:@\u0000-\u001f\u007f]/.test(s), "must not contain whitespace, `:`, `@` or control characters")
+    .optional(),
+});
+
+export type CreateGitProviderRequest = z.infer<typeof createGitProviderRequest>;
+export type CreateGitCredentialRequest = z.infer<typeof createGitCredentialRequest>;
