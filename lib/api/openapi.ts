@@ -3,6 +3,7 @@ import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
 import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
+import { createGitCredentialRequest, createGitProviderRequest } from "../validation/git-credentials";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
@@ -14,6 +15,8 @@ import {
   buildInfoResponse,
   emptyObjectResponse,
   firstUserResponse,
+  gitCredentialResponse,
+  gitProviderResponse,
   legacyPromptsResponse,
   loginResponse,
   messageResponse,
@@ -57,6 +60,12 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key", response: apiKeyResponse, ok: 201, errors: [403, 404] },
   { method: "get", path: "/api/v2/users/{user}/keys/{id}", summary: "One session or API key", response: apiKeyInfoResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/users/{user}/keys/{id}", summary: "Revoke a session or API key (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
+  { method: "get", path: "/api/v2/git-providers", summary: "The configured git providers (forges): the hosts git credentials may be for", response: z.array(gitProviderResponse), ok: 200 },
+  { method: "post", path: "/api/v2/git-providers", summary: "Configure a git provider (owner only); `api_url` defaults to api.github.com for github.com, `https://<host>/api/v3` for GitHub Enterprise, `https://<host>/api/v4` for GitLab", body: createGitProviderRequest, response: gitProviderResponse, ok: 201, errors: [400, 403, 409, 415] },
+  { method: "delete", path: "/api/v2/git-providers/{id}", summary: "Remove a git provider and every credential for it (owner only)", ok: 204, errors: [403, 404] },
+  { method: "get", path: "/api/v2/users/{user}/git-credentials", summary: "The user's git credentials, never a token (yours; owner/admin for anyone's)", response: z.array(gitCredentialResponse), ok: 200, errors: [404] },
+  { method: "post", path: "/api/v2/users/{user}/git-credentials", summary: "Store a token for a configured provider's host (yourself only); the forge is asked whose it is: a bad token is a 400, an unreachable forge a 502", body: createGitCredentialRequest, response: gitCredentialResponse, ok: 201, errors: [400, 403, 404, 415, 502] },
+  { method: "delete", path: "/api/v2/users/{user}/git-credentials/{id}", summary: "Forget a git credential (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
   { method: "get", path: "/api/v2/organizations", summary: "Organizations", response: z.array(organizationResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates", summary: "Templates", response: z.array(templateResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates/{id}", summary: "A template", response: templateResponse, ok: 200, errors: [404] },

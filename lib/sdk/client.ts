@@ -6,7 +6,18 @@ import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
 import type { createTaskRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
-import type { apiKeyInfoResponse, apiKeyResponse, firstUserResponse, loginResponse, messageResponse, taskChangesResponse, taskLogsResponse } from "../validation/responses";
+import type { createGitCredentialRequest, createGitProviderRequest } from "../validation/git-credentials";
+import type {
+  apiKeyInfoResponse,
+  apiKeyResponse,
+  firstUserResponse,
+  gitCredentialResponse,
+  gitProviderResponse,
+  loginResponse,
+  messageResponse,
+  taskChangesResponse,
+  taskLogsResponse,
+} from "../validation/responses";
 
 /**
  * The typed HTTP client for Taskyard's API, used by the dashboard hooks, the CLI and the tests.
@@ -39,6 +50,12 @@ export type TaskStreamEvent =
   | { event: "log"; data: LogEntry };
 /** A session (`login_type: "password"`) or a long-lived API key (`"token"`); `current` is the one this request used. */
 export type ApiKey = z.output<typeof apiKeyInfoResponse>;
+/** A forge the owner configured (`github`, `gitlab`, `generic`): the hosts git credentials may be for. */
+export type GitProvider = z.output<typeof gitProviderResponse>;
+export type CreateGitProviderInput = z.input<typeof createGitProviderRequest>;
+/** A user's stored git token as the API shows it: never the token, only its last 4 characters. */
+export type GitCredential = z.output<typeof gitCredentialResponse>;
+export type CreateGitCredentialInput = z.input<typeof createGitCredentialRequest>;
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -100,6 +117,14 @@ export class TaskyardClient {
   createApiKey = (user = "me") => this.request<z.output<typeof apiKeyResponse>>("POST", `/api/v2/users/${seg(user)}/keys`);
   apiKeys = (user = "me") => this.request<ApiKey[]>("GET", `/api/v2/users/${seg(user)}/keys`);
   revokeApiKey = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/keys/${seg(id)}`);
+
+  // Git providers (owner) and each user's git credentials
+  gitProviders = () => this.request<GitProvider[]>("GET", "/api/v2/git-providers");
+  createGitProvider = (body: CreateGitProviderInput) => this.request<GitProvider>("POST", "/api/v2/git-providers", body);
+  deleteGitProvider = (id: string) => this.request<void>("DELETE", `/api/v2/git-providers/${seg(id)}`);
+  gitCredentials = (user = "me") => this.request<GitCredential[]>("GET", `/api/v2/users/${seg(user)}/git-credentials`);
+  createGitCredential = (body: CreateGitCredentialInput, user = "me") => this.request<GitCredential>("POST", `/api/v2/users/${seg(user)}/git-credentials`, body);
+  deleteGitCredential = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/git-credentials/${seg(id)}`);
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
