@@ -11,6 +11,8 @@ export type ExtraServer = {
   baseUrl: string;
   databaseUrl: string;
   port: number;
+  /** Its TASKYARD_DATA_DIR (workspaces, logs, the secret key). */
+  dataDir: string;
   /** Everything the server printed so far, stdout and stderr (stderr is also passed on to the test run's). */
   output: () => string;
   stop: () => Promise<void>;
@@ -74,5 +76,5 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
     await stop();
     throw error;
   }
-  return { baseUrl, databaseUrl: dbUrl.toString(), port, output: () => output, stop };
+  return { baseUrl, databaseUrl: dbUrl.toString(), port, dataDir, output: () => output, stop };
 }
