@@ -25,12 +25,15 @@ const serverSide: Record<string, () => Promise<Register>> = {
   "agentapi-server": () => import("./commands/agentapi-server").then((m) => m.registerAgentApiServer),
   "workspace-runtime": () => import("./commands/workspace-runtime").then((m) => m.registerWorkspaceRuntime),
   "ensure-build": () => import("./commands/ensure-build").then((m) => m.registerEnsureBuild),
+  "secret-key": () => import("./commands/secret-key").then((m) => m.registerSecretKey),
 };
 const clientSide: () => Promise<Register[]> = async () => [
   (await import("./commands/task")).registerTask,
   (await import("./commands/login")).registerLogin,
   (await import("./commands/logout")).registerLogout,
   (await import("./commands/whoami")).registerWhoami,
+  (await import("./commands/providers")).registerProviders,
+  (await import("./commands/git-credentials")).registerGitCredentials,
 ];
 
 const args = rewriteLegacyCommand(process.argv.slice(2));
@@ -43,7 +46,7 @@ function fail(error: unknown): never {
 const everything = async () => [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
 const load = requested in serverSide
   ? async () => [await serverSide[requested]()]
-  : ["task", "tasks", "login", "logout", "whoami"].includes(requested) ? clientSide : everything;
+  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential"].includes(requested) ? clientSide : everything;
 // Loading a command can fail too: the server's modules read and validate the environment.
 const registers = await load().catch(fail);
 for (const register of registers) register(program);

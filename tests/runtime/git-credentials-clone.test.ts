@@ -7,6 +7,7 @@ import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { startExtraServer, type ExtraServer } from "../support/extra-server";
 import { startGitHubStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
+import { processesHolding } from "../support/processes";
 import { waitFor, waitForStatus } from "../support/runtime";
 
 const TOKEN = `ghp_${randomBytes(18).toString("hex")}`;
@@ -35,22 +36,6 @@ function filesContaining(dir: string, needle: string): string[] {
     }
   };
   walk(dir);
-  return found;
-}
-
-/** Every process whose argv or environment holds `needle` (as root: all of them, sandboxes included). */
-function processesHolding(needle: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    for (const file of ["cmdline", "environ"]) {
-      try {
-        if (fs.readFileSync(`/proc/${entry}/${file}`).includes(Buffer.from(needle))) found.push(`${entry}/${file}`);
-      } catch {
-        // gone, or not ours to read
-      }
-    }
-  }
   return found;
 }
 

@@ -93,3 +93,19 @@ export function processesOfUid(uid: number): { pid: number; argv: string[] }[] {
   }
   return found;
 }
+
+/** Every process whose argv or environment holds `needle` (as root: all of them, sandboxes included), as `pid/cmdline` or `pid/environ`. */
+export function processesHolding(needle: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    for (const file of ["cmdline", "environ"]) {
+      try {
+        if (fs.readFileSync(`/proc/${entry}/${file}`).includes(Buffer.from(needle))) found.push(`${entry}/${file}`);
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+  }
+  return found;
+}
