@@ -1,6 +1,7 @@
 "use client";
 
-import { ChevronDown, KeyRound, Monitor } from "lucide-react";
+import { ChevronDown, KeyRound, Monitor, Settings } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { useApiKeys, useRevokeApiKey } from "@/hooks/use-api-keys";
@@ -86,6 +87,10 @@ export function UserMenu({ me }: { me: User | undefined }) {
         >
           <p className="text-sm font-medium">{me.name || me.username}</p>
           <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{me.email}</p>
+          <Link href="/settings" onClick={() => setOpen(false)} className="mt-2 inline-flex items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
+            <Settings aria-hidden className="size-3.5" />
+            Settings (git credentials)
+          </Link>
           <h2 className="mt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Sessions and API keys</h2>
           {revoke.error ? <InlineError error={revoke.error} /> : null}
           {keys.error ? (

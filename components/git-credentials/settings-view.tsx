@@ -1,0 +1,18 @@
+"use client";
+
+import { useMe } from "@/hooks/use-session";
+import { GitCredentialsSection } from "./git-credentials-section";
+import { GitProvidersSection } from "./git-providers-section";
+
+/** Settings: everyone's git credentials; the owner also configures the git providers. */
+export function SettingsView() {
+  const me = useMe();
+  const isOwner = !!me.data?.roles.some((r) => r.name === "owner");
+  return (
+    <div className="flex flex-col gap-5">
+      <h1 className="text-xl font-semibold">Settings</h1>
+      <GitCredentialsSection />
+      {isOwner && <GitProvidersSection />}
+    </div>
+  );
+}
