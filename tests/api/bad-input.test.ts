@@ -40,6 +40,8 @@ const bodyRoutes = () =>
     { method: "POST", path: `/api/v2/tasks/me/${task.id}/send`, auth: true, valid: { input: "x" } },
     { method: "PATCH", path: `/api/experimental/tasks/me/${task.name}/input`, auth: true, valid: { input: "x" } },
     { method: "POST", path: `/api/experimental/tasks/me/${task.name}/send`, auth: true, valid: { input: "x" } },
+    { method: "POST", path: "/api/v2/git-providers", auth: "owner", valid: { kind: "generic", host: "z.example.com" } },
+    { method: "POST", path: "/api/v2/users/me/git-credentials", auth: true, valid: { host: "z.example.com", token: "x" } },
   ] as const;
 
 function send(method: string, path: string, body: string | Buffer, token?: string, headers: Record<string, string> = {}) {
@@ -226,6 +228,10 @@ describe("odd path segments are a 4xx in the error shape", () => {
       ["POST", `/api/experimental/tasks/${s}`],
       ["GET", `/api/v2/users/${s}`],
       ["POST", `/api/v2/users/${s}/keys`],
+      ["GET", `/api/v2/users/${s}/git-credentials`],
+      ["POST", `/api/v2/users/${s}/git-credentials`],
+      ["DELETE", `/api/v2/users/me/git-credentials/${s}`],
+      ["DELETE", `/api/v2/git-providers/${s}`],
       ["GET", `/api/v2/organizations/${s}/templates`],
       ["GET", `/api/v2/organizations/${s}/templates/echo`],
       ["GET", `/api/v2/organizations/default/templates/${s}`],
