@@ -54,9 +54,10 @@ async function gitlabOwner(apiUrl: string, token: string): Promise<TokenOwner> {
   return { login: String(user.username), scopes };
 }
 
+/** The forge's HTTP status, if it answered at all (Octokit reports a failed connection as a 500 without a response). */
 function statusOf(error: unknown): number | undefined {
-  const e = error as { status?: unknown; cause?: { response?: { status?: unknown } } };
-  if (typeof e?.status === "number") return e.status;
+  const e = error as { response?: { status?: unknown }; cause?: { response?: { status?: unknown } } };
+  if (typeof e?.response?.status === "number") return e.response.status;
   if (typeof e?.cause?.response?.status === "number") return e.cause.response.status;
   return undefined;
 }

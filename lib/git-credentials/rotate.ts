@@ -4,28 +4,29 @@ import path from "node:path";
 import type { DbOrTx } from "../db/client";
 import { allSealedSecrets, replaceSealedToken, replaceSealedWebhookSecret } from "../db/queries/git-credentials";
 import { dataDir, env } from "../env";
-import { forgetSecretKeys, isSealedWithCurrentKey, open, PREVIOUS_SECRET_KEY_FILE, seal, SECRET_KEY_FILE, secretKeys } from "./secret-box";
+import { forgetSecretKeys, isSealedWithCurrentKey, open, PREVIOUS_SECRET_KEY_FILE, seal, SECRET_KEY_FILE, secretKeys, type SecretKeys } from "./secret-box";
 
 /**
  * At every start: anything sealed with the previous key (a rotation under way) is sealed again
  * with the current one, then the data dir's previous key is deleted. Nothing to do costs one query.
  */
-export async function reencryptSecrets(db: DbOrTx): Promise<{ reencrypted: number }> {
+export async function reencryptSecrets(db: DbOrTx, keys: SecretKeys = secretKeys()): Promise<{ reencrypted: number }> {
   const { credentials, providers } = await allSealedSecrets(db);
   let reencrypted = 0;
   for (const row of credentials) {
-    if (isSealedWithCurrentKey(row.sealed)) continue;
+    if (isSealedWithCurrentKey(row.sealed, keys)) continue;
     const aad = `git-credential:${row.userId}`;
-    await replaceSealedToken(db, row.id, seal(open(row.sealed, aad), aad));
+    await replaceSealedToken(db, row.id, seal(open(row.sealed, aad, keys), aad, keys.current));
     reencrypted++;
   }
   for (const row of providers) {
-    if (!row.sealed || isSealedWithCurrentKey(row.sealed)) continue;
+    if (!row.sealed || isSealedWithCurrentKey(row.sealed, keys)) continue;
     const aad = `git-provider:${row.id}`;
-    await replaceSealedWebhookSecret(db, row.id, seal(open(row.sealed, aad), aad));
+    await replaceSealedWebhookSecret(db, row.id, seal(open(row.sealed, aad, keys), aad, keys.current));
     reencrypted++;
   }
-  if (secretKeys().previous && !env().TASKYARD_SECRET_KEY) fs.rmSync(path.join(dataDir(), PREVIOUS_SECRET_KEY_FILE), { force: true });
+  // Only the process's own keys come from the data dir (a caller's explicit keys do not).
+  if (keys === secretKeys() && keys.previous && !env().TASKYARD_SECRET_KEY) fs.rmSync(path.join(dataDir(), PREVIOUS_SECRET_KEY_FILE), { force: true });
   return { reencrypted };
 }
 

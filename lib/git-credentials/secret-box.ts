@@ -24,7 +24,10 @@ const VERSION = "v1";
 export type SecretKey = { key: Buffer; id: string };
 
 const fingerprint = (key: Buffer) => createHash("sha256").update("taskyard-secret-key").update(key).digest("hex").slice(0, 8);
-const named = (key: Buffer): SecretKey => ({ key, id: fingerprint(key) });
+/** A key with its fingerprint, as ciphertexts name it. */
+export const named = (key: Buffer): SecretKey => ({ key, id: fingerprint(key) });
+
+export type SecretKeys = { current: SecretKey; previous?: SecretKey };
 
 /** Writes a fresh key only if none is there: two processes starting at once end up with the same one. */
 function createKeyFile(file: string): void {
@@ -48,10 +51,10 @@ function readKeyFile(file: string): Buffer | undefined {
   }
 }
 
-let keys: { current: SecretKey; previous?: SecretKey } | undefined;
+let keys: SecretKeys | undefined;
 
 /** The current key and, during a rotation, the previous one; read once per process. */
-export function secretKeys(): { current: SecretKey; previous?: SecretKey } {
+export function secretKeys(): SecretKeys {
   if (keys) return keys;
   const { TASKYARD_SECRET_KEY, TASKYARD_SECRET_KEY_PREVIOUS } = env();
   const file = path.join(dataDir(), SECRET_KEY_FILE);
@@ -80,16 +83,16 @@ export function seal(plaintext: string, aad: string, key: SecretKey = secretKeys
 }
 
 /** Whether a sealed value was sealed with the current key (else the next start re-encrypts it). */
-export function isSealedWithCurrentKey(sealed: string): boolean {
-  return sealed.split(":")[1] === secretKeys().current.id;
+export function isSealedWithCurrentKey(sealed: string, keys: SecretKeys = secretKeys()): boolean {
+  return sealed.split(":")[1] === keys.current.id;
 }
 
 export class SecretKeyMismatch extends Error {}
 
-export function open(sealed: string, aad: string): string {
+export function open(sealed: string, aad: string, keys: SecretKeys = secretKeys()): string {
   const [version, keyId, iv, tag, data] = sealed.split(":");
   if (version !== VERSION || !data) throw new Error("not a sealed secret");
-  const { current, previous } = secretKeys();
+  const { current, previous } = keys;
   const key = [current, previous].find((k) => k?.id === keyId);
   if (!key) throw new SecretKeyMismatch("this secret was sealed with a key this server does not have (TASKYARD_SECRET_KEY or the data dir's secret-key changed)");
   const decipher = createDecipheriv("aes-256-gcm", key.key, Buffer.from(iv, "base64"));

@@ -8,6 +8,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Task } from "../../lib/sdk/client";
 import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type RawResponse, type TestUser } from "../support/api";
+import { startGitHubStandIn } from "../support/forge-stand-ins";
 import { startExtraServer } from "../support/extra-server";
 import { db, waitForState, waitForStatus } from "../support/runtime";
 
@@ -114,6 +115,40 @@ describe("the OpenAPI document against the real API", () => {
     await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token });
     await call("GET", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
     await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
+  });
+
+  it("git providers and credentials", async () => {
+    const owner = ownerClient().token!;
+    const token = `ghp_${randomBytes(12).toString("hex")}`;
+    const github = await startGitHubStandIn({ [token]: { login: "contract", scopes: ["repo"] } });
+    try {
+      const host = `contract-${randomBytes(3).toString("hex")}.example.com`;
+      const p = "/api/v2/git-providers";
+      const provider = await call("POST", p, p, { token: owner, body: { kind: "github", host, api_url: github.url } });
+      await call("POST", p, p, { token: owner, body: { kind: "github", host } }); // 409
+      await call("POST", p, p, { token: owner, body: { kind: "svn", host } }); // 400
+      await call("POST", p, p, { token: alice.token, body: { kind: "github", host: `x${host}` } }); // 403
+      await call("GET", p, p, { token: alice.token });
+      const c = "/api/v2/users/{user}/git-credentials";
+      const credential = await call("POST", c, "/api/v2/users/me/git-credentials", { token: alice.token, body: { host, token } });
+      await call("POST", c, "/api/v2/users/me/git-credentials", { token: alice.token, body: { host, token: "wrong" } }); // 400
+      await call("POST", c, "/api/v2/users/owner/git-credentials", { token: alice.token, body: { host, token } }); // 404
+      await call("POST", c, `/api/v2/users/${alice.username}/git-credentials`, { token: owner, body: { host, token } }); // 403
+      await call("GET", c, "/api/v2/users/me/git-credentials", { token: alice.token });
+      await call("GET", c, "/api/v2/users/owner/git-credentials", { token: alice.token }); // 404
+      // An unreachable forge is a 502: the stand-in closes, the provider stays.
+      await github.close();
+      await call("POST", c, "/api/v2/users/me/git-credentials", { token: alice.token, body: { host, token } }); // 502
+      const d = "/api/v2/users/{user}/git-credentials/{id}";
+      await call("DELETE", d, `/api/v2/users/me/git-credentials/${credential.body.id}`, { token: alice.token });
+      await call("DELETE", d, `/api/v2/users/me/git-credentials/${credential.body.id}`, { token: alice.token }); // 404
+      const pd = "/api/v2/git-providers/{id}";
+      await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: alice.token }); // 403
+      await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner });
+      await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner }); // 404
+    } finally {
+      await github.close();
+    }
   });
 
   it("a fresh server: no first user yet (404), then its creation (201)", async () => {
