@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { startExtraServer, type ExtraServer } from "../support/extra-server";
-import { startGitHubStandIn } from "../support/forge-stand-ins";
+import { startGitHubStandIn, startGitLabStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
 import { processesHolding } from "../support/processes";
 import { waitFor, waitForStatus } from "../support/runtime";
@@ -48,12 +48,14 @@ describe("cloning a private repository with the task owner's git credential", ()
   const answers: string[] = [];
   const procLeaks = new Set<string>();
   let watching: NodeJS.Timeout | undefined;
+  let githubProblems: () => string[];
 
   beforeAll(async () => {
     git = await startGitHttpServer({ token: TOKEN });
     cleanups.push(() => git.close());
     const github = await startGitHubStandIn({ [TOKEN]: { login: "alice-gh", scopes: ["repo"] }, [WRONG]: { login: "carol-gh", scopes: [] } });
     cleanups.push(() => github.close());
+    githubProblems = () => github.problems;
     // debug: the most the server ever logs, all of which must stay free of the token.
     server = await startExtraServer({ LOG_LEVEL: "debug" });
     cleanups.push(() => server.stop());
@@ -125,8 +127,30 @@ describe("cloning a private repository with the task owner's git credential", ()
     for (const text of [build.job_error, JSON.stringify(failed), server.output()]) expect(text).not.toContain(WRONG);
   });
 
+  it("GitLab signs in as oauth2 and a generic host as the saved login (servers that accept only that user name)", async () => {
+    const gitlabGit = await startGitHttpServer({ token: TOKEN, username: "oauth2", name: "gl" });
+    cleanups.push(() => gitlabGit.close());
+    const genericGit = await startGitHttpServer({ token: TOKEN, username: "lab-user", name: "lab" });
+    cleanups.push(() => genericGit.close());
+    const gitlab = await startGitLabStandIn({ [TOKEN]: { username: "erin-gl", scopes: ["read_repository"] } });
+    cleanups.push(() => gitlab.close());
+    await owner.createGitProvider({ kind: "gitlab", host: gitlabGit.host, api_url: gitlab.apiUrl });
+    await owner.createGitProvider({ kind: "generic", host: genericGit.host });
+    const erin = await user("erin");
+    expect(await remember(erin.createGitCredential({ host: gitlabGit.host, token: TOKEN }))).toMatchObject({ login: "erin-gl" });
+    await remember(erin.createGitCredential({ host: genericGit.host, token: TOKEN, username: "lab-user" }));
+    for (const repo of [gitlabGit, genericGit]) {
+      const task = await remember(erin.createTask({ input: "clone it", template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: repo.url }] }));
+      await waitForStatus(erin, task.id, "active", 60_000);
+      expect((await remember(erin.task("me", task.id))).repository?.base_commit).toBe(repo.log().split(" ")[0]);
+    }
+    expect(gitlabGit.requests.some((r) => r.user === "oauth2" && r.status === 200)).toBe(true);
+    expect(genericGit.requests.some((r) => r.user === "lab-user" && r.status === 200)).toBe(true);
+  });
+
   it("leaves the token nowhere: no process's argv or environment, no file under the data dir, no log line, no API answer, no database row", async () => {
     clearInterval(watching);
+    expect(githubProblems()).toEqual([]);
     expect([...procLeaks]).toEqual([]);
     expect(processesHolding(TOKEN)).toEqual([]);
     expect(filesContaining(server.dataDir, TOKEN)).toEqual([]);
@@ -137,7 +161,7 @@ describe("cloning a private repository with the task owner's git credential", ()
     const tables = await sql<{ name: string }[]>`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`;
     let dump = "";
     for (const { name } of tables) for (const row of await sql.unsafe(`SELECT t::text AS row FROM ${name} t`)) dump += `${row.row}\n`;
-    expect(dump).toContain(`"${TOKEN.slice(-4)}"`); // the credential's row is in the dump, sealed
+    expect(dump).toContain(`,${TOKEN.slice(-4)},`); // the credentials' rows are in the dump, sealed
     expect(dump).not.toContain(TOKEN);
     expect(dump).not.toContain(TOKEN.slice(4, 24));
   });
