@@ -1,8 +1,9 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { ApiError } from "../api/errors";
 import type { DbOrTx } from "../db/client";
-import { deleteGitProvider, insertGitProvider, listGitProviders, replaceSealedWebhookSecret } from "../db/queries/git-credentials";
+import { deleteGitProvider, insertGitProvider, listGitProviders } from "../db/queries/git-credentials";
 import type { GitProvider, GitProviderKind } from "../db/schema";
 import type { CreateGitProviderRequest } from "../validation/git-credentials";
 import type { gitProviderResponse } from "../validation/responses";
@@ -30,12 +31,11 @@ export async function createGitProvider(db: DbOrTx, request: CreateGitProviderRe
   if (request.kind === "generic" && request.api_url) throw ApiError.invalidField("api_url", "a generic provider has no API");
   // Gitbeaker (and GitLab's own clients) address the v4 API below this path.
   if (request.kind === "gitlab" && !/\/api\/v4$/.test(apiUrl)) throw ApiError.invalidField("api_url", "a GitLab API URL ends in /api/v4");
-  const row = await insertGitProvider(db, { kind: request.kind, host: request.host, apiUrl, webhookSecretEncrypted: null });
+  // The id is chosen here so the webhook secret can be sealed to its row in the same insert.
+  const id = randomUUID();
+  const webhookSecretEncrypted = request.webhook_secret ? seal(request.webhook_secret, `git-provider:${id}`) : null;
+  const row = await insertGitProvider(db, { id, kind: request.kind, host: request.host, apiUrl, webhookSecretEncrypted });
   if (!row) throw ApiError.conflict(`A provider for ${request.host} already exists.`, "Remove it first to change it.");
-  // Sealed with its own id as associated data: it opens only on this row.
-  if (request.webhook_secret) {
-    await replaceSealedWebhookSecret(db, row.id, seal(request.webhook_secret, `git-provider:${row.id}`));
-  }
   return row;
 }
 

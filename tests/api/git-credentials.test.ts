@@ -76,6 +76,18 @@ describe("git providers (owner only)", () => {
     for (const p of created) expect((await raw("DELETE", `/api/v2/git-providers/${p.id}`, { token: ownerToken() })).status).toBe(204);
   });
 
+  it("keeps a webhook secret sealed: never answered, never in the database in plaintext", async () => {
+    const secret = `whsec-${randomBytes(12).toString("hex")}`;
+    const res = await raw("POST", "/api/v2/git-providers", { token: ownerToken(), body: { kind: "github", host: `hook-${suffix}.example.com`, api_url: github.url, webhook_secret: secret } });
+    expect(res.status).toBe(201);
+    expect(Object.keys(res.body).sort()).toEqual(["api_url", "created_at", "host", "id", "kind"]);
+    const [row] = await sql`SELECT webhook_secret_encrypted FROM git_providers WHERE id = ${res.body.id}`;
+    expect(row.webhook_secret_encrypted).toMatch(/^v1:/);
+    expect(row.webhook_secret_encrypted).not.toContain(secret);
+    expect((await raw("GET", "/api/v2/git-providers", { token: ownerToken() })).text).not.toContain(secret);
+    expect((await raw("DELETE", `/api/v2/git-providers/${res.body.id}`, { token: ownerToken() })).status).toBe(204);
+  });
+
   it("is 403 for members and admins (create, delete), and 404 for an unknown id", async () => {
     for (const user of [alice, admin]) {
       const create = await raw("POST", "/api/v2/git-providers", { token: user.token, body: { kind: "github", host: `x-${suffix}.example.com` } });

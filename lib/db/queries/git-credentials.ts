@@ -18,7 +18,7 @@ export async function findGitProviderByHost(db: DbOrTx, host: string) {
 }
 
 /** Undefined when a provider for the host exists already. */
-export async function insertGitProvider(db: DbOrTx, values: { kind: GitProviderKind; host: string; apiUrl: string; webhookSecretEncrypted: string | null }) {
+export async function insertGitProvider(db: DbOrTx, values: { id: string; kind: GitProviderKind; host: string; apiUrl: string; webhookSecretEncrypted: string | null }) {
   const [row] = await db.insert(gitProviders).values(values).onConflictDoNothing().returning();
   return row;
 }
