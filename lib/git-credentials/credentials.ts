@@ -61,7 +61,7 @@ export async function removeGitCredential(db: DbOrTx, userId: string, id: string
   if (!isUuid(id) || !(await deleteGitCredential(db, userId, id))) throw ApiError.notFound();
 }
 
-export type HostCredential = { id: string; token: string; login: string; providerKind: GitProviderKind };
+export type HostCredential = { id: string; token: string; login: string; providerKind: GitProviderKind; plainHttpAllowed: boolean };
 
 /**
  * The user's token for a host (`host[:port]`, as a repository URL names it), decrypted, or null
@@ -71,7 +71,13 @@ export type HostCredential = { id: string; token: string; login: string; provide
 export async function credentialForHost({ db, userId, host }: { db: DbOrTx; userId: string; host: string }): Promise<HostCredential | null> {
   const row = await findGitCredentialForHost(db, userId, host);
   if (!row) return null;
-  return { id: row.credential.id, token: open(row.credential.tokenEncrypted, tokenAad(userId)), login: row.credential.login, providerKind: row.kind };
+  return {
+    id: row.credential.id,
+    token: open(row.credential.tokenEncrypted, tokenAad(userId)),
+    login: row.credential.login,
+    providerKind: row.kind,
+    plainHttpAllowed: plainHttpAllowed({ kind: row.kind, apiUrl: row.apiUrl }),
+  };
 }
 
 /** Records that a credential was just used (shown as `last_used_at`). */
@@ -98,14 +104,27 @@ export function httpOrigin(url: string): { origin: string; host: string } | unde
 }
 
 /**
+ * A token goes over plain http only to a host whose owner-configured provider speaks http itself
+ * (its API URL is http://, as a lab's git server's is) or is generic: `http://github.com/…` would
+ * hand the token to anyone on the path who answers 401.
+ */
+export function plainHttpAllowed(provider: { kind: GitProviderKind; apiUrl: string }): boolean {
+  return provider.kind === "generic" || provider.apiUrl.startsWith("http://");
+}
+
+/**
  * At create: a repository on a configured provider's host needs the owner's credential for it
- * (a 400 saying where to add one); hosts no provider names are cloned as before (public).
+ * (a 400 saying where to add one), over https unless the provider speaks http; hosts no provider
+ * names are cloned as before (public).
  */
 export async function assertCredentialForRepository(db: DbOrTx, ownerId: string, url: string, field: string): Promise<void> {
   const found = httpOrigin(url);
   if (!found) return;
   const provider = await findGitProviderByHost(db, found.host);
   if (!provider) return;
+  if (found.origin.startsWith("http://") && !plainHttpAllowed(provider)) {
+    throw ApiError.invalidField(field, `must be https:// for ${found.host}: your git credential is never sent over plain http to it`);
+  }
   if (await findGitCredentialForHost(db, ownerId, found.host)) return;
   const where = `add a git credential for ${found.host} in Settings → Git credentials or with \`taskyard git-credentials add\``;
   throw ApiError.badRequest(`No git credential for ${found.host}: ${where}.`, [{ field, detail: `needs the owner's git credential for ${found.host}: ${where}` }]);

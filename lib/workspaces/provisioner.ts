@@ -240,7 +240,8 @@ export class Provisioner {
     const found = httpOrigin(url);
     if (!found) return undefined;
     const credential = await credentialForHost({ db: this.db, userId: ownerId, host: found.host });
-    if (!credential) return undefined;
+    // Checked at create too; a provider changed since then must not get the token sent in the clear.
+    if (!credential || (found.origin.startsWith("http://") && !credential.plainHttpAllowed)) return undefined;
     await markGitCredentialUsed(this.db, credential.id);
     return gitCredentialAnswer(found.origin, credential);
   }

@@ -240,6 +240,20 @@ describe("a repository on a provider's host", () => {
     expect((await create(bob, `https://public-${suffix}.example.com/acme/app.git`)).status).toBe(201);
   });
 
+  it("plain http:// to a provider whose API is https is a 400: the token never goes there in the clear", async () => {
+    const tls = `tls-${suffix}.example.com`;
+    const res = await raw("POST", "/api/v2/git-providers", { token: ownerToken(), body: { kind: "github", host: tls } });
+    try {
+      const refused = await create(alice, `http://${tls}/acme/private.git`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.validations).toEqual([{ field: "rich_parameter_values.0.repo_url", detail: expect.stringContaining(`must be https:// for ${tls}`) }]);
+      // ghHost's provider speaks http (its API is the local stand-in): http is fine there, as for a lab's git server.
+      expect((await create(alice, `http://${ghHost}/acme/private.git`)).status).toBe(201);
+    } finally {
+      await raw("DELETE", `/api/v2/git-providers/${res.body.id}`, { token: ownerToken() });
+    }
+  });
+
   it("deleting a provider deletes every credential for it", async () => {
     const res = await raw("POST", "/api/v2/git-providers", { token: ownerToken(), body: { kind: "generic", host: `gone-${suffix}.example.com` } });
     await raw("POST", "/api/v2/users/me/git-credentials", { token: alice.token, body: { host: `gone-${suffix}.example.com`, token: "t0ken-gone" } });

@@ -32,6 +32,7 @@ const credentialColumns = {
   credential: gitCredentials,
   host: gitProviders.host,
   kind: gitProviders.kind,
+  apiUrl: gitProviders.apiUrl,
 };
 
 export async function listGitCredentials(db: DbOrTx, userId: string) {
