@@ -169,7 +169,7 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect(Date.now() - started).toBeLessThan(10_000);
     await client.pause("me", bomb.id);
     await waitForStatus(client, bomb.id, "paused", 30_000);
-    await waitFor("the bomb's processes to be gone", async () => processesOfUid(bombUid as number).length === 0, 5_000);
+    await waitFor("the bomb's processes to be gone", async () => processesOfUid(bombUid as number).length === 0, 20_000);
   }, 120_000);
 
   it("caps /tmp at the template's size", async () => {
