@@ -16,7 +16,14 @@ import { CHANNEL_PATHS, splice, type ExecResult, type ExitReport, type SpawnSpec
  * tunnels every connection out through the agent on the second socket. When the agent's socket
  * closes it kills everything it started and exits: the sandbox ends with it.
  */
-export function serveWorkspace(options: { workspaceDir: string; control: net.Socket; dialOut?: net.Socket; forwards?: { host: string; port: number }[] }) {
+export function serveWorkspace(options: {
+  workspaceDir: string;
+  control: net.Socket;
+  dialOut?: net.Socket;
+  forwards?: { host: string; port: number }[];
+  /** In the sandbox's pid namespace every process but its init (pid 1) and this one is the workspace's. */
+  ownPidNamespace?: boolean;
+}) {
   const children = new Map<number, ChildProcess>();
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
@@ -64,17 +71,18 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
   }
 
   /**
-   * Ends every process of the workspace but the runtime: as the sandbox's pid 1 it sees exactly the
-   * workspace's processes (those that left their group included); without a sandbox, only its own children.
+   * Ends every process of the workspace but the runtime: in the sandbox's pid namespace it sees
+   * exactly the workspace's processes (those that left their group included); without a sandbox,
+   * only its own children.
    */
   function stopAll(): number {
-    if (process.pid !== 1) {
+    if (!options.ownPidNamespace) {
       for (const child of children.values()) killGroup(child, "SIGKILL");
       return children.size;
     }
     let stopped = 0;
     for (const entry of fsSync.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry) || entry === "1") continue;
+      if (!/^\d+$/.test(entry) || entry === "1" || Number(entry) === process.pid) continue;
       try {
         process.kill(Number(entry), "SIGKILL");
         stopped++;

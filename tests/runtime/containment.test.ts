@@ -172,6 +172,21 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     await waitFor("the bomb's processes to be gone", async () => processesOfUid(bombUid as number).length === 0, 20_000);
   }, 120_000);
 
+  it("orphans that exit are reaped, so they never count against the pid limit", async () => {
+    const task = await taskWithProbe();
+    const [{ uid }] = await sql`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`;
+    expect(await say(task, "/sh for i in 1 2 3 4 5; do (sleep 0.1 &); done; sleep 1; echo done")).toBe("done\n");
+    const zombies = async () => {
+      let found = 0;
+      for (const entry of await fs.readdir("/proc")) {
+        const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+        if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid && /^State:\s+Z/m.test(status)) found++;
+      }
+      return found;
+    };
+    expect(await zombies()).toBe(0);
+  });
+
   it("caps /tmp at the template's size", async () => {
     const task = await taskWithProbe(await echoWith({ tmp_mb: 16 }));
     const df = await say(task, "/sh df -k /tmp | tail -1");

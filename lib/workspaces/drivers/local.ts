@@ -156,7 +156,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   /** Starts the workspace runtime in the workspace's sandbox and gives it its network; returns the sockets the agent drives it by. */
   async function startRuntime(input: { workspaceId: string; uid: number; bundle: string; forwards: string[]; settings: ReturnType<typeof sandboxSettings>; logFd: number }) {
     const dir = workspaceDir(input.workspaceId);
-    const runtime = [process.execPath, input.bundle, "workspace-runtime", "--dir", SANDBOX_WORKSPACE, "--control-fd", "3", "--dial-fd", "4", ...input.forwards.flatMap((f) => ["--forward", f])];
+    const runtime = [process.execPath, input.bundle, "workspace-runtime", "--dir", SANDBOX_WORKSPACE, "--control-fd", "3", "--dial-fd", "4", "--own-pid-namespace", ...input.forwards.flatMap((f) => ["--forward", f])];
     // 3, 4: the agent's two sockets; then the network's pipes.
     const fds = networkFds(5);
     const args = sandboxArgs(
@@ -165,6 +165,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
         chdir: SANDBOX_WORKSPACE,
         uid: input.uid,
         ...networkProfile(fds),
+        reaper: true,
         tmpBytes: input.settings.tmpBytes,
         files: input.settings.network === "outbound" ? [{ source: await resolvConf(), target: "/etc/resolv.conf" }] : [],
       },
