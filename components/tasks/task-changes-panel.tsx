@@ -48,7 +48,7 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
           </h2>
           {changes && <SourceTag changes={changes} />}
         </div>
-        <div className="flex items-center gap-1.5">
+        <div className="flex flex-wrap items-center gap-1.5">
           <Button size="sm" variant="ghost" onClick={() => void query.refetch()} busy={query.isFetching}>
             {!query.isFetching && <RefreshCw aria-hidden className="size-3.5" />}
             Refresh
