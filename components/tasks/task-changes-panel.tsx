@@ -73,6 +73,8 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
         ) : (
           <>
             {query.error && <InlineError error={query.error} />}
+            {/* Outside the files' branch: commits that cancel out still happened. */}
+            <CommitList commits={changes.commits} />
             {changes.files.length === 0 ? (
               <div role="status" className="rounded-lg border border-dashed border-zinc-300 px-6 py-10 text-center dark:border-zinc-700">
                 <p className="font-medium">No changes yet</p>
@@ -91,7 +93,6 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
                     </span>
                   </p>
                 )}
-                <CommitList commits={changes.commits} />
                 <FileList changes={changes} anchorPrefix={anchorPrefix} />
                 <Suspense fallback={<DiffSkeleton />}>
                   <TaskDiff changes={changes} collapsed={collapsed} onToggle={toggle} anchorPrefix={anchorPrefix} />
