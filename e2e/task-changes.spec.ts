@@ -168,8 +168,9 @@ test.describe("a task's repository changes", () => {
     await expect(taskPage.messageBox()).toBeEnabled({ timeout: 20_000 });
     // A subject with markup in it: shown as the text it is.
     const subject = "Greet <b>everyone</b> & more";
-    await taskPage.send(`/sh echo hello > greeting.txt && git add -A && git commit -qm '${subject}' && echo done-committing`);
-    await expect(taskPage.entry("done-committing")).toBeVisible({ timeout: 20_000 });
+    await taskPage.send(`/sh echo hello > greeting.txt && git add -A && git commit -qm '${subject}' && echo committed-$((40 + 2))`);
+    // Only the reply says "committed-42" (the input has the arithmetic).
+    await expect(taskPage.entry("committed-42")).toBeVisible({ timeout: 20_000 });
     await taskPage.send(`/write src/app.txt ${AGENT_LINE}`);
     await expect(taskPage.entry("Wrote src/app.txt.")).toBeVisible({ timeout: 20_000 });
 
