@@ -233,7 +233,8 @@ export async function listCommits(repo: string, base: string): Promise<Commit[]>
   const commits: Commit[] = [];
   for (let i = 0; i + 3 < fields.length; i += 4) {
     const [sha, subject, author, date] = fields.slice(i, i + 4);
-    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author, created_at: new Date(date).toISOString() });
+    // Capped: the model chooses names and subjects, and the after-turn report must stay within what the server takes.
+    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author: author.slice(0, SUBJECT_MAX_CHARS), created_at: new Date(date).toISOString() });
   }
   return commits;
 }
