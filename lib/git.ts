@@ -234,9 +234,15 @@ export async function listCommits(repo: string, base: string): Promise<Commit[]>
   for (let i = 0; i + 3 < fields.length; i += 4) {
     const [sha, subject, author, date] = fields.slice(i, i + 4);
     // Capped: the model chooses names and subjects, and the after-turn report must stay within what the server takes.
-    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author: author.slice(0, SUBJECT_MAX_CHARS), created_at: new Date(date).toISOString() });
+    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author: author.slice(0, SUBJECT_MAX_CHARS), created_at: isoDate(date) });
   }
   return commits;
+}
+
+/** A commit's date as the API gives dates; one git wrote but JavaScript cannot read (the model can set any) is the epoch, not a failed answer. */
+function isoDate(text: string): string {
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? new Date(0).toISOString() : at.toISOString();
 }
 
 /** Who an agent's commits name as co-author: the agent, at an address that can never be anyone's (`.invalid`). */
