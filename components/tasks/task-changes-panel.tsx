@@ -2,7 +2,7 @@
 
 import { Check, Copy, Download, GitBranch, GitCommitHorizontal, Info, RefreshCw } from "lucide-react";
 import { lazy, Suspense, useCallback, useEffect, useId, useState } from "react";
-import { TaskyardError, type Task, type TaskChanges } from "@/lib/sdk/client";
+import { TaskyardError, type Task, type TaskChanges, type TaskCommit } from "@/lib/sdk/client";
 import { useTaskChanges } from "@/hooks/use-task-changes";
 import { Button } from "@/components/ui/button";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
@@ -160,7 +160,7 @@ function FileList({ changes, anchorPrefix }: { changes: TaskChanges; anchorPrefi
 }
 
 /** The commits on the branch since the base, newest first (the API lists 100 at most). */
-function CommitList({ commits }: { commits: TaskChanges["commits"] }) {
+function CommitList({ commits }: { commits: TaskCommit[] }) {
   if (commits.length === 0) return null;
   return (
     <section aria-label="Commits">
