@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,8 @@ export type GitRunOptions = {
   maxBuffer?: number;
   /** Runs git inside something else (the workspace's sandbox): the argv it gets, the argv to spawn. */
   wrap?: (argv: string[]) => string[];
+  /** How that is started, when it needs more than a plain spawn (a sandbox whose network is attached as it starts). */
+  spawn?: Spawner;
   /**
    * Runs git in a process group of its own, and a stall or the timeout kills the whole group:
    * killing only the first process (bwrap, or git with its ssh or curl helper) would leave the rest
@@ -28,6 +30,9 @@ export type GitRunOptions = {
   /** A transfer's watchdog (implies `group`): git is killed when its stderr (its `--progress`) is silent this long. */
   stallMs?: number;
 };
+
+/** Starts a process (node's `spawn`, or one that prepares its sandbox as it starts). */
+export type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 
 export class GitError extends Error {}
 
@@ -56,7 +61,7 @@ export function git(args: string[], options: GitRunOptions): Promise<string> {
   const { stallMs } = options;
   const group = Boolean(options.group || stallMs);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: group });
+    const child = (options.spawn ?? (spawn as Spawner))(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: group });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -82,8 +87,8 @@ export function git(args: string[], options: GitRunOptions): Promise<string> {
       watchdog = setTimeout(() => kill(new GitStalled(stallMs!)), stallMs);
     };
     if (stallMs) watch();
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stdout!.on("data", collect(out));
+    child.stderr!.on("data", (chunk: Buffer) => {
       if (stallMs) watch();
       collect(err)(chunk);
     });
@@ -122,6 +127,7 @@ export async function cloneRepository(input: {
   dir: string;
   cwd: string;
   wrap?: (argv: string[]) => string[];
+  spawn?: Spawner;
   url: string;
   baseRef?: string;
   branch: string;
@@ -133,7 +139,7 @@ export async function cloneRepository(input: {
   const stallSeconds = input.stallSeconds ?? 30;
   // A local repository belongs to another user than the sandbox's: git (and its upload-pack) must still read it.
   const run = (args: string[], transfer?: { stallMs?: number }) =>
-    git(["-c", "safe.directory=*", ...args], { cwd: input.cwd, wrap: input.wrap, timeoutMs: 5 * 60_000, group: Boolean(transfer), stallMs: transfer?.stallMs });
+    git(["-c", "safe.directory=*", ...args], { cwd: input.cwd, wrap: input.wrap, spawn: input.spawn, timeoutMs: 5 * 60_000, group: Boolean(transfer), stallMs: transfer?.stallMs });
   const local = localRepositoryPath(input.url) ? ["--upload-pack", "git -c safe.directory=* upload-pack"] : [];
   // Over http(s) curl's low-speed limit sees every byte, the ref advertisement included; other
   // transports (ssh, git://, local) are watched through git's progress, which --progress forces.

@@ -5,7 +5,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import path from "node:path";
 import { collectChanges, commitAll } from "../git";
-import { CHANNEL_PATHS, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
+import { CHANNEL_PATHS, splice, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
 
 /**
  * The workspace runtime: the one process of Taskyard inside a workspace's sandbox, running as the
@@ -151,8 +151,7 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
     const socket = net.connect(Number(match[1]), "127.0.0.1");
     socket.once("connect", () => {
       stream.respond({ ":status": 200 });
-      socket.pipe(stream);
-      stream.pipe(socket);
+      splice(socket, stream);
     });
     socket.once("error", () => (stream.headersSent ? stream.close(http2.constants.NGHTTP2_CONNECT_ERROR) : fail(stream, 502, "nothing listens there")));
     stream.once("close", () => socket.destroy());
@@ -169,14 +168,9 @@ function listenForwards(dialOut: net.Socket, forwards: { host: string; port: num
     net
       .createServer((socket) => {
         const tunnel = session.request({ ":method": "CONNECT", ":authority": `${host.includes(":") ? `[${host}]` : host}:${port}` });
-        tunnel.on("response", () => {
-          socket.pipe(tunnel);
-          tunnel.pipe(socket);
-        });
+        tunnel.on("response", () => splice(socket, tunnel));
         tunnel.on("error", () => socket.destroy());
-        tunnel.on("close", () => socket.destroy());
         socket.on("error", () => tunnel.close());
-        socket.on("close", () => tunnel.close());
       })
       .on("error", (e) => process.stderr.write(`taskyard workspace: cannot forward ${host}:${port}: ${e.message}\n`))
       .listen(port, host);

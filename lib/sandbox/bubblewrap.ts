@@ -62,6 +62,8 @@ export type SandboxProfile = {
   tmpBytes?: number;
   /** bwrap writes `{"child-pid": N}` here once the namespaces exist (user-mode networking needs the pid). */
   infoFd?: number;
+  /** bwrap waits for a byte here before it runs the command (until the network is up). */
+  blockFd?: number;
   /** Files bound read-only over a path inside (the sandbox's own /etc/resolv.conf). */
   files?: { source: string; target: string }[];
   /** As root: stay root inside with only these capabilities instead of dropping to `uid` (a chown of the workspace). */
@@ -96,6 +98,7 @@ export function sandboxArgs(profile: SandboxProfile, command: string[]): string[
     ...(profile.ownNetwork ? ["--unshare-net"] : []),
     ...(isRoot() ? [] : ["--unshare-user"]),
     ...(profile.infoFd === undefined ? [] : ["--info-fd", String(profile.infoFd)]),
+    ...(profile.blockFd === undefined ? [] : ["--block-fd", String(profile.blockFd)]),
     // The first process is the namespace's pid 1: when it exits, everything it started goes with it.
     // (No --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
     "--as-pid-1",

@@ -123,6 +123,20 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect(psql).not.toMatch(/\(1 row\)/);
   });
 
+  it("a repository URL on the host's loopback is never fetched: the clone has a network of its own too", async () => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits++;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/secret.git`;
+    const task = await client.createTask({ input: "hello", template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: url }] });
+    await waitForStatus(client, task.id, "error", 30_000);
+    expect(hits).toBe(0);
+  });
+
   it.skipIf(!outsideAddress())("reaches the outside: a server on the host's non-loopback address answers, unless the template turns the network off", async () => {
     const server = http.createServer((_req, res) => res.end("hello from outside"));
     await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
