@@ -177,9 +177,13 @@ export async function cloneRepository(input: {
 const isCurlStall = (error: unknown) => error instanceof GitError && /Operation too slow/.test(error.message);
 
 export type ChangedFile = { path: string; status: "added" | "modified" | "deleted" | "renamed"; additions: number; deletions: number; old_path?: string };
-export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean };
+export type Commit = { sha: string; subject: string; author: string; created_at: string };
+export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean; commits: Commit[] };
 
 export const DIFF_MAX_BYTES = 1024 * 1024;
+/** The most commits `collectChanges` lists (newest first): a branch rebased onto years of history must not make the answer huge. */
+export const COMMITS_MAX = 100;
+const SUBJECT_MAX_CHARS = 500;
 
 const STATUS: Record<string, ChangedFile["status"]> = { A: "added", M: "modified", D: "deleted", R: "renamed", T: "modified", C: "added" };
 
@@ -219,8 +223,62 @@ export async function collectChanges(repo: string, base: string): Promise<Change
     const full = await run(["diff", "--cached", "-M", "--no-color", base], 256 * 1024 * 1024);
     const truncated = Buffer.byteLength(full) > DIFF_MAX_BYTES;
     const diff = truncated ? Buffer.from(full).subarray(0, DIFF_MAX_BYTES).toString("utf8").replace(/\uFFFD$/, "") : full;
-    return { head_commit: head, files, diff, truncated };
+    return { head_commit: head, files, diff, truncated, commits: await listCommits(repo, base) };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The commits on HEAD since `base`, newest first, at most COMMITS_MAX. NUL-separated fields with
+ * `-z`: a subject or an author name may hold any other character.
+ */
+export async function listCommits(repo: string, base: string): Promise<Commit[]> {
+  const out = await git(["-c", "log.showSignature=false", "log", "-z", `--max-count=${COMMITS_MAX}`, "--format=%H%x00%s%x00%an <%ae>%x00%aI", `${base}..HEAD`, "--"], { cwd: repo });
+  const fields = out.split("\0");
+  const commits: Commit[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const [sha, subject, author, date] = fields.slice(i, i + 4);
+    // Capped: the model chooses names and subjects, and the after-turn report must stay within what the server takes.
+    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author: author.slice(0, SUBJECT_MAX_CHARS), created_at: isoDate(date) });
+  }
+  return commits;
+}
+
+/** A commit's date as the API gives dates; one git wrote but JavaScript cannot read (the model can set any) is the epoch, not a failed answer. */
+function isoDate(text: string): string {
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? new Date(0).toISOString() : at.toISOString();
+}
+
+/** Who an agent's commits name as co-author: the agent, at an address that can never be anyone's (`.invalid`). */
+export function agentCoAuthor(agent: string): string {
+  const name = agent.replace(/[^\w .()-]+/g, "").slice(0, 60) || "agent";
+  return `Taskyard agent (${name}) <agent@taskyard.invalid>`;
+}
+
+export type CommitResult = { head_commit: string; committed: boolean };
+
+/**
+ * Commits everything in the working tree (`git add -A`, .gitignore respected) as `author`, with a
+ * `Co-authored-by:` trailer naming the agent; nothing to commit is no error (`committed: false`).
+ * The repository's own hooks do not run: this commit is Taskyard's (push commits what is left
+ * first), and a hook the agent wrote or a project's failing lint must neither change nor stop it.
+ * Runs inside the workspace's sandbox (the runtime), as every git command on an agent's repository.
+ */
+export async function commitAll(repo: string, input: { message: string; coAuthor: string; author?: { name: string; email: string } }): Promise<CommitResult> {
+  const run = (args: string[], env?: Record<string, string>) => git(["-c", "core.hooksPath=/dev/null", ...args], { cwd: repo, env });
+  await run(["add", "--all", "--", "."]);
+  const staged = await run(["diff", "--cached", "--quiet"]).then(
+    () => false,
+    () => true,
+  );
+  if (staged) {
+    // Author and committer both: the owner is who commits; the agent is credited in the trailer.
+    const who = input.author
+      ? { GIT_AUTHOR_NAME: input.author.name, GIT_AUTHOR_EMAIL: input.author.email, GIT_COMMITTER_NAME: input.author.name, GIT_COMMITTER_EMAIL: input.author.email }
+      : undefined;
+    await run(["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", input.message, "--trailer", `Co-authored-by: ${input.coAuthor}`], who);
+  }
+  return { head_commit: (await run(["rev-parse", "HEAD"])).trim(), committed: staged };
 }
