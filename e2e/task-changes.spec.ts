@@ -154,6 +154,62 @@ test.describe("a task's repository changes", () => {
     await api.deleteTask(ADMIN.username, task.name);
   });
 
+  test("the Changes tab lists the branch's commits as text, and Download patch saves the diff as a .patch file", async ({ signedInPage: page, api }) => {
+    test.setTimeout(120_000);
+    const echo = (await api.templates()).find((t) => t.name === "echo")!;
+    const task = await api.createTask({
+      input: `Commit the work ${uniqueWord("commits")}`,
+      template_version_id: echo.active_version_id,
+      rich_parameter_values: [{ name: "repo_url", value: repo.url }],
+    });
+    const taskPage = new TaskPage(page);
+    await taskPage.goto(ADMIN.username, task.name);
+    await taskPage.expectLive();
+    await expect(taskPage.messageBox()).toBeEnabled({ timeout: 20_000 });
+    // A subject with markup in it: shown as the text it is.
+    const subject = "Greet <b>everyone</b> & more";
+    await taskPage.send(`/sh echo hello > greeting.txt && git add -A && git commit -qm '${subject}' && echo committed-$((40 + 2))`);
+    // Only the reply says "committed-42" (the input has the arithmetic).
+    await expect(taskPage.entry("committed-42")).toBeVisible({ timeout: 20_000 });
+    await taskPage.send(`/write src/app.txt ${AGENT_LINE}`);
+    await expect(taskPage.entry("Wrote src/app.txt.")).toBeVisible({ timeout: 20_000 });
+
+    const changes = await api.changes(ADMIN.username, task.name);
+    expect(changes.commits).toHaveLength(1);
+    const [commit] = changes.commits;
+    await taskPage.tab("Changes").click();
+    await expect(taskPage.commits()).toHaveCount(1);
+    const row = taskPage.commits().first();
+    await expect(row.getByTestId("commit-subject")).toHaveText(subject);
+    await expect(row.locator("b")).toHaveCount(0);
+    await expect(row.getByTestId("commit-sha")).toHaveText(commit.sha.slice(0, 7));
+    await expect(row.getByTestId("commit-author")).toHaveText(commit.author.replace(/\s*<[^>]*>$/, ""));
+    await expect(row.getByTestId("commit-author")).toHaveAttribute("title", commit.author);
+    await expect(row.locator("time")).toHaveText(/ago|just now|now/);
+    await expect(taskPage.changedFiles()).toHaveCount(2);
+    await snap(page, "task-changes-commits");
+
+    await test.step("Download patch saves the whole unified diff as <task>.patch", async () => {
+      const [download] = await Promise.all([page.waitForEvent("download"), taskPage.downloadPatch().click()]);
+      expect(download.suggestedFilename()).toBe(`${task.name}.patch`);
+      const saved = fs.readFileSync((await download.path())!, "utf8");
+      expect(saved).toBe(changes.diff);
+      expect(saved).toContain("diff --git a/greeting.txt b/greeting.txt");
+      expect(saved).toContain(`-${ORIGINAL_LINE}\n+${AGENT_LINE}\n`);
+    });
+
+    await test.step("paused, the commits come from the snapshot", async () => {
+      await taskPage.pauseButton().click();
+      await expect(taskPage.status()).toHaveText("Paused", { timeout: 30_000 });
+      await taskPage.tab("Changes").click();
+      await expect(taskPage.changesSource()).toHaveText(/^Snapshot · captured /);
+      await expect(taskPage.commits()).toHaveCount(1);
+      await expect(taskPage.commits().first().getByTestId("commit-subject")).toHaveText(subject);
+      await expect(taskPage.downloadPatch()).toBeEnabled();
+    });
+    await api.deleteTask(ADMIN.username, task.name);
+  });
+
   test("a refused repository shows the server's reason at its field; a task without one has no Changes tab", async ({ signedInPage: page, api }) => {
     const tasks = new TasksPage(page);
     await tasks.goto();

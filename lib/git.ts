@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,8 @@ export type GitRunOptions = {
   maxBuffer?: number;
   /** Runs git inside something else (the workspace's sandbox): the argv it gets, the argv to spawn. */
   wrap?: (argv: string[]) => string[];
+  /** How that is started, when it needs more than a plain spawn (a sandbox whose network is attached as it starts). */
+  spawn?: Spawner;
   /**
    * Runs git in a process group of its own, and a stall or the timeout kills the whole group:
    * killing only the first process (bwrap, or git with its ssh or curl helper) would leave the rest
@@ -50,6 +52,9 @@ export function credentialConfig(origin: string): string[] {
   return ["-c", "credential.helper=", "-c", `credential.${origin}.helper=${helper}`, "-c", "credential.interactive=false", "-c", "http.followRedirects=false"];
 }
 
+/** Starts a process (node's `spawn`, or one that prepares its sandbox as it starts). */
+export type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
 export class GitError extends Error {}
 
 /** Git without prompts, system or user config, or transports that run commands. */
@@ -78,8 +83,9 @@ export function git(gitArgs: string[], options: GitRunOptions): Promise<string> 
   const { stallMs } = options;
   const group = Boolean(options.group || stallMs);
   return new Promise((resolve, reject) => {
+    // With a credential, its pipe is fd 3: a spawner that adds descriptors of its own (a sandbox's network) puts them after it.
     const stdio: ("ignore" | "pipe")[] = options.credential ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
-    const child = spawn(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio, detached: group });
+    const child = (options.spawn ?? (spawn as Spawner))(command, argv, { cwd: options.cwd, env: gitEnv(options.env), stdio, detached: group });
     if (options.credential) {
       const answer = child.stdio[CREDENTIAL_FD] as NodeJS.WritableStream;
       answer.on("error", () => {}); // git ended without asking
@@ -150,6 +156,7 @@ export async function cloneRepository(input: {
   dir: string;
   cwd: string;
   wrap?: (argv: string[]) => string[];
+  spawn?: Spawner;
   url: string;
   baseRef?: string;
   branch: string;
@@ -166,6 +173,7 @@ export async function cloneRepository(input: {
     git(["-c", "safe.directory=*", ...args], {
       cwd: input.cwd,
       wrap: input.wrap,
+      spawn: input.spawn,
       timeoutMs: 5 * 60_000,
       group: Boolean(transfer),
       stallMs: transfer?.stallMs,
@@ -208,9 +216,13 @@ export async function cloneRepository(input: {
 const isCurlStall = (error: unknown) => error instanceof GitError && /Operation too slow/.test(error.message);
 
 export type ChangedFile = { path: string; status: "added" | "modified" | "deleted" | "renamed"; additions: number; deletions: number; old_path?: string };
-export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean };
+export type Commit = { sha: string; subject: string; author: string; created_at: string };
+export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean; commits: Commit[] };
 
 export const DIFF_MAX_BYTES = 1024 * 1024;
+/** The most commits `collectChanges` lists (newest first): a branch rebased onto years of history must not make the answer huge. */
+export const COMMITS_MAX = 100;
+const SUBJECT_MAX_CHARS = 500;
 
 const STATUS: Record<string, ChangedFile["status"]> = { A: "added", M: "modified", D: "deleted", R: "renamed", T: "modified", C: "added" };
 
@@ -250,8 +262,62 @@ export async function collectChanges(repo: string, base: string): Promise<Change
     const full = await run(["diff", "--cached", "-M", "--no-color", base], 256 * 1024 * 1024);
     const truncated = Buffer.byteLength(full) > DIFF_MAX_BYTES;
     const diff = truncated ? Buffer.from(full).subarray(0, DIFF_MAX_BYTES).toString("utf8").replace(/\uFFFD$/, "") : full;
-    return { head_commit: head, files, diff, truncated };
+    return { head_commit: head, files, diff, truncated, commits: await listCommits(repo, base) };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The commits on HEAD since `base`, newest first, at most COMMITS_MAX. NUL-separated fields with
+ * `-z`: a subject or an author name may hold any other character.
+ */
+export async function listCommits(repo: string, base: string): Promise<Commit[]> {
+  const out = await git(["-c", "log.showSignature=false", "log", "-z", `--max-count=${COMMITS_MAX}`, "--format=%H%x00%s%x00%an <%ae>%x00%aI", `${base}..HEAD`, "--"], { cwd: repo });
+  const fields = out.split("\0");
+  const commits: Commit[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const [sha, subject, author, date] = fields.slice(i, i + 4);
+    // Capped: the model chooses names and subjects, and the after-turn report must stay within what the server takes.
+    commits.push({ sha: sha.trim(), subject: subject.slice(0, SUBJECT_MAX_CHARS), author: author.slice(0, SUBJECT_MAX_CHARS), created_at: isoDate(date) });
+  }
+  return commits;
+}
+
+/** A commit's date as the API gives dates; one git wrote but JavaScript cannot read (the model can set any) is the epoch, not a failed answer. */
+function isoDate(text: string): string {
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? new Date(0).toISOString() : at.toISOString();
+}
+
+/** Who an agent's commits name as co-author: the agent, at an address that can never be anyone's (`.invalid`). */
+export function agentCoAuthor(agent: string): string {
+  const name = agent.replace(/[^\w .()-]+/g, "").slice(0, 60) || "agent";
+  return `Taskyard agent (${name}) <agent@taskyard.invalid>`;
+}
+
+export type CommitResult = { head_commit: string; committed: boolean };
+
+/**
+ * Commits everything in the working tree (`git add -A`, .gitignore respected) as `author`, with a
+ * `Co-authored-by:` trailer naming the agent; nothing to commit is no error (`committed: false`).
+ * The repository's own hooks do not run: this commit is Taskyard's (push commits what is left
+ * first), and a hook the agent wrote or a project's failing lint must neither change nor stop it.
+ * Runs inside the workspace's sandbox (the runtime), as every git command on an agent's repository.
+ */
+export async function commitAll(repo: string, input: { message: string; coAuthor: string; author?: { name: string; email: string } }): Promise<CommitResult> {
+  const run = (args: string[], env?: Record<string, string>) => git(["-c", "core.hooksPath=/dev/null", ...args], { cwd: repo, env });
+  await run(["add", "--all", "--", "."]);
+  const staged = await run(["diff", "--cached", "--quiet"]).then(
+    () => false,
+    () => true,
+  );
+  if (staged) {
+    // Author and committer both: the owner is who commits; the agent is credited in the trailer.
+    const who = input.author
+      ? { GIT_AUTHOR_NAME: input.author.name, GIT_AUTHOR_EMAIL: input.author.email, GIT_COMMITTER_NAME: input.author.name, GIT_COMMITTER_EMAIL: input.author.email }
+      : undefined;
+    await run(["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", input.message, "--trailer", `Co-authored-by: ${input.coAuthor}`], who);
+  }
+  return { head_commit: (await run(["rev-parse", "HEAD"])).trim(), committed: staged };
 }

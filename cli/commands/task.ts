@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { withExamples } from "../help";
 import { taskCreateCommand } from "./task-create";
 import { taskDeleteCommand } from "./task-delete";
+import { taskDiffCommand } from "./task-diff";
 import { taskListCommand } from "./task-list";
 import { taskLogsCommand } from "./task-logs";
 import { taskPauseCommand } from "./task-pause";
@@ -12,7 +13,7 @@ import { taskStatusCommand } from "./task-status";
 /** `taskyard task …`: Coder's `coder task` subcommands, flags and defaults. */
 export function registerTask(program: Command) {
   const task = program.command("task").alias("tasks").description("Create, inspect and drive tasks (as `coder task` does)");
-  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
+  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskDiffCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
     // addCommand, unlike command(), does not pass down the exit and help-after-error settings.
     task.addCommand(sub().copyInheritedSettings(task));
   }

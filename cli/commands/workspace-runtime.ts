@@ -12,7 +12,8 @@ export function registerWorkspaceRuntime(program: Command) {
     .requiredOption("--control-fd <fd>", "the agent's socket", (v) => Number(v))
     .option("--dial-fd <fd>", "the socket that tunnels forwarded addresses out through the agent", (v) => Number(v))
     .option("--forward <host:port>", "an address to answer inside and tunnel out (repeatable)", collect, [] as string[])
-    .action((opts: { dir: string; controlFd: number; dialFd?: number; forward: string[] }) => {
+    .option("--own-pid-namespace", "every process it can see is the workspace's (its sandbox's): stopping all ends them all")
+    .action((opts: { dir: string; controlFd: number; dialFd?: number; forward: string[]; ownPidNamespace?: boolean }) => {
       const forwards = opts.forward.map((address) => {
         const { hostname, port } = new URL(`http://${address}`);
         return { host: hostname.replace(/^\[|\]$/g, ""), port: Number(port) };
@@ -22,6 +23,7 @@ export function registerWorkspaceRuntime(program: Command) {
         control: new net.Socket({ fd: opts.controlFd, readable: true, writable: true }),
         dialOut: opts.dialFd === undefined ? undefined : new net.Socket({ fd: opts.dialFd, readable: true, writable: true }),
         forwards,
+        ownPidNamespace: Boolean(opts.ownPidNamespace),
       });
     });
 }

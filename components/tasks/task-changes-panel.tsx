@@ -1,11 +1,12 @@
 "use client";
 
-import { Check, Copy, GitBranch, Info, RefreshCw } from "lucide-react";
+import { Check, Copy, Download, GitBranch, GitCommitHorizontal, Info, RefreshCw } from "lucide-react";
 import { lazy, Suspense, useCallback, useEffect, useId, useState } from "react";
-import { TaskyardError, type Task, type TaskChanges } from "@/lib/sdk/client";
+import { TaskyardError, type Task, type TaskChanges, type TaskCommit } from "@/lib/sdk/client";
 import { useTaskChanges } from "@/hooks/use-task-changes";
 import { Button } from "@/components/ui/button";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { SnapshotTag } from "./snapshot-tag";
 import { baseLabel, ChangeCounts, fileAnchor, FilePath, FileStatusBadge, shortCommit } from "./task-repository";
@@ -47,12 +48,13 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
           </h2>
           {changes && <SourceTag changes={changes} />}
         </div>
-        <div className="flex items-center gap-1.5">
+        <div className="flex flex-wrap items-center gap-1.5">
           <Button size="sm" variant="ghost" onClick={() => void query.refetch()} busy={query.isFetching}>
             {!query.isFetching && <RefreshCw aria-hidden className="size-3.5" />}
             Refresh
           </Button>
           <CopyPatch diff={changes?.diff} />
+          <DownloadPatch diff={changes?.diff} name={task.name} />
         </div>
       </div>
       <CheckoutLine task={task} changes={changes} />
@@ -71,6 +73,8 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
         ) : (
           <>
             {query.error && <InlineError error={query.error} />}
+            {/* Outside the files' branch: commits that cancel out still happened. */}
+            <CommitList commits={changes.commits} />
             {changes.files.length === 0 ? (
               <div role="status" className="rounded-lg border border-dashed border-zinc-300 px-6 py-10 text-center dark:border-zinc-700">
                 <p className="font-medium">No changes yet</p>
@@ -84,8 +88,8 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
                   <p role="note" className="flex gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/30 dark:text-amber-200">
                     <Info aria-hidden className="mt-0.5 size-4 shrink-0" />
                     <span>
-                      The diff is cut at 1 MiB: every changed file is listed, but files past the cut show no diff, and Copy patch copies the diff only up
-                      to the cut.
+                      The diff is cut at 1 MiB: every changed file is listed, but files past the cut show no diff, and Copy patch and Download patch
+                      carry the diff only up to the cut.
                     </span>
                   </p>
                 )}
@@ -152,6 +156,60 @@ function FileList({ changes, anchorPrefix }: { changes: TaskChanges; anchorPrefi
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** The commits on the branch since the base, newest first (the API lists 100 at most). */
+function CommitList({ commits }: { commits: TaskCommit[] }) {
+  if (commits.length === 0) return null;
+  return (
+    <section aria-label="Commits">
+      <p className="mb-1.5 text-xs text-zinc-500 dark:text-zinc-400">
+        {commits.length === 1 ? "1 commit" : `${commits.length >= 100 ? "The last 100" : commits.length} commits`} on the branch
+      </p>
+      <ul className="flex flex-col rounded-lg border border-zinc-200 text-sm dark:border-zinc-800">
+        {commits.map((commit) => (
+          <li key={commit.sha} data-testid="commit" className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5 border-zinc-200 px-3 py-1.5 not-last:border-b dark:border-zinc-800">
+            <GitCommitHorizontal aria-hidden className="size-3.5 shrink-0 text-zinc-400" />
+            <span data-testid="commit-subject" className="min-w-0 flex-1 truncate font-medium" title={commit.subject}>
+              {commit.subject}
+            </span>
+            <span className="flex shrink-0 items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+              <span data-testid="commit-author" className="max-w-64 truncate" title={commit.author}>
+                {authorName(commit.author)}
+              </span>
+              <RelativeTime iso={commit.created_at} />
+              <span data-testid="commit-sha" className="font-mono" title={commit.sha}>
+                {shortCommit(commit.sha)}
+              </span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** `Ada Lovelace <ada@example.com>` → `Ada Lovelace` (the address stays in the title). */
+const authorName = (author: string) => author.replace(/\s*<[^>]*>\s*$/, "") || author;
+
+/** The diff as a `.patch` file (`git apply` takes it), from what the tab already shows: no second request. */
+function DownloadPatch({ diff, name }: { diff: string | undefined; name: string }) {
+  const download = () => {
+    if (!diff) return;
+    const url = URL.createObjectURL(new Blob([diff], { type: "text/x-patch" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `${name}.patch`;
+    link.click();
+    // After the click has handed the file to the browser.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return (
+    <Button size="sm" onClick={download} disabled={!diff}>
+      <Download aria-hidden className="size-3.5" />
+      Download patch
+    </Button>
   );
 }
 

@@ -25,6 +25,8 @@ export class TaskPage {
   readonly changesSource = () => this.changes().getByTestId("changes-source");
   readonly changedFiles = () => this.changes().getByRole("navigation", { name: "Changed files" }).getByTestId("changed-file");
   readonly copyPatch = () => this.page.getByRole("button", { name: "Copy patch" });
+  readonly downloadPatch = () => this.changes().getByRole("button", { name: "Download patch" });
+  readonly commits = () => this.changes().getByRole("region", { name: "Commits" }).getByTestId("commit");
   readonly refreshChanges = () => this.changes().getByRole("button", { name: "Refresh" });
 
   /**

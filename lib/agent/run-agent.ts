@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { agentEnv } from "../agent-env";
+import { agentCoAuthor } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
 import type { Brain, BrainOptions } from "./brains/types";
 import { Conversation } from "./conversation";
+import { commitAttributionEnv } from "./commit-attribution";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
 import type { WorkspaceChannel } from "./workspace-channel";
 
@@ -52,6 +54,13 @@ function watchDisk(input: { workspace: WorkspaceChannel; limitBytes: number; eve
   }, input.everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The agent as its commits name it: the coding agent, not our brain's name for it. */
+function agentName(manifest: Manifest): string {
+  if (manifest.brain === "claude-code") return "claude";
+  if (manifest.brain === "agentapi") return path.posix.basename(manifest.command[0] ?? "") || "agentapi";
+  return manifest.brain;
 }
 
 async function createBrain(manifest: Manifest, options: BrainOptions): Promise<Brain> {
@@ -126,6 +135,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     codeDir: hasRepo ? repoDir : workspace.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
+    gitEnv: commitAttributionEnv(agentName(manifest)),
     onCrash: crash,
   }));
   await server.appHealth(slug, "initializing");
@@ -155,7 +165,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
-    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined });
+    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined, coAuthor: agentCoAuthor(agentName(manifest)) });
     await server.connection(api.url);
     await server.appHealth(slug, "healthy");
     await server.lifecycle("ready");

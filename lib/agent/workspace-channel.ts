@@ -3,8 +3,8 @@ import { EventEmitter } from "node:events";
 import http2 from "node:http2";
 import net from "node:net";
 import { PassThrough, type Readable, type Writable } from "node:stream";
-import type { Changes } from "../git";
-import { CHANNEL_PATHS, type ExecResult, type ExitReport, type SpawnSpec } from "../in-workspace/protocol";
+import type { Changes, CommitResult } from "../git";
+import { CHANNEL_PATHS, splice, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "../in-workspace/protocol";
 
 /**
  * The agent's side of its workspace: every command, file and port of the workspace is reached
@@ -106,6 +106,11 @@ export class WorkspaceChannel {
     return this.json("GET", `${CHANNEL_PATHS.changes}?${new URLSearchParams({ repo: repoDir, base })}`);
   }
 
+  /** Commits everything in the repository's working tree, inside the workspace (git runs only there on a repository the model touched). */
+  commit(request: CommitRequest): Promise<CommitResult> {
+    return this.json("POST", CHANNEL_PATHS.commit, JSON.stringify(request));
+  }
+
   async upload(name: string, data: Buffer): Promise<string> {
     return (await this.json<{ path: string }>("POST", `${CHANNEL_PATHS.upload}?${new URLSearchParams({ name })}`, data)).path;
   }
@@ -126,14 +131,7 @@ export class WorkspaceChannel {
   async forwardPort(port: number, listenOn = port): Promise<{ port: number; close: () => void }> {
     const server = net.createServer((socket) => {
       this.connect(port).then(
-        (tunnel) => {
-          socket.pipe(tunnel);
-          tunnel.pipe(socket);
-          tunnel.on("error", () => socket.destroy());
-          tunnel.on("close", () => socket.destroy());
-          socket.on("error", () => tunnel.close());
-          socket.on("close", () => tunnel.close());
-        },
+        (tunnel) => splice(socket, tunnel),
         () => socket.destroy(),
       );
     });
@@ -228,8 +226,7 @@ function serveDialIn(socket: net.Socket, allowed: string[]) {
     const target = net.connect(Number(port), hostname.replace(/^\[|\]$/g, ""));
     target.once("connect", () => {
       stream.respond({ ":status": 200 });
-      target.pipe(stream);
-      stream.pipe(target);
+      splice(target, stream);
     });
     target.once("error", () => (stream.headersSent ? stream.close(http2.constants.NGHTTP2_CONNECT_ERROR) : (stream.respond({ ":status": 502 }), stream.end())));
     stream.once("close", () => target.destroy());

@@ -11,6 +11,14 @@ export const agentMessage = z.object({
 export type AgentMessage = z.infer<typeof agentMessage>;
 
 const statusResponse = z.object({ status: z.enum(["running", "stable"]), agent_type: z.string().optional() });
+export const repoCommit = z.object({
+  sha: z.string(),
+  subject: z.string(),
+  /** `Name <email>`, as git has it. */
+  author: z.string(),
+  created_at: z.string(),
+});
+
 /** Taskyard's extension of an agent's port: the repository's changes against a base commit. */
 export const changesResponse = z.object({
   head_commit: z.string(),
@@ -25,8 +33,12 @@ export const changesResponse = z.object({
   ),
   diff: z.string(),
   truncated: z.boolean(),
+  /** Commits since the base, newest first (at most 100); an agent from before commits were listed sends none. */
+  commits: z.array(repoCommit).default([]),
 });
 export type RepoChanges = z.infer<typeof changesResponse>;
+
+const commitResponse = z.object({ head_commit: z.string(), committed: z.boolean() });
 
 const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().transform((m) => m ?? []) });
 
@@ -132,6 +144,9 @@ export function createAgentApiClient(agent: AgentEndpoint) {
       return { messages, etag: typeof res.headers.etag === "string" ? res.headers.etag : undefined };
     },
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
+    /** Commits the whole working tree as `author` (else the checkout's user, the owner) with the agent as co-author; push commits this way first. */
+    commit: (input: { message: string; author?: { name: string; email: string } }, timeoutMs = 60_000) =>
+      call(agent, "/commit", commitResponse, { method: "POST", body: JSON.stringify(input) }, timeoutMs),
     send: (content: string, type: "user" | "raw" = "user") =>
       call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),
   };

@@ -4,19 +4,26 @@ import fs from "node:fs/promises";
 import http2 from "node:http2";
 import net from "node:net";
 import path from "node:path";
-import { collectChanges } from "../git";
-import { CHANNEL_PATHS, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
+import { collectChanges, commitAll } from "../git";
+import { CHANNEL_PATHS, splice, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
 
 /**
  * The workspace runtime: the one process of Taskyard inside a workspace's sandbox, running as the
  * workspace's uid in the workspace's own network namespace. It holds no token and no secret. The
  * agent (outside, as another uid) drives it over HTTP/2 on a socket pair: run a command (buffered or
- * streamed), signal it, read the repository's changes, store an upload, connect to a port inside.
+ * streamed), signal it, read the repository's changes or commit them, store an upload, connect to a port inside.
  * For each address in `forwards` (a model endpoint on the host's loopback) it listens inside and
  * tunnels every connection out through the agent on the second socket. When the agent's socket
  * closes it kills everything it started and exits: the sandbox ends with it.
  */
-export function serveWorkspace(options: { workspaceDir: string; control: net.Socket; dialOut?: net.Socket; forwards?: { host: string; port: number }[] }) {
+export function serveWorkspace(options: {
+  workspaceDir: string;
+  control: net.Socket;
+  dialOut?: net.Socket;
+  forwards?: { host: string; port: number }[];
+  /** In the sandbox's pid namespace every process but its init (pid 1) and this one is the workspace's. */
+  ownPidNamespace?: boolean;
+}) {
   const children = new Map<number, ChildProcess>();
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
@@ -52,6 +59,10 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
       }
       case `GET ${CHANNEL_PATHS.changes}`:
         return reply(stream, await collectChanges(String(url.searchParams.get("repo")), String(url.searchParams.get("base"))));
+      case `POST ${CHANNEL_PATHS.commit}`: {
+        const { repo, ...commit } = JSON.parse((await readAll(stream)).toString("utf8")) as CommitRequest;
+        return reply(stream, await commitAll(repo, commit));
+      }
       case `POST ${CHANNEL_PATHS.stopAll}`:
         return reply(stream, { stopped: stopAll() });
       case `GET ${CHANNEL_PATHS.diskUsage}`:
@@ -64,17 +75,18 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
   }
 
   /**
-   * Ends every process of the workspace but the runtime: as the sandbox's pid 1 it sees exactly the
-   * workspace's processes (those that left their group included); without a sandbox, only its own children.
+   * Ends every process of the workspace but the runtime: in the sandbox's pid namespace it sees
+   * exactly the workspace's processes (those that left their group included); without a sandbox,
+   * only its own children.
    */
   function stopAll(): number {
-    if (process.pid !== 1) {
+    if (!options.ownPidNamespace) {
       for (const child of children.values()) killGroup(child, "SIGKILL");
       return children.size;
     }
     let stopped = 0;
     for (const entry of fsSync.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry) || entry === "1") continue;
+      if (!/^\d+$/.test(entry) || entry === "1" || Number(entry) === process.pid) continue;
       try {
         process.kill(Number(entry), "SIGKILL");
         stopped++;
@@ -147,8 +159,7 @@ export function serveWorkspace(options: { workspaceDir: string; control: net.Soc
     const socket = net.connect(Number(match[1]), "127.0.0.1");
     socket.once("connect", () => {
       stream.respond({ ":status": 200 });
-      socket.pipe(stream);
-      stream.pipe(socket);
+      splice(socket, stream);
     });
     socket.once("error", () => (stream.headersSent ? stream.close(http2.constants.NGHTTP2_CONNECT_ERROR) : fail(stream, 502, "nothing listens there")));
     stream.once("close", () => socket.destroy());
@@ -165,14 +176,9 @@ function listenForwards(dialOut: net.Socket, forwards: { host: string; port: num
     net
       .createServer((socket) => {
         const tunnel = session.request({ ":method": "CONNECT", ":authority": `${host.includes(":") ? `[${host}]` : host}:${port}` });
-        tunnel.on("response", () => {
-          socket.pipe(tunnel);
-          tunnel.pipe(socket);
-        });
+        tunnel.on("response", () => splice(socket, tunnel));
         tunnel.on("error", () => socket.destroy());
-        tunnel.on("close", () => socket.destroy());
         socket.on("error", () => tunnel.close());
-        socket.on("close", () => tunnel.close());
       })
       .on("error", (e) => process.stderr.write(`taskyard workspace: cannot forward ${host}:${port}: ${e.message}\n`))
       .listen(port, host);

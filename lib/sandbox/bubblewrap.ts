@@ -62,12 +62,20 @@ export type SandboxProfile = {
   tmpBytes?: number;
   /** bwrap writes `{"child-pid": N}` here once the namespaces exist (user-mode networking needs the pid). */
   infoFd?: number;
+  /** bwrap waits for a byte here before it runs the command (until the network is up). */
+  blockFd?: number;
   /** Files bound read-only over a path inside (the sandbox's own /etc/resolv.conf). */
   files?: { source: string; target: string }[];
   /** As root: stay root inside with only these capabilities instead of dropping to `uid` (a chown of the workspace). */
   rootWith?: string[];
   /** Ends with the process that started it: a clone, unlike an agent, must not outlive its provisioner. */
   dieWithParent?: boolean;
+  /**
+   * bwrap's own init as pid 1, reaping orphans, with the command as pid 2 (a sandbox where
+   * arbitrary code runs: orphaned processes that exit must not pile up as zombies, which count
+   * against its pid limit). Otherwise the command is pid 1.
+   */
+  reaper?: boolean;
 };
 
 /**
@@ -96,9 +104,10 @@ export function sandboxArgs(profile: SandboxProfile, command: string[]): string[
     ...(profile.ownNetwork ? ["--unshare-net"] : []),
     ...(isRoot() ? [] : ["--unshare-user"]),
     ...(profile.infoFd === undefined ? [] : ["--info-fd", String(profile.infoFd)]),
+    ...(profile.blockFd === undefined ? [] : ["--block-fd", String(profile.blockFd)]),
     // The first process is the namespace's pid 1: when it exits, everything it started goes with it.
     // (No --die-with-parent: agents outlive a provisioner that crashes, and are found again by pid.)
-    "--as-pid-1",
+    ...(profile.reaper ? [] : ["--as-pid-1"]),
     // A clone, unlike an agent, ends with the provisioner that runs it: no orphan writes into a
     // workspace another provisioner is checking out again.
     ...(profile.dieWithParent ? ["--die-with-parent"] : []),

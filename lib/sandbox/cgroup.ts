@@ -94,7 +94,7 @@ export function workspaceCgroup(name: string, limits: WorkspaceLimits): Workspac
   }
 }
 
-/** SIGKILL to every process in the group (v2's cgroup.kill where there is one), and waits (up to 2 s) until it is empty. */
+/** SIGKILL to every process in the group (v2's cgroup.kill where there is one), and waits (up to 5 s) until it is empty. */
 async function killAll(procsFiles: string[], killFile?: string): Promise<void> {
   const members = () => new Set(procsFiles.flatMap((f) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").split("\n").filter(Boolean) : [])));
   if (killFile && fs.existsSync(killFile)) {
@@ -104,7 +104,7 @@ async function killAll(procsFiles: string[], killFile?: string): Promise<void> {
       // Fall back to one kill per process.
     }
   }
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 5000;
   for (let pids = members(); pids.size > 0 && Date.now() < deadline; pids = members()) {
     for (const pid of pids) {
       try {

@@ -31,6 +31,8 @@ export type LogEntry = TaskLogs["logs"][number];
 /** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
 export type TaskChanges = z.output<typeof taskChangesResponse>;
 export type ChangedFile = TaskChanges["files"][number];
+/** A commit on the task's branch since its base (newest first in `TaskChanges.commits`). */
+export type TaskCommit = TaskChanges["commits"][number];
 export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
 export type Template = ReturnType<typeof toTemplateResponse>;
 export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;

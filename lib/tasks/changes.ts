@@ -20,8 +20,9 @@ export async function getTaskChanges(db: DbOrTx, task: TaskRow) {
     case "pending":
     case "initializing": {
       const snapshot = await selectChangeSnapshot(db, task.id);
-      if (!snapshot) return { ...checkout, head_commit: base_commit, files: [], diff: "", truncated: false, snapshot: true as const };
-      return { ...checkout, ...snapshot.changes, snapshot: true as const, snapshot_at: snapshot.capturedAt.toISOString() };
+      if (!snapshot) return { ...checkout, head_commit: base_commit, files: [], diff: "", truncated: false, commits: [], snapshot: true as const };
+      // Snapshots taken before commits were listed have none.
+      return { ...checkout, ...snapshot.changes, commits: snapshot.changes.commits ?? [], snapshot: true as const, snapshot_at: snapshot.capturedAt.toISOString() };
     }
     default:
       throw ApiError.conflict(`Changes are not available while the task is ${task.status}.`, "Resume the task to read its repository.");

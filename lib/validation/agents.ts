@@ -62,6 +62,18 @@ export const changesSnapshotRequest = z.object({
     .max(100_000),
   diff: text().refine((d) => Buffer.byteLength(d) <= 1024 * 1024 + 4, "must be at most 1 MiB"),
   truncated: z.boolean(),
+  // An agent from before commits were listed sends none.
+  commits: z
+    .array(
+      z.object({
+        sha: text().regex(/^[0-9a-f]{7,64}$/, "must be a commit id"),
+        subject: text().max(1000),
+        author: text().max(1000),
+        created_at: z.iso.datetime({ offset: true }),
+      }),
+    )
+    .max(100)
+    .default([]),
 });
 
 export const CHANGES_SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;

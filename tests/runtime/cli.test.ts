@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freeLoopbackPort } from "../../lib/ports";
 import { TaskyardClient, TaskyardError } from "../../lib/sdk/client";
 import { baseUrl, createTestUser, echoTemplateVersion, type TestUser } from "../support/api";
@@ -275,6 +276,8 @@ describe("the taskyard CLI: taskyard task …", () => {
       ["task", "create", "--template", "echo"],
       ["task", "create", "--template", "echo", "--param", "no-equals-sign", "x"],
       ["task", "send", "some-task"],
+      ["task", "diff"],
+      ["task", "diff", "some-task", "--numstat"],
       ["login", "not a url", "--token", "x"],
     ]) {
       const result = await cli(...args);
@@ -284,7 +287,7 @@ describe("the taskyard CLI: taskyard task …", () => {
   });
 
   it("--help of every command explains it with an example", async () => {
-    const commands = [["task"], ...["create", "list", "status", "logs", "send", "pause", "resume", "delete"].map((c) => ["task", c]), ["login"], ["logout"], ["whoami"]];
+    const commands = [["task"], ...["create", "list", "status", "logs", "send", "diff", "pause", "resume", "delete"].map((c) => ["task", c]), ["login"], ["logout"], ["whoami"]];
     const helps = await Promise.all(commands.map((c) => cli(...c, "--help")));
     helps.forEach((help, i) => {
       expect(help.code, commands[i].join(" ")).toBe(0);
@@ -318,5 +321,88 @@ describe("the taskyard CLI: taskyard task …", () => {
     const removed = await cli("delete", "old-style");
     expect(removed.stderr).toContain("use `taskyard task delete`");
     expect(removed.stdout).toContain(`Deleted task ${user.username}/old-style`);
+  });
+});
+
+describe("the taskyard CLI: taskyard task diff", () => {
+  let user: TestUser;
+  let config: string;
+  let tmp: string;
+  let origin: string;
+  const cli = (...args: string[]) => runCli(args, { config });
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "safe.directory=*", "-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { cwd, encoding: "utf8" });
+
+  beforeAll(async () => {
+    user = await createTestUser();
+    config = await newConfigDir();
+    await runCli(["login", baseUrl(), "--token", user.token], { config });
+    // A repository in the directory the test server takes local repositories from.
+    tmp = await fs.mkdtemp(path.join(inject("repoRoot"), "cli-repo-"));
+    origin = path.join(tmp, "origin.git");
+    const work = path.join(tmp, "work");
+    git(tmp, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+    git(tmp, "clone", "--quiet", origin, work);
+    await fs.writeFile(path.join(work, "README.md"), "# Demo\n");
+    await fs.writeFile(path.join(work, "app.txt"), "one\ntwo\nthree\n");
+    git(work, "add", ".");
+    git(work, "commit", "--quiet", "-m", "initial");
+    git(work, "push", "--quiet", "origin", "main");
+    await fs.chmod(tmp, 0o755);
+  });
+  afterAll(async () => {
+    await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  it("prints the unified diff (which git apply takes) and, with --stat, the files with +/− counts; paused, from the snapshot", async () => {
+    const task = await user.client.createTask({
+      input: "Change the app",
+      name: "diff-me",
+      template_version_id: await echoTemplateVersion(),
+      rich_parameter_values: [{ name: "repo_url", value: origin }],
+    });
+    await waitForState(user.client, task.id, "idle", 30_000);
+    const say = async (input: string) => {
+      const before = (await user.client.logs("me", task.id)).logs.length;
+      await user.client.send("me", task.id, input);
+      await waitFor("the reply", async () => (await user.client.logs("me", task.id)).logs.length >= before + 2);
+      await waitForState(user.client, task.id, "idle");
+    };
+    await say("/write app.txt one\n2\nthree\nfour");
+    await say("/sh git rm -q README.md && git commit -qm 'Drop the readme'");
+    await say("/write docs/new.txt hello");
+
+    const diff = await cli("task", "diff", "diff-me");
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stderr).toBe("");
+    expect(diff.stdout).toContain("diff --git a/app.txt b/app.txt");
+    expect(diff.stdout).toContain("-two\n+2\n three\n+four\n");
+    expect(diff.stdout).toBe((await user.client.changes("me", task.id)).diff);
+    // The patch turns a fresh checkout of the base into the task's tree.
+    const check = path.join(tmp, `check-${Date.now()}`);
+    git(tmp, "clone", "--quiet", origin, check);
+    execFileSync("git", ["apply"], { cwd: check, input: diff.stdout });
+    expect(await fs.readFile(path.join(check, "app.txt"), "utf8")).toBe("one\n2\nthree\nfour\n");
+    expect(await fs.readFile(path.join(check, "docs/new.txt"), "utf8")).toBe("hello\n");
+    await expect(fs.stat(path.join(check, "README.md"))).rejects.toThrow();
+
+    const stat = await cli("task", "diff", `${user.username}/diff-me`, "--stat");
+    expect(stat.code, stat.stderr).toBe(0);
+    expect(stat.stdout).toBe([" README.md    | 1 -", " app.txt      | 3 ++-", " docs/new.txt | 1 +", " 3 files changed, 3 insertions(+), 2 deletions(-)", ""].join("\n"));
+
+    await user.client.pause("me", task.id);
+    await waitForStatus(user.client, task.id, "paused");
+    const paused = await cli("task", "diff", task.id, "--stat");
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toBe(stat.stdout);
+    expect(paused.stderr).toMatch(/^\(a snapshot taken .*: the task is not running\)\n$/);
+    await user.client.deleteTask("me", task.id);
+  });
+
+  it("fails on one stderr line with exit 1 for a task without a repository or an unknown task", async () => {
+    const plain = await user.client.createTask({ input: "No repository", name: "no-repo", template_version_id: await echoTemplateVersion() });
+    expectOneLineFailure(await cli("task", "diff", plain.id), /get task changes: This task has no repository/);
+    expectOneLineFailure(await cli("task", "diff", "no-such-task", "--stat"), /resolve task "no-such-task": Resource not found/);
+    await user.client.deleteTask("me", plain.id);
   });
 });

@@ -123,6 +123,20 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect(psql).not.toMatch(/\(1 row\)/);
   });
 
+  it("a repository URL on the host's loopback is never fetched: the clone has a network of its own too", async () => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits++;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/secret.git`;
+    const task = await client.createTask({ input: "hello", template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: url }] });
+    await waitForStatus(client, task.id, "error", 30_000);
+    expect(hits).toBe(0);
+  });
+
   it.skipIf(!outsideAddress())("reaches the outside: a server on the host's non-loopback address answers, unless the template turns the network off", async () => {
     const server = http.createServer((_req, res) => res.end("hello from outside"));
     await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
@@ -155,8 +169,23 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect(Date.now() - started).toBeLessThan(10_000);
     await client.pause("me", bomb.id);
     await waitForStatus(client, bomb.id, "paused", 30_000);
-    await waitFor("the bomb's processes to be gone", async () => processesOfUid(bombUid as number).length === 0, 5_000);
+    await waitFor("the bomb's processes to be gone", async () => processesOfUid(bombUid as number).length === 0, 20_000);
   }, 120_000);
+
+  it("orphans that exit are reaped, so they never count against the pid limit", async () => {
+    const task = await taskWithProbe();
+    const [{ uid }] = await sql`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`;
+    expect(await say(task, "/sh for i in 1 2 3 4 5; do (sleep 0.1 &); done; sleep 1; echo done")).toBe("done\n");
+    const zombies = async () => {
+      let found = 0;
+      for (const entry of await fs.readdir("/proc")) {
+        const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+        if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid && /^State:\s+Z/m.test(status)) found++;
+      }
+      return found;
+    };
+    expect(await zombies()).toBe(0);
+  });
 
   it("caps /tmp at the template's size", async () => {
     const task = await taskWithProbe(await echoWith({ tmp_mb: 16 }));

@@ -3,7 +3,10 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { createDb } from "../../lib/db/client";
+import { selectTasks } from "../../lib/db/queries/tasks";
 import type { Task } from "../../lib/sdk/client";
+import { commitTaskChanges } from "../../lib/tasks/commit";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { waitFor, waitForState, waitForStatus } from "../support/runtime";
 
@@ -56,11 +59,16 @@ async function repoTask(params: { name: string; value: string }[], input = "Work
   return res.body as Task;
 }
 
-async function say(task: Task, input: string) {
+/** Sends `input` and answers the agent's reply (for `/sh`, the command's output). */
+async function say(task: Task, input: string): Promise<string> {
   const before = (await alice.client.logs("me", task.id)).logs.length;
   await alice.client.send("me", task.id, input);
-  await waitFor("the reply", async () => (await alice.client.logs("me", task.id)).logs.length >= before + 2);
+  const logs = await waitFor("the reply", async () => {
+    const { logs } = await alice.client.logs("me", task.id);
+    return logs.length >= before + 2 ? logs : undefined;
+  });
   await waitForState(alice.client, task.id, "idle");
+  return logs[logs.length - 1].content;
 }
 
 describe("a repository per task", () => {
@@ -78,7 +86,7 @@ describe("a repository per task", () => {
 
     const clean = await changes(task);
     expect(clean.status).toBe(200);
-    expect(clean.body).toEqual({ base_ref: "main", base_commit: base, branch: `taskyard/${task.name}`, head_commit: base, files: [], diff: "", truncated: false });
+    expect(clean.body).toEqual({ base_ref: "main", base_commit: base, branch: `taskyard/${task.name}`, head_commit: base, files: [], diff: "", truncated: false, commits: [] });
 
     await say(task, "/write src/app.txt line one\nline 2 changed");
     await say(task, "/write notes/new.txt hello from the agent");
@@ -124,6 +132,53 @@ describe("a repository per task", () => {
 
     const experimental = await raw("GET", `/api/experimental/tasks/me/${task.id}/changes`, { token: alice.token });
     expect(experimental.body).toEqual(resumed.body);
+    await alice.client.deleteTask("me", task.id);
+  });
+
+  it("lists the agent's commits, authored by the owner with the agent as co-author; committing the rest takes the display name", async () => {
+    const task = await repoTask([{ name: "repo_url", value: `file://${origin}` }], "Tidy the greeting");
+    await waitForState(alice.client, task.id, "idle", 30_000);
+    const owner = `${alice.username} <${alice.username}@example.com>`;
+
+    await say(task, "/write greeting.txt hello");
+    await say(task, "/sh git add -A && git commit -qm 'Add a greeting' && echo committed");
+    // Read in the workspace, by the agent, as the model would: root runs no git on the agent's repository.
+    const message = await say(task, "/sh git log -1 --format=%B");
+    expect(message.trim()).toBe("Add a greeting\n\nCo-authored-by: Taskyard agent (echo) <agent@taskyard.invalid>");
+    const live = await changes(task);
+    expect(live.body.commits).toEqual([{ sha: live.body.head_commit, subject: "Add a greeting", author: owner, created_at: expect.any(String) }]);
+    expect(Math.abs(Date.parse(live.body.commits[0].created_at) - Date.now())).toBeLessThan(120_000);
+
+    // What push does first: commit what is left uncommitted, as the owner, named after the task.
+    await say(task, "/write notes.txt left uncommitted");
+    const handle = createDb(inject("databaseUrl"), { max: 1 });
+    try {
+      const [row] = await selectTasks(handle.db, { id: task.id });
+      const result = await commitTaskChanges(handle.db, row);
+      expect(result.committed).toBe(true);
+      const after = await changes(task);
+      expect(after.body.head_commit).toBe(result.head_commit);
+      expect(after.body.commits.map((c: { subject: string; author: string }) => [c.subject, c.author])).toEqual([
+        [row.display_name, owner],
+        ["Add a greeting", owner],
+      ]);
+      expect(after.body.files.map((f: { path: string }) => f.path)).toEqual(["greeting.txt", "notes.txt"]);
+      expect((await say(task, "/sh git log -1 --format=%B && git status --porcelain")).trim()).toBe(
+        `${row.display_name}\n\nCo-authored-by: Taskyard agent (echo) <agent@taskyard.invalid>`,
+      );
+      // Nothing left: no empty commit.
+      expect(await commitTaskChanges(handle.db, row)).toEqual({ committed: false, head_commit: result.head_commit });
+
+      // The snapshot taken at pause keeps the commits.
+      await alice.client.pause("me", task.id);
+      await waitForStatus(alice.client, task.id, "paused");
+      const paused = await changes(task);
+      expect(paused.body).toMatchObject({ snapshot: true, commits: after.body.commits });
+      const [pausedRow] = await selectTasks(handle.db, { id: task.id });
+      await expect(commitTaskChanges(handle.db, pausedRow)).rejects.toMatchObject({ status: 409 });
+    } finally {
+      await handle.sql.end();
+    }
     await alice.client.deleteTask("me", task.id);
   });
 

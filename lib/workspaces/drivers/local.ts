@@ -7,10 +7,11 @@ import path from "node:path";
 import { bubblewrapArgs, sandboxArgs, SANDBOX_STATE, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
 import { existingCgroup, workspaceCgroup, type WorkspaceCgroup } from "../../sandbox/cgroup";
 import { agentEnvironment, loopbackEndpoints } from "../../sandbox/environment";
+import { attachNetwork, networkFds, networkProfile, spawnWithNetwork } from "../../sandbox/network";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
 import { cloneRepository } from "../../git";
-import { program, SYSTEM_PATH, whyMissing } from "../../system-programs";
+import { program, SYSTEM_PATH } from "../../system-programs";
 import { logger } from "../../logger";
 import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
 import { ensureAgentBundle } from "../agent-bundle";
@@ -36,20 +37,6 @@ async function lastWords(logFile: string, since: number): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-/** Reads bwrap's `--info-fd` answer: the pid of the sandbox's first process, whose network namespace is the sandbox's. */
-function sandboxPid(info: net.Socket): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    info.on("data", (c: Buffer) => (text += c.toString("utf8")));
-    info.once("error", reject);
-    info.once("close", () => {
-      const pid = (JSON.parse(text || "{}") as { "child-pid"?: number })["child-pid"];
-      if (pid) resolve(pid);
-      else reject(new Error("the workspace sandbox did not start"));
-    });
-  });
 }
 
 /**
@@ -169,15 +156,17 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   /** Starts the workspace runtime in the workspace's sandbox and gives it its network; returns the sockets the agent drives it by. */
   async function startRuntime(input: { workspaceId: string; uid: number; bundle: string; forwards: string[]; settings: ReturnType<typeof sandboxSettings>; logFd: number }) {
     const dir = workspaceDir(input.workspaceId);
-    const runtime = [process.execPath, input.bundle, "workspace-runtime", "--dir", SANDBOX_WORKSPACE, "--control-fd", "3", "--dial-fd", "4", ...input.forwards.flatMap((f) => ["--forward", f])];
+    const runtime = [process.execPath, input.bundle, "workspace-runtime", "--dir", SANDBOX_WORKSPACE, "--control-fd", "3", "--dial-fd", "4", "--own-pid-namespace", ...input.forwards.flatMap((f) => ["--forward", f])];
+    // 3, 4: the agent's two sockets; then the network's pipes.
+    const fds = networkFds(5);
     const args = sandboxArgs(
       {
         writable: [{ source: dir, target: SANDBOX_WORKSPACE }],
         chdir: SANDBOX_WORKSPACE,
         uid: input.uid,
-        ownNetwork: true,
+        ...networkProfile(fds),
+        reaper: true,
         tmpBytes: input.settings.tmpBytes,
-        infoFd: 5,
         files: input.settings.network === "outbound" ? [{ source: await resolvConf(), target: "/etc/resolv.conf" }] : [],
       },
       runtime,
@@ -187,24 +176,13 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     const procs = group?.procsFiles ?? [];
     const child = spawn(program("sh"), ["-c", JOIN_CGROUPS, "taskyard-workspace", String(procs.length), ...procs, program("bwrap"), ...args], {
       detached: true,
-      // 3, 4: the agent's two sockets; 5: bwrap's info; 6: held inside for as long as the sandbox lives (slirp4netns's exit signal).
-      stdio: ["ignore", input.logFd, input.logFd, "pipe", "pipe", "pipe", "pipe"],
+      stdio: ["ignore", input.logFd, input.logFd, "pipe", "pipe", "pipe", "pipe", "pipe"],
       env: { PATH: SYSTEM_PATH, LANG: "C.UTF-8", HOME: SANDBOX_WORKSPACE } as unknown as NodeJS.ProcessEnv,
     });
     child.unref();
-    const [control, dial, info, lifeline] = [3, 4, 5, 6].map((fd) => child.stdio[fd] as net.Socket);
-    const pid = await sandboxPid(info);
-    const noSlirp = input.settings.network === "outbound" ? whyMissing("slirp4netns") : undefined;
-    if (noSlirp) log.warn({ err: noSlirp }, "slirp4netns could not start: the workspace has no outbound network");
-    else if (input.settings.network === "outbound") {
-      const slirp = spawn(program("slirp4netns"), ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--exit-fd=3", String(pid), "tap0"], {
-        detached: true,
-        stdio: ["ignore", "ignore", input.logFd, lifeline],
-      });
-      slirp.once("error", (e) => log.warn({ err: e.message }, "slirp4netns could not start: the workspace has no outbound network"));
-      slirp.unref();
-    }
-    lifeline.destroy();
+    const [control, dial] = [3, 4].map((fd) => child.stdio[fd] as net.Socket);
+    const noNetwork = await attachNetwork(child, fds, { outbound: input.settings.network === "outbound", logFd: input.logFd });
+    if (noNetwork) log.warn({ err: noNetwork }, "the workspace has no outbound network");
     return { child, control, dial };
   }
 
@@ -307,13 +285,17 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // in read-only at their own paths, never the given path: whatever the path or a symlink in it
       // resolves to, git (as the workspace's uid) can reach only inside the roots, with that uid's
       // rights, and nothing on the host resolves the path between the check above and the clone.
+      // A network of its own too: a repository URL may name the host's loopback, which a clone must not reach.
       //
       // A private repository's credential goes in too, but only as git's credential-helper answer
-      // on an inherited pipe (lib/git.ts `credentialConfig`): this sandbox runs git alone, before
-      // any code of the task's exists, and neither argv, environment, files nor `.git/config` carry
-      // the token, so nothing the agent later finds in the workspace (or in /proc) holds it.
-      const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID })];
-      return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, stallSeconds, ...repository });
+      // on an inherited pipe (fd 3, lib/git.ts `credentialConfig`; the network's pipes come after
+      // it): this sandbox runs git alone, before any code of the task's exists, and neither argv,
+      // environment, files nor `.git/config` carry the token, so nothing the agent later finds in
+      // the workspace (or in /proc) holds it.
+      const firstNetworkFd = repository.credential ? 4 : 3;
+      const network = { ...networkProfile(networkFds(firstNetworkFd)), files: [{ source: await resolvConf(), target: "/etc/resolv.conf" }] };
+      const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID, ...network })];
+      return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, spawn: spawnWithNetwork(!local, firstNetworkFd), stallSeconds, ...repository });
     },
 
     async remove({ workspaceId }) {
