@@ -73,7 +73,8 @@ export function networkProfile(fds: NetworkFds) {
 export function spawnWithNetwork(outbound: boolean, first = 3) {
   return (command: string, args: string[], options: SpawnOptions): ChildProcess => {
     const given = (Array.isArray(options.stdio) ? options.stdio.slice(0, first) : ["ignore", "pipe", "pipe"]) as Exclude<StdioOptions, string>;
-    if (given.length !== first) throw new Error(`spawnWithNetwork(${first}) got ${given.length} descriptors`);
+    // The same sandbox line serves calls that have no pipe of their own there (a clone's later `git checkout`): /dev/null.
+    while (given.length < first) given.push("ignore");
     const child: ChildProcess = spawn(command, args, { ...options, stdio: [...given, "pipe", "pipe", "pipe"] });
     void attachNetwork(child, networkFds(first), { outbound }).catch(() => child.kill("SIGKILL"));
     return child;
