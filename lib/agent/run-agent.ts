@@ -23,6 +23,8 @@ export type AgentOptions = {
   workspace: WorkspaceChannel;
   /** Disk the workspace may take; past it its processes are stopped and the task says why. */
   diskLimitBytes?: number;
+  /** The workspace is from an earlier version, which kept the agent's state in it. */
+  adoptWorkspaceState?: boolean;
 };
 
 const MiB = 1024 * 1024;
@@ -89,8 +91,8 @@ async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
   const files = { "conversation.json": "conversation.json", "prompt.txt": "prompt.txt", ".taskyard/claude-session.json": "claude-session.json" };
   if (await fs.stat(path.join(stateDir, "conversation.json")).then(() => true, () => false)) return;
   for (const [inWorkspace, inState] of Object.entries(files)) {
-    const read = await workspace.exec({ argv: ["cat", "--", path.posix.join(workspace.workspaceDir, inWorkspace)], env: { PATH: "/usr/bin:/bin" } });
-    if (read.code === 0 && read.stdout) await fs.writeFile(path.join(stateDir, inState), read.stdout);
+    const text = await workspace.readFile(path.posix.join(workspace.workspaceDir, inWorkspace));
+    if (text) await fs.writeFile(path.join(stateDir, inState), text);
   }
 }
 
@@ -126,7 +128,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   // The runtime gone (killed with its sandbox, say) leaves the agent nothing to work with.
   let stopping = false;
   workspace.onClose(() => stopping || void crash("the workspace runtime has stopped"));
-  await adoptOlderState(workspace, options.stateDir);
+  if (options.adoptWorkspaceState) await adoptOlderState(workspace, options.stateDir);
   const repoDir = path.posix.join(workspace.workspaceDir, "repo");
   const hasRepo = manifest.repo_base_commit !== null;
   const brain = (holder.brain = await createBrain(manifest, {

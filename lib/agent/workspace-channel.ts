@@ -98,6 +98,11 @@ export class WorkspaceChannel {
     return this.json("POST", CHANNEL_PATHS.stopAll);
   }
 
+  /** A file's text as the workspace's user reads it; null if it cannot. */
+  async readFile(file: string): Promise<string | null> {
+    return (await this.json<{ text: string | null }>("GET", `${CHANNEL_PATHS.readFile}?${new URLSearchParams({ path: file })}`)).text;
+  }
+
   async diskUsage(): Promise<number> {
     return (await this.json<{ bytes: number }>("GET", CHANNEL_PATHS.diskUsage)).bytes;
   }

@@ -65,6 +65,11 @@ export function serveWorkspace(options: {
       }
       case `POST ${CHANNEL_PATHS.stopAll}`:
         return reply(stream, { stopped: stopAll() });
+      case `GET ${CHANNEL_PATHS.readFile}`: {
+        // As the workspace's uid, like any command in it: it reads only what the workspace could.
+        const text = await fs.readFile(String(url.searchParams.get("path")), "utf8").catch(() => null);
+        return reply(stream, { text });
+      }
       case `GET ${CHANNEL_PATHS.diskUsage}`:
         return reply(stream, { bytes: await diskUsage(options.workspaceDir) });
       case `POST ${CHANNEL_PATHS.upload}`:

@@ -208,6 +208,23 @@ describe.skipIf(!hasSandbox || !asRoot)("containment: what an agent's workspace 
     expect((await client.task("me", task.id)).current_state?.state).toBe("idle");
   });
 
+  it("a workspace of an earlier version (its conversation kept in the workspace) resumes with its conversation", async () => {
+    const task = await taskWithProbe();
+    await client.pause("me", task.id);
+    await waitForStatus(client, task.id, "paused", 30_000);
+    // The earlier layout: no state directory, the conversation and prompt in the workspace, the workspace `nobody`'s.
+    const state = path.join(dataDir, "agents", task.workspace_id!);
+    const workspace = path.join(dataDir, "workspaces", task.workspace_id!);
+    for (const name of ["conversation.json", "prompt.txt"]) await fs.copyFile(path.join(state, name), path.join(workspace, name));
+    await fs.rm(state, { recursive: true });
+    spawnSync("chown", ["-R", "65534:65534", workspace]);
+    await client.resume("me", task.id);
+    await waitForStatus(client, task.id, "active", 30_000);
+    const said = (await client.logs("me", task.id)).logs.map((l) => l.content);
+    expect(said[0]).toContain("/write probe.js");
+    expect(await say(task, "/sh ls -n probe.js | cut -d' ' -f3")).toBe(`${(await sql`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`)[0].uid}\n`);
+  });
+
   it("root follows no link a workspace plants: the agent's log and state live outside it, and a crash's last words reveal nothing", async () => {
     const secret = (await fs.readFile(path.join(dataDir, "pg-password"), "utf8")).trim();
     const outside = path.join(dataDir, "pwned");

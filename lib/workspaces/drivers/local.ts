@@ -102,24 +102,40 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
 
   /**
    * The workspace must belong to its uid. Handing over a tree an agent has written is done by
-   * root inside a sandbox where only that tree is writable, with CAP_CHOWN alone, not following
-   * links: a link planted in it cannot reach anything outside.
+   * root inside a sandbox where only that tree is writable, with CAP_CHOWN (and CAP_DAC_READ_SEARCH
+   * to walk a tree that is not root's) only, not following links: a link planted in it cannot
+   * reach anything outside.
    */
   async function handOver(dir: string, uid: number) {
     if (!separateUids) return;
     const { uid: owner } = await fs.stat(dir);
     if (owner === uid) return;
-    await run(program("bwrap"), bubblewrapArgs(dir, [program("chown"), "-R", "-h", "-P", `${uid}:${uid}`, SANDBOX_WORKSPACE], { rootWith: ["CAP_CHOWN"] }));
+    await run(program("bwrap"), bubblewrapArgs(dir, [program("chown"), "-R", "-h", "-P", `${uid}:${uid}`, SANDBOX_WORKSPACE], { rootWith: ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"] }));
+  }
+
+  /** The workspace's directory, its uid's: made (and simply given) if new, else handed over if it is someone else's. */
+  async function workspaceFor(dir: string, uid: number): Promise<{ created: boolean }> {
+    await privateDir(path.dirname(dir));
+    try {
+      await fs.mkdir(dir, { mode: 0o700 });
+      if (separateUids) await fs.chown(dir, uid, uid); // empty, in root's own directory: nothing to follow
+      return { created: true };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      await handOver(dir, uid);
+      return { created: false };
+    }
   }
 
   /** An agent's own state (conversation, session id): root-made, then the agent uid's alone. */
-  async function prepareStateDir(workspaceId: string, agentUid: number): Promise<string> {
+  async function prepareStateDir(workspaceId: string, agentUid: number): Promise<{ dir: string; created: boolean }> {
     await privateDir(path.join(options.dataDir, "agents"));
     const dir = stateDir(workspaceId);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    // mkdir's answer is the first path it made, if it made one.
+    const created = (await fs.mkdir(dir, { recursive: true, mode: 0o700 })) !== undefined;
     // The parent is root's: the agent cannot swap this directory for a link; its contents root never touches.
     if (separateUids) await fs.chown(dir, agentUid, agentUid);
-    return dir;
+    return { dir, created };
   }
 
   /** Appended to by both sandboxes through inherited descriptors; opened by root only here, in root's own directory. */
@@ -181,9 +197,11 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     });
     child.unref();
     const [control, dial] = [3, 4].map((fd) => child.stdio[fd] as net.Socket);
-    const noNetwork = await attachNetwork(child, fds, { outbound: input.settings.network === "outbound", logFd: input.logFd });
-    if (noNetwork) log.warn({ err: noNetwork }, "the workspace has no outbound network");
-    return { child, control, dial };
+    // The agent starts meanwhile: its calls wait on the socket until the runtime, let go once the network is up, answers.
+    const networked = attachNetwork(child, fds, { outbound: input.settings.network === "outbound", logFd: input.logFd }).then((noNetwork) => {
+      if (noNetwork) log.warn({ err: noNetwork }, "the workspace has no outbound network");
+    });
+    return { child, control, dial, networked };
   }
 
   async function run(command: string, args: string[]): Promise<void> {
@@ -202,10 +220,10 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     async start({ workspaceId, agentId, agentToken, env, uid, sandbox }) {
       const settings = sandboxSettings(sandbox);
       const dir = workspaceDir(workspaceId);
-      await privateDir(path.join(options.dataDir, "workspaces"));
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await handOver(dir, uid);
-      const state = await prepareStateDir(workspaceId, uid + 1);
+      const workspace = await workspaceFor(dir, uid);
+      const { dir: state, created: newState } = await prepareStateDir(workspaceId, uid + 1);
+      // A workspace of an earlier version, where the agent kept its state in it: the agent reads that state over once.
+      const adopt = !workspace.created && newState ? ["--adopt-workspace-state"] : [];
       const bundle = await ensureAgentBundle();
       const { fd: logFd, start: logStart } = await openLog(workspaceId);
       const agentEnv = agentEnvironment({ home: sandboxed ? SANDBOX_STATE : state, declared: env });
@@ -213,7 +231,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const forwards = loopbackEndpoints(agentEnv);
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
-        "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))),
+        "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt,
       ];
       let child: ChildProcess;
       try {
@@ -234,6 +252,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
           // Only the two sandboxes hold the socket pair now: when either ends, the other hears it.
           runtime.control.destroy();
           runtime.dial.destroy();
+          await runtime.networked;
         }
       } finally {
         fsSync.closeSync(logFd);
@@ -269,9 +288,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
 
     async checkout({ workspaceId, uid, ...repository }) {
       const dir = workspaceDir(workspaceId);
-      await privateDir(path.join(options.dataDir, "workspaces"));
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await handOver(dir, uid);
+      await workspaceFor(dir, uid);
       // A clone cut short by a crash leaves a half repository: start over.
       await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
       const { TASKYARD_LOCAL_REPO_ROOTS: roots, TASKYARD_GIT_STALL_SECONDS: stallSeconds } = env();
