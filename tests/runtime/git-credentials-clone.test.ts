@@ -141,12 +141,15 @@ describe("cloning a private repository with the task owner's git credential", ()
     await remember(erin.createGitCredential({ host: genericGit.host, token: TOKEN, username: "lab-user" }));
     for (const repo of [gitlabGit, genericGit]) {
       const task = await remember(erin.createTask({ input: "clone it", template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: repo.url }] }));
-      await waitForStatus(erin, task.id, "active", 60_000);
+      await waitForStatus(erin, task.id, "active", 60_000).catch(async (error) => {
+        const [build] = await sql<{ job_status: string; job_error: string }[]>`SELECT b.job_status, b.job_error FROM workspace_builds b JOIN tasks t ON t.workspace_id = b.workspace_id WHERE t.id = ${task.id}`;
+        throw new Error(`${(error as Error).message}; build ${build?.job_status}: ${build?.job_error}`);
+      });
       expect((await remember(erin.task("me", task.id))).repository?.base_commit).toBe(repo.log().split(" ")[0]);
     }
     expect(gitlabGit.requests.some((r) => r.user === "oauth2" && r.status === 200)).toBe(true);
     expect(genericGit.requests.some((r) => r.user === "lab-user" && r.status === 200)).toBe(true);
-  });
+  }, 150_000);
 
   it("leaves the token nowhere: no process's argv or environment, no file under the data dir, no log line, no API answer, no database row", async () => {
     clearInterval(watching);
