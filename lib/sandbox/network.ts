@@ -32,7 +32,7 @@ function sandboxPid(info: net.Socket): Promise<number> {
  * sandbox's own loopback. slirp4netns ends with the sandbox: its exit descriptor is the other end
  * of a pipe only the sandbox holds. Resolves with why there is no outbound network, if there is none.
  */
-export async function attachNetwork(child: ChildProcess, fds: NetworkFds, options: { outbound: boolean; logFd?: number }): Promise<string | undefined> {
+export async function attachNetwork(child: ChildProcess, fds: NetworkFds, options: { outbound: boolean }): Promise<string | undefined> {
   const [info, block, lifeline] = [fds.info, fds.block, fds.lifeline].map((fd) => child.stdio[fd] as net.Socket);
   let missing: string | undefined;
   try {
@@ -41,7 +41,8 @@ export async function attachNetwork(child: ChildProcess, fds: NetworkFds, option
     if (options.outbound && !missing) {
       const slirp = spawn(program("slirp4netns"), ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--exit-fd=3", "--ready-fd=4", String(pid), "tap0"], {
         detached: true,
-        stdio: ["ignore", "ignore", options.logFd ?? "ignore", lifeline, "pipe"],
+        // Not into the agent's log: slirp's goodbye lines would be read as the agent's last words. Its failures are said below.
+        stdio: ["ignore", "ignore", "ignore", lifeline, "pipe"],
       });
       slirp.unref();
       missing = await new Promise<string | undefined>((resolve) => {
