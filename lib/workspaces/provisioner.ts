@@ -335,6 +335,8 @@ export class Provisioner {
     if (!this.running) return;
     for (const a of await selectAgentsOnHost(this.db, this.driver.host)) {
       if (a.is_current && a.latest_transition === "start" && a.latest_job_status === "succeeded" && a.app_health !== "unhealthy") {
+        // One this driver started is reported by its exit watcher, with its last words: the reaper would only race it.
+        if (this.driver.exited(a.agent_id)) continue;
         if (!this.driver.isAlive({ agentId: a.agent_id, pid: a.pid })) await this.markCrashed(a.agent_id, a.workspace_id, "is no longer running");
       }
     }

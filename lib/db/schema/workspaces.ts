@@ -19,7 +19,8 @@ export type WorkspaceRepo = { url: string; base_ref: string; base_commit: string
 
 /**
  * Each workspace runs as a uid of its own (its agent as the next one), so per-uid limits and file
- * ownership keep workspaces apart: two apart, from 200000, above any uid a distribution hands out.
+ * ownership keep workspaces apart: two apart, above any uid a distribution hands out, from a point
+ * each database picks at random (migration 0011), so two instances on one host do not share uids.
  */
 export const workspaceUids = pgSequence("workspace_uid_seq", { startWith: 200000, increment: 2, minValue: 200000, maxValue: 2000000000 });
 
