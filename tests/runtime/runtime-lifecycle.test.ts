@@ -87,8 +87,10 @@ describe("a task's whole life on the echo agent", () => {
     expect(fs.existsSync(dir)).toBe(true);
     expect((await raw("DELETE", `/api/v2/tasks/me/${created.id}`, { token: alice.token })).status).toBe(202);
     await waitFor("workspace removed", async () => !fs.existsSync(dir) && !isAlive(pid), 10_000);
-    const [build] = await db()`SELECT transition, job_status FROM workspace_builds WHERE workspace_id = ${created.workspace_id!} ORDER BY build_number DESC LIMIT 1`;
-    expect(build).toMatchObject({ transition: "delete", job_status: "succeeded" });
+    // The build ends after the removal (the agent's state and log go too): wait for it, not just for the directory.
+    const latest = async () => (await db()`SELECT transition, job_status FROM workspace_builds WHERE workspace_id = ${created.workspace_id!} ORDER BY build_number DESC LIMIT 1`)[0];
+    await waitFor("the delete build to finish", async () => (await latest())?.job_status !== "running", 10_000);
+    expect(await latest()).toMatchObject({ transition: "delete", job_status: "succeeded" });
     expect(await db()`SELECT 1 FROM task_snapshots WHERE task_id = ${created.id}`).toHaveLength(0);
   });
 
