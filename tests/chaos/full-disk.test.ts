@@ -12,16 +12,19 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
 });
 
-// A real full disk: the workspaces live on a 32 MiB tmpfs that the test fills (mounting needs root).
+// A real full disk: the workspaces and the agents' state (where the conversation is kept) live on
+// 32 MiB tmpfs mounts that the test fills (mounting needs root).
 describe.skipIf(!asRoot)("a full disk", () => {
   it("refuses a send the agent cannot save (nothing in the log, failure with the reason) and takes the next one once there is space", async () => {
     const dataDir = await tempDataDir();
-    const workspaces = path.join(dataDir, "workspaces");
-    await fs.mkdir(workspaces);
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=32m", "tmpfs", workspaces]);
+    const disks = ["workspaces", "agents"].map((name) => path.join(dataDir, name));
+    for (const disk of disks) {
+      await fs.mkdir(disk, { mode: 0o700 });
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", disk]);
+    }
     cleanups.push(
       () => fs.rm(dataDir, { recursive: true, force: true }),
-      async () => spawnSync("umount", ["-l", workspaces]),
+      async () => disks.forEach((disk) => spawnSync("umount", ["-l", disk])),
     );
     const { baseUrl, proc } = await startServer({ dataDir });
     cleanups.push(() => proc.stop());
@@ -29,8 +32,10 @@ describe.skipIf(!asRoot)("a full disk", () => {
     const task = await taskWithConversation(client, "Mind the disk");
     const conversation = ["Mind the disk", "You said: Mind the disk", "Mind the disk, again", "You said: Mind the disk, again"];
 
-    const filler = path.join(workspaces, "filler");
-    spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"], { stdio: "ignore" }); // until ENOSPC
+    const fillers = disks.map((disk) => path.join(disk, "filler"));
+    const fill = () => fillers.forEach((filler) => spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"], { stdio: "ignore" })); // until ENOSPC
+    const free = () => Promise.all(fillers.map((filler) => fs.rm(filler)));
+    fill();
     const res = await fetch(`${baseUrl}/api/v2/tasks/me/${task.id}/send`, {
       method: "POST",
       headers: { "Coder-Session-Token": client.token!, "content-type": "application/json" },
@@ -45,7 +50,7 @@ describe.skipIf(!asRoot)("a full disk", () => {
     expect(failed.current_state?.message).toMatch(/^Could not take the input: ENOSPC: no space left on device/);
     await waitForConversation(client, task.id, conversation);
 
-    await fs.rm(filler);
+    await free();
     const freed = Date.now();
     await client.send("me", task.id, "with space again");
     await waitForConversation(client, task.id, [...conversation, "with space again", "You said: with space again"]);
@@ -53,11 +58,11 @@ describe.skipIf(!asRoot)("a full disk", () => {
     recordRecovery({ fault: "disk full during a send", recoveredMs: Date.now() - freed, lost: "nothing accepted: the refused input is not in the log (502 with ENOSPC), the next send works" });
 
     // A task created while the disk is full fails and says why.
-    spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"], { stdio: "ignore" });
+    fill();
     const echo = (await client.templates()).find((t) => t.name === "echo")!.active_version_id;
     const doomed = await client.createTask({ input: "no room", template_version_id: echo });
     await timeUntil("the start fails", async () => (await client.task("me", doomed.id)).status === "error", 30_000);
     expect((await client.task("me", doomed.id)).current_state?.message).toMatch(/no space left on device/i);
-    await fs.rm(filler);
+    await free();
   });
 });
