@@ -45,10 +45,6 @@ export class WorkspaceChannel {
     return new WorkspaceChannel(control, workspaceDir, undefined, false);
   }
 
-  get isClosed() {
-    return this.closed;
-  }
-
   /** Once, when the runtime (and with it the workspace's sandbox) is gone, unless the agent closed it. */
   onClose(listener: () => void) {
     this.session.once("close", () => {

@@ -34,7 +34,3 @@ export function splice(socket: net.Socket, tunnel: http2.Http2Stream) {
   socket.on("error", () => tunnel.close());
   socket.on("close", () => tunnel.close());
 }
-
-/** The file descriptors the driver hands the agent and the runtime: their two socket pairs. */
-export const CONTROL_FD = 3;
-export const DIAL_FD = 4;

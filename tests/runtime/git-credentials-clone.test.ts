@@ -4,7 +4,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
-import { startExtraServer, type ExtraServer } from "../support/extra-server";
+import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
 import { startGitHubStandIn, startGitLabStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
 import { processesHolding } from "../support/processes";
@@ -61,9 +61,7 @@ describe("cloning a private repository with the task owner's git credential", ()
     cleanups.push(() => server.stop());
     sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
     cleanups.push(() => sql.end());
-    const anonymous = new TaskyardClient({ baseUrl: server.baseUrl });
-    await anonymous.createFirstUser({ email: "owner@example.com", username: "owner", password: "owner-password" });
-    owner = new TaskyardClient({ baseUrl: server.baseUrl, token: (await anonymous.login("owner@example.com", "owner-password")).session_token });
+    owner = await ownerOf(server);
     echo = (await owner.templates()).find((t) => t.name === "echo")!.active_version_id;
     // The git server's host (its non-loopback address and port) is a GitHub provider whose API is the stand-in.
     await owner.createGitProvider({ kind: "github", host: git.host, api_url: github.url });

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { freeLoopbackPort } from "../../lib/ports";
-import { startExtraServer, type ExtraServer } from "../support/extra-server";
+import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
 import { waitFor, waitForStatus } from "../support/runtime";
 import { taskyard } from "../support/stack";
 
@@ -80,9 +80,7 @@ describe("repository sources on a server of their own (stall timeout, per-user b
     cleanups.push(() => server.stop());
     sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
     cleanups.push(() => sql.end());
-    const anonymous = new TaskyardClient({ baseUrl: server.baseUrl });
-    await anonymous.createFirstUser({ email: "owner@example.com", username: "owner", password: "owner-password" });
-    owner = new TaskyardClient({ baseUrl: server.baseUrl, token: (await anonymous.login("owner@example.com", "owner-password")).session_token });
+    owner = await ownerOf(server);
     echo = (await owner.templates()).find((t) => t.name === "echo")!.active_version_id;
   });
 

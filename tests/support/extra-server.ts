@@ -6,6 +6,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { freeLoopbackPort as freePort } from "../../lib/ports";
+import { TaskyardClient } from "../../lib/sdk/client";
 
 export type ExtraServer = {
   baseUrl: string;
@@ -77,4 +78,11 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
     throw error;
   }
   return { baseUrl, databaseUrl: dbUrl.toString(), port, dataDir, output: () => output, stop };
+}
+
+/** The owner's client on a fresh extra server: its first user, created through first-run setup and signed in. */
+export async function ownerOf(server: ExtraServer): Promise<TaskyardClient> {
+  const anonymous = new TaskyardClient({ baseUrl: server.baseUrl });
+  await anonymous.createFirstUser({ email: "owner@example.com", username: "owner", password: "owner-password" });
+  return new TaskyardClient({ baseUrl: server.baseUrl, token: (await anonymous.login("owner@example.com", "owner-password")).session_token });
 }

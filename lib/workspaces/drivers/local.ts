@@ -147,10 +147,18 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   }
 
   /** The sandbox's resolv.conf: slirp4netns answers DNS at 10.0.2.3 (the host's may name its loopback). */
-  async function resolvConf(): Promise<string> {
-    const file = path.join(options.dataDir, "sandbox-resolv.conf");
-    await fs.writeFile(file, "nameserver 10.0.2.3\n", { mode: 0o644 });
-    return file;
+  let resolv: Promise<string> | undefined;
+  function resolvConf(): Promise<string> {
+    // Written once per driver, not at every start.
+    resolv ??= (async () => {
+      const file = path.join(options.dataDir, "sandbox-resolv.conf");
+      await fs.writeFile(file, "nameserver 10.0.2.3\n", { mode: 0o644 });
+      return file;
+    })().catch((error: unknown) => {
+      resolv = undefined;
+      throw error;
+    });
+    return resolv;
   }
 
   function cgroupOf(workspaceId: string, limits: Parameters<typeof workspaceCgroup>[1]): WorkspaceCgroup | undefined {
