@@ -217,7 +217,7 @@ const isCurlStall = (error: unknown) => error instanceof GitError && /Operation 
 
 export type ChangedFile = { path: string; status: "added" | "modified" | "deleted" | "renamed"; additions: number; deletions: number; old_path?: string };
 export type Commit = { sha: string; subject: string; author: string; created_at: string };
-export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean; commits: Commit[] };
+export type Changes = { head_commit: string; files: ChangedFile[]; diff: string; truncated: boolean; commits: Commit[]; uncommitted_files?: number };
 
 export const DIFF_MAX_BYTES = 1024 * 1024;
 /** The most commits `collectChanges` lists (newest first): a branch rebased onto years of history must not make the answer huge. */
@@ -259,10 +259,12 @@ export async function collectChanges(repo: string, base: string): Promise<Change
       if (file && code !== "R") file.status = STATUS[code] ?? "modified";
       i += code === "R" || code === "C" ? 3 : 2;
     }
+    // What a push would commit first (and a delete would lose): files that differ from HEAD.
+    const uncommitted = (await run(["diff", "--cached", "--name-only", "-z", "HEAD"])).split("\0").filter(Boolean).length;
     const full = await run(["diff", "--cached", "-M", "--no-color", base], 256 * 1024 * 1024);
     const truncated = Buffer.byteLength(full) > DIFF_MAX_BYTES;
     const diff = truncated ? Buffer.from(full).subarray(0, DIFF_MAX_BYTES).toString("utf8").replace(/\uFFFD$/, "") : full;
-    return { head_commit: head, files, diff, truncated, commits: await listCommits(repo, base) };
+    return { head_commit: head, files, diff, truncated, commits: await listCommits(repo, base), uncommitted_files: uncommitted };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
@@ -305,8 +307,12 @@ export type CommitResult = { head_commit: string; committed: boolean };
  * first), and a hook the agent wrote or a project's failing lint must neither change nor stop it.
  * Runs inside the workspace's sandbox (the runtime), as every git command on an agent's repository.
  */
-export async function commitAll(repo: string, input: { message: string; coAuthor: string; author?: { name: string; email: string } }): Promise<CommitResult> {
-  const run = (args: string[], env?: Record<string, string>) => git(["-c", "core.hooksPath=/dev/null", ...args], { cwd: repo, env });
+export async function commitAll(
+  repo: string,
+  input: { message: string; coAuthor: string; author?: { name: string; email: string } },
+  where: GitPlace = { cwd: repo },
+): Promise<CommitResult> {
+  const run = (args: string[], env?: Record<string, string>) => git(["-c", "core.hooksPath=/dev/null", "-C", repo, ...args], { ...where, env });
   await run(["add", "--all", "--", "."]);
   const staged = await run(["diff", "--cached", "--quiet"]).then(
     () => false,
@@ -320,4 +326,62 @@ export async function commitAll(repo: string, input: { message: string; coAuthor
     await run(["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", input.message, "--trailer", `Co-authored-by: ${input.coAuthor}`], who);
   }
   return { head_commit: (await run(["rev-parse", "HEAD"])).trim(), committed: staged };
+}
+
+/** Where a git command runs: `cwd` on the host, and inside whatever `wrap` starts (a sandbox, where paths are the sandbox's). */
+export type GitPlace = Pick<GitRunOptions, "cwd" | "wrap" | "spawn">;
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Push's first step, in the workspace's sandbox: commits what is left uncommitted when the task's
+ * branch is checked out (work on another branch is the agent's own business) and answers the
+ * branch's commit.
+ */
+export async function commitBranch(repo: string, input: { branch: string; message: string; coAuthor: string; author: { name: string; email: string } }, where: GitPlace): Promise<CommitResult> {
+  const run = (args: string[]) => git(["-C", repo, ...args], where);
+  const current = (await run(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim();
+  const committed = current === input.branch ? (await commitAll(repo, input, where)).committed : false;
+  const head = (await run(["rev-parse", "--verify", "--quiet", `refs/heads/${input.branch}^{commit}`]).catch(() => "")).trim();
+  if (!SHA.test(head)) throw new GitError(`the branch ${input.branch} no longer exists in the workspace`);
+  return { head_commit: head, committed };
+}
+
+/**
+ * Pushes `commit` to `branch` of `url` from `gitDir`, a repository of Taskyard's own whose objects
+ * come from the workspace's (git's alternates): the workspace's config, hooks and refs, which the
+ * model can write, play no part. Never forced blindly: the first push must create the branch or
+ * fast-forward it; later ones may overwrite only what the last push left (`lease`), so a push
+ * made by someone else in between is a rejection, not lost work.
+ */
+export async function pushBranch(input: {
+  gitDir: string;
+  url: string;
+  branch: string;
+  lease: string | null;
+  credential: GitCredentialAnswer;
+  where: GitPlace;
+  /** A transfer that moves nothing this long fails. */
+  stallSeconds: number;
+}): Promise<void> {
+  const ref = `refs/heads/${input.branch}`;
+  const lease = input.lease ? [`--force-with-lease=${ref}:${input.lease}`] : [];
+  const shown = withoutCredentials(input.url);
+  try {
+    await git(
+      [
+        "-c", "safe.directory=*", "-c", "http.lowSpeedLimit=1", "-c", `http.lowSpeedTime=${input.stallSeconds}`,
+        "--git-dir", input.gitDir, "push", "--no-verify", ...lease, input.url, `${ref}:${ref}`,
+      ],
+      { ...input.where, credential: input.credential, group: true, timeoutMs: 5 * 60_000 },
+    );
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replaceAll(input.url, shown);
+    throw new GitError(isCurlStall(error) ? `stalled: no data for ${input.stallSeconds} s` : message);
+  }
+}
+
+/** The commit a push names, checked: it goes into a ref file Taskyard writes itself. */
+export function isCommitSha(text: string): boolean {
+  return SHA.test(text);
 }

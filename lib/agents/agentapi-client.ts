@@ -35,6 +35,8 @@ export const changesResponse = z.object({
   truncated: z.boolean(),
   /** Commits since the base, newest first (at most 100); an agent from before commits were listed sends none. */
   commits: z.array(repoCommit).default([]),
+  /** Files that differ from HEAD (uncommitted); an agent from before it was counted sends none. */
+  uncommitted_files: z.number().int().optional(),
 });
 export type RepoChanges = z.infer<typeof changesResponse>;
 

@@ -3,13 +3,15 @@ import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
 import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
-import { createGitCredentialRequest, createGitProviderRequest } from "../validation/git-credentials";
+import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
   agentApiStatusResponse,
   agentApiUploadResponse,
   agentManifestResponse,
+  pullRequestResponse,
+  pushResponse,
   apiKeyInfoResponse,
   apiKeyResponse,
   buildInfoResponse,
@@ -92,6 +94,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", response: SSE, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", response: agentApiUploadResponse, ok: 200, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts, a unified diff (≤ 1 MiB) and the commits since the base (newest first, ≤ 100); from the snapshot when paused", response: taskChangesResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/push", summary: "Commit what is left uncommitted (as the owner, the agent as co-author) and push `taskyard/<name>` to origin with the owner's git credential; active or paused. 409: no repository, no credential for the host, or git rejected the push (its reason in `detail`); 502: the remote could not be reached", response: pushResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/pull-request", summary: "Push, then open a pull request (GitHub) or merge request (GitLab) from the task's branch into its base; 201 the first time, 200 with the same one after. 409 as push, or a generic provider; 403/422 the forge refused (its message in `detail`); 502 the forge did not answer within 15 s", body: createPullRequestRequest, response: pullRequestResponse, ok: 201, errors: [400, 403, 404, 409, 422, 502] },
   { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", response: legacyPromptsResponse, ok: 200, errors: [400] },
   { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },

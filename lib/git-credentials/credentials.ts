@@ -126,6 +126,11 @@ export async function assertCredentialForRepository(db: DbOrTx, ownerId: string,
     throw ApiError.invalidField(field, `must be https:// for ${found.host}: your git credential is never sent over plain http to it`);
   }
   if (await findGitCredentialForHost(db, ownerId, found.host)) return;
-  const where = `add a git credential for ${found.host} in Settings → Git credentials or with \`taskyard git-credentials add\``;
+  const where = whereToAddCredential(found.host);
   throw ApiError.badRequest(`No git credential for ${found.host}: ${where}.`, [{ field, detail: `needs the owner's git credential for ${found.host}: ${where}` }]);
+}
+
+/** Where a user adds the credential a host needs: said by every error about a missing one. */
+export function whereToAddCredential(host: string): string {
+  return `add a git credential for ${host} in Settings → Git credentials or with \`taskyard git-credentials add\``;
 }

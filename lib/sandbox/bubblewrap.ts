@@ -13,7 +13,8 @@ export const SANDBOX_WORKSPACE = "/workspace";
 /** The uid/gid agents run as inside the sandbox when Taskyard runs as root (`nobody`). */
 export const SANDBOX_UID = 65534;
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
+/** This checkout; in the web app's bundle (which has no module paths), its working directory, which the launcher makes the checkout. */
+const PROJECT_ROOT = import.meta.dirname ? path.resolve(import.meta.dirname, "../..") : process.cwd();
 /**
  * The parts of Taskyard an agent needs to run, read-only: the agent bundle it runs and the packages
  * that bundle leaves out, plus the CLI's sources (`taskyard` by hand); never the data dir, `.env`

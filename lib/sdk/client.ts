@@ -6,7 +6,7 @@ import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
 import type { createTaskRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
-import type { createGitCredentialRequest, createGitProviderRequest } from "../validation/git-credentials";
+import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import type {
   apiKeyInfoResponse,
   apiKeyResponse,
@@ -15,6 +15,8 @@ import type {
   gitProviderResponse,
   loginResponse,
   messageResponse,
+  pullRequestResponse,
+  pushResponse,
   taskChangesResponse,
   taskLogsResponse,
 } from "../validation/responses";
@@ -58,6 +60,11 @@ export type CreateGitProviderInput = z.input<typeof createGitProviderRequest>;
 /** A user's stored git token as the API shows it: never the token, only its last 4 characters. */
 export type GitCredential = z.output<typeof gitCredentialResponse>;
 export type CreateGitCredentialInput = z.input<typeof createGitCredentialRequest>;
+/** `POST …/push`: the task's branch as it is on the remote now. */
+export type PushResult = z.output<typeof pushResponse>;
+/** A task's pull (merge) request: `Task.pull_request`, and what `POST …/pull-request` answers. */
+export type PullRequest = z.output<typeof pullRequestResponse>;
+export type CreatePullRequestInput = z.input<typeof createPullRequestRequest>;
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -155,6 +162,11 @@ export class TaskyardClient {
   send = (user: string, task: string, input: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/send`, { input });
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
   changes = (user: string, task: string) => this.request<TaskChanges>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/changes`);
+  /** Commits what is left and pushes the task's branch to its repository's origin. */
+  push = (user: string, task: string) => this.request<PushResult>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/push`);
+  /** Pushes, then opens a pull (merge) request for the task's branch — or answers the one already open. */
+  pullRequest = (user: string, task: string, body: CreatePullRequestInput = {}) =>
+    this.request<PullRequest>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pull-request`, body);
   pause = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pause`);
   resume = (user: string, task: string) =>

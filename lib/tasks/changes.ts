@@ -10,6 +10,17 @@ import { agentOf, askAgent } from "./agent-endpoint";
  * while the task is active, from the snapshot taken at pause otherwise; 409 without a repository.
  */
 export async function getTaskChanges(db: DbOrTx, task: TaskRow) {
+  const changes = await readChanges(db, task);
+  return { ...changes, unpushed_commits: unpushedCommits(changes.commits, task.pushed_commit) };
+}
+
+/** Commits (newest first) above the one the last push left on the remote; all of them before the first push. */
+function unpushedCommits(commits: { sha: string }[], pushed: string | null): number {
+  const at = pushed ? commits.findIndex((c) => c.sha === pushed) : -1;
+  return at === -1 ? commits.length : at;
+}
+
+async function readChanges(db: DbOrTx, task: TaskRow) {
   if (!task.repo) throw ApiError.conflict("This task has no repository.", "Create a task with the repo_url parameter to work on one.");
   const { base_ref, base_commit, branch } = task.repo;
   const checkout = { base_ref, base_commit, branch };

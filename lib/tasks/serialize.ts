@@ -84,8 +84,10 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
           changed_files: row.changed_files ?? 0,
           additions: row.additions ?? 0,
           deletions: row.deletions ?? 0,
+          pushed_commit: row.pushed_commit,
         }
       : null,
+    pull_request: row.pull_request,
     usage: {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,

@@ -53,3 +53,13 @@ export const createGitCredentialRequest = z.object({
 
 export type CreateGitProviderRequest = z.infer<typeof createGitProviderRequest>;
 export type CreateGitCredentialRequest = z.infer<typeof createGitCredentialRequest>;
+
+/** `POST …/pull-request`: each field optional (title: the task's display name; body: what the task did, with a link back to it). */
+export const createPullRequestRequest = z
+  .object({
+    title: text().trim().min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
+    body: text().max(60_000, "must be at most 60000 characters").optional(),
+    draft: z.boolean({ message: "must be true or false" }).optional(),
+  })
+  .strict();
+export type CreatePullRequestRequest = z.output<typeof createPullRequestRequest>;

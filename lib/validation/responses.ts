@@ -20,6 +20,18 @@ export const taskStateEntry = z.object({
   uri: z.string(),
 });
 
+/** The pull (GitHub) or merge (GitLab) request opened for a task's branch, as the forge last described it. */
+export const pullRequestResponse = z.object({
+  provider: z.enum(["github", "gitlab"]),
+  url: z.string(),
+  number: z.number().int(),
+  state: z.enum(["open", "merged", "closed"]),
+  draft: z.boolean(),
+});
+
+/** `POST …/push`: what is on the remote now. */
+export const pushResponse = z.object({ branch: z.string(), head_commit: z.string(), remote: z.string() });
+
 export const taskResponse = z.object({
   id: id(),
   organization_id: id(),
@@ -54,8 +66,11 @@ export const taskResponse = z.object({
       changed_files: z.number().int(),
       additions: z.number().int(),
       deletions: z.number().int(),
+      /** The commit the last push left on the remote branch; null before the first push. */
+      pushed_commit: z.string().nullable(),
     })
     .nullable(),
+  pull_request: pullRequestResponse.nullable(),
   usage: z.object({
     input_tokens: z.number().int(),
     output_tokens: z.number().int(),
@@ -86,6 +101,8 @@ export const logEntryResponse = z.object({ id: z.number().int(), content: z.stri
 export const taskLogsResponse = z.object({ logs: z.array(logEntryResponse), snapshot: z.literal(true).optional(), snapshot_at: timestamp().optional() });
 
 export const taskChangesResponse = changesResponse.extend({
+  /** Commits on the branch that the remote does not have yet (since the last push, or the base). */
+  unpushed_commits: z.number().int(),
   base_ref: z.string(),
   base_commit: z.string(),
   branch: z.string(),

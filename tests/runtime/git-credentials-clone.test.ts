@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
 import { startGitHubStandIn, startGitLabStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
+import { databaseDump, filesContaining } from "../support/leaks";
 import { processesHolding } from "../support/processes";
 import { waitFor, waitForStatus } from "../support/runtime";
 
@@ -17,27 +17,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
 });
-
-/** Every file under `dir` whose bytes contain `needle` (the embedded cluster's files, workspaces and their `.git` included). */
-function filesContaining(dir: string, needle: string): string[] {
-  const found: string[] = [];
-  const bytes = Buffer.from(needle);
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) {
-        try {
-          if (fs.readFileSync(p).includes(bytes)) found.push(p);
-        } catch {
-          // a file that vanished while we looked
-        }
-      }
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 describe("cloning a private repository with the task owner's git credential", () => {
   let server: ExtraServer;
@@ -158,10 +137,7 @@ describe("cloning a private repository with the task owner's git credential", ()
     expect(server.output()).not.toContain(TOKEN);
     expect(answers.length).toBeGreaterThan(4);
     for (const answer of answers) expect(answer).not.toContain(TOKEN);
-    // Every row of every table, as text: what `pg_dump` would print (the system's pg_dump is older than the embedded server).
-    const tables = await sql<{ name: string }[]>`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`;
-    let dump = "";
-    for (const { name } of tables) for (const row of await sql.unsafe(`SELECT t::text AS row FROM ${name} t`)) dump += `${row.row}\n`;
+    const dump = await databaseDump(sql);
     expect(dump).toContain(`,${TOKEN.slice(-4)},`); // the credentials' rows are in the dump, sealed
     expect(dump).not.toContain(TOKEN);
     expect(dump).not.toContain(TOKEN.slice(4, 24));

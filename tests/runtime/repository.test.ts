@@ -8,7 +8,7 @@ import { selectTasks } from "../../lib/db/queries/tasks";
 import type { Task } from "../../lib/sdk/client";
 import { commitTaskChanges } from "../../lib/tasks/commit";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
-import { waitFor, waitForState, waitForStatus } from "../support/runtime";
+import { say as sayTo, waitFor, waitForState, waitForStatus } from "../support/runtime";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "safe.directory=*", ...args], { cwd, encoding: "utf8" }).trim();
 
@@ -60,16 +60,7 @@ async function repoTask(params: { name: string; value: string }[], input = "Work
 }
 
 /** Sends `input` and answers the agent's reply (for `/sh`, the command's output). */
-async function say(task: Task, input: string): Promise<string> {
-  const before = (await alice.client.logs("me", task.id)).logs.length;
-  await alice.client.send("me", task.id, input);
-  const logs = await waitFor("the reply", async () => {
-    const { logs } = await alice.client.logs("me", task.id);
-    return logs.length >= before + 2 ? logs : undefined;
-  });
-  await waitForState(alice.client, task.id, "idle");
-  return logs[logs.length - 1].content;
-}
+const say = (task: Task, input: string) => sayTo(alice.client, task.id, input);
 
 describe("a repository per task", () => {
   it("checks the repository out on a branch of its own, committing as the owner, and shows the changes live, paused and resumed", async () => {

@@ -45,3 +45,15 @@ export async function currentAgentPid(workspaceId: string): Promise<number> {
   const [row] = await db()`SELECT pid FROM workspace_agents WHERE workspace_id = ${workspaceId} ORDER BY created_at DESC LIMIT 1`;
   return row.pid as number;
 }
+
+/** Sends `input` to a task's agent and waits for its reply and for it to be idle again; answers the reply. */
+export async function say(client: TaskyardClient, taskId: string, input: string): Promise<string> {
+  const before = (await client.logs("me", taskId)).logs.length;
+  await client.send("me", taskId, input);
+  const logs = await waitFor("the reply", async () => {
+    const { logs } = await client.logs("me", taskId);
+    return logs.length >= before + 2 ? logs : undefined;
+  });
+  await waitForState(client, taskId, "idle");
+  return logs[logs.length - 1].content;
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type TemplateConfig, type WorkspaceRepo } from "../schema";
+import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type TaskPullRequest, type TemplateConfig, type WorkspaceRepo } from "../schema";
 import { isUuid } from "../../validation/common";
 import { CURRENT_SNAPSHOT } from "../snapshot-cache";
 import { BUILDS_CHANNEL } from "./workspaces";
@@ -52,6 +52,10 @@ export type TaskRow = {
   changed_files: number | null;
   additions: number | null;
   deletions: number | null;
+  /** What the last push left on the remote branch; null before the first. */
+  pushed_commit: string | null;
+  pull_request: TaskPullRequest | null;
+  pull_request_checked_at: Date | null;
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens: number;
@@ -133,6 +137,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
         t.cost_usd, t.parameters AS rich_parameter_values, w.repo,
         cs.file_count AS changed_files, cs.additions, cs.deletions, t.created_at, t.updated_at,
+        t.pushed_commit, t.pull_request, t.pull_request_checked_at,
         CASE
           WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
           WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'

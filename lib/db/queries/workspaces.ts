@@ -53,13 +53,15 @@ export type WorkspaceTask = {
   owner_name: string;
   owner_email: string;
   repo: WorkspaceRepo | null;
+  /** The uid the workspace runs as. */
+  uid: number;
   parameters: { name: string; value: string }[];
 };
 
 /** A workspace's task and repository: what its first start needs to check out (and a pause to snapshot), with preset and task parameters merged (the task's win). */
 export async function taskOfWorkspace(db: DbOrTx, workspaceId: string): Promise<WorkspaceTask | undefined> {
   const rows = await db.execute(sql`
-    SELECT t.id AS task_id, t.name AS task_name, t.owner_id, coalesce(nullif(u.name, ''), u.username) AS owner_name, u.email AS owner_email, w.repo,
+    SELECT t.id AS task_id, t.name AS task_name, t.owner_id, coalesce(nullif(u.name, ''), u.username) AS owner_name, u.email AS owner_email, w.repo, w.uid,
            coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters
     FROM workspaces w
     JOIN tasks t ON t.workspace_id = w.id AND t.deleted_at IS NULL

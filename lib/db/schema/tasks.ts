@@ -6,6 +6,8 @@ import { templateVersionPresets, templateVersions } from "./templates";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
 
+export type TaskPullRequest = { provider: "github" | "gitlab"; url: string; number: number; state: "open" | "merged" | "closed"; draft: boolean };
+
 export const tasks = pgTable(
   "tasks",
   {
@@ -32,6 +34,12 @@ export const tasks = pgTable(
     cacheReadInputTokens: bigint({ mode: "number" }).notNull().default(0),
     cacheCreationInputTokens: bigint({ mode: "number" }).notNull().default(0),
     costUsd: numeric({ precision: 14, scale: 6 }).notNull().default("0"),
+    /** The commit last pushed to the task's branch on its remote: the lease of the next push (it may overwrite only what Taskyard pushed). */
+    pushedCommit: text(),
+    pushedAt: timestamp({ withTimezone: true }),
+    /** The pull (merge) request opened for the task's branch, as the forge last described it. */
+    pullRequest: jsonb().$type<TaskPullRequest>(),
+    pullRequestCheckedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),

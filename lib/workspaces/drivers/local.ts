@@ -15,6 +15,7 @@ import { program, SYSTEM_PATH } from "../../system-programs";
 import { logger } from "../../logger";
 import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
 import { ensureAgentBundle } from "../agent-bundle";
+import { privateDir, sandboxResolvConf, workspaceLayout } from "../layout";
 import type { WorkspaceDriver } from "../driver";
 
 /** The outer process ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
@@ -55,9 +56,7 @@ async function lastWords(logFile: string, since: number): Promise<string> {
 export function createLocalDriver(options: { dataDir: string; serverUrl: string; sandbox: SandboxKind; graceMs?: number }): WorkspaceDriver {
   const graceMs = options.graceMs ?? 5000;
   const exits = new Map<string, Promise<string>>();
-  const workspaceDir = (workspaceId: string) => path.join(options.dataDir, "workspaces", workspaceId);
-  const stateDir = (workspaceId: string) => path.join(options.dataDir, "agents", workspaceId);
-  const logFile = (workspaceId: string) => path.join(options.dataDir, "logs", `${workspaceId}.log`);
+  const { workspaceDir, stateDir, logFile } = workspaceLayout(options.dataDir);
   const sandboxed = options.sandbox === "bubblewrap";
   const asRoot = process.getuid?.() === 0;
   const separateUids = sandboxed && asRoot;
@@ -93,11 +92,6 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     } catch {
       // Already gone.
     }
-  }
-
-  /** Root-owned directories (0700) of the data dir: nothing of an agent's can be planted in them. */
-  async function privateDir(dir: string) {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   }
 
   /**
@@ -146,20 +140,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     return { fd, start: fsSync.fstatSync(fd).size };
   }
 
-  /** The sandbox's resolv.conf: slirp4netns answers DNS at 10.0.2.3 (the host's may name its loopback). */
-  let resolv: Promise<string> | undefined;
-  function resolvConf(): Promise<string> {
-    // Written once per driver, not at every start.
-    resolv ??= (async () => {
-      const file = path.join(options.dataDir, "sandbox-resolv.conf");
-      await fs.writeFile(file, "nameserver 10.0.2.3\n", { mode: 0o644 });
-      return file;
-    })().catch((error: unknown) => {
-      resolv = undefined;
-      throw error;
-    });
-    return resolv;
-  }
+  const resolvConf = () => sandboxResolvConf(options.dataDir);
 
   function cgroupOf(workspaceId: string, limits: Parameters<typeof workspaceCgroup>[1]): WorkspaceCgroup | undefined {
     const group = workspaceCgroup(workspaceId, limits);
