@@ -109,6 +109,8 @@ const envSchema = z.object({
   ),
   /** A clone or fetch that receives nothing for this long fails (curl's low-speed limit, or a watchdog on git's progress). */
   TASKYARD_GIT_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
+  /** How often, at most, a task's open pull request is asked of its forge again when the task is read. */
+  TASKYARD_PULL_REQUEST_REFRESH_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(60)),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */
   TASKYARD_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["auto", "bubblewrap", "none"]).default("auto")),
   /** Longest prompt (and follow-up input) a task takes, in bytes of UTF-8. */

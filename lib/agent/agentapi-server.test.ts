@@ -79,34 +79,3 @@ it("GET /messages tags each version with an ETag: 304 while it is unchanged, the
     await api.close();
   }
 });
-
-it("POST /commit commits the repository through the workspace, only with the secret and a JSON body; 409 without a repository", async () => {
-  const { execFileSync } = await import("node:child_process");
-  const repo = path.join(dir, "repo");
-  await fs.mkdir(repo);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=Base", "-c", "user.email=base@example.com", ...args], { cwd: repo, encoding: "utf8" }).trim();
-  git("init", "--quiet");
-  git("commit", "--quiet", "--allow-empty", "-m", "base");
-  await fs.writeFile(path.join(repo, "new.txt"), "new\n");
-  const brain = new LocalBrain("echo", await Conversation.load(dir), async (input) => ({ content: input, state: "idle" }));
-  const api = await serveAgentApi(brain, { secret: "s3cret", workspace, repoDir: repo, coAuthor: "Taskyard agent (echo) <agent@taskyard.invalid>" });
-  const bare = await serveAgentApi(brain, { secret: "s3cret", workspace });
-  const post = (url: string, body: string, headers: Record<string, string> = { authorization: "Bearer s3cret", "content-type": "application/json" }) =>
-    plainRequest(new URL(`${url}/commit`), { method: "POST", body, headers, timeoutMs: 10_000 });
-  try {
-    const body = JSON.stringify({ message: "Fix it", author: { name: "Ada", email: "ada@example.com" } });
-    expect((await post(api.url, body, { "content-type": "application/json" })).status).toBe(401);
-    expect((await post(api.url, body, { authorization: "Bearer s3cret", "content-type": "text/plain" })).status).toBe(415);
-    expect((await post(api.url, JSON.stringify({ message: "x", author: { name: "Eve\nX", email: "e@x" } }))).status).toBe(400);
-    expect((await post(api.url, JSON.stringify({ message: " " }))).status).toBe(400);
-    expect((await post(bare.url, body)).status).toBe(409);
-    expect(git("log", "--format=%s")).toBe("base");
-
-    const result = await createAgentApiClient({ url: api.url, secret: "s3cret" }).commit({ message: "Fix it", author: { name: "Ada", email: "ada@example.com" } });
-    expect(result).toEqual({ committed: true, head_commit: git("rev-parse", "HEAD") });
-    expect(git("log", "-1", "--format=%an <%ae>%n%B")).toBe("Ada <ada@example.com>\nFix it\n\nCo-authored-by: Taskyard agent (echo) <agent@taskyard.invalid>");
-  } finally {
-    await api.close();
-    await bare.close();
-  }
-});

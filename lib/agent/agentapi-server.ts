@@ -56,23 +56,6 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A name or address git puts in an identity line: no line breaks, no angle brackets, not empty. */
-const identityPart = (v: unknown) => typeof v === "string" && v.trim().length > 0 && v.length <= 256 && !/[\n\r\0<>]/.test(v);
-
-/** `POST /commit`'s body: `{message, author?: {name, email}}` (the author defaults to the checkout's user, the task's owner). */
-function commitBody(raw: Buffer): { message: string; author?: { name: string; email: string } } {
-  let body: { message?: unknown; author?: { name?: unknown; email?: unknown } | null };
-  try {
-    body = JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new HttpProblem(400, "Bad Request", "the body is not valid JSON");
-  }
-  if (typeof body?.message !== "string" || !body.message.trim() || body.message.length > 10_000) throw new HttpProblem(400, "Bad Request", "message must be a non-empty string");
-  if (body.author == null) return { message: body.message };
-  if (!identityPart(body.author.name) || !identityPart(body.author.email)) throw new HttpProblem(400, "Bad Request", "author must be {name, email}");
-  return { message: body.message, author: { name: body.author.name as string, email: body.author.email as string } };
-}
-
 export type AgentApiServerOptions = {
   /** The bearer secret every request must carry; only the Taskyard server knows it. */
   secret?: string;
@@ -80,15 +63,13 @@ export type AgentApiServerOptions = {
   workspace: WorkspaceChannel;
   /** The task's repository as the workspace sees it, if it has one (Taskyard's `GET /changes` reads it). */
   repoDir?: string;
-  /** Who `POST /commit` credits in its `Co-authored-by:` trailer: this agent. */
-  coAuthor?: string;
   port?: number;
 };
 
 /**
  * The AgentAPI protocol (coder/agentapi 0.12.1's openapi.json) over a brain, on a loopback port:
  * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload — and Taskyard's
- * GET /changes?base=<commit> (the repository's changes) and POST /commit (commit them all). Closed to everyone
+ * GET /changes?base=<commit> (the repository's changes). Closed to everyone
  * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
  * (no "simple" cross-site request gets through).
  */
@@ -164,13 +145,6 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
         if (!/^[0-9a-f]{7,64}$/.test(base)) throw new HttpProblem(400, "Bad Request", "base must be a commit id");
         if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
         return send(res, 200, await options.workspace.changes(options.repoDir, base));
-      }
-      case "POST /commit": {
-        if (mediaType(req) !== "application/json") throw new HttpProblem(415, "Unsupported Media Type", "the body must be application/json");
-        if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
-        const { message, author } = commitBody(await readBody(req, 64 * 1024));
-        const result = await options.workspace.commit({ repo: options.repoDir, message, author, coAuthor: options.coAuthor ?? "Taskyard agent <agent@taskyard.invalid>" });
-        return send(res, 200, result);
       }
       case "GET /events": {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

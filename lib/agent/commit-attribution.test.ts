@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentCoAuthor } from "../git";
+import { agentCoAuthor, commitAll } from "../git";
 import { ensureAgentBundle } from "../workspaces/agent-bundle";
 import { commitAttributionEnv } from "./commit-attribution";
 import { WorkspaceChannel } from "./workspace-channel";
@@ -73,13 +73,13 @@ describe("commits in a workspace", () => {
     await fs.writeFile(path.join(repo, "one.txt"), "one, changed\n");
     await fs.rm(path.join(repo, "two.txt"));
     await fs.writeFile(path.join(repo, "new file.txt"), "new\n");
-    const result = await channel.commit({ repo, message: "Fix the login bug", coAuthor, author: { name: "Alice Owner", email: "alice@example.com" } });
+    const result = await commitAll(repo, { message: "Fix the login bug", coAuthor, author: { name: "Alice Owner", email: "alice@example.com" } });
     expect(result).toEqual({ committed: true, head_commit: hostGit("rev-parse", "HEAD") });
     expect(hostGit("log", "-1", "--format=%an <%ae>|%cn <%ce>%n%B")).toBe(`Alice Owner <alice@example.com>|Alice Owner <alice@example.com>\nFix the login bug\n\nCo-authored-by: ${coAuthor}`);
     expect(hostGit("show", "--name-status", "--format=", "HEAD").split("\n").sort()).toEqual(["A\tnew file.txt", "D\ttwo.txt", "M\tone.txt"]);
     expect(hostGit("status", "--porcelain")).toBe("");
 
     // Nothing to commit: the head stays.
-    expect(await channel.commit({ repo, message: "Again", coAuthor })).toEqual({ committed: false, head_commit: result.head_commit });
+    expect(await commitAll(repo, { message: "Again", coAuthor })).toEqual({ committed: false, head_commit: result.head_commit });
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { agentEnv } from "../agent-env";
-import { agentCoAuthor } from "../git";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
@@ -167,7 +166,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
-    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined, coAuthor: agentCoAuthor(agentName(manifest)) });
+    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined });
     await server.connection(api.url);
     await server.appHealth(slug, "healthy");
     await server.lifecycle("ready");

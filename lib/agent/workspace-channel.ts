@@ -3,8 +3,8 @@ import { EventEmitter } from "node:events";
 import http2 from "node:http2";
 import net from "node:net";
 import { PassThrough, type Readable, type Writable } from "node:stream";
-import type { Changes, CommitResult } from "../git";
-import { CHANNEL_PATHS, splice, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "../in-workspace/protocol";
+import type { Changes } from "../git";
+import { CHANNEL_PATHS, splice, type ExecResult, type ExitReport, type SpawnSpec } from "../in-workspace/protocol";
 
 /**
  * The agent's side of its workspace: every command, file and port of the workspace is reached
@@ -105,11 +105,6 @@ export class WorkspaceChannel {
 
   changes(repoDir: string, base: string): Promise<Changes> {
     return this.json("GET", `${CHANNEL_PATHS.changes}?${new URLSearchParams({ repo: repoDir, base })}`);
-  }
-
-  /** Commits everything in the repository's working tree, inside the workspace (git runs only there on a repository the model touched). */
-  commit(request: CommitRequest): Promise<CommitResult> {
-    return this.json("POST", CHANNEL_PATHS.commit, JSON.stringify(request));
   }
 
   async upload(name: string, data: Buffer): Promise<string> {

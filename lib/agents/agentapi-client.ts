@@ -40,8 +40,6 @@ export const changesResponse = z.object({
 });
 export type RepoChanges = z.infer<typeof changesResponse>;
 
-const commitResponse = z.object({ head_commit: z.string(), committed: z.boolean() });
-
 const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().transform((m) => m ?? []) });
 
 /** The most the server reads of one answer from an agent (a long conversation is a few MiB). */
@@ -146,9 +144,6 @@ export function createAgentApiClient(agent: AgentEndpoint) {
       return { messages, etag: typeof res.headers.etag === "string" ? res.headers.etag : undefined };
     },
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
-    /** Commits the whole working tree as `author` (else the checkout's user, the owner) with the agent as co-author; push commits this way first. */
-    commit: (input: { message: string; author?: { name: string; email: string } }, timeoutMs = 60_000) =>
-      call(agent, "/commit", commitResponse, { method: "POST", body: JSON.stringify(input) }, timeoutMs),
     send: (content: string, type: "user" | "raw" = "user") =>
       call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),
   };

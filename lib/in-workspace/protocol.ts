@@ -7,7 +7,6 @@ export const CHANNEL_PATHS = {
   spawn: "/spawn",
   signal: "/signal",
   changes: "/changes",
-  commit: "/commit",
   upload: "/upload",
   stopAll: "/stop-all",
   diskUsage: "/disk-usage",
@@ -16,9 +15,6 @@ export const CHANNEL_PATHS = {
 
 /** A command to run inside the workspace: argv, its working directory there, its whole environment. */
 export type SpawnSpec = { argv: string[]; cwd?: string; env: Record<string, string | undefined> };
-
-/** `POST /commit`: commit the whole working tree (lib/git.ts commitAll). */
-export type CommitRequest = { repo: string; message: string; coAuthor: string; author?: { name: string; email: string } };
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null };
 

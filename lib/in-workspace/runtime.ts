@@ -4,14 +4,14 @@ import fs from "node:fs/promises";
 import http2 from "node:http2";
 import net from "node:net";
 import path from "node:path";
-import { collectChanges, commitAll } from "../git";
-import { CHANNEL_PATHS, splice, type CommitRequest, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
+import { collectChanges } from "../git";
+import { CHANNEL_PATHS, splice, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
 
 /**
  * The workspace runtime: the one process of Taskyard inside a workspace's sandbox, running as the
  * workspace's uid in the workspace's own network namespace. It holds no token and no secret. The
  * agent (outside, as another uid) drives it over HTTP/2 on a socket pair: run a command (buffered or
- * streamed), signal it, read the repository's changes or commit them, store an upload, connect to a port inside.
+ * streamed), signal it, read the repository's changes, store an upload, connect to a port inside.
  * For each address in `forwards` (a model endpoint on the host's loopback) it listens inside and
  * tunnels every connection out through the agent on the second socket. When the agent's socket
  * closes it kills everything it started and exits: the sandbox ends with it.
@@ -59,10 +59,6 @@ export function serveWorkspace(options: {
       }
       case `GET ${CHANNEL_PATHS.changes}`:
         return reply(stream, await collectChanges(String(url.searchParams.get("repo")), String(url.searchParams.get("base"))));
-      case `POST ${CHANNEL_PATHS.commit}`: {
-        const { repo, ...commit } = JSON.parse((await readAll(stream)).toString("utf8")) as CommitRequest;
-        return reply(stream, await commitAll(repo, commit));
-      }
       case `POST ${CHANNEL_PATHS.stopAll}`:
         return reply(stream, { stopped: stopAll() });
       case `GET ${CHANNEL_PATHS.readFile}`: {

@@ -40,13 +40,15 @@ export async function planPush(db: DbOrTx, task: TaskRow): Promise<PushPlan> {
 }
 
 /**
- * One push or pull request at a time per task (a session advisory lock held in a transaction):
- * two pushes must not race for the lease, and two pull-request calls must not open two.
+ * One push or pull request at a time per task: two pushes must not race for the lease, and two
+ * pull-request calls must not open two. The lock is an advisory lock held by a transaction that
+ * does nothing else; the work writes outside it, so what it did (a push that happened) stays
+ * recorded even if a later step (the forge) fails.
  */
-export function withTaskLock<T>(db: Db, taskId: string, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
+export function withTaskLock<T>(db: Db, taskId: string, work: () => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`push:${taskId}`}, 0))`);
-    return work(tx);
+    return work();
   });
 }
 
@@ -56,13 +58,13 @@ export function withTaskLock<T>(db: Db, taskId: string, work: (tx: DbOrTx) => Pr
  * owner's credential — never any other branch, and overwriting only what the last push left.
  * Active or paused alike: the workspace's files are on this host either way.
  */
-export async function pushTask(tx: DbOrTx, task: TaskRow, plan: PushPlan): Promise<PushResult> {
+export async function pushTask(db: DbOrTx, task: TaskRow, plan: PushPlan): Promise<PushResult> {
   // Read again under the lock: the lease is whatever the last push (maybe a concurrent one) left.
-  const [state] = await tx.execute<{ pushed_commit: string | null }>(sql`SELECT pushed_commit FROM tasks WHERE id = ${task.id}`);
-  const owner = task.workspace_id ? await taskOfWorkspace(tx, task.workspace_id) : undefined;
+  const [state] = await db.execute<{ pushed_commit: string | null }>(sql`SELECT pushed_commit FROM tasks WHERE id = ${task.id}`);
+  const owner = task.workspace_id ? await taskOfWorkspace(db, task.workspace_id) : undefined;
   if (!owner) throw ApiError.conflict("The task has no workspace.");
   const remote = withoutCredentials(plan.repo.url);
-  await markGitCredentialUsed(tx, plan.credential.id);
+  await markGitCredentialUsed(db, plan.credential.id);
   const url = new URL(plan.repo.url);
   let pushed: { head_commit: string };
   try {
@@ -82,7 +84,7 @@ export async function pushTask(tx: DbOrTx, task: TaskRow, plan: PushPlan): Promi
     if (error instanceof GitError) throw pushFailure(plan.host, error.message);
     throw error;
   }
-  await tx.execute(sql`UPDATE tasks SET pushed_commit = ${pushed.head_commit}, pushed_at = now() WHERE id = ${task.id}`);
+  await db.execute(sql`UPDATE tasks SET pushed_commit = ${pushed.head_commit}, pushed_at = now() WHERE id = ${task.id}`);
   return { branch: plan.repo.branch, head_commit: pushed.head_commit, remote };
 }
 

@@ -3,10 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
-import { createDb } from "../../lib/db/client";
-import { selectTasks } from "../../lib/db/queries/tasks";
 import type { Task } from "../../lib/sdk/client";
-import { commitTaskChanges } from "../../lib/tasks/commit";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { say as sayTo, waitFor, waitForState, waitForStatus } from "../support/runtime";
 
@@ -126,7 +123,7 @@ describe("a repository per task", () => {
     await alice.client.deleteTask("me", task.id);
   });
 
-  it("lists the agent's commits, authored by the owner with the agent as co-author; committing the rest takes the display name", async () => {
+  it("lists the agent's commits, authored by the owner with the agent as co-author, live and from the snapshot", async () => {
     const task = await repoTask([{ name: "repo_url", value: `file://${origin}` }], "Tidy the greeting");
     await waitForState(alice.client, task.id, "idle", 30_000);
     const owner = `${alice.username} <${alice.username}@example.com>`;
@@ -140,36 +137,11 @@ describe("a repository per task", () => {
     expect(live.body.commits).toEqual([{ sha: live.body.head_commit, subject: "Add a greeting", author: owner, created_at: expect.any(String) }]);
     expect(Math.abs(Date.parse(live.body.commits[0].created_at) - Date.now())).toBeLessThan(120_000);
 
-    // What push does first: commit what is left uncommitted, as the owner, named after the task.
-    await say(task, "/write notes.txt left uncommitted");
-    const handle = createDb(inject("databaseUrl"), { max: 1 });
-    try {
-      const [row] = await selectTasks(handle.db, { id: task.id });
-      const result = await commitTaskChanges(handle.db, row);
-      expect(result.committed).toBe(true);
-      const after = await changes(task);
-      expect(after.body.head_commit).toBe(result.head_commit);
-      expect(after.body.commits.map((c: { subject: string; author: string }) => [c.subject, c.author])).toEqual([
-        [row.display_name, owner],
-        ["Add a greeting", owner],
-      ]);
-      expect(after.body.files.map((f: { path: string }) => f.path)).toEqual(["greeting.txt", "notes.txt"]);
-      expect((await say(task, "/sh git log -1 --format=%B && git status --porcelain")).trim()).toBe(
-        `${row.display_name}\n\nCo-authored-by: Taskyard agent (echo) <agent@taskyard.invalid>`,
-      );
-      // Nothing left: no empty commit.
-      expect(await commitTaskChanges(handle.db, row)).toEqual({ committed: false, head_commit: result.head_commit });
-
-      // The snapshot taken at pause keeps the commits.
-      await alice.client.pause("me", task.id);
-      await waitForStatus(alice.client, task.id, "paused");
-      const paused = await changes(task);
-      expect(paused.body).toMatchObject({ snapshot: true, commits: after.body.commits });
-      const [pausedRow] = await selectTasks(handle.db, { id: task.id });
-      await expect(commitTaskChanges(handle.db, pausedRow)).rejects.toMatchObject({ status: 409 });
-    } finally {
-      await handle.sql.end();
-    }
+    // The snapshot taken at pause keeps the commits. (Committing what is left is push's first step: push-and-pull-request.test.ts.)
+    await alice.client.pause("me", task.id);
+    await waitForStatus(alice.client, task.id, "paused");
+    const paused = await changes(task);
+    expect(paused.body).toMatchObject({ snapshot: true, commits: live.body.commits });
     await alice.client.deleteTask("me", task.id);
   });
 
