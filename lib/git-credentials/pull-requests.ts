@@ -33,6 +33,7 @@ export async function openPullRequest(provider: Forge, token: string, input: Ope
 
 /** A pull request's (merge request's) current state and draft flag. */
 export async function readPullRequest(provider: Forge, token: string, input: { repoUrl: string; number: number }): Promise<PullRequest> {
+  if (!Number.isSafeInteger(input.number) || input.number < 1) throw ApiError.invalidField("number", "must be a positive whole number");
   const kind = forgeKind(provider);
   const project = projectOn(provider, kind, input.repoUrl);
   const deadline = forgeDeadline();
@@ -168,7 +169,8 @@ function forgeMessage(error: unknown): string {
 function pullRequestError({ host, project, token, error, deadline, action, number }: { host: string; project: string; token: string; error: unknown; deadline: AbortSignal; action: string; number?: number }): ApiError {
   if (error instanceof ApiError) return error;
   const status = forgeStatusOf(error);
-  const said = status === undefined ? "" : forgeMessage(error).replaceAll(token, "[token]").slice(0, 2000);
+  const message = status === undefined ? "" : forgeMessage(error);
+  const said = (token ? message.replaceAll(token, "[token]") : message).slice(0, 2000);
   const detail = said ? `${host} answered ${status}: ${said}` : status === undefined ? undefined : `${host} answered ${status}`;
   if (status === 400 || status === 409 || status === 422) return new ApiError(422, `${host} refused to ${action}.`, { detail });
   if (status === 401) return new ApiError(403, `${host} refused: the stored token for ${host} is no longer valid; replace it in Settings → Git credentials.`, { detail });

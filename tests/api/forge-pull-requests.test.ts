@@ -63,6 +63,13 @@ describe("GitHub", () => {
     expect(github.requests.filter((r) => r.method === "POST").length).toBe(posts);
   });
 
+  it("two calls at once open one pull request: the loser of the race answers the winner's", async () => {
+    const both = await Promise.all([0, 1].map(() => openPullRequest(gh, GH_TOKEN, { ...ghInput, base: "draft-work" })));
+    expect(both.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(both[0].pullRequest.number).toBe(both[1].pullRequest.number);
+    expect(github.pulls.filter((p) => p.head === "feature" && p.base === "draft-work")).toHaveLength(1);
+  });
+
   it("opens a draft", async () => {
     const { pullRequest, created } = await openPullRequest(gh, GH_TOKEN, { ...ghInput, head: "draft-work", draft: true });
     expect(created).toBe(true);
@@ -78,6 +85,9 @@ describe("GitHub", () => {
     expect((await read()).state).toBe("merged");
     github.setPullState(pullRequest.number, "closed");
     expect((await read()).state).toBe("closed");
+    const missing = await apiErrorOf(readPullRequest(gh, GH_TOKEN, { repoUrl: ghInput.repoUrl, number: 999 }));
+    expect(missing.status).toBe(422);
+    expect(missing.message).toBe("github.com has no repository acme/widgets (or no pull request #999 in it) that this token can see.");
     // A closed pull request is not "open": asking again opens a new one.
     const again = await openPullRequest(gh, GH_TOKEN, { ...ghInput, head: "other" });
     expect(again.created).toBe(true);
@@ -127,6 +137,15 @@ describe("GitHub", () => {
     github.resetFailures();
   });
 
+  it("a forge that refuses the connection is a 502", async () => {
+    const error = await apiErrorOf(openPullRequest({ ...gh, apiUrl: "http://127.0.0.1:1" }, GH_TOKEN, ghInput));
+    expect(error.status).toBe(502);
+    expect(error.message).toBe("github.com could not be reached.");
+    const gitlabError = await apiErrorOf(readPullRequest({ ...gl, apiUrl: "http://127.0.0.1:1/api/v4" }, GL_TOKEN, { repoUrl: glInput.repoUrl, number: 1 }));
+    expect(gitlabError.status).toBe(502);
+    expect(gitlabError.message).toBe("gitlab.example.com:8443 could not be reached.");
+  });
+
   it("a URL on another host, or one that names no repository, is a 409", async () => {
     expect((await apiErrorOf(openPullRequest(gh, GH_TOKEN, { ...ghInput, repoUrl: "https://gitlab.com/acme/widgets" }))).status).toBe(409);
     expect((await apiErrorOf(openPullRequest(gh, GH_TOKEN, { ...ghInput, repoUrl: "https://github.com/acme" }))).status).toBe(409);
@@ -172,6 +191,13 @@ describe("GitLab", () => {
     expect(created).toBe(false);
     expect(pullRequest.number).toBe(1);
     expect(gitlab.mergeRequests).toHaveLength(1);
+  });
+
+  it("two calls at once open one merge request: the loser of the race answers the winner's", async () => {
+    const both = await Promise.all([0, 1].map(() => openPullRequest(gl, GL_TOKEN, { ...glInput, head: "draft-work", base: "feature" })));
+    expect(both.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(both[0].pullRequest.number).toBe(both[1].pullRequest.number);
+    expect(gitlab.mergeRequests.filter((m) => m.source === "draft-work" && m.target === "feature")).toHaveLength(1);
   });
 
   it("a draft is a title starting Draft:", async () => {
