@@ -146,6 +146,20 @@ describe("GitHub", () => {
     expect(gitlabError.message).toBe("gitlab.example.com:8443 could not be reached.");
   });
 
+  it("a redirect is not followed: the token goes nowhere but the API it was stored for (502)", async () => {
+    const elsewhere = await startGitHubStandIn({ [GH_TOKEN]: { login: "alice", scopes: ["repo"] } }, { repositories: { "acme/widgets": { branches: ["main", "feature"] } } });
+    try {
+      github.fail({ status: 307, body: { message: "Moved" }, headers: { location: `${elsewhere.url}/repos/acme/widgets/pulls` } });
+      const error = await apiErrorOf(openPullRequest(gh, GH_TOKEN, { ...ghInput, base: "other" }));
+      expect(error.status).toBe(502);
+      gitlab.fail({ status: 302, body: { message: "Moved" }, headers: { location: `${elsewhere.url}/elsewhere` } });
+      expect((await apiErrorOf(openPullRequest(gl, GL_TOKEN, glInput))).status).toBe(502);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it("a URL on another host, or one that names no repository, is a 409", async () => {
     expect((await apiErrorOf(openPullRequest(gh, GH_TOKEN, { ...ghInput, repoUrl: "https://gitlab.com/acme/widgets" }))).status).toBe(409);
     expect((await apiErrorOf(openPullRequest(gh, GH_TOKEN, { ...ghInput, repoUrl: "https://github.com/acme" }))).status).toBe(409);

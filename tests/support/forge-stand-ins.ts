@@ -135,7 +135,7 @@ export type RecordedRequest = { method: string; url: string; path: string; query
  * without access, `bad-gateway` the 502 of its edge), `hang`: never answer at all, or
  * `delayMs`: answer as usual, that much later.
  */
-export type ScriptedFailure = "validation" | "forbidden" | "bad-gateway" | "hang" | { status: number; body: unknown } | { delayMs: number };
+export type ScriptedFailure = "validation" | "forbidden" | "bad-gateway" | "hang" | { status: number; body: unknown; headers?: Record<string, string> } | { delayMs: number };
 
 type Scripted = { failure: ScriptedFailure; method?: string; times: number };
 
@@ -270,7 +270,7 @@ export async function startGitHubStandIn(tokens: Record<string, { login: string;
       return json(res, 403, answer);
     }
     if (scripted === "bad-gateway") return void res.writeHead(502, { "content-type": "text/html" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>");
-    if (scripted) return json(res, scripted.status, scripted.body);
+    if (scripted) return json(res, scripted.status, scripted.body, scripted.headers);
     const project = `${pullsPath[1]}/${pullsPath[2]}`;
     const repository = repositories[project];
     if (!repository) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/pulls" });
@@ -449,7 +449,7 @@ export async function startGitLabStandIn(tokens: Record<string, { username: stri
     if (scripted === "bad-gateway") return void res.writeHead(502, { "content-type": "text/html" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>");
     if (scripted === "forbidden") return json(res, 403, { message: "403 Forbidden" });
     if (scripted === "validation") return json(res, 422, { message: ["Validation failed"] });
-    if (scripted) return json(res, scripted.status, scripted.body);
+    if (scripted) return json(res, scripted.status, scripted.body, scripted.headers);
     const project = decodeURIComponent(mrPath[1]);
     const held = projects[project];
     if (!held) return json(res, 404, { message: "404 Project Not Found" });
