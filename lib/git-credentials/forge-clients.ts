@@ -11,8 +11,8 @@ export const FORGE_TIMEOUT_MS = 15_000;
  * One deadline for a whole conversation with a forge (every request of one operation shares it),
  * so a lookup followed by a create cannot take twice the time a caller was promised.
  */
-export function forgeDeadline(): AbortSignal {
-  return AbortSignal.timeout(FORGE_TIMEOUT_MS);
+export function forgeDeadline(ms = FORGE_TIMEOUT_MS): AbortSignal {
+  return AbortSignal.timeout(ms);
 }
 
 /**

@@ -20,10 +20,15 @@ const DRAFT_PREFIX = "Draft: ";
  * (`created: false`), so asking twice never opens two. Every request of the call shares one
  * FORGE_TIMEOUT_MS deadline; every failure is an ApiError (see `pullRequestError`).
  */
-export async function openPullRequest(provider: Forge, token: string, input: OpenPullRequestInput): Promise<{ pullRequest: PullRequest; created: boolean }> {
+export async function openPullRequest(
+  provider: Forge,
+  token: string,
+  input: OpenPullRequestInput,
+  /** What is left of the caller's own deadline (a push came first), if less than FORGE_TIMEOUT_MS. */
+  deadline: AbortSignal = forgeDeadline(),
+): Promise<{ pullRequest: PullRequest; created: boolean }> {
   const kind = forgeKind(provider);
   const project = projectOn(provider, kind, input.repoUrl);
-  const deadline = forgeDeadline();
   try {
     return kind === "github" ? await openGitHub(provider.apiUrl, token, project, input, deadline) : await openGitLab(provider.apiUrl, token, project, input, deadline);
   } catch (error) {

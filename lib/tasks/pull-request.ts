@@ -6,6 +6,7 @@ import { findGitProviderByHost } from "../db/queries/git-credentials";
 import type { TaskRow } from "../db/queries/tasks";
 import type { TaskPullRequest } from "../db/schema";
 import { credentialForHost, httpOrigin } from "../git-credentials/credentials";
+import { FORGE_TIMEOUT_MS, forgeDeadline } from "../git-credentials/forge-clients";
 import { openPullRequest, readPullRequest } from "../git-credentials/pull-requests";
 import { isCommitSha } from "../git";
 import { env } from "../env";
@@ -35,6 +36,7 @@ export async function openTaskPullRequest(
   if (isCommitSha(plan.repo.base_ref)) {
     throw ApiError.conflict("The task started from a commit, not a branch: a pull request needs a base branch.", "Create the task with base_ref set to a branch.");
   }
+  const started = Date.now();
   return withTaskLock(db, task.id, async () => {
     await pushTask(db, task, plan);
     const [current] = await db.execute<{ pull_request: TaskPullRequest | null }>(sql`SELECT pull_request FROM tasks WHERE id = ${task.id}`);
@@ -46,11 +48,14 @@ export async function openTaskPullRequest(
       title: request.title ?? task.display_name,
       body: request.body ?? (await describeTask(db, task, taskUrl)),
       draft: request.draft ?? false,
-    });
+    }, forgeDeadline(Math.max(MIN_FORGE_MS, FORGE_TIMEOUT_MS - (Date.now() - started))));
     await db.execute(sql`UPDATE tasks SET pull_request = ${JSON.stringify(pullRequest)}::jsonb, pull_request_checked_at = now() WHERE id = ${task.id}`);
     return { pullRequest, created };
   });
 }
+
+/** The call answers within FORGE_TIMEOUT_MS of its start, push included, unless the push alone took nearly that long: the forge then still gets this long. */
+const MIN_FORGE_MS = 5000;
 
 const quote = (text: string, max: number) => {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
@@ -122,6 +127,8 @@ async function refreshOne(db: Db, task: TaskRow): Promise<void> {
 
 /** The task's page on the dashboard, for links back from a forge: the access URL when set, else the address the caller used. */
 export function taskPageUrl(req: Request, task: Pick<TaskRow, "owner_name" | "name">): string {
-  const base = env().TASKYARD_ACCESS_URL?.replace(/\/+$/, "") ?? new URL(req.url).origin;
+  // The Host the caller used (Next.js's own request URL says localhost): only the caller's own pull request carries it.
+  const url = new URL(req.url);
+  const base = env().TASKYARD_ACCESS_URL?.replace(/\/+$/, "") ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
   return `${base}/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
 }

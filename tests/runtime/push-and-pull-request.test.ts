@@ -29,10 +29,13 @@ async function outcome<T>(call: Promise<T>): Promise<{ status: number; body: unk
   }
 }
 
+/** The branches of a git server's repository. */
+const branchesOf = (server: GitHttpServer) => gitIn(server.bare, "for-each-ref", "--format=%(refname:short)", "refs/heads").trim().split("\n");
+
 const gitIn = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
 
-describe("from task to remote branch: push", () => {
+describe("from task to remote branch and pull request", () => {
   let server: ExtraServer;
   let git: GitHttpServer;
   let sql: postgres.Sql;
@@ -42,15 +45,16 @@ describe("from task to remote branch: push", () => {
   const answers: string[] = [];
   const procLeaks = new Set<string>();
   let watching: NodeJS.Timeout | undefined;
-  let githubProblems: () => string[];
+  let github: Awaited<ReturnType<typeof startGitHubStandIn>>;
+  let aliceToken: string;
 
   beforeAll(async () => {
-    git = await startGitHttpServer({ token: TOKEN });
+    // GitHub's shape of repository URL (owner/name), served by git itself.
+    git = await startGitHttpServer({ token: TOKEN, name: "alice/private" });
     cleanups.push(() => git.close());
-    const github = await startGitHubStandIn({ [TOKEN]: { login: "alice-gh", scopes: ["repo"] } });
+    github = await startGitHubStandIn({ [TOKEN]: { login: "alice-gh", scopes: ["repo"] } }, { repositories: { "alice/private": { get branches() { return branchesOf(git); } } } });
     cleanups.push(() => github.close());
-    githubProblems = () => github.problems;
-    server = await startExtraServer({ LOG_LEVEL: "debug" });
+    server = await startExtraServer({ LOG_LEVEL: "debug", TASKYARD_PULL_REQUEST_REFRESH_SECONDS: "1" });
     cleanups.push(() => server.stop());
     sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
     cleanups.push(() => sql.end());
@@ -58,7 +62,8 @@ describe("from task to remote branch: push", () => {
     echo = (await owner.templates()).find((t) => t.name === "echo")!.active_version_id;
     await owner.createGitProvider({ kind: "github", host: git.host, api_url: github.url });
     const created = await owner.createUser({ email: "alice@example.com", username: "alice", password: "password-123", role: "member" });
-    alice = new TaskyardClient({ baseUrl: server.baseUrl, token: (await owner.createApiKey(created.id)).key });
+    aliceToken = (await owner.createApiKey(created.id)).key;
+    alice = new TaskyardClient({ baseUrl: server.baseUrl, token: aliceToken });
     await alice.createGitCredential({ host: git.host, token: TOKEN });
     watching = setInterval(() => processesHolding(TOKEN).forEach((p) => procLeaks.add(p)), 25);
     cleanups.push(async () => clearInterval(watching));
@@ -69,8 +74,21 @@ describe("from task to remote branch: push", () => {
     answers.push(JSON.stringify(value));
     return value;
   };
-  async function repoTask(input = "Add a greeting"): Promise<Task> {
-    const task = await remember(alice.createTask({ input, template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: git.url }] }));
+  /** `POST …/pull-request` as it goes over the wire: the status tells the first call (201) from a repeat (200). */
+  async function pullRequestCall(task: Task, body: unknown = {}) {
+    const res = await fetch(`${server.baseUrl}/api/v2/tasks/me/${task.id}/pull-request`, {
+      method: "POST",
+      headers: { "Coder-Session-Token": aliceToken, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    answers.push(text);
+    return { status: res.status, body: JSON.parse(text) };
+  }
+  const createdPulls = () => github.requests.filter((r) => r.method === "POST" && /\/pulls$/.test(r.path));
+
+  async function repoTask(input = "Add a greeting", url = git.url): Promise<Task> {
+    const task = await remember(alice.createTask({ input, template_version_id: echo, rich_parameter_values: [{ name: "repo_url", value: url }] }));
     await waitForState(alice, task.id, "idle", 60_000);
     return task;
   }
@@ -163,9 +181,109 @@ describe("from task to remote branch: push", () => {
     for (const t of [plain, task]) await alice.deleteTask("me", t.id);
   });
 
+  it("opens a pull request from the task's branch into its base (201), answers the same one after (200), and follows its state", async () => {
+    const task = await repoTask("Add a greeting to the README");
+    await say(alice, task.id, "/write greeting.txt hello");
+    const first = await pullRequestCall(task);
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ provider: "github", url: expect.stringMatching(/\/alice\/private\/pull\/1$/), number: 1, state: "open", draft: false });
+    // What GitHub was asked (every request checked against its OpenAPI description).
+    const [request] = createdPulls();
+    const branch = `taskyard/${task.name}`;
+    expect(request.body).toMatchObject({ head: branch, base: "main", title: task.display_name, draft: false });
+    const body = (request.body as { body: string }).body;
+    expect(body).toContain("> Add a greeting to the README");
+    expect(body).toContain("`greeting.txt` (+1 −0)");
+    expect(body).toContain(`${server.baseUrl}/tasks/alice/${task.name}`);
+    // Pushed first: the branch and its commit are in the repository.
+    expect(gitIn(git.bare, "show", `${branch}:greeting.txt`)).toBe("hello\n");
+
+    const again = await pullRequestCall(task);
+    expect(again).toEqual({ status: 200, body: first.body });
+    expect(createdPulls()).toHaveLength(1);
+    expect((await remember(alice.task("me", task.id))).pull_request).toEqual(first.body);
+    expect((await alice.tasks()).tasks.find((t) => t.id === task.id)?.pull_request).toEqual(first.body);
+
+    // Merged on GitHub: reading the task asks again (at most once per interval, 1 s here).
+    github.setPullState(1, "merged");
+    await waitFor("the merged state", async () => (await alice.task("me", task.id)).pull_request?.state === "merged", 15_000, 300);
+    await alice.deleteTask("me", task.id);
+  });
+
+  it("takes a title, body and draft; refuses a bad body with a 400 that changes nothing", async () => {
+    const task = await repoTask();
+    await say(alice, task.id, "/write draft.txt draft");
+    const pulls = createdPulls().length;
+    for (const bad of [{ title: "" }, { draft: "yes" }, { base: "develop" }, { body: 7 }]) {
+      const refused = await pullRequestCall(task, bad);
+      expect(refused.status).toBe(400);
+      expect(refused.body.validations?.length).toBeGreaterThan(0);
+    }
+    expect(createdPulls()).toHaveLength(pulls);
+    expect(branchesOf(git)).not.toContain(`taskyard/${task.name}`);
+
+    const opened = await pullRequestCall(task, { title: "Draft: a greeting", body: "Written by hand.", draft: true });
+    expect(opened).toMatchObject({ status: 201, body: { draft: true, state: "open" } });
+    expect(createdPulls().at(-1)?.body).toMatchObject({ title: "Draft: a greeting", body: "Written by hand.", draft: true });
+    await alice.deleteTask("me", task.id);
+  });
+
+  it("passes the forge's refusals on (422, 403) with its message, 502s a forge that does not answer within 15 s, and opens nothing when the push fails", async () => {
+    const task = await repoTask();
+    await say(alice, task.id, "/write refused.txt refused");
+    github.fail("validation", { method: "POST" });
+    const invalid = await pullRequestCall(task);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.detail).toContain("A pull request already exists");
+    // The push went through and is kept: the next push may overwrite it.
+    expect((await alice.task("me", task.id)).repository?.pushed_commit).toBe(git.log(`taskyard/${task.name}`).split(" ")[0]);
+    expect((await alice.task("me", task.id)).pull_request).toBeNull();
+
+    github.fail("forbidden", { method: "POST" });
+    const forbidden = await pullRequestCall(task);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.detail).toBeTruthy();
+
+    github.fail("hang", { method: "GET" });
+    const started = Date.now();
+    const slow = await pullRequestCall(task);
+    expect(slow.status).toBe(502);
+    expect(Date.now() - started).toBeLessThan(15_500);
+    github.resetFailures();
+
+    // Someone else pushes to the branch: the push is rejected, and no pull request is asked for.
+    const other = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-other-"));
+    cleanups.push(() => fs.rm(other, { recursive: true, force: true }));
+    const branch = `taskyard/${task.name}`;
+    gitIn(other, "clone", "--quiet", "--branch", branch, git.bare, ".");
+    await fs.writeFile(path.join(other, "theirs.txt"), "theirs\n");
+    gitIn(other, "add", ".");
+    gitIn(other, "-c", "user.name=Bob", "-c", "user.email=bob@example.com", "commit", "--quiet", "-m", "Bob's change");
+    gitIn(other, "push", "--quiet", "origin", branch);
+    await say(alice, task.id, "/write refused.txt changed");
+    const before = createdPulls().length;
+    const rejected = await pullRequestCall(task);
+    expect(rejected).toMatchObject({ status: 409, body: { message: "The push was rejected." } });
+    expect(createdPulls()).toHaveLength(before);
+    await alice.deleteTask("me", task.id);
+  }, 90_000);
+
+  it("a generic provider takes pushes only: 409 'This provider has no pull requests.'", async () => {
+    const lab = await startGitHttpServer({ token: TOKEN, name: "lab/tools" });
+    cleanups.push(() => lab.close());
+    await owner.createGitProvider({ kind: "generic", host: lab.host });
+    await alice.createGitCredential({ host: lab.host, token: TOKEN, username: "alice" });
+    const task = await repoTask("Tidy the tools", lab.url);
+    await say(alice, task.id, "/write tidy.txt tidy");
+    const refused = await pullRequestCall(task);
+    expect(refused).toMatchObject({ status: 409, body: { message: "This provider has no pull requests." } });
+    expect((await remember(alice.push("me", task.id))).branch).toBe(`taskyard/${task.name}`);
+    await alice.deleteTask("me", task.id);
+  });
+
   it("leaves the token nowhere: no process's argv or environment, no file under the data dir, no log line, no API answer, no database row", async () => {
     clearInterval(watching);
-    expect(githubProblems()).toEqual([]);
+    expect(github.problems).toEqual([]);
     expect([...procLeaks]).toEqual([]);
     expect(filesContaining(server.dataDir, TOKEN)).toEqual([]);
     expect(server.output()).not.toContain(TOKEN);
