@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient, TaskyardError, type Task } from "../../lib/sdk/client";
 import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
-import { startGitHubStandIn } from "../support/forge-stand-ins";
+import { startGitHubStandIn, startGitLabStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
 import { databaseDump, filesContaining } from "../support/leaks";
 import { processesHolding } from "../support/processes";
@@ -267,6 +267,28 @@ describe("from task to remote branch and pull request", () => {
     expect(createdPulls()).toHaveLength(before);
     await alice.deleteTask("me", task.id);
   }, 90_000);
+
+  it("opens a GitLab merge request in a nested group (a draft is a 'Draft:' title) and follows its state", async () => {
+    const lab = await startGitHttpServer({ token: TOKEN, name: "team/platform/tools" });
+    cleanups.push(() => lab.close());
+    const gitlab = await startGitLabStandIn({ [TOKEN]: { username: "alice-gl", scopes: ["api"] } }, { projects: { "team/platform/tools": { get branches() { return branchesOf(lab); } } } });
+    cleanups.push(() => gitlab.close());
+    await owner.createGitProvider({ kind: "gitlab", host: lab.host, api_url: gitlab.apiUrl });
+    await alice.createGitCredential({ host: lab.host, token: TOKEN });
+    const task = await repoTask("Tidy the tools", lab.url);
+    await say(alice, task.id, "/write tidy.txt tidy");
+    const first = await pullRequestCall(task, { draft: true });
+    expect(first).toMatchObject({ status: 201, body: { provider: "gitlab", number: 1, state: "open", draft: true } });
+    const created = gitlab.requests.find((r) => r.method === "POST" && r.path.endsWith("/merge_requests"));
+    expect(created?.path).toBe(`/api/v4/projects/${encodeURIComponent("team/platform/tools")}/merge_requests`);
+    expect(created?.body).toMatchObject({ source_branch: `taskyard/${task.name}`, target_branch: "main", title: `Draft: ${task.display_name}` });
+    expect(gitIn(lab.bare, "show", `taskyard/${task.name}:tidy.txt`)).toBe("tidy\n");
+    expect(await pullRequestCall(task)).toEqual({ status: 200, body: first.body });
+    gitlab.setMergeRequestState(1, "merged");
+    await waitFor("the merged state", async () => (await alice.task("me", task.id)).pull_request?.state === "merged", 15_000, 300);
+    expect(gitlab.problems).toEqual([]);
+    await alice.deleteTask("me", task.id);
+  });
 
   it("a generic provider takes pushes only: 409 'This provider has no pull requests.'", async () => {
     const lab = await startGitHttpServer({ token: TOKEN, name: "lab/tools" });
