@@ -13,6 +13,7 @@ import { startServer, taskyard, tempDataDir } from "../tests/support/stack";
 import { databaseUrlOf } from "../tests/support/stack-db";
 import { burstOfBareNodes, burstOfCreates, idleAgentMemory } from "./agents";
 import { load, median, type LoadResult } from "./load";
+import { pushTimings } from "./pushes";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = 16;
@@ -156,6 +157,7 @@ async function main() {
     rows.push(await burstOfCreates(client, sql, version, 20, median(creates)));
     rows.push(await burstOfBareNodes(20, median(creates)));
     rows.push(await idleAgentMemory(client, sql, version));
+    rows.push(...(await pushTimings(client, version)));
 
     await provisioner.stop();
 
