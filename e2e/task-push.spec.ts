@@ -24,15 +24,18 @@ async function say(api: TaskyardClient, task: string, input: string) {
     .toBe(true);
 }
 
-test.describe("push a task's branch from the dashboard", () => {
+test.describe("push a task's branch and open a pull request from the dashboard", () => {
   let git: GitHttpServer;
   let github: Awaited<ReturnType<typeof startGitHubStandIn>>;
+  // The stand-in knows a repository's branches from this list (not from the git server): a pushed branch is added to it.
+  const standInRepository = { branches: ["main"] };
   let providerId: string | undefined;
   let credentialId: string | undefined;
 
   test.beforeAll(async ({ api }) => {
-    git = await startGitHttpServer({ token: TOKEN });
-    github = await startGitHubStandIn({ [TOKEN]: { login: "octo-push", scopes: ["repo"] } });
+    // "acme/app": a path GitHub's API can name (owner/repository).
+    git = await startGitHttpServer({ token: TOKEN, name: "acme/app" });
+    github = await startGitHubStandIn({ [TOKEN]: { login: "octo-push", scopes: ["repo"] } }, { repositories: { "acme/app": standInRepository } });
     providerId = (await api.createGitProvider({ kind: "github", host: git.host, api_url: github.url })).id;
     credentialId = (await api.createGitCredential({ host: git.host, token: TOKEN })).id;
   });
@@ -87,6 +90,67 @@ test.describe("push a task's branch from the dashboard", () => {
     await expect(taskPage.commits()).toHaveCount(2);
     await snap(page, "task-push");
 
+    await test.step("Create pull request: a form with the display name as title; then the pull request, linked", async () => {
+      standInRepository.branches.push(branch);
+      await taskPage.openPullRequestForm().click();
+      const form = taskPage.pullRequestForm();
+      await expect(form.getByLabel("Title")).toHaveValue(task.display_name);
+      await expect(form.getByLabel("Description")).toHaveAttribute("placeholder", /Taskyard writes it/);
+      await expect(form.getByLabel("Draft")).not.toBeChecked();
+      await form.getByRole("button", { name: "Create pull request" }).click();
+      const link = taskPage.pullRequestLink();
+      await expect(link).toHaveText("Pull request #1 · Open", { timeout: 30_000 });
+      expect(github.pulls).toHaveLength(1);
+      const [pull] = github.pulls;
+      expect(pull).toMatchObject({ project: "acme/app", head: branch, base: "main", title: task.display_name, draft: false });
+      // Left empty, the description is the server's summary.
+      expect(pull.body).toContain(prompt);
+      const { pull_request } = await api.task(ADMIN.username, task.name);
+      expect(pull_request).toMatchObject({ provider: "github", number: 1, state: "open", draft: false });
+      await expect(link).toHaveAttribute("href", pull_request!.url);
+      await expect(link).toHaveAttribute("target", "_blank");
+      await expect(link).toHaveAttribute("rel", "noopener noreferrer");
+      await expect(taskPage.openPullRequestForm()).toHaveCount(0);
+      await expect(taskPage.pullRequestForm()).toHaveCount(0);
+      expect(github.problems).toEqual([]);
+      await snap(page, "task-pull-request");
+    });
+
+    await test.step("the list row carries the PR badge, linking to it", async () => {
+      await page.getByRole("link", { name: "All tasks" }).click();
+      const badge = new TasksPage(page).row(task.display_name).getByTestId("task-pull-request");
+      await expect(badge).toHaveText("PR #1");
+      await expect(badge).toHaveAttribute("data-state", "open");
+      await expect(badge).toHaveAttribute("href", (await api.task(ADMIN.username, task.name)).pull_request!.url);
+      await expect(badge).toHaveAttribute("rel", "noopener noreferrer");
+    });
+
+    await api.deleteTask(ADMIN.username, task.name);
+  });
+
+  test("a draft pull request with a title and description of one's own; a forge that refuses shows its message", async ({ signedInPage: page, api }) => {
+    test.setTimeout(120_000);
+    const task = await repoTask(api, `Draft it ${uniqueWord("draft")}`);
+    standInRepository.branches.push(`taskyard/${task.name}`);
+    await say(api, task.id, "/write draft.txt work in progress");
+    const taskPage = new TaskPage(page);
+    await taskPage.goto(ADMIN.username, task.name);
+    await taskPage.tab("Changes").click();
+    await taskPage.openPullRequestForm().click();
+    const form = taskPage.pullRequestForm();
+    await form.getByLabel("Title").fill("Work in <b>progress</b>");
+    await form.getByLabel("Description").fill("Not done yet.");
+    await form.getByLabel("Draft").check();
+
+    github.fail("forbidden", { method: "POST" });
+    await form.getByRole("button", { name: "Create pull request" }).click();
+    await expect(form.getByRole("alert")).toContainText("Resource not accessible by personal access token", { timeout: 30_000 });
+    // The form keeps what was typed for another try.
+    await expect(form.getByLabel("Title")).toHaveValue("Work in <b>progress</b>");
+    await form.getByRole("button", { name: "Create pull request" }).click();
+    await expect(taskPage.pullRequestLink()).toHaveText(/^Pull request #\d+ · Draft$/, { timeout: 30_000 });
+    const pull = github.pulls.find((p) => p.head === `taskyard/${task.name}`);
+    expect(pull).toMatchObject({ title: "Work in <b>progress</b>", body: "Not done yet.", draft: true });
     await api.deleteTask(ADMIN.username, task.name);
   });
 

@@ -3,25 +3,30 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, type TestUser } from "../support/api";
 import { newConfigDir, runCli } from "../support/cli";
+import { startGitHubStandIn } from "../support/forge-stand-ins";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
 import { waitFor, waitForState } from "../support/runtime";
 
-const TOKEN = `tok_${randomBytes(18).toString("hex")}`;
+const TOKEN = `ghp_${randomBytes(18).toString("hex")}`;
 
 const gitIn = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
 
-describe("the taskyard CLI: taskyard task push", () => {
+describe("the taskyard CLI: taskyard task push and taskyard task pr", () => {
   let user: TestUser;
   let config: string;
   let git: GitHttpServer;
+  let github: Awaited<ReturnType<typeof startGitHubStandIn>>;
   let providerId: string | undefined;
+  // The stand-in knows the repository's branches from this list, not from the git server: a pushed branch is added.
+  const standInRepository = { branches: ["main"] };
   const cli = (...args: string[]) => runCli(args, { config });
 
   beforeAll(async () => {
-    git = await startGitHttpServer({ token: TOKEN });
-    // A generic provider (plain git over HTTPS-style Basic auth): no forge to ask.
-    providerId = (await ownerClient().createGitProvider({ kind: "generic", host: git.host })).id;
+    // "acme/cli": a path GitHub's API can name (owner/repository).
+    git = await startGitHttpServer({ token: TOKEN, name: "acme/cli" });
+    github = await startGitHubStandIn({ [TOKEN]: { login: "cli-pusher", scopes: ["repo"] } }, { repositories: { "acme/cli": standInRepository } });
+    providerId = (await ownerClient().createGitProvider({ kind: "github", host: git.host, api_url: github.url })).id;
     user = await createTestUser();
     await user.client.createGitCredential({ host: git.host, token: TOKEN });
     config = await newConfigDir();
@@ -29,6 +34,7 @@ describe("the taskyard CLI: taskyard task push", () => {
   });
   afterAll(async () => {
     if (providerId) await ownerClient().deleteGitProvider(providerId).catch(() => {});
+    await github?.close();
     await git?.close();
   });
 
@@ -68,11 +74,43 @@ describe("the taskyard CLI: taskyard task push", () => {
     await user.client.deleteTask("me", task.id);
   });
 
+  it("pr pushes, opens a pull request and prints its URL and \"#N · state\"; asked again, the same one; -o json prints the answer", async () => {
+    const task = await user.client.createTask({
+      input: "Open a pull request",
+      name: "pr-me",
+      template_version_id: await echoTemplateVersion(),
+      rich_parameter_values: [{ name: "repo_url", value: git.url }],
+    });
+    await waitForState(user.client, task.id, "idle", 60_000);
+    await say(task.id, "/write pr.txt for review");
+    standInRepository.branches.push("taskyard/pr-me");
+
+    const opened = await cli("task", "pr", "pr-me", "--title", "Add pr.txt", "--body", "Please review.", "--draft");
+    expect(opened.code, opened.stderr).toBe(0);
+    const { pull_request } = await user.client.task("me", task.id);
+    expect(pull_request).toMatchObject({ provider: "github", number: 1, state: "open", draft: true });
+    expect(opened.stdout).toBe(`${pull_request!.url}\n#1 · draft\n`);
+    expect(github.pulls).toEqual([expect.objectContaining({ project: "acme/cli", head: "taskyard/pr-me", base: "main", title: "Add pr.txt", body: "Please review.", draft: true })]);
+    // Pushed first.
+    expect(gitIn(git.bare, "show", "taskyard/pr-me:pr.txt")).toBe("for review\n");
+
+    const again = await cli("task", "pr", `${user.username}/pr-me`, "-o", "json");
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(pull_request);
+    expect(github.pulls).toHaveLength(1);
+    expect(github.problems).toEqual([]);
+    await user.client.deleteTask("me", task.id);
+  });
+
   it("fails with exit 1 and the server's reason as the last stderr line: no repository, no credential, unknown task", async () => {
     const plain = await user.client.createTask({ input: "No repository", name: "push-plain", template_version_id: await echoTemplateVersion() });
     const noRepo = await cli("task", "push", plain.id);
     expect(noRepo.code).toBe(1);
     expect(noRepo.stderr.trimEnd().split("\n").at(-1)).toMatch(/^taskyard: push the task's branch: This task has no repository/);
+    const noRepoPr = await cli("task", "pr", plain.id, "-o", "json");
+    expect(noRepoPr.code).toBe(1);
+    expect(noRepoPr.stdout).toBe("");
+    expect(noRepoPr.stderr.trimEnd().split("\n").at(-1)).toMatch(/^taskyard: create the pull request: This task has no repository/);
     await user.client.deleteTask("me", plain.id);
 
     const unknown = await cli("task", "push", "no-such-task");
