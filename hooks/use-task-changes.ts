@@ -36,3 +36,18 @@ export function useTaskChanges(owner: string, taskRef: string, task: Task, { ena
     retry: (count, error) => !(error instanceof TaskyardError && error.status < 500) && count < 2,
   });
 }
+
+/**
+ * For the delete confirmation: what the task's branch holds that its remote does not, read afresh
+ * each time the confirmation opens. Any error (a 409 for a task in error, say) only means no warning.
+ */
+export function useChangesBeforeDelete(task: Task, { enabled }: { enabled: boolean }) {
+  return useQuery<TaskChanges>({
+    queryKey: [...taskKeys.changes(task.owner_name, task.name), "before-delete"],
+    queryFn: () => api.changes(task.owner_name, task.id),
+    enabled: enabled && task.repository !== null,
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+}

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import type { CreateTaskInput, Task } from "@/lib/sdk/client";
+import type { CreatePullRequestInput, CreateTaskInput, Task } from "@/lib/sdk/client";
 import { api } from "./api-client";
 import { usePollWhileDisconnected } from "./task-events-connection";
 import { PAGE_SIZE } from "./task-query";
@@ -95,3 +95,28 @@ export const useDeleteTask = () =>
     (t) => api.deleteTask(t.owner, t.name),
     (qc, ref) => updateListedTasks(qc, (l) => ({ tasks: l.tasks.filter((t) => t.id !== ref.id), count: Math.max(0, l.count - 1) })),
   );
+
+/** After a push or a pull request: the task (its `pushed_commit`, `pull_request`), the lists' badges and the changes' counts. */
+function invalidateAfterPush(qc: QueryClient, owner: string, task: string) {
+  void qc.invalidateQueries({ queryKey: taskKeys.one(owner, task) });
+  void qc.invalidateQueries({ queryKey: taskKeys.changes(owner, task) });
+  void qc.invalidateQueries({ queryKey: taskKeys.all });
+}
+
+/** `POST …/push`; `owner` and `task` as the page names them (the query keys use those). */
+export function usePushTask(owner: string, task: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.push(owner, task),
+    onSuccess: () => invalidateAfterPush(qc, owner, task),
+  });
+}
+
+/** `POST …/pull-request`: pushes, then opens (or answers the open) pull request. */
+export function useCreatePullRequest(owner: string, task: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreatePullRequestInput) => api.pullRequest(owner, task, input),
+    onSuccess: () => invalidateAfterPush(qc, owner, task),
+  });
+}

@@ -6,6 +6,8 @@ import { taskDiffCommand } from "./task-diff";
 import { taskListCommand } from "./task-list";
 import { taskLogsCommand } from "./task-logs";
 import { taskPauseCommand } from "./task-pause";
+import { taskPrCommand } from "./task-pr";
+import { taskPushCommand } from "./task-push";
 import { taskResumeCommand } from "./task-resume";
 import { taskSendCommand } from "./task-send";
 import { taskStatusCommand } from "./task-status";
@@ -13,7 +15,7 @@ import { taskStatusCommand } from "./task-status";
 /** `taskyard task …`: Coder's `coder task` subcommands, flags and defaults. */
 export function registerTask(program: Command) {
   const task = program.command("task").alias("tasks").description("Create, inspect and drive tasks (as `coder task` does)");
-  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskDiffCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
+  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskDiffCommand, taskPushCommand, taskPrCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
     // addCommand, unlike command(), does not pass down the exit and help-after-error settings.
     task.addCommand(sub().copyInheritedSettings(task));
   }

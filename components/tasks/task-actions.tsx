@@ -3,10 +3,12 @@
 import { Pause, Play, Trash2 } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { Task, TaskStatus } from "@/lib/sdk/client";
+import { useChangesBeforeDelete } from "@/hooks/use-task-changes";
 import { useDeleteTask, usePauseTask, useResumeTask } from "@/hooks/use-tasks";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { InlineError } from "@/components/ui/error-state";
+import { pendingWork } from "./task-repository";
 import { canPause, canResume } from "./task-status";
 
 /** Where a pause or resume has landed; until then its button shows progress. */
@@ -28,6 +30,8 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
   const [progress, setProgress] = useState<Progress>();
   const [confirming, setConfirming] = useState(false);
   const ref = { owner: task.owner_name, name: task.name, id: task.id };
+  const changesBeforeDelete = useChangesBeforeDelete(task, { enabled: confirming });
+  const unpushed = changesBeforeDelete.data ? pendingWork(changesBeforeDelete.data) : [];
 
   // The button keeps its spinner until the status has moved on to where the action leads.
   if (progress && task.status !== progress.from && SETTLED[progress.action].includes(task.status)) setProgress(undefined);
@@ -110,6 +114,11 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
           “<span className="font-medium text-zinc-900 dark:text-zinc-100">{task.display_name || task.name}</span>” will be stopped, its
           workspace removed and its conversation deleted. This can’t be undone.
         </p>
+        {unpushed.length > 0 && (
+          <p role="note" data-testid="delete-unpushed-warning" className="mt-2 font-medium text-amber-800 dark:text-amber-300">
+            {unpushed.join(" and ")} will be lost. Push first to keep them.
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );

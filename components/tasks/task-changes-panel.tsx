@@ -9,6 +9,7 @@ import { ErrorState, InlineError } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { SnapshotTag } from "./snapshot-tag";
+import { TaskPublish } from "./task-publish";
 import { baseLabel, ChangeCounts, fileAnchor, FilePath, FileStatusBadge, shortCommit } from "./task-repository";
 
 // The diff viewer (react-diff-view and the syntax grammars) is the heavy part: it loads when the
@@ -58,6 +59,7 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
         </div>
       </div>
       <CheckoutLine task={task} changes={changes} />
+      <TaskPublish task={task} owner={owner} taskRef={taskRef} changes={changes} />
       <div className="flex flex-col gap-3 p-4">
         {!changes ? (
           query.error ? (

@@ -1,5 +1,5 @@
-import { GitBranch } from "lucide-react";
-import type { ChangedFile, Task } from "@/lib/sdk/client";
+import { GitBranch, GitPullRequest } from "lucide-react";
+import type { ChangedFile, Task, TaskChanges } from "@/lib/sdk/client";
 import { SideCard } from "@/components/ui/side-card";
 
 type Repository = NonNullable<Task["repository"]>;
@@ -104,3 +104,47 @@ export function FilePath({ file, className = "" }: { file: Pick<ChangedFile, "pa
 
 /** Where a file's diff sits on the page, for the file list's links. */
 export const fileAnchor = (prefix: string, index: number) => `diff${prefix.replace(/[^a-zA-Z0-9_-]/g, "")}-${index}`;
+
+type PullRequest = NonNullable<Task["pull_request"]>;
+type PullRequestLook = "Open" | "Draft" | "Merged" | "Closed";
+
+/** What people call a pull request's state: an open draft is a "Draft". */
+export const pullRequestState = (pr: Pick<PullRequest, "state" | "draft">): PullRequestLook =>
+  pr.state === "merged" ? "Merged" : pr.state === "closed" ? "Closed" : pr.draft ? "Draft" : "Open";
+
+const PR_STYLES: Record<PullRequestLook, string> = {
+  Open: "bg-green-50 text-green-800 ring-green-600/20 dark:bg-green-950/40 dark:text-green-300 dark:ring-green-400/25",
+  Draft: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-400/20",
+  Merged: "bg-violet-50 text-violet-800 ring-violet-600/20 dark:bg-violet-950/40 dark:text-violet-300 dark:ring-violet-400/25",
+  Closed: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-950/40 dark:text-red-300 dark:ring-red-400/25",
+};
+
+/** The list row's "PR #N" chip, coloured by state; it links to the pull request (above the row's own link). */
+export function PullRequestBadge({ pullRequest }: { pullRequest: PullRequest }) {
+  const state = pullRequestState(pullRequest);
+  return (
+    <a
+      href={pullRequest.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      data-testid="task-pull-request"
+      data-state={state.toLowerCase()}
+      title={`Pull request #${pullRequest.number} · ${state}`}
+      aria-label={`Pull request #${pullRequest.number} (${state})`}
+      className={`relative z-10 inline-flex shrink-0 items-center gap-1 rounded-full px-1.5 py-px text-[11px] font-medium ring-1 ring-inset hover:underline ${PR_STYLES[state]}`}
+    >
+      <GitPullRequest aria-hidden className="size-3" />
+      PR #{pullRequest.number}
+    </a>
+  );
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "3 unpushed commits · 2 uncommitted files": what the remote does not have yet (the zero parts left out). */
+export function pendingWork(changes: Pick<TaskChanges, "unpushed_commits" | "uncommitted_files">): string[] {
+  const parts: string[] = [];
+  if (changes.unpushed_commits > 0) parts.push(plural(changes.unpushed_commits, "unpushed commit", "unpushed commits"));
+  if ((changes.uncommitted_files ?? 0) > 0) parts.push(plural(changes.uncommitted_files ?? 0, "uncommitted file", "uncommitted files"));
+  return parts;
+}

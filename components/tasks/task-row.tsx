@@ -6,7 +6,7 @@ import type { Task } from "@/lib/sdk/client";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TemplateIcon } from "@/components/templates/template-icon";
 import { hasCost, TaskCost } from "./task-cost";
-import { RepositorySummary } from "./task-repository";
+import { PullRequestBadge, RepositorySummary } from "./task-repository";
 import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { taskHref } from "./task-status";
 
@@ -38,7 +38,12 @@ export function TaskRow({ task }: { task: Task }) {
         <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">
           <span className="font-mono">{task.name}</span> · {task.template_display_name}
         </p>
-        {task.repository && <RepositorySummary repository={task.repository} />}
+        {task.repository && (
+          <div className="flex min-w-0 items-center gap-2">
+            <RepositorySummary repository={task.repository} />
+            {task.pull_request && <PullRequestBadge pullRequest={task.pull_request} />}
+          </div>
+        )}
       </div>
       <div className="relative z-10 col-start-3 row-start-1 sm:col-start-5">
         <Suspense fallback={<div className="h-8 w-8 sm:w-20" />}>

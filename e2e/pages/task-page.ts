@@ -28,6 +28,12 @@ export class TaskPage {
   readonly downloadPatch = () => this.changes().getByRole("button", { name: "Download patch" });
   readonly commits = () => this.changes().getByRole("region", { name: "Commits" }).getByTestId("commit");
   readonly refreshChanges = () => this.changes().getByRole("button", { name: "Refresh" });
+  readonly pushButton = () => this.changes().getByRole("button", { name: /^Push(ing…)?$/ });
+  readonly pushResult = () => this.changes().getByTestId("push-result");
+  readonly unpushedSummary = () => this.changes().getByTestId("unpushed-summary");
+  readonly openPullRequestForm = () => this.changes().getByRole("button", { name: "Create pull request…" });
+  readonly pullRequestForm = () => this.changes().getByRole("form", { name: "Create a pull request" });
+  readonly pullRequestLink = () => this.changes().getByTestId("pull-request-link");
 
   /**
    * Clicks `button` and resolves to whether it showed progress (`aria-busy`) at any moment after:
