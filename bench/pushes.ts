@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -20,22 +21,23 @@ export async function pushTimings(client: TaskyardClient, version: string) {
   const git = await startGitHttpServer({ token, name: "bench/repo" });
   const github = await startGitHubStandIn({ [token]: { login: "bench", scopes: ["repo"] } }, { repositories: { "bench/repo": { get branches() { return branchesOf(git.bare); } } } });
   const clone = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-bench-push-"));
+  // Not execFileSync: the git server answers from this process's event loop.
   const run = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=Bench", "-c", "user.email=bench@example.com", ...args], { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+    promisify(execFile)("git", ["-c", "user.name=Bench", "-c", "user.email=bench@example.com", ...args], { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
   try {
     await client.createGitProvider({ kind: "github", host: git.host, api_url: github.url });
     await client.createGitCredential({ host: git.host, token });
     // Baseline: git itself, pushing a new commit on a branch of its own, the token in the URL.
     const authed = git.url.replace("://", `://x-access-token:${token}@`);
-    run(clone, "clone", "--quiet", authed, ".");
+    await run(clone, "clone", "--quiet", authed, ".");
     const plain: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      run(clone, "checkout", "--quiet", "-B", `plain-${i}`);
+      await run(clone, "checkout", "--quiet", "-B", `plain-${i}`);
       await fs.writeFile(path.join(clone, `plain-${i}.txt`), `${i}\n`);
-      run(clone, "add", ".");
-      run(clone, "commit", "--quiet", "-m", `plain ${i}`);
+      await run(clone, "add", ".");
+      await run(clone, "commit", "--quiet", "-m", `plain ${i}`);
       const t0 = performance.now();
-      run(clone, "push", "--quiet", "origin", `plain-${i}`);
+      await run(clone, "push", "--quiet", "origin", `plain-${i}`);
       plain.push(performance.now() - t0);
     }
     const pushes: number[] = [];

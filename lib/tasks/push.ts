@@ -10,7 +10,7 @@ import { withoutCredentials } from "../repo-url";
 import { dataDir, env } from "../env";
 import { logger } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
-import { pushWorkspace } from "../workspaces/push";
+import { pushWorkspace, WorkspaceNotHere } from "../workspaces/push";
 
 export type PushResult = { branch: string; head_commit: string; remote: string };
 
@@ -81,6 +81,7 @@ export async function pushTask(db: DbOrTx, task: TaskRow, plan: PushPlan): Promi
       stallSeconds: env().TASKYARD_GIT_STALL_SECONDS,
     });
   } catch (error) {
+    if (error instanceof WorkspaceNotHere) throw ApiError.conflict("The task's workspace is not on this server's host.", "Push runs where the workspace's files are: on the host of the server that runs its provisioner.");
     if (error instanceof GitError) throw pushFailure(plan.host, error.message);
     throw error;
   }

@@ -7,6 +7,13 @@ import { networkFds, networkProfile, spawnWithNetwork } from "../sandbox/network
 import { program } from "../system-programs";
 import { privateDir, sandboxResolvConf, workspaceLayout } from "./layout";
 
+/** The workspace's files are on another host (a provisioner elsewhere) or gone. */
+export class WorkspaceNotHere extends Error {
+  constructor() {
+    super("the workspace's files are not on this host");
+  }
+}
+
 export type PushInput = {
   workspaceId: string;
   /** The uid the workspace runs as. */
@@ -27,6 +34,7 @@ export type PushInput = {
  */
 export async function pushWorkspace(host: { dataDir: string; sandbox: SandboxKind }, input: PushInput): Promise<{ head_commit: string; committed: boolean }> {
   const dir = workspaceLayout(host.dataDir).workspaceDir(input.workspaceId);
+  if (!fsSync.existsSync(dir)) throw new WorkspaceNotHere();
   if (!fsSync.existsSync(path.join(dir, "repo"))) throw new GitError("the workspace has no checkout");
   const sandboxed = host.sandbox === "bubblewrap";
   const uid = sandboxed && process.getuid?.() === 0 ? input.uid : SANDBOX_UID;
