@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { agentEnv } from "../agent-env";
+import { gatewayKeyOf } from "../auth/tokens";
+import { MODEL_GATEWAY_PATH } from "../sandbox/environment";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
@@ -24,6 +26,8 @@ export type AgentOptions = {
   diskLimitBytes?: number;
   /** The workspace is from an earlier version, which kept the agent's state in it. */
   adoptWorkspaceState?: boolean;
+  /** The coding agent's Anthropic API is the server's model gateway, with this agent's own key. */
+  modelGateway?: boolean;
 };
 
 const MiB = 1024 * 1024;
@@ -106,6 +110,11 @@ async function deliveredPrompt(dir: string): Promise<string | null> {
  */
 export async function runAgent(options: AgentOptions): Promise<void> {
   const server = createControlPlaneClient(options.serverUrl, options.token);
+  if (options.modelGateway) {
+    // What the coding agent (and everything in the workspace) sees: the gateway and a key good for it alone.
+    process.env.ANTHROPIC_BASE_URL = `${options.serverUrl}${MODEL_GATEWAY_PATH}`;
+    process.env.ANTHROPIC_API_KEY = gatewayKeyOf(options.token);
+  }
   await server.lifecycle("starting");
   const manifest = await server.manifest();
   const slug = manifest.app_slug;

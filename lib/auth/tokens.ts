@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -31,8 +31,19 @@ export function secretMatches(secret: string, hashedSecret: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Agent tokens are single-purpose random secrets, looked up by their hash. */
-export function generateAgentToken(): { token: string; hash: string } {
+/** Agent tokens are single-purpose random secrets, looked up by their hash; `gatewayKeyHash` is the hash of the key derived from it. */
+export function generateAgentToken(): { token: string; hash: string; gatewayKeyHash: string } {
   const token = randomBytes(32).toString("hex");
-  return { token, hash: sha256(token) };
+  return { token, hash: sha256(token), gatewayKeyHash: sha256(gatewayKeyOf(token)) };
 }
+
+/**
+ * The model gateway's key for an agent, derived from its token (HMAC): the agent hands it to the
+ * coding agent in its workspace, where the token itself must never go (it reaches agent routes);
+ * the key reaches the gateway alone, and does not reveal the token.
+ */
+export function gatewayKeyOf(agentToken: string): string {
+  return `tyk-${createHmac("sha256", agentToken).update("taskyard model gateway").digest("hex")}`;
+}
+
+export const hashGatewayKey = (key: string) => sha256(key);

@@ -10,8 +10,19 @@ const ALWAYS = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"];
 /** Taskyard settings meant for agents. The agent token is never one: it travels on a pipe. */
 const AGENT_SETTINGS = ["TASKYARD_AGENT_HEARTBEAT_MS"];
 
-/** Names a template may never ask for, whatever it declares. */
-const NEVER = /^(TASKYARD_|DATABASE_URL$|PG[A-Z]+$)/;
+/**
+ * Names a template may never ask for, whatever it declares. The model provider's key and address
+ * among them: a template that names them gets the model gateway instead (`usesModelGateway`).
+ */
+const NEVER = /^(TASKYARD_|DATABASE_URL$|PG[A-Z]+$|ANTHROPIC_(API_KEY|AUTH_TOKEN|BASE_URL)$)/;
+
+/** A template that names Anthropic's settings runs its model calls through the server's gateway (lib/gateway). */
+export function usesModelGateway(declared: string[] | undefined): boolean {
+  return (declared ?? []).some((name) => name.startsWith("ANTHROPIC_"));
+}
+
+/** Where agents reach the model gateway, on the server they report to. */
+export const MODEL_GATEWAY_PATH = "/api/v2/aigateway/anthropic";
 
 /** The environment `taskyard agent` starts with. */
 export function agentEnvironment(input: { home: string; declared?: string[]; source?: Record<string, string | undefined> }): NodeJS.ProcessEnv {

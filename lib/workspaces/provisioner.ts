@@ -197,11 +197,12 @@ export class Provisioner {
     }
 
     await this.checkoutRepository(build.workspace_id, build.uid);
-    const { token, hash } = generateAgentToken();
+    const { token, hash, gatewayKeyHash } = generateAgentToken();
     const agent = await insertAgent(this.db, {
       workspaceId: build.workspace_id,
       buildId: build.id,
       authTokenHash: hash,
+      gatewayKeyHash,
       apiSecret: randomBytes(32).toString("hex"),
       host: this.driver.host,
     });

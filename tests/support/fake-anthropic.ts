@@ -6,7 +6,14 @@ export type ScriptedBlock = { type: "text"; text: string } | { type: "tool_use";
 
 /** What the stand-in answers a request with: a reply (streamed when asked), or an HTTP error. */
 export type ScriptedAnswer =
-  | { content: ScriptedBlock[]; usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } }
+  | {
+      content: ScriptedBlock[];
+      usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
+      /** Streamed answers: a pause before each event after the first (a slow model). */
+      delayMs?: number;
+      /** Streamed answers: send `message_start` and then nothing more, never ending (a call cut off midway). */
+      stall?: boolean;
+    }
   | { status: number; type?: string; message?: string };
 
 export type MessagesRequest = {
@@ -63,11 +70,17 @@ export function isToolResult(request: MessagesRequest): boolean {
  */
 export async function startFakeAnthropic(script: (request: MessagesRequest) => ScriptedAnswer) {
   const requests: MessagesRequest[] = [];
+  /** The API key of every request (side requests included): what reached the model provider. */
+  const keys: string[] = [];
+  /** The usage of every answer sent, as message_start + message_delta say it: what the provider would bill. */
+  const billed: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; model: string; key: string }[] = [];
   let counter = 0;
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (c) => (raw += c));
-    req.on("end", () => {
+    req.on("end", async () => {
+      const key = String(req.headers["x-api-key"] ?? req.headers.authorization ?? "");
+      keys.push(key);
       const url = new URL(req.url ?? "/", "http://x");
       if (req.method !== "POST" || !url.pathname.endsWith("/v1/messages")) {
         // Claude Code's start-up checks (/api/hello and the like): answer politely.
@@ -94,24 +107,34 @@ export async function startFakeAnthropic(script: (request: MessagesRequest) => S
       const stopReason = content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
       const message = { id, type: "message", role: "assistant", model: request.model, content, stop_reason: stopReason, stop_sequence: null, usage };
       if (!request.stream) {
+        billed.push({ ...usage, model: request.model, key });
         res.writeHead(200, { "content-type": "application/json" });
         return res.end(JSON.stringify(message));
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify({ type: name, ...(data as object) })}\n\n`);
-      event("message_start", { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
-      content.forEach((block, index) => {
+      const pause = () => new Promise((r) => setTimeout(r, answer.delayMs ?? 0));
+      const event = async (name: string, data: unknown) => {
+        if (name !== "message_start" && answer.delayMs) await pause();
+        res.write(`event: ${name}\ndata: ${JSON.stringify({ type: name, ...(data as object) })}\n\n`);
+      };
+      await event("message_start", { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } } });
+      if (answer.stall) {
+        billed.push({ ...usage, output_tokens: Math.min(1, usage.output_tokens), model: request.model, key });
+        return; // never ends: the caller gives up (or is killed) midway
+      }
+      billed.push({ ...usage, model: request.model, key });
+      for (const [index, block] of content.entries()) {
         if (block.type === "text") {
-          event("content_block_start", { index, content_block: { type: "text", text: "" } });
-          event("content_block_delta", { index, delta: { type: "text_delta", text: block.text } });
+          await event("content_block_start", { index, content_block: { type: "text", text: "" } });
+          await event("content_block_delta", { index, delta: { type: "text_delta", text: block.text } });
         } else {
-          event("content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
-          event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+          await event("content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
+          await event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
         }
-        event("content_block_stop", { index });
-      });
-      event("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
-      event("message_stop", {});
+        await event("content_block_stop", { index });
+      }
+      await event("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+      await event("message_stop", {});
       res.end();
     });
   });
@@ -119,6 +142,11 @@ export async function startFakeAnthropic(script: (request: MessagesRequest) => S
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    keys,
+    billed,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -288,7 +288,12 @@ export type UsageReport = {
   cost_usd: number;
 };
 
-/** Adds one turn's usage to the task's totals, once per turn id (a repeated report changes nothing). */
+/**
+ * Records one turn's usage as its agent reports it, once per turn id (a repeated report changes
+ * nothing). It adds to the task's totals only for a task whose calls the model gateway never
+ * metered (a template without it): otherwise the gateway's account is the task's, and the report
+ * is kept as a cross-check.
+ */
 export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
   await db.execute(sql`
     WITH turn AS (
@@ -302,7 +307,7 @@ export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
       cache_read_input_tokens = t.cache_read_input_tokens + ${u.cache_read_input_tokens},
       cache_creation_input_tokens = t.cache_creation_input_tokens + ${u.cache_creation_input_tokens},
       cost_usd = t.cost_usd + ${u.cost_usd}
-    FROM turn WHERE t.id = turn.task_id`);
+    FROM turn WHERE t.id = turn.task_id AND NOT EXISTS (SELECT 1 FROM model_calls m WHERE m.task_id = t.id)`);
 }
 
 export async function upsertChangeSnapshot(db: DbOrTx, taskId: string, changes: RepoChanges) {

@@ -26,6 +26,8 @@ export const workspaceAgents = pgTable(
       .references(() => workspaceBuilds.id, { onDelete: "cascade" }),
     name: text().notNull().default("main"),
     authTokenHash: text().notNull(),
+    /** sha256 of its model-gateway key (derived from its token: lib/auth/tokens.ts `gatewayKeyOf`): the only credential its workspace gets for a model. */
+    gatewayKeyHash: text(),
     lifecycleState: agentLifecycle().notNull().default("created"),
     /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
     apiUrl: text(),
@@ -44,6 +46,7 @@ export const workspaceAgents = pgTable(
     index("workspace_agents_workspace_idx").on(t.workspaceId, t.createdAt),
     index("workspace_agents_build_idx").on(t.buildId, t.createdAt),
     uniqueIndex("workspace_agents_token_idx").on(t.authTokenHash),
+    uniqueIndex("workspace_agents_gateway_key_idx").on(t.gatewayKeyHash),
   ],
 );
 

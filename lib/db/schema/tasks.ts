@@ -81,6 +81,33 @@ export const taskChangeSnapshots = pgTable("task_change_snapshots", {
 });
 
 /** One agent turn's usage report; its key makes a repeated report count once. */
+/**
+ * Every model call the gateway forwarded for a task, metered as it streamed: the call's usage as
+ * `message_start` and `message_delta` said it (and its cost from lib/gateway/prices.ts), written as
+ * each arrived, so a call cut short still counts what it used. The task's usage totals are the sum.
+ */
+export const modelCalls = pgTable(
+  "model_calls",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    taskId: uuid()
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    agentId: uuid().notNull(),
+    /** The agent's turn, as it labels its calls (x-taskyard-turn); null for calls outside a turn. */
+    turnId: text(),
+    model: text().notNull(),
+    inputTokens: bigint({ mode: "number" }).notNull().default(0),
+    outputTokens: bigint({ mode: "number" }).notNull().default(0),
+    cacheReadInputTokens: bigint({ mode: "number" }).notNull().default(0),
+    cacheCreationInputTokens: bigint({ mode: "number" }).notNull().default(0),
+    costUsd: numeric({ precision: 14, scale: 6 }).notNull().default("0"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("model_calls_task_idx").on(t.taskId, t.createdAt)],
+);
+
 export const taskUsageTurns = pgTable(
   "task_usage_turns",
   {

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { bubblewrapArgs, sandboxArgs, SANDBOX_STATE, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
 import { existingCgroup, workspaceCgroup, type WorkspaceCgroup } from "../../sandbox/cgroup";
-import { agentEnvironment, loopbackEndpoints } from "../../sandbox/environment";
+import { agentEnvironment, loopbackEndpoints, usesModelGateway } from "../../sandbox/environment";
 import { attachNetwork, networkFds, networkProfile, spawnWithNetwork } from "../../sandbox/network";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
@@ -216,11 +216,13 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const bundle = await ensureAgentBundle();
       const { fd: logFd, start: logStart } = await openLog(workspaceId);
       const agentEnv = agentEnvironment({ home: sandboxed ? SANDBOX_STATE : state, declared: env });
-      // A model endpoint on the host's loopback is reachable from the workspace through the agent, and nothing else there is.
-      const forwards = loopbackEndpoints(agentEnv);
+      // The model gateway (on the server) is reachable from the workspace through the agent when the
+      // server is on the host's loopback, as is any other declared endpoint there; nothing else there is.
+      const gateway = usesModelGateway(env);
+      const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
-        "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt,
+        "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt, ...(gateway ? ["--model-gateway"] : []),
       ];
       let child: ChildProcess;
       try {

@@ -1,0 +1,52 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+
+/** Who holds a gateway key: its agent and task, and whether the key still works (the agent is its workspace's current one, which is started). */
+export type GatewayCaller = { agent_id: string; task_id: string; usable: boolean };
+
+export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
+  const rows = await db.execute<GatewayCaller>(sql`
+    SELECT a.id AS agent_id, t.id AS task_id,
+           NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at)
+           AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable
+    FROM workspace_agents a
+    JOIN tasks t ON t.workspace_id = a.workspace_id AND t.deleted_at IS NULL
+    WHERE a.gateway_key_hash = ${keyHash}`);
+  return rows[0];
+}
+
+export type CallUsage = { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; cost_usd: number };
+
+/** Records a call's first usage (its `message_start`) and adds it to its task's totals, in one statement; answers the call's id. */
+export async function insertModelCall(db: DbOrTx, call: { taskId: string; agentId: string; turnId: string | null; model: string }, u: CallUsage): Promise<string> {
+  const [row] = await db.execute<{ id: string }>(sql`
+    WITH call AS (
+      INSERT INTO model_calls (task_id, agent_id, turn_id, model, input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)
+      VALUES (${call.taskId}, ${call.agentId}, ${call.turnId}, ${call.model}, ${u.input_tokens}, ${u.output_tokens}, ${u.cache_read_input_tokens}, ${u.cache_creation_input_tokens}, ${u.cost_usd})
+      RETURNING id, task_id),
+    task AS (${addToTask(u)} FROM call WHERE t.id = call.task_id)
+    SELECT id FROM call`);
+  return row.id;
+}
+
+/** Adds what a call used since it was last written (a `message_delta`) to the call and its task, in one statement. */
+export async function growModelCall(db: DbOrTx, callId: string, u: CallUsage): Promise<void> {
+  await db.execute(sql`
+    WITH call AS (
+      UPDATE model_calls SET
+        input_tokens = input_tokens + ${u.input_tokens}, output_tokens = output_tokens + ${u.output_tokens},
+        cache_read_input_tokens = cache_read_input_tokens + ${u.cache_read_input_tokens},
+        cache_creation_input_tokens = cache_creation_input_tokens + ${u.cache_creation_input_tokens},
+        cost_usd = cost_usd + ${u.cost_usd}, updated_at = now()
+      WHERE id = ${callId} RETURNING task_id)
+    ${addToTask(u)} FROM call WHERE t.id = call.task_id`);
+}
+
+function addToTask(u: CallUsage) {
+  return sql`UPDATE tasks t SET
+      input_tokens = t.input_tokens + ${u.input_tokens}, output_tokens = t.output_tokens + ${u.output_tokens},
+      cache_read_input_tokens = t.cache_read_input_tokens + ${u.cache_read_input_tokens},
+      cache_creation_input_tokens = t.cache_creation_input_tokens + ${u.cache_creation_input_tokens},
+      cost_usd = t.cost_usd + ${u.cost_usd}, updated_at = now()`;
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { costOf } from "../../lib/gateway/prices";
+import { TaskyardClient, type Task } from "../../lib/sdk/client";
+import { isToolResult, latestPrompt, startFakeAnthropic, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
+import { filesContaining } from "../support/leaks";
+import { environOf, processesOfUid } from "../support/processes";
+import { waitFor, waitForStatus } from "../support/runtime";
+import { startServer, tempDataDir } from "../support/stack";
+import { databaseUrlOf } from "../support/stack-db";
+
+const REAL_KEY = `sk-ant-api03-${randomBytes(24).toString("hex")}`;
+const GATEWAY = "/api/v2/aigateway/anthropic";
+
+/** The model, scripted: Claude Code runs for real against it, through the gateway. */
+function model(request: MessagesRequest): ScriptedAnswer {
+  if (isToolResult(request)) return { content: [{ type: "text", text: "Saved." }], usage: { input_tokens: 321, output_tokens: 12 } };
+  if (latestPrompt(request).includes("Save what you were given")) {
+    return {
+      content: [{ type: "tool_use", name: "Bash", input: { command: "printenv ANTHROPIC_API_KEY > key.txt; printenv ANTHROPIC_BASE_URL > url.txt", description: "Save the settings" } }],
+      usage: { input_tokens: 1234, output_tokens: 56, cache_read_input_tokens: 78, cache_creation_input_tokens: 90 },
+    };
+  }
+  if (latestPrompt(request).includes("Answer slowly")) return { content: [{ type: "text", text: "One. Two. Three." }], delayMs: 400 };
+  if (latestPrompt(request).includes("Stop halfway")) return { content: [{ type: "text", text: "never sent" }], usage: { input_tokens: 5000 }, stall: true };
+  return { content: [{ type: "text", text: "Done." }] };
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+});
+
+describe("the model gateway", () => {
+  let client: TaskyardClient;
+  let baseUrl: string;
+  let dataDir: string;
+  let sql: postgres.Sql;
+  let api: Awaited<ReturnType<typeof startFakeAnthropic>>;
+  let task: Task;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startFakeAnthropic(model);
+    cleanups.push(() => api.close());
+    dataDir = await tempDataDir();
+    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "" } });
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
+    baseUrl = server.baseUrl;
+    sql = postgres(await databaseUrlOf(dataDir), { max: 2, onnotice: () => {} });
+    cleanups.push(() => sql.end());
+    const { session_token } = await new TaskyardClient({ baseUrl }).login("admin@example.com", "admin-password");
+    client = new TaskyardClient({ baseUrl, token: session_token });
+  });
+
+  /** Sums of what the provider answered (and would bill), and their cost by the gateway's price table. */
+  const billedTotals = () => {
+    const sum = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0 };
+    // The gateway's calls (x-api-key), not the server's own for naming tasks (a bearer token).
+    for (const b of api.billed.filter((x) => x.key === REAL_KEY)) {
+      for (const k of ["input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"] as const) sum[k] += b[k];
+      sum.cost_usd += costOf(b.model, b);
+    }
+    return sum;
+  };
+  const expectUsageToBeBilled = async () => {
+    const billed = billedTotals();
+    const usage = await waitFor("the usage to settle", async () => {
+      const u = (await client.task("me", task.id)).usage;
+      return u.input_tokens === billed.input_tokens && u.output_tokens === billed.output_tokens ? u : undefined;
+    });
+    expect(usage).toMatchObject({ cache_read_input_tokens: billed.cache_read_input_tokens, cache_creation_input_tokens: billed.cache_creation_input_tokens });
+    expect(usage.cost_usd).toBeCloseTo(billed.cost_usd, 5);
+  };
+  /** A Messages API call as a coding agent makes one (offering a tool: the stand-in scripts those). */
+  const call = (body: object, withKey = key, signal?: AbortSignal) =>
+    fetch(`${baseUrl}${GATEWAY}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": withKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify({ tools: [{ name: "noop", description: "does nothing", input_schema: { type: "object" } }], ...body }),
+      signal,
+    });
+
+  it("Claude Code calls the model through it: the provider sees only the real key, the workspace only its agent's own", async () => {
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    task = await client.createTask({ input: "Save what you were given", template_version_id: claude.active_version_id });
+    await waitFor("the turn", async () => {
+      const t = await client.task("me", task.id);
+      return t.current_state?.state === "idle" && (await client.logs("me", task.id)).logs.some((l) => l.content.includes("Saved.")) ? t : undefined;
+    }, 90_000, 200);
+    const workspace = path.join(dataDir, "workspaces", task.workspace_id!);
+    key = (await fs.readFile(path.join(workspace, "key.txt"), "utf8")).trim();
+    expect(key).toMatch(/^tyk-[0-9a-f]{64}$/);
+    expect((await fs.readFile(path.join(workspace, "url.txt"), "utf8")).trim()).toBe(`${baseUrl}${GATEWAY}`);
+    // Every request the provider saw carried the real key (the gateway's, and the server's own for naming tasks), and only the provider saw it.
+    expect(api.keys.length).toBeGreaterThan(1);
+    for (const seen of api.keys) expect([REAL_KEY, `Bearer ${REAL_KEY}`]).toContain(seen);
+    const [{ calls }] = await sql<{ calls: number }[]>`SELECT count(*)::int AS calls FROM model_calls WHERE task_id = ${task.id}`;
+    expect(calls).toBeGreaterThanOrEqual(2);
+    const [{ uid }] = await sql<{ uid: number }[]>`SELECT uid FROM workspaces WHERE id = ${task.workspace_id}`;
+    const inWorkspace = [...processesOfUid(uid), ...processesOfUid(uid + 1)];
+    expect(inWorkspace.length).toBeGreaterThan(0);
+    for (const p of inWorkspace) {
+      expect(p.argv.join(" ")).not.toContain(REAL_KEY);
+      expect(Object.values(environOf(p.pid)).join("\n")).not.toContain(REAL_KEY);
+    }
+    for (const dir of ["workspaces", "agents", "logs"]) expect(filesContaining(path.join(dataDir, dir), REAL_KEY)).toEqual([]);
+    // Metered as it streamed: the task's usage is exactly what the provider answered, priced by the table.
+    await expectUsageToBeBilled();
+  }, 120_000);
+
+  it("passes each event through as it comes, not once the answer is whole", async () => {
+    const started = Date.now();
+    const res = await call({ model: "claude-haiku-4-5", max_tokens: 100, stream: true, messages: [{ role: "user", content: "Answer slowly" }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    const firstAt = Date.now() - started;
+    expect(new TextDecoder().decode(first.value)).toContain("event: message_start");
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    const lastAt = Date.now() - started;
+    expect(rest).toContain("event: message_stop");
+    // Seven events 400 ms apart: the first arrived long before the stand-in sent the last.
+    expect(firstAt).toBeLessThan(lastAt - 1500);
+    await expectUsageToBeBilled();
+  });
+
+  it("counts a call cut off midway: what message_start reported is recorded as it arrives", async () => {
+    const before = (await client.task("me", task.id)).usage.input_tokens;
+    const abort = new AbortController();
+    const res = await call({ model: "claude-haiku-4-5", max_tokens: 100, stream: true, messages: [{ role: "user", content: "Stop halfway" }] }, key, abort.signal);
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("message_start");
+    abort.abort();
+    await waitFor("the cut-off call's usage", async () => (await client.task("me", task.id)).usage.input_tokens === before + 5000);
+    await expectUsageToBeBilled();
+  });
+
+  it("refuses other keys, other routes, and the key of a paused task (401 in the Messages API's error shape)", async () => {
+    const wrong = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, `tyk-${"0".repeat(64)}`);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ type: "error", error: { type: "authentication_error", message: "Invalid model gateway key." } });
+    const real = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, REAL_KEY);
+    expect(real.status).toBe(401);
+    const batches = await fetch(`${baseUrl}${GATEWAY}/v1/messages/batches`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: "{}" });
+    expect(batches.status).toBe(404);
+    const seen = api.keys.length;
+
+    await client.pause("me", task.id);
+    await waitForStatus(client, task.id, "paused", 30_000);
+    const paused = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    expect(paused.status).toBe(401);
+    expect((await paused.json()).error.type).toBe("authentication_error");
+    expect(api.keys.length).toBe(seen);
+  });
+});
