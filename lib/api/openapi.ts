@@ -12,6 +12,7 @@ import {
   agentManifestResponse,
   pullRequestResponse,
   pushResponse,
+  usageResponse,
   apiKeyInfoResponse,
   apiKeyResponse,
   buildInfoResponse,
@@ -37,6 +38,9 @@ import {
 
 const SSE = "text/event-stream" as const;
 
+/** An error as Anthropic's Messages API words one (what the model gateway answers). */
+const modelApiError = z.object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) });
+
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
   path: string;
@@ -46,7 +50,9 @@ type Operation = {
   response?: z.ZodType | typeof SSE;
   ok: number;
   errors?: number[];
-  auth?: "user" | "agent" | "none";
+  /** Errors in another shape than ours (the model gateway's are the Messages API's). */
+  errorBody?: z.ZodType;
+  auth?: "user" | "agent" | "none" | "gateway";
 };
 
 /** Every route of api.md: request bodies are the zod schemas the handlers parse with, success bodies the ones the serializers are typed by. */
@@ -96,6 +102,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts, a unified diff (≤ 1 MiB) and the commits since the base (newest first, ≤ 100); from the snapshot when paused", response: taskChangesResponse, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/push", summary: "Commit what is left uncommitted (as the owner, the agent as co-author) and push `taskyard/<name>` to origin with the owner's git credential; active or paused. 409: no repository, no credential for the host, or git rejected the push (its reason in `detail`); 502: the remote could not be reached", response: pushResponse, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/pull-request", summary: "Push, then open a pull request (GitHub) or merge request (GitLab) from the task's branch into its base; 201 the first time, 200 with the same one after. 409 as push, or a generic provider; 403/422 the forge refused (its message in `detail`); 502 the forge did not answer within 15 s", body: createPullRequestRequest, response: pullRequestResponse, ok: 201, errors: [400, 403, 404, 409, 422, 502] },
+  { method: "get", path: "/api/v2/usage", summary: "Model spend as the gateway metered it, grouped: `group_by=user|template|model|day` (default day, UTC), `from`/`to` days (YYYY-MM-DD, both included); everyone's for owners and admins, one's own for members", response: usageResponse, ok: 200, errors: [400] },
+  { method: "post", path: "/api/v2/aigateway/anthropic/v1/messages", summary: "The model gateway: Anthropic's Messages API (streaming or not) for agents, with their own key (`x-api-key`); forwarded with the server's key and metered. Also `POST …/v1/messages/count_tokens` and `GET …/v1/models`. Errors in the Messages API's shape (401 a key that is not an agent's, or whose task is paused, deleted or has a newer agent)", ok: 200, errors: [401, 404, 413, 502], errorBody: modelApiError, auth: "gateway" },
   { method: "get", path: "/api/experimental/aitasks/prompts", summary: "Legacy: prompts by build id", response: legacyPromptsResponse, ok: 200, errors: [400] },
   { method: "post", path: "/api/v2/workspaceagents/me/lifecycle", summary: "Agent lifecycle state", body: lifecycleRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "patch", path: "/api/v2/workspaceagents/me/app-health", summary: "App health", body: appHealthRequest, ok: 204, errors: [400, 401], auth: "agent" },
@@ -135,14 +143,15 @@ export function openApiDocument() {
   for (const op of OPERATIONS) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
     const responses: Record<string, unknown> = { [op.ok]: success(op.response) };
-    for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
-    if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    const error = op.errorBody ? jsonSchema(op.errorBody, "output") : { $ref: "#/components/schemas/Error" };
+    for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { "application/json": { schema: error } } };
+    if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { "application/json": { schema: error } } };
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
       responses,
-      security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
+      security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : op.auth === "gateway" ? [{ gatewayKey: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
     };
   }
   return {
@@ -156,6 +165,7 @@ export function openApiDocument() {
         bearer: { type: "http", scheme: "bearer" },
         cookie: { type: "apiKey", in: "cookie", name: "coder_session_token" },
         agentToken: { type: "apiKey", in: "header", name: "Coder-Session-Token", description: "An agent's one-time token" },
+        gatewayKey: { type: "apiKey", in: "header", name: "x-api-key", description: "An agent's model-gateway key (what its workspace gets as ANTHROPIC_API_KEY)" },
       },
     },
   };

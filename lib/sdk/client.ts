@@ -17,6 +17,7 @@ import type {
   messageResponse,
   pullRequestResponse,
   pushResponse,
+  usageResponse,
   taskChangesResponse,
   taskLogsResponse,
 } from "../validation/responses";
@@ -65,6 +66,8 @@ export type PushResult = z.output<typeof pushResponse>;
 /** A task's pull (merge) request: `Task.pull_request`, and what `POST …/pull-request` answers. */
 export type PullRequest = z.output<typeof pullRequestResponse>;
 export type CreatePullRequestInput = z.input<typeof createPullRequestRequest>;
+/** `GET /api/v2/usage`: model spend as the gateway metered it, grouped by user, template, model or day (UTC). */
+export type UsageGroup = z.output<typeof usageResponse>["groups"][number];
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -167,6 +170,9 @@ export class TaskyardClient {
   /** Pushes, then opens a pull (merge) request for the task's branch — or answers the one already open. */
   pullRequest = (user: string, task: string, body: CreatePullRequestInput = {}) =>
     this.request<PullRequest>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pull-request`, body);
+  /** Model spend, grouped (`from`/`to`: UTC days, both included); everyone's for owners and admins, one's own for members. */
+  usage = (query: { group_by?: "user" | "template" | "model" | "day"; from?: string; to?: string } = {}) =>
+    this.request<{ groups: UsageGroup[] }>("GET", `/api/v2/usage?${new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][])}`);
   pause = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pause`);
   resume = (user: string, task: string) =>

@@ -29,6 +29,20 @@ export const pullRequestResponse = z.object({
   draft: z.boolean(),
 });
 
+/** `GET /api/v2/usage`: model spend, grouped. */
+export const usageResponse = z.object({
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      input_tokens: z.number().int(),
+      output_tokens: z.number().int(),
+      cache_read_input_tokens: z.number().int(),
+      cache_creation_input_tokens: z.number().int(),
+      cost_usd: z.number(),
+    }),
+  ),
+});
+
 /** `POST …/push`: what is on the remote now. */
 export const pushResponse = z.object({ branch: z.string(), head_commit: z.string(), remote: z.string() });
 

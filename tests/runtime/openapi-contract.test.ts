@@ -209,6 +209,14 @@ describe("the OpenAPI document against the real API", () => {
     await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Active" } }); // 409
     await call("POST", "/api/v2/tasks/{user}/{task}/resume", `${at}/resume`, { token: t }); // 409: not paused
     await waitForState(alice.client, task.id, "idle", 30_000);
+    // A local repository: Taskyard pushes over HTTP(S) only (409), and a pull request pushes first.
+    await call("POST", "/api/v2/tasks/{user}/{task}/push", `${at}/push`, { token: t });
+    await call("POST", "/api/v2/tasks/{user}/{task}/pull-request", `${at}/pull-request`, { token: t, body: {} });
+    await call("POST", "/api/v2/tasks/{user}/{task}/pull-request", `${at}/pull-request`, { token: t, body: { draft: "yes" } }); // 400
+    await call("GET", "/api/v2/usage", "/api/v2/usage?group_by=model", { token: t });
+    await call("GET", "/api/v2/usage", "/api/v2/usage?group_by=week", { token: t }); // 400
+    // The model gateway: a key that is no agent's.
+    await call("POST", "/api/v2/aigateway/anthropic/v1/messages", "/api/v2/aigateway/anthropic/v1/messages", { headers: { "x-api-key": "tyk-nobody" }, body: { model: "claude-haiku-4-5", max_tokens: 1, messages: [] } });
     await call("POST", "/api/v2/tasks/{user}/{task}/pause", `${at}/pause`, { token: t });
     await waitForStatus(alice.client, task.id, "paused", 30_000);
     await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t }); // the snapshot
