@@ -14,6 +14,7 @@ CREATE TABLE "model_calls" (
 );
 --> statement-breakpoint
 ALTER TABLE "workspace_agents" ADD COLUMN "gateway_key_hash" text;--> statement-breakpoint
+ALTER TABLE "tasks" ADD COLUMN "stopped_by" text;--> statement-breakpoint
 ALTER TABLE "model_calls" ADD CONSTRAINT "model_calls_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "model_calls_task_idx" ON "model_calls" USING btree ("task_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "workspace_agents_gateway_key_idx" ON "workspace_agents" USING btree ("gateway_key_hash");

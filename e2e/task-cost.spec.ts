@@ -27,7 +27,7 @@ test("an agent that reports no usage (echo) shows no cost, on the list or its pa
 test("a task's cost shows on its row and, with its tokens, on its page", async ({ signedInPage: page, api }) => {
   const echo = (await api.templates()).find((t) => t.name === "echo")!;
   const task = await api.createTask({ input: `Costly ${uniqueWord("cost")}`, template_version_id: echo.active_version_id });
-  const usage: Task["usage"] = { input_tokens: 1200, output_tokens: 1234, cache_read_input_tokens: 10_000, cache_creation_input_tokens: 1100, cost_usd: 0.0123 };
+  const usage: Task["usage"] = { input_tokens: 1200, output_tokens: 1234, cache_read_input_tokens: 10_000, cache_creation_input_tokens: 1100, cost_usd: 0.0123, limit: null, stopped_by: null };
   const withCost = (t: Task) => (t.id === task.id ? { ...t, usage } : t);
   await page.route(/\/api\/v2\/tasks\?/, async (route) => {
     const response = await route.fetch();

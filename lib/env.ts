@@ -109,6 +109,11 @@ const envSchema = z.object({
   ),
   /** A clone or fetch that receives nothing for this long fails (curl's low-speed limit, or a watchdog on git's progress). */
   TASKYARD_GIT_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
+  /** Model budgets the owner sets (the gateway refuses calls past them; unset: no limit): per task, and per user per UTC day. */
+  TASKYARD_TASK_MAX_COST_USD: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
+  TASKYARD_TASK_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  TASKYARD_USER_DAILY_MAX_COST_USD: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
+  TASKYARD_USER_DAILY_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
   /** How often, at most, a task's open pull request is asked of its forge again when the task is read. */
   TASKYARD_PULL_REQUEST_REFRESH_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(60)),
   /** Agents' sandbox: bubblewrap where it works (auto), required (bubblewrap), or off (none). */

@@ -1,7 +1,8 @@
 import "server-only";
 import { hashGatewayKey } from "../auth/tokens";
 import type { Db } from "../db/client";
-import { findGatewayCaller } from "../db/queries/model-calls";
+import { findGatewayCaller, setStoppedBy } from "../db/queries/model-calls";
+import { limitMessage, reachedLimit, taskLimits } from "./budgets";
 import { env } from "../env";
 import { logger } from "../logger";
 import { CallMeter, meteredStream } from "./meter";
@@ -50,6 +51,11 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
   const key = keyOf(req);
   const caller = key ? await findGatewayCaller(db, hashGatewayKey(key)) : undefined;
   if (!caller?.usable) return apiError(401, "authentication_error", caller ? "This agent's model key no longer works: its task is paused, deleted or has a newer agent." : "Invalid model gateway key.");
+  const limits = taskLimits(caller.parameters);
+  const reached = reachedLimit(limits, caller);
+  if (reached !== caller.stopped_by) await setStoppedBy(db, caller.task_id, reached);
+  // Not retried by Claude Code (a 429 would be, for minutes): the turn ends with this message.
+  if (reached) return apiError(403, "permission_error", limitMessage(reached, limits));
   const config = env();
   const realKey = config.ANTHROPIC_API_KEY;
   if (!realKey) return apiError(503, "api_error", "The Taskyard server has no ANTHROPIC_API_KEY: ask its owner to set one.");

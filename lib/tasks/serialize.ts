@@ -1,3 +1,4 @@
+import { taskLimits } from "../gateway/budgets";
 import type { TaskRow } from "../db/queries/tasks";
 import type { WorkspaceBuild } from "../db/schema";
 import type { taskResponse, taskStateEntry, workspaceBuildResponse } from "../validation/responses";
@@ -94,6 +95,8 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
       cache_read_input_tokens: row.cache_read_input_tokens,
       cache_creation_input_tokens: row.cache_creation_input_tokens,
       cost_usd: Number(row.cost_usd),
+      limit: usageLimit(row.rich_parameter_values),
+      stopped_by: row.stopped_by,
     },
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -101,6 +104,12 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
 }
 
 export type TaskResponse = ReturnType<typeof toTaskResponse>;
+
+/** The task's own budget (the owner's per-task limits, lowered by its `max_cost_usd`); null without one. */
+function usageLimit(parameters: { name: string; value: string }[]) {
+  const limits = taskLimits(parameters);
+  return limits.max_cost_usd === null && limits.max_tokens === null ? null : limits;
+}
 
 export function toBuildResponse(build: WorkspaceBuild): z.output<typeof workspaceBuildResponse> {
   return {

@@ -40,8 +40,8 @@ describe("POST /api/v2/tasks/{user}", () => {
         "template_version_id", "template_name", "template_display_name", "template_icon", "workspace_id", "workspace_name",
         "workspace_status", "workspace_build_number", "workspace_agent_id", "workspace_agent_lifecycle", "workspace_agent_health",
         "workspace_app_id", "initial_prompt", "status", "current_state", "created_at", "updated_at",
-        // Beyond Coder: the per-task parameters, the repository and the model usage.
-        "rich_parameter_values", "repository", "usage",
+        // Beyond Coder: the per-task parameters, the repository, its pull request and the model usage.
+        "rich_parameter_values", "repository", "pull_request", "usage",
       ].sort(),
     );
     expect(t).toMatchObject({
@@ -63,7 +63,7 @@ describe("POST /api/v2/tasks/{user}", () => {
       current_state: null,
       rich_parameter_values: [],
       repository: null,
-      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0 },
+      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0, limit: null, stopped_by: null },
     });
     expect(t.workspace_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(t.created_at).toISOString()).toBe(t.created_at);

@@ -54,13 +54,14 @@ describe("usage per task", () => {
 
   it("starts at zero and adds each turn once, in the task and the list alike", async () => {
     const { taskId, token } = await taskWithAgent();
-    const zero = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0 };
+    const zero = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0, limit: null, stopped_by: null };
     expect((await raw("GET", `/api/v2/tasks/me/${taskId}`, { token: alice.token })).body.usage).toEqual(zero);
 
     expect((await report(token, turn("t1"))).status).toBe(204);
     expect((await report(token, turn("t1"))).status).toBe(204); // a repeated report counts once
     expect((await report(token, turn("t2", 2))).status).toBe(204);
-    const expected = { input_tokens: 3000, output_tokens: 300, cache_read_input_tokens: 30, cache_creation_input_tokens: 3, cost_usd: 0.0375 };
+    // A task whose calls the gateway never metered (no model_calls): the agents' reports are its account.
+    const expected = { input_tokens: 3000, output_tokens: 300, cache_read_input_tokens: 30, cache_creation_input_tokens: 3, cost_usd: 0.0375, limit: null, stopped_by: null };
     expect((await raw("GET", `/api/v2/tasks/me/${taskId}`, { token: alice.token })).body.usage).toEqual(expected);
     const list = await raw("GET", "/api/v2/tasks?q=owner:me", { token: alice.token });
     expect(list.body.tasks.find((t: { id: string }) => t.id === taskId).usage).toEqual(expected);

@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costOf } from "../../lib/gateway/prices";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
-import { isToolResult, latestPrompt, startFakeAnthropic, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
+import { isToolResult, latestPrompt, startFakeAnthropic, textOf, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
 import { filesContaining } from "../support/leaks";
 import { environOf, processesOfUid } from "../support/processes";
 import { waitFor, waitForStatus } from "../support/runtime";
@@ -17,6 +17,10 @@ const GATEWAY = "/api/v2/aigateway/anthropic";
 
 /** The model, scripted: Claude Code runs for real against it, through the gateway. */
 function model(request: MessagesRequest): ScriptedAnswer {
+  // A turn that never ends by itself: every answer is another tool call, each call ~$0.0105 on claude-haiku-4-5.
+  if (textOf(request).includes("Loop forever")) {
+    return { content: [{ type: "tool_use", name: "Bash", input: { command: "echo again", description: "Loop" } }], usage: { input_tokens: 10_000, output_tokens: 100 } };
+  }
   if (isToolResult(request)) return { content: [{ type: "text", text: "Saved." }], usage: { input_tokens: 321, output_tokens: 12 } };
   if (latestPrompt(request).includes("Save what you were given")) {
     return {
@@ -140,6 +144,31 @@ describe("the model gateway", () => {
     await waitFor("the cut-off call's usage", async () => (await client.task("me", task.id)).usage.input_tokens === before + 5000);
     await expectUsageToBeBilled();
   });
+
+  it("a budget of a few cents stops a looping turn, and the task says which limit", async () => {
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    const refused = await fetch(`${baseUrl}/api/v2/tasks/me`, {
+      method: "POST",
+      headers: { "Coder-Session-Token": client.token!, "content-type": "application/json" },
+      body: JSON.stringify({ input: "Loop forever", template_version_id: claude.active_version_id, rich_parameter_values: [{ name: "max_cost_usd", value: "lots" }] }),
+    });
+    expect(refused.status).toBe(400);
+    const looping = await client.createTask({ input: "Loop forever", template_version_id: claude.active_version_id, rich_parameter_values: [{ name: "max_cost_usd", value: "0.05" }] });
+    expect(looping.usage.limit).toEqual({ max_cost_usd: 0.05, max_tokens: null });
+    const stopped = await waitFor("the budget to stop the turn", async () => {
+      const t = await client.task("me", looping.id);
+      return t.usage.stopped_by && t.current_state?.state !== "working" ? t : undefined;
+    }, 120_000, 250);
+    expect(stopped.usage.stopped_by).toBe("max_cost_usd");
+    // It stopped at the first call past the limit: at most one call's cost over it.
+    expect(stopped.usage.cost_usd).toBeGreaterThanOrEqual(0.05);
+    expect(stopped.usage.cost_usd).toBeLessThan(0.05 + 0.011);
+    const said = JSON.stringify([stopped.current_state, (await client.logs("me", looping.id)).logs.at(-1)]);
+    expect(said).toContain("Budget reached");
+    const calls = api.billed.filter((b) => b.input_tokens === 10_000).length;
+    console.log(`looping turn: stopped after ${calls} model calls at $${stopped.usage.cost_usd.toFixed(4)} (limit $0.05)`);
+    await client.deleteTask("me", looping.id);
+  }, 150_000);
 
   it("refuses other keys, other routes, and the key of a paused task (401 in the Messages API's error shape)", async () => {
     const wrong = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, `tyk-${"0".repeat(64)}`);

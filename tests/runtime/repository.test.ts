@@ -74,7 +74,7 @@ describe("a repository per task", () => {
 
     const clean = await changes(task);
     expect(clean.status).toBe(200);
-    expect(clean.body).toEqual({ base_ref: "main", base_commit: base, branch: `taskyard/${task.name}`, head_commit: base, files: [], diff: "", truncated: false, commits: [] });
+    expect(clean.body).toEqual({ base_ref: "main", base_commit: base, branch: `taskyard/${task.name}`, head_commit: base, files: [], diff: "", truncated: false, commits: [], uncommitted_files: 0, unpushed_commits: 0 });
 
     await say(task, "/write src/app.txt line one\nline 2 changed");
     await say(task, "/write notes/new.txt hello from the agent");

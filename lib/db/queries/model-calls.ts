@@ -2,18 +2,44 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 
-/** Who holds a gateway key: its agent and task, and whether the key still works (the agent is its workspace's current one, which is started). */
-export type GatewayCaller = { agent_id: string; task_id: string; usable: boolean };
+/**
+ * Who holds a gateway key: its agent and task, whether the key still works (the agent is its
+ * workspace's current one, which is started), and what the budgets need: the task's parameters and
+ * spend, and its owner's spend today (UTC). One query per model call.
+ */
+export type GatewayCaller = {
+  agent_id: string;
+  task_id: string;
+  usable: boolean;
+  parameters: { name: string; value: string }[];
+  stopped_by: string | null;
+  task_cost_usd: number;
+  task_tokens: number;
+  user_day_cost_usd: number;
+  user_day_tokens: number;
+};
 
 export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
   const rows = await db.execute<GatewayCaller>(sql`
-    SELECT a.id AS agent_id, t.id AS task_id,
+    SELECT a.id AS agent_id, t.id AS task_id, t.parameters, t.stopped_by,
            NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at)
-           AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable
+           AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable,
+           t.cost_usd::float8 AS task_cost_usd,
+           (t.input_tokens + t.output_tokens + t.cache_read_input_tokens + t.cache_creation_input_tokens)::float8 AS task_tokens,
+           coalesce(day.cost, 0)::float8 AS user_day_cost_usd, coalesce(day.tokens, 0)::float8 AS user_day_tokens
     FROM workspace_agents a
     JOIN tasks t ON t.workspace_id = a.workspace_id AND t.deleted_at IS NULL
+    LEFT JOIN LATERAL (
+      SELECT sum(m.cost_usd) AS cost, sum(m.input_tokens + m.output_tokens + m.cache_read_input_tokens + m.cache_creation_input_tokens) AS tokens
+      FROM tasks o JOIN model_calls m ON m.task_id = o.id
+      WHERE o.owner_id = t.owner_id AND m.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') day ON true
     WHERE a.gateway_key_hash = ${keyHash}`);
   return rows[0];
+}
+
+/** Says (or stops saying) which budget limit stopped the task's model calls; writes only on a change. */
+export async function setStoppedBy(db: DbOrTx, taskId: string, limit: string | null): Promise<void> {
+  await db.execute(sql`UPDATE tasks SET stopped_by = ${limit}, updated_at = now() WHERE id = ${taskId} AND stopped_by IS DISTINCT FROM ${limit}`);
 }
 
 export type CallUsage = { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; cost_usd: number };

@@ -34,6 +34,8 @@ export const tasks = pgTable(
     cacheReadInputTokens: bigint({ mode: "number" }).notNull().default(0),
     cacheCreationInputTokens: bigint({ mode: "number" }).notNull().default(0),
     costUsd: numeric({ precision: 14, scale: 6 }).notNull().default("0"),
+    /** The budget limit that made the model gateway refuse the task's last call (lib/gateway/budgets.ts); null while none does. */
+    stoppedBy: text(),
     /** The commit last pushed to the task's branch on its remote: the lease of the next push (it may overwrite only what Taskyard pushed). */
     pushedCommit: text(),
     pushedAt: timestamp({ withTimezone: true }),
