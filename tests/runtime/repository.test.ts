@@ -103,6 +103,7 @@ describe("a repository per task", () => {
       changed_files: 3,
       additions: 2,
       deletions: 2,
+      pushed_commit: null,
     });
 
     await alice.client.pause("me", task.id);
