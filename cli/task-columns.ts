@@ -55,11 +55,17 @@ export const TASK_COLUMNS: Record<string, Column> = {
   uri: (t) => t.current_state?.uri ?? "",
   "state changed": (t, now) => ago(t.current_state?.timestamp ?? t.updated_at, now),
   healthy: (t) => String(isHealthy(t)),
-  cost: (t) => (t.usage.cost_usd > 0 || t.usage.input_tokens > 0 ? `$${t.usage.cost_usd.toFixed(4)}` : ""),
+  cost: (t) => (t.usage.cost_usd > 0 || t.usage.input_tokens > 0 || t.usage.limit ? `$${t.usage.cost_usd.toFixed(4)}${costLimit(t)}` : ""),
 };
 
+/** " of $0.05", and what stopped the model if a budget did: spend against the limit. */
+function costLimit(t: Task): string {
+  const limit = t.usage.limit?.max_cost_usd;
+  return `${limit != null ? ` of $${limit}` : ""}${t.usage.stopped_by ? ` (stopped: ${t.usage.stopped_by})` : ""}`;
+}
+
 export const LIST_COLUMNS = ["name", "status", "state", "state changed", "message"];
-export const STATUS_COLUMNS = ["state changed", "status", "healthy", "state", "message"];
+export const STATUS_COLUMNS = ["state changed", "status", "healthy", "state", "message", "cost"];
 
 export function checkColumns(columns: string[], available: Record<string, unknown>): string[] {
   const unknown = columns.filter((c) => !(c in available));

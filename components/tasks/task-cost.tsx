@@ -48,17 +48,45 @@ export function TaskCost({ task, className = "" }: { task: Pick<Task, "usage">; 
   );
 }
 
-/** The task page's cost chip: "$0.0123 · 12.3k in · 1.2k out", the breakdown in the tooltip. */
+/** What stopped the model, in words (the gateway's budget limits). */
+const STOPPED_BY: Record<NonNullable<Usage["stopped_by"]>, string> = {
+  max_cost_usd: "the task's cost limit",
+  max_tokens: "the task's token limit",
+  user_daily_max_cost_usd: "your daily cost limit",
+  user_daily_max_tokens: "your daily token limit",
+};
+
+/** "of $0.05" when the task has a cost limit. */
+export function limitSuffix(u: Usage): string {
+  return u.limit?.max_cost_usd != null ? ` of ${formatCost(u.limit.max_cost_usd)}` : "";
+}
+
+export function stoppedBy(u: Usage): string | null {
+  return u.stopped_by ? `Stopped by ${STOPPED_BY[u.stopped_by]}` : null;
+}
+
+/** The task page's cost chip: "$0.0123 of $0.05 · 12.3k in · 1.2k out", the breakdown in the tooltip; what stopped it, if a budget did. */
 export function TaskUsage({ task }: { task: Pick<Task, "usage"> }) {
-  if (!hasCost(task)) return null;
+  const stopped = stoppedBy(task.usage);
+  if (!hasCost(task) && !stopped) return null;
   return (
-    <span
-      data-testid="task-cost"
-      title={usageDetail(task.usage)}
-      className="inline-block rounded-full border border-zinc-300 px-2 py-0.5 text-xs whitespace-nowrap text-zinc-700 tabular-nums dark:border-zinc-700 dark:text-zinc-300"
-    >
-      <span className="font-medium">{formatCost(task.usage.cost_usd)}</span>{" "}
-      <span className="text-zinc-500 dark:text-zinc-400">· {tokenSummary(task.usage)}</span>
-    </span>
+    <>
+      <span
+        data-testid="task-cost"
+        title={usageDetail(task.usage)}
+        className="inline-block rounded-full border border-zinc-300 px-2 py-0.5 text-xs whitespace-nowrap text-zinc-700 tabular-nums dark:border-zinc-700 dark:text-zinc-300"
+      >
+        <span className="font-medium">
+          {formatCost(task.usage.cost_usd)}
+          {limitSuffix(task.usage)}
+        </span>{" "}
+        <span className="text-zinc-500 dark:text-zinc-400">· {tokenSummary(task.usage)}</span>
+      </span>
+      {stopped && (
+        <span data-testid="task-stopped-by" className="ml-2 inline-block rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">
+          {stopped}
+        </span>
+      )}
+    </>
   );
 }

@@ -147,7 +147,7 @@ describe("the taskyard CLI: taskyard task …", () => {
     const watch = await cli("task", "status", created.id, "--watch");
     expect(watch.code, watch.stderr).toBe(0);
     const out = lines(watch.stdout);
-    expect(out[0]).toMatch(/^STATE CHANGED\s+STATUS\s+HEALTHY\s+STATE\s+MESSAGE$/);
+    expect(out[0]).toMatch(/^STATE CHANGED\s+STATUS\s+HEALTHY\s+STATE\s+MESSAGE\s+COST$/);
     expect(out.length).toBeGreaterThanOrEqual(3); // the header, the first row, and at least one change
     expect(out.slice(1).some((l) => /\bworking\b/.test(l))).toBe(true);
     expect(out.at(-1)).toMatch(/^\d+s ago\s+active\s+true\s+idle\s+You said: Think it over$/);
