@@ -13,6 +13,7 @@ import { startServer, taskyard, tempDataDir } from "../tests/support/stack";
 import { databaseUrlOf } from "../tests/support/stack-db";
 import { burstOfBareNodes, burstOfCreates, idleAgentMemory } from "./agents";
 import { load, median, type LoadResult } from "./load";
+import { gatewayTimings } from "./gateway";
 import { pushTimings } from "./pushes";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
@@ -158,6 +159,7 @@ async function main() {
     rows.push(await burstOfBareNodes(20, median(creates)));
     rows.push(await idleAgentMemory(client, sql, version));
     rows.push(...(await pushTimings(client, version)));
+    rows.push(...(await gatewayTimings()));
 
     await provisioner.stop();
 
