@@ -11,6 +11,8 @@ export type BuiltinTemplate = {
 };
 
 const ANTHROPIC_ENV = ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"];
+/** What a `claude` task may run on (the first is the default; lib/gateway/models.ts). */
+const CLAUDE_MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-5"];
 
 /** The templates every Taskyard starts with; seeded (idempotently) at every start. */
 export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
@@ -32,7 +34,7 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
     description: "Claude Code, Anthropic's coding agent: reads, changes and tests code in the workspace. Needs ANTHROPIC_API_KEY.",
     icon: "/icon/claude.svg",
     version: "v1",
-    config: { brain: "claude-code", env: ANTHROPIC_ENV },
+    config: { brain: "claude-code", env: ANTHROPIC_ENV, models: CLAUDE_MODELS },
     presets: [{ name: "Default", description: "Claude Code with ANTHROPIC_MODEL (default claude-haiku-4-5).", isDefault: true, parameters: [] }],
   },
   {

@@ -3,6 +3,7 @@ import { hashGatewayKey } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { findGatewayCaller, setStoppedBy } from "../db/queries/model-calls";
 import { limitMessage, reachedLimit, taskLimits } from "./budgets";
+import { allowedModel } from "./models";
 import { env } from "../env";
 import { logger } from "../logger";
 import { CallMeter, meteredStream } from "./meter";
@@ -60,9 +61,10 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
   const realKey = config.ANTHROPIC_API_KEY;
   if (!realKey) return apiError(503, "api_error", "The Taskyard server has no ANTHROPIC_API_KEY: ask its owner to set one.");
 
-  const body = req.method === "POST" ? await readCapped(req) : undefined;
-  if (body === null) return apiError(413, "request_too_large", `A model request may be at most ${MAX_REQUEST_BYTES / 1024 / 1024} MB.`);
-  const request = route.metered && body ? parseRequest(body) : undefined;
+  const read = req.method === "POST" ? await readCapped(req) : undefined;
+  if (read === null) return apiError(413, "request_too_large", `A model request may be at most ${MAX_REQUEST_BYTES / 1024 / 1024} MB.`);
+  // The template's model policy: a call for a model it does not allow runs on the task's.
+  const { body, model } = withAllowedModel(read, (requested) => allowedModel({ models: caller.models ?? undefined }, caller.parameters, requested));
 
   const headers = new Headers();
   req.headers.forEach((value, name) => {
@@ -83,7 +85,7 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
     if (!HOP.has(name.toLowerCase())) out.set(name, value);
   });
   if (!route.metered || !upstream.ok || !upstream.body) return new Response(upstream.body, { status: upstream.status, headers: out });
-  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId: turnOf(req), model: request?.model ?? "unknown" });
+  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId: turnOf(req), model: model ?? "unknown" });
   const streamed = (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream");
   return new Response(upstream.body.pipeThrough(meteredStream(meter, streamed)), { status: upstream.status, headers: out });
 }
@@ -94,13 +96,19 @@ function turnOf(req: Request): string | null {
   return turn && /^[\w-]{1,100}$/.test(turn) ? turn : null;
 }
 
-function parseRequest(body: Buffer): { model?: string } | undefined {
+/** The request's body with its `model` replaced when the policy says so, and the model it will run on. Not JSON: passed on as it is (the provider answers 400). */
+function withAllowedModel(body: Buffer | undefined, allowed: (requested: string | undefined) => string | undefined): { body: Buffer | undefined; model: string | undefined } {
+  if (!body?.length) return { body, model: undefined };
+  let parsed: { model?: unknown };
   try {
-    const parsed = JSON.parse(body.toString("utf8")) as { model?: unknown };
-    return { model: typeof parsed.model === "string" ? parsed.model.slice(0, 200) : undefined };
+    parsed = JSON.parse(body.toString("utf8")) as { model?: unknown };
   } catch {
-    return undefined;
+    return { body, model: undefined };
   }
+  const requested = typeof parsed.model === "string" ? parsed.model : undefined;
+  const model = allowed(requested);
+  if (model === requested || !model) return { body, model: requested?.slice(0, 200) };
+  return { body: Buffer.from(JSON.stringify({ ...parsed, model })), model };
 }
 
 /** The whole request body, or null past the cap. */

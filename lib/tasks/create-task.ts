@@ -10,6 +10,7 @@ import { isUniqueViolation } from "../auth/users";
 import { env } from "../env";
 import { CREDENTIALS_REFUSED, hasCredentials, localRepositoryPath, localRepositoryProblem } from "../repo-url";
 import { assertTaskBudget } from "../gateway/budgets";
+import { assertTaskModel } from "../gateway/models";
 import { templateAvailability } from "../templates/availability";
 import type { CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
@@ -37,6 +38,7 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
   if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
   assertRepositoryAllowed(request.rich_parameter_values ?? []);
   assertTaskBudget(request.rich_parameter_values ?? []);
+  assertTaskModel(context.config, request.rich_parameter_values ?? []);
   await assertRepositoryCredential(db, input.ownerId, request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";

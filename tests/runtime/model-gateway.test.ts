@@ -145,6 +145,22 @@ describe("the model gateway", () => {
     await expectUsageToBeBilled();
   });
 
+  it("keeps calls to the template's models: another model is rewritten to the task's, and a task may pick only the template's", async () => {
+    const res = await call({ model: "claude-3-opus-20240229", max_tokens: 10, stream: true, messages: [{ role: "user", content: "Which model?" }] });
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(api.requests.at(-1)?.model).toBe("claude-haiku-4-5");
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    const refused = await fetch(`${baseUrl}/api/v2/tasks/me`, {
+      method: "POST",
+      headers: { "Coder-Session-Token": client.token!, "content-type": "application/json" },
+      body: JSON.stringify({ input: "Hi", template_version_id: claude.active_version_id, rich_parameter_values: [{ name: "model", value: "gpt-4o" }] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("claude-haiku-4-5, claude-sonnet-4-5, claude-opus-4-5");
+    await expectUsageToBeBilled();
+  });
+
   it("a budget of a few cents stops a looping turn, and the task says which limit", async () => {
     const claude = (await client.templates()).find((t) => t.name === "claude")!;
     const refused = await fetch(`${baseUrl}/api/v2/tasks/me`, {

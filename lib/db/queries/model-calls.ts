@@ -12,6 +12,8 @@ export type GatewayCaller = {
   task_id: string;
   usable: boolean;
   parameters: { name: string; value: string }[];
+  /** The models its template allows (null: any). */
+  models: string[] | null;
   stopped_by: string | null;
   task_cost_usd: number;
   task_tokens: number;
@@ -21,7 +23,7 @@ export type GatewayCaller = {
 
 export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
   const rows = await db.execute<GatewayCaller>(sql`
-    SELECT a.id AS agent_id, t.id AS task_id, t.parameters, t.stopped_by,
+    SELECT a.id AS agent_id, t.id AS task_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, t.stopped_by,
            NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at)
            AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable,
            t.cost_usd::float8 AS task_cost_usd,
@@ -29,6 +31,8 @@ export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<Ga
            coalesce(day.cost, 0)::float8 AS user_day_cost_usd, coalesce(day.tokens, 0)::float8 AS user_day_tokens
     FROM workspace_agents a
     JOIN tasks t ON t.workspace_id = a.workspace_id AND t.deleted_at IS NULL
+    JOIN template_versions tv ON tv.id = t.template_version_id
+    LEFT JOIN template_version_presets p ON p.id = t.template_version_preset_id
     LEFT JOIN LATERAL (
       SELECT sum(m.cost_usd) AS cost, sum(m.input_tokens + m.output_tokens + m.cache_read_input_tokens + m.cache_creation_input_tokens) AS tokens
       FROM tasks o JOIN model_calls m ON m.task_id = o.id

@@ -11,6 +11,11 @@ export type TemplateConfig = {
   env?: string[];
   /** Network and resource limits of its workspaces (lib/sandbox/settings.ts has the defaults). */
   sandbox?: TemplateSandbox;
+  /**
+   * The models its tasks may use, the first the default (a task picks one with its `model`
+   * parameter); the model gateway rewrites a call for any other model to the task's. Unset: any.
+   */
+  models?: string[];
 };
 
 export const templates = pgTable(
