@@ -100,9 +100,14 @@ test("shows the total, a bar per day with spend, and the spend by model, templat
   await snap(page, "usage-30-days");
 
   await page.getByRole("button", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/\/usage\?days=7$/);
   await expect(page.getByTestId("usage-total")).toHaveText("$4.25");
   await expect(page.getByTestId("usage-bar")).toHaveCount(4);
   await expect(page.getByRole("table", { name: "By model" }).getByRole("row").nth(1)).toContainText("claude-opus-e2e");
+  // The period is in the URL: a reload (or a bookmark) keeps it.
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Last 7 days" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("usage-total")).toHaveText("$4.25");
 });
 
 test("a member sees only their own spend, and no table by user", async ({ page }) => {
@@ -116,6 +121,8 @@ test("a member sees only their own spend, and no table by user", async ({ page }
   await expect(byModel.getByRole("row").nth(1)).toContainText("$2.00");
   await expect(page.getByRole("table", { name: "By user" })).toHaveCount(0);
   await expect(page.getByText("claude-haiku-e2e")).toHaveCount(0);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await snap(page, "usage-member-360");
 });
 
 test("an API failure shows as text with a way to try again", async ({ page }) => {

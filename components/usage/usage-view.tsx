@@ -1,14 +1,15 @@
 "use client";
 
 import { ChartColumn } from "lucide-react";
-import { useMemo, useState } from "react";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
 import { formatCost, formatTokens } from "@/components/tasks/task-cost";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isAdmin, useMe } from "@/hooks/use-session";
 import { useUsage, type UsageGroup } from "@/hooks/use-usage";
 import { UsageChart } from "./usage-chart";
-import { lastDays, USAGE_PERIODS, type UsagePeriod } from "@/lib/usage/period";
+import { DEFAULT_USAGE_PERIOD, lastDays, parseUsagePeriod, USAGE_PERIODS, type UsagePeriod } from "@/lib/usage/period";
 import { UsageTable } from "./usage-table";
 
 const sum = (groups: UsageGroup[], field: Exclude<keyof UsageGroup, "key">) => groups.reduce((total, g) => total + g[field], 0);
@@ -46,7 +47,10 @@ function UsageSkeleton() {
  * by template and (for owners and admins, who see everyone's) by user. Members see their own only.
  */
 export function UsageView() {
-  const [period, setPeriod] = useState<UsagePeriod>(30);
+  // The period lives in the URL (?days=7), so a view can be bookmarked.
+  const period = parseUsagePeriod(useSearchParams().get("days"));
+  const pathname = usePathname();
+  const setPeriod = (days: UsagePeriod) => window.history.replaceState(null, "", days === DEFAULT_USAGE_PERIOD ? pathname : `${pathname}?days=${days}`);
   const range = useMemo(() => lastDays(period), [period]);
   const me = useMe();
   const everyone = isAdmin(me.data);

@@ -2,6 +2,12 @@
 /** The periods the usage page offers, in days ending today (UTC). */
 export const USAGE_PERIODS = [7, 30, 90] as const;
 export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+export const DEFAULT_USAGE_PERIOD: UsagePeriod = 30;
+
+/** `?days=` as the page takes it: one of the offered periods, else the default. */
+export function parseUsagePeriod(value: string | null | undefined): UsagePeriod {
+  return USAGE_PERIODS.find((p) => String(p) === value) ?? DEFAULT_USAGE_PERIOD;
+}
 
 /** "YYYY-MM-DD" of a date, in UTC (the API's days are UTC days). */
 export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
