@@ -1,6 +1,6 @@
 "use client";
 
-import { ChevronDown, KeyRound, Monitor, Settings } from "lucide-react";
+import { ChartColumn, ChevronDown, KeyRound, Monitor, Settings } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
@@ -90,6 +90,10 @@ export function UserMenu({ me }: { me: User | undefined }) {
           <Link href="/settings" onClick={() => setOpen(false)} className="mt-2 inline-flex items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
             <Settings aria-hidden className="size-3.5" />
             Settings (git credentials)
+          </Link>
+          <Link href="/usage" onClick={() => setOpen(false)} className="mt-1 flex w-fit items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
+            <ChartColumn aria-hidden className="size-3.5" />
+            Usage (model spend)
           </Link>
           <h2 className="mt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Sessions and API keys</h2>
           {revoke.error ? <InlineError error={revoke.error} /> : null}
