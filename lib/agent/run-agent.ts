@@ -99,6 +99,11 @@ async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
   }
 }
 
+/** What the coding agent (and everything in the workspace) sees of the model: the server's gateway, and a key good for it alone. */
+function modelGatewayEnv(options: AgentOptions): Record<string, string> {
+  return { ANTHROPIC_BASE_URL: `${options.serverUrl}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
+}
+
 /** The prompt last handed to the brain, kept beside the conversation so a resume sends only an edit. */
 async function deliveredPrompt(dir: string): Promise<string | null> {
   return fs.readFile(path.join(dir, "prompt.txt"), "utf8").catch(() => null);
@@ -110,11 +115,6 @@ async function deliveredPrompt(dir: string): Promise<string | null> {
  */
 export async function runAgent(options: AgentOptions): Promise<void> {
   const server = createControlPlaneClient(options.serverUrl, options.token);
-  if (options.modelGateway) {
-    // What the coding agent (and everything in the workspace) sees: the gateway and a key good for it alone.
-    process.env.ANTHROPIC_BASE_URL = `${options.serverUrl}${MODEL_GATEWAY_PATH}`;
-    process.env.ANTHROPIC_API_KEY = gatewayKeyOf(options.token);
-  }
   await server.lifecycle("starting");
   const manifest = await server.manifest();
   const slug = manifest.app_slug;
@@ -145,7 +145,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     codeDir: hasRepo ? repoDir : workspace.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
-    gitEnv: commitAttributionEnv(agentName(manifest)),
+    codingEnv: { ...commitAttributionEnv(agentName(manifest)), ...(options.modelGateway ? modelGatewayEnv(options) : {}) },
     onCrash: crash,
   }));
   await server.appHealth(slug, "initializing");

@@ -15,6 +15,7 @@ const server = {
   ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
   AWS_SECRET_ACCESS_KEY: "aws",
   PGPASSWORD: "pg",
+  ANTHROPIC_SMALL_FAST_MODEL: "claude-haiku-4-5",
 };
 
 describe("agentEnvironment", () => {
@@ -32,11 +33,13 @@ describe("agentEnvironment", () => {
   it("adds what the template declares, but never server settings or database credentials", () => {
     const env = agentEnvironment({
       home: "/workspace",
-      declared: ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL", "TASKYARD_ADMIN_PASSWORD", "DATABASE_URL", "PGPASSWORD"],
+      declared: ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL", "ANTHROPIC_SMALL_FAST_MODEL", "TASKYARD_ADMIN_PASSWORD", "DATABASE_URL", "PGPASSWORD"],
       source: server,
     });
-    expect(env.ANTHROPIC_API_KEY).toBe("sk-ant-secret");
-    expect(env.ANTHROPIC_BASE_URL).toBe("http://127.0.0.1:9");
+    expect(env.ANTHROPIC_SMALL_FAST_MODEL).toBe("claude-haiku-4-5");
+    // The model provider's key and address never cross: such a template gets the model gateway instead.
+    expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
+    expect(env).not.toHaveProperty("ANTHROPIC_BASE_URL");
     expect(env).not.toHaveProperty("ANTHROPIC_MODEL"); // unset on the server: not invented
     for (const name of ["TASKYARD_ADMIN_PASSWORD", "TASKYARD_ADMIN_EMAIL", "TASKYARD_AGENT_TOKEN", "DATABASE_URL", "PGPASSWORD", "AWS_SECRET_ACCESS_KEY"]) {
       expect(env).not.toHaveProperty(name);

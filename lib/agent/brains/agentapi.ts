@@ -31,7 +31,7 @@ export class AgentApiBrain implements Brain {
     const port = await freeLoopbackPort();
     const argv = this.options.command.map((a) => a.replaceAll("$PORT", String(port)));
     const workspace = this.options.workspace;
-    this.child = workspace.spawn({ argv, cwd: workspace.workspaceDir, env: codingAgentEnvironment({ HOME: workspace.workspaceDir, PORT: String(port), ...this.options.gitEnv }) });
+    this.child = workspace.spawn({ argv, cwd: workspace.workspaceDir, env: codingAgentEnvironment({ HOME: workspace.workspaceDir, PORT: String(port), ...this.options.codingEnv }) });
     this.child.stdout.pipe(process.stderr);
     this.child.stderr.pipe(process.stderr);
     this.child.stdin.end();

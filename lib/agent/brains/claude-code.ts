@@ -65,7 +65,7 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         resume,
         // The task's choice (one of its template's), else the server's one default (naming uses it too), not Claude Code's own.
         model: options.parameters.model || env().ANTHROPIC_MODEL,
-        env: codingAgentEnvironment({ HOME: workspace.workspaceDir, CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude"), ...options.gitEnv }),
+        env: codingAgentEnvironment({ HOME: workspace.workspaceDir, CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude"), ...options.codingEnv }),
         spawnClaudeCodeProcess: ({ command, args, cwd: where, env }) => workspace.spawn({ argv: [command, ...args], cwd: where, env }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),

@@ -26,7 +26,7 @@ export function echoResponder(options: BrainOptions): Responder {
       case "/fail":
         return { content: `Task failed on purpose. You said: ${input}`, state: "failure" };
       case "/sh":
-        return { content: await shell(options.workspace, input.trim().slice("/sh".length).trim(), options.codeDir, options.gitEnv), state: "idle" };
+        return { content: await shell(options.workspace, input.trim().slice("/sh".length).trim(), options.codeDir, options.codingEnv), state: "idle" };
       case "/write": {
         // `/write <path> <text>`: the text (the rest of the line and any lines after it) into a file.
         const match = /^\/write\s+(\S+)\s?([\s\S]*)$/.exec(input.trim());
@@ -37,7 +37,7 @@ export function echoResponder(options: BrainOptions): Responder {
         const written = await options.workspace.exec({
           argv: ["sh", "-c", 'mkdir -p -- "$(dirname -- "$1")" && cat > "$1"', "write", file],
           cwd: options.codeDir,
-          env: codingAgentEnvironment({ HOME: options.workspace.workspaceDir, ...options.gitEnv }),
+          env: codingAgentEnvironment({ HOME: options.workspace.workspaceDir, ...options.codingEnv }),
           stdin: text,
         });
         if (written.code !== 0) throw new Error(`cannot write ${match[1]}: ${written.stderr.trim()}`);
@@ -52,8 +52,8 @@ export function echoResponder(options: BrainOptions): Responder {
 }
 
 /** Output of `sh -c command` in the workspace (stdout, then stderr), capped; a failure is part of the reply, not an error. */
-async function shell(workspace: WorkspaceChannel, command: string, cwd: string, gitEnv: Record<string, string> = {}): Promise<string> {
-  const { stdout, stderr, code, signal } = await workspace.exec({ argv: ["sh", "-c", command], cwd, env: codingAgentEnvironment({ HOME: workspace.workspaceDir, ...gitEnv }), timeoutMs: 60_000 });
+async function shell(workspace: WorkspaceChannel, command: string, cwd: string, codingEnv: Record<string, string> = {}): Promise<string> {
+  const { stdout, stderr, code, signal } = await workspace.exec({ argv: ["sh", "-c", command], cwd, env: codingAgentEnvironment({ HOME: workspace.workspaceDir, ...codingEnv }), timeoutMs: 60_000 });
   const exit = code === 0 ? "" : `\n(exit ${code ?? signal})`;
   return `${stdout}${stderr}${exit}`.slice(0, 16 * 1024) || "(no output)";
 }

@@ -34,8 +34,8 @@ export type BrainOptions = {
   codeDir: string;
   parameters: Record<string, string>;
   command: string[];
-  /** Added to the coding agent's environment: what credits the agent in the commits it makes (commit-attribution.ts). */
-  gitEnv?: Record<string, string>;
+  /** Added to the coding agent's environment: what credits the agent in its commits (commit-attribution.ts), and the model gateway's address and key. */
+  codingEnv?: Record<string, string>;
   /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */
   onCrash: (reason: string) => Promise<never>;
 };
