@@ -112,6 +112,8 @@ const envSchema = z.object({
   /** Model budgets the owner sets (the gateway refuses calls past them; unset: no limit): per task, and per user per UTC day. */
   TASKYARD_TASK_MAX_COST_USD: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
   TASKYARD_TASK_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  /** How long one turn may keep calling the model, from its first call (unset: no limit). */
+  TASKYARD_TURN_MAX_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
   TASKYARD_USER_DAILY_MAX_COST_USD: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
   TASKYARD_USER_DAILY_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
   /** How often, at most, a task's open pull request is asked of its forge again when the task is read. */

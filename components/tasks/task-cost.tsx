@@ -52,6 +52,7 @@ export function TaskCost({ task, className = "" }: { task: Pick<Task, "usage">; 
 const STOPPED_BY: Record<NonNullable<Usage["stopped_by"]>, string> = {
   max_cost_usd: "the task's cost limit",
   max_tokens: "the task's token limit",
+  max_turn_seconds: "the turn's time limit",
   user_daily_max_cost_usd: "your daily cost limit",
   user_daily_max_tokens: "your daily token limit",
 };

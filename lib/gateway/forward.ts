@@ -50,9 +50,10 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
   const route = ROUTES.find((r) => r.method === req.method && r.path.test(path));
   if (!route) return apiError(404, "not_found_error", `The model gateway does not serve ${req.method} /${path}.`);
   const key = keyOf(req);
-  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key)) : undefined;
+  const turnId = turnOf(req);
+  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key), turnId) : undefined;
   if (!caller?.usable) return apiError(401, "authentication_error", caller ? "This agent's model key no longer works: its task is paused, deleted or has a newer agent." : "Invalid model gateway key.");
-  const limits = taskLimits(caller.parameters);
+  const limits = taskLimits(caller.parameters, caller.budget);
   const reached = reachedLimit(limits, caller);
   if (reached !== caller.stopped_by) await setStoppedBy(db, caller.task_id, reached);
   // Not retried by Claude Code (a 429 would be, for minutes): the turn ends with this message.
@@ -85,7 +86,7 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
     if (!HOP.has(name.toLowerCase())) out.set(name, value);
   });
   if (!route.metered || !upstream.ok || !upstream.body) return new Response(upstream.body, { status: upstream.status, headers: out });
-  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId: turnOf(req), model: model ?? "unknown" });
+  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId, model: model ?? "unknown" });
   const streamed = (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream");
   return new Response(upstream.body.pipeThrough(meteredStream(meter, streamed)), { status: upstream.status, headers: out });
 }

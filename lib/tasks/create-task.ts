@@ -37,7 +37,7 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
   assertCanRun(context.config);
   if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
   assertRepositoryAllowed(request.rich_parameter_values ?? []);
-  assertTaskBudget(request.rich_parameter_values ?? []);
+  assertTaskBudget(request.rich_parameter_values ?? [], context.config?.budget);
   assertTaskModel(context.config, request.rich_parameter_values ?? []);
   await assertRepositoryCredential(db, input.ownerId, request.rich_parameter_values ?? []);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.

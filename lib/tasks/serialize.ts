@@ -95,7 +95,7 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
       cache_read_input_tokens: row.cache_read_input_tokens,
       cache_creation_input_tokens: row.cache_creation_input_tokens,
       cost_usd: Number(row.cost_usd),
-      limit: usageLimit(row.rich_parameter_values),
+      limit: usageLimit(row.rich_parameter_values, row.template_budget),
       stopped_by: row.stopped_by,
     },
     created_at: iso(row.created_at),
@@ -106,9 +106,9 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
 export type TaskResponse = ReturnType<typeof toTaskResponse>;
 
 /** The task's own budget (the owner's per-task limits, lowered by its `max_cost_usd`); null without one. */
-function usageLimit(parameters: { name: string; value: string }[]) {
-  const limits = taskLimits(parameters);
-  return limits.max_cost_usd === null && limits.max_tokens === null ? null : limits;
+function usageLimit(parameters: { name: string; value: string }[], budget: TaskRow["template_budget"]) {
+  const limits = taskLimits(parameters, budget);
+  return Object.values(limits).every((v) => v === null) ? null : limits;
 }
 
 export function toBuildResponse(build: WorkspaceBuild): z.output<typeof workspaceBuildResponse> {

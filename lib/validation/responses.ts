@@ -92,9 +92,9 @@ export const taskResponse = z.object({
     cache_creation_input_tokens: z.number().int(),
     cost_usd: z.number(),
     /** The task's budget (lib/gateway/budgets.ts): the owner's per-task limits, lowered by the task's own `max_cost_usd`. */
-    limit: z.object({ max_cost_usd: z.number().nullable(), max_tokens: z.number().int().nullable() }).nullable(),
+    limit: z.object({ max_cost_usd: z.number().nullable(), max_tokens: z.number().int().nullable(), max_turn_seconds: z.number().int().nullable() }).nullable(),
     /** The limit that made the model gateway refuse the task's calls, while one does. */
-    stopped_by: z.enum(["max_cost_usd", "max_tokens", "user_daily_max_cost_usd", "user_daily_max_tokens"]).nullable(),
+    stopped_by: z.enum(["max_cost_usd", "max_tokens", "max_turn_seconds", "user_daily_max_cost_usd", "user_daily_max_tokens"]).nullable(),
   }),
   created_at: timestamp().nullable(),
   updated_at: timestamp().nullable(),

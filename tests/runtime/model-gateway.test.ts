@@ -14,6 +14,8 @@ import { databaseUrlOf } from "../support/stack-db";
 
 const REAL_KEY = `sk-ant-api03-${randomBytes(24).toString("hex")}`;
 const GATEWAY = "/api/v2/aigateway/anthropic";
+/** The server's limit on one turn's model calls: well above what any other turn here takes. */
+const TURN_SECONDS = 15;
 
 /** The model, scripted: Claude Code runs for real against it, through the gateway. */
 function model(request: MessagesRequest): ScriptedAnswer {
@@ -51,7 +53,7 @@ describe("the model gateway", () => {
     api = await startFakeAnthropic(model);
     cleanups.push(() => api.close());
     dataDir = await tempDataDir();
-    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "" } });
+    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "", TASKYARD_TURN_MAX_SECONDS: String(TURN_SECONDS) } });
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
     baseUrl = server.baseUrl;
     sql = postgres(await databaseUrlOf(dataDir), { max: 2, onnotice: () => {} });
@@ -170,7 +172,7 @@ describe("the model gateway", () => {
     });
     expect(refused.status).toBe(400);
     const looping = await client.createTask({ input: "Loop forever", template_version_id: claude.active_version_id, rich_parameter_values: [{ name: "max_cost_usd", value: "0.05" }] });
-    expect(looping.usage.limit).toEqual({ max_cost_usd: 0.05, max_tokens: null });
+    expect(looping.usage.limit).toEqual({ max_cost_usd: 0.05, max_tokens: null, max_turn_seconds: TURN_SECONDS });
     const stopped = await waitFor("the budget to stop the turn", async () => {
       const t = await client.task("me", looping.id);
       return t.usage.stopped_by && t.current_state?.state !== "working" ? t : undefined;
@@ -183,6 +185,23 @@ describe("the model gateway", () => {
     expect(said).toContain("Budget reached");
     const calls = api.billed.filter((b) => b.input_tokens === 10_000).length;
     console.log(`looping turn: stopped after ${calls} model calls at $${stopped.usage.cost_usd.toFixed(4)} (limit $0.05)`);
+    await client.deleteTask("me", looping.id);
+  }, 150_000);
+
+  it("a turn that keeps calling the model past max_turn_seconds is stopped, counted from the turn's first call", async () => {
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    const looping = await client.createTask({ input: "Loop forever", template_version_id: claude.active_version_id });
+    const stopped = await waitFor("the turn's time limit", async () => {
+      const t = await client.task("me", looping.id);
+      return t.usage.stopped_by && t.current_state?.state !== "working" ? t : undefined;
+    }, 120_000, 250);
+    expect(stopped.usage.stopped_by).toBe("max_turn_seconds");
+    const [span] = await sql<{ turns: number; seconds: number }[]>`
+      SELECT count(DISTINCT turn_id)::int AS turns, extract(epoch FROM max(created_at) - min(created_at))::float8 AS seconds
+      FROM model_calls WHERE task_id = ${looping.id}`;
+    expect(span.turns).toBe(1); // every call of the turn carried its label
+    expect(span.seconds).toBeLessThan(TURN_SECONDS + 1);
+    expect(span.seconds).toBeGreaterThan(TURN_SECONDS - 5);
     await client.deleteTask("me", looping.id);
   }, 150_000);
 

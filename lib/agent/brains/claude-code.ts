@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
@@ -65,7 +66,13 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         resume,
         // The task's choice (one of its template's), else the server's one default (naming uses it too), not Claude Code's own.
         model: options.parameters.model || env().ANTHROPIC_MODEL,
-        env: codingAgentEnvironment({ HOME: workspace.workspaceDir, CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude"), ...options.codingEnv }),
+        env: codingAgentEnvironment({
+          HOME: workspace.workspaceDir,
+          CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude"),
+          ...options.codingEnv,
+          // Labels this turn's model calls, so the gateway meters (and caps) them per turn.
+          ANTHROPIC_CUSTOM_HEADERS: `x-taskyard-turn: ${randomUUID()}`,
+        }),
         spawnClaudeCodeProcess: ({ command, args, cwd: where, env }) => workspace.spawn({ argv: [command, ...args], cwd: where, env }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),

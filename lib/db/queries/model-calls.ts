@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import type { TemplateConfig } from "../schema";
 
 /**
  * Who holds a gateway key: its agent and task, whether the key still works (the agent is its
@@ -12,8 +13,11 @@ export type GatewayCaller = {
   task_id: string;
   usable: boolean;
   parameters: { name: string; value: string }[];
-  /** The models its template allows (null: any). */
+  /** The models its template allows (null: any), and its budget. */
   models: string[] | null;
+  budget: TemplateConfig["budget"] | null;
+  /** How long ago the calling turn made its first call (0 for a first call, or a call outside a turn). */
+  turn_seconds: number;
   stopped_by: string | null;
   task_cost_usd: number;
   task_tokens: number;
@@ -21,9 +25,10 @@ export type GatewayCaller = {
   user_day_tokens: number;
 };
 
-export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
+export async function findGatewayCaller(db: DbOrTx, keyHash: string, turnId: string | null): Promise<GatewayCaller | undefined> {
   const rows = await db.execute<GatewayCaller>(sql`
-    SELECT a.id AS agent_id, t.id AS task_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, t.stopped_by,
+    SELECT a.id AS agent_id, t.id AS task_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, tv.config->'budget' AS budget, t.stopped_by,
+           coalesce(extract(epoch FROM now() - (SELECT min(m.created_at) FROM model_calls m WHERE m.task_id = t.id AND m.turn_id = ${turnId})), 0)::float8 AS turn_seconds,
            NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at)
            AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable,
            t.cost_usd::float8 AS task_cost_usd,

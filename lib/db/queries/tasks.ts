@@ -59,6 +59,8 @@ export type TaskRow = {
   pull_request_checked_at: Date | null;
   /** The budget limit that stopped the task's model calls, if one did (lib/gateway/budgets.ts). */
   stopped_by: BudgetLimit | null;
+  /** Its template's model budget, if it has one. */
+  template_budget: TemplateConfig["budget"] | null;
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens: number;
@@ -140,7 +142,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
         t.cost_usd, t.parameters AS rich_parameter_values, w.repo,
         cs.file_count AS changed_files, cs.additions, cs.deletions, t.created_at, t.updated_at,
-        t.pushed_commit, t.pull_request, t.pull_request_checked_at, t.stopped_by,
+        t.pushed_commit, t.pull_request, t.pull_request_checked_at, t.stopped_by, tv.config->'budget' AS template_budget,
         CASE
           WHEN t.workspace_id IS NULL OR b.id IS NULL THEN 'pending'
           WHEN b.job_status IN ('failed', 'canceling', 'canceled') THEN 'error'

@@ -16,6 +16,8 @@ export type TemplateConfig = {
    * parameter); the model gateway rewrites a call for any other model to the task's. Unset: any.
    */
   models?: string[];
+  /** Model budget of each of its tasks (lib/gateway/budgets.ts), under the owner's server-wide limits. */
+  budget?: { max_cost_usd?: number; max_tokens?: number; max_turn_seconds?: number };
 };
 
 export const templates = pgTable(
