@@ -34,6 +34,9 @@ function sandboxPid(info: net.Socket): Promise<number> {
  */
 export async function attachNetwork(child: ChildProcess, fds: NetworkFds, options: { outbound: boolean }): Promise<string | undefined> {
   const [info, block, lifeline] = [fds.info, fds.block, fds.lifeline].map((fd) => child.stdio[fd] as net.Socket);
+  // A sandbox killed at any moment resets these socket pairs under us: an error here must never be
+  // unhandled (it would end this process, the provisioner with it). What failed is said below.
+  for (const socket of [info, block, lifeline]) socket.on("error", () => {});
   let missing: string | undefined;
   try {
     const pid = await sandboxPid(info);
@@ -45,6 +48,7 @@ export async function attachNetwork(child: ChildProcess, fds: NetworkFds, option
         stdio: ["ignore", "ignore", "ignore", lifeline, "pipe"],
       });
       slirp.unref();
+      (slirp.stdio[4] as net.Socket).on("error", () => {});
       missing = await new Promise<string | undefined>((resolve) => {
         const timer = setTimeout(() => resolve("slirp4netns did not bring the network up within 10 s"), 10_000);
         (slirp.stdio[4] as net.Socket).once("data", () => resolve(undefined)).unref();
@@ -55,8 +59,9 @@ export async function attachNetwork(child: ChildProcess, fds: NetworkFds, option
     }
   } finally {
     lifeline.destroy();
-    // Whatever happened, the command runs (without a network if it could not have one).
-    block.end("1");
+    // Whatever happened, the command runs (without a network if it could not have one). The byte
+    // waits in bwrap's end of the pair; ours is closed at once, so nothing is left here to reset.
+    block.end("1", () => block.destroy());
   }
   return missing;
 }

@@ -109,7 +109,7 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     expect(output.match(/No such file or directory/g)?.length).toBeGreaterThanOrEqual(4);
   });
 
-  it("hands a coding agent the variables its template declares, and nothing of Taskyard's", async () => {
+  it("hands a coding agent the variables its template declares (for the model provider's key, the gateway and its own key), and nothing of Taskyard's", async () => {
     const [version] = await sql`SELECT tv.id FROM template_versions tv JOIN templates t ON t.id = tv.template_id WHERE t.name = 'agentapi'`;
     // The coding agent: a shell that writes down its environment, then runs an AgentAPI server of ours.
     await sql`UPDATE template_versions SET config = ${sql.json({
@@ -120,7 +120,10 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     const task = await client.createTask({ input: "who am I", template_version_id: version.id as string });
     await waitForStatus(client, task.id, "active", 30_000);
     const childEnv = await fs.readFile(path.join(dataDir, "workspaces", task.workspace_id!, "child-env.txt"), "utf8");
-    expect(childEnv).toContain(`ANTHROPIC_API_KEY=${SERVER_SECRETS.ANTHROPIC_API_KEY}`);
+    // The server's model key stays in the server: the coding agent gets the model gateway and its agent's own key for it.
+    expect(childEnv).not.toContain(SERVER_SECRETS.ANTHROPIC_API_KEY);
+    expect(childEnv).toMatch(/^ANTHROPIC_API_KEY=tyk-[0-9a-f]{64}$/m);
+    expect(childEnv).toMatch(/^ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/api\/v2\/aigateway\/anthropic$/m);
     expect(childEnv).not.toMatch(/^TASKYARD_/m);
     expect(childEnv).not.toContain(SERVER_SECRETS.SERVER_ONLY_SECRET);
     expect(childEnv).not.toContain(SERVER_SECRETS.TASKYARD_ADMIN_PASSWORD);

@@ -186,6 +186,8 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     });
     child.unref();
     const [control, dial] = [3, 4].map((fd) => child.stdio[fd] as net.Socket);
+    // Handed to the agent, then closed here; a runtime that dies meanwhile must not end this process.
+    for (const socket of [control, dial]) socket.on("error", () => {});
     // The agent starts meanwhile: its calls wait on the socket until the runtime, let go once the network is up, answers.
     const networked = attachNetwork(child, fds, { outbound: input.settings.network === "outbound" }).then((noNetwork) => {
       if (noNetwork) log.warn({ err: noNetwork }, "the workspace has no outbound network");
