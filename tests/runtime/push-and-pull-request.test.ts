@@ -159,6 +159,27 @@ describe("from task to remote branch and pull request", () => {
     await alice.deleteTask("me", task.id);
   });
 
+  it("ignores what the model wrote into the repository's config and hooks: the push is not redirected and no pre-push hook runs", async () => {
+    const task = await repoTask();
+    const elsewhere = await startGitHttpServer({ token: "never-this", name: "alice/private" });
+    cleanups.push(() => elsewhere.close());
+    // The model tries to send the push (and the owner's token) elsewhere, and to run code as it happens.
+    const planted = await say(alice, task.id, [
+      `/sh git config url.${elsewhere.origin}/.insteadOf ${git.origin}/`,
+      "&& git config core.hooksPath .git/hooks",
+      "&& printf '#!/bin/sh\\ntouch /workspace/pre-push-ran\\n' > .git/hooks/pre-push && chmod +x .git/hooks/pre-push",
+      "&& echo planted",
+    ].join(" "));
+    expect(planted).toContain("planted"); // every command above succeeded: the repository's config says so
+    expect(await say(alice, task.id, "/sh git config --get-regexp 'url\\..*insteadof'")).toContain(elsewhere.origin);
+    await say(alice, task.id, "/write planted.txt planted");
+    const pushed = await remember(alice.push("me", task.id));
+    expect(gitIn(git.bare, "show", `${pushed.branch}:planted.txt`)).toBe("planted\n");
+    expect(elsewhere.requests).toEqual([]);
+    expect((await fs.stat(path.join(server.dataDir, "workspaces", task.workspace_id!, "pre-push-ran")).catch(() => null))).toBeNull();
+    await alice.deleteTask("me", task.id);
+  });
+
   it("409s without a repository and without a credential for the host, naming where to add one", async () => {
     const plain = await alice.createTask({ input: "no repository", template_version_id: echo });
     await waitForState(alice, plain.id, "idle", 60_000);
