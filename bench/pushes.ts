@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
@@ -19,7 +19,7 @@ const RUNS = 5;
 export async function pushTimings(client: TaskyardClient, version: string) {
   const token = `ghp_${randomBytes(18).toString("hex")}`;
   const git = await startGitHttpServer({ token, name: "bench/repo" });
-  const github = await startGitHubStandIn({ [token]: { login: "bench", scopes: ["repo"] } }, { repositories: { "bench/repo": { get branches() { return branchesOf(git.bare); } } } });
+  const github = await startGitHubStandIn({ [token]: { login: "bench", scopes: ["repo"] } }, { repositories: { "bench/repo": { get branches() { return git.branches(); } } } });
   const clone = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-bench-push-"));
   // Not execFileSync: the git server answers from this process's event loop.
   const run = (cwd: string, ...args: string[]) =>
@@ -68,10 +68,6 @@ export async function pushTimings(client: TaskyardClient, version: string) {
     await github.close();
     await git.close();
   }
-}
-
-function branchesOf(bare: string): string[] {
-  return execFileSync("git", ["for-each-ref", "--format=%(refname:short)", "refs/heads"], { cwd: bare, encoding: "utf8" }).trim().split("\n");
 }
 
 async function until(probe: () => Promise<boolean>, timeoutMs = 30_000) {

@@ -14,6 +14,15 @@ function usageIn(value: unknown): Usage {
   return { input_tokens: n("input_tokens"), output_tokens: n("output_tokens"), cache_read_input_tokens: n("cache_read_input_tokens"), cache_creation_input_tokens: n("cache_creation_input_tokens") };
 }
 
+const unpriced = new Set<string>();
+
+/** Said once per model and process, not at every event of every call. */
+function warnIfUnpriced(model: string) {
+  if (priceOf(model) || unpriced.has(model) || unpriced.size > 100) return;
+  unpriced.add(model);
+  logger.warn({ model }, "the model gateway has no price for this model: its calls cost 0");
+}
+
 /**
  * Meters one model call as its answer passes through: the usage `message_start` reports is written
  * when it arrives, and what each `message_delta` adds (its counts are the call's totals so far) as
@@ -71,7 +80,7 @@ export class CallMeter {
     const delta = Object.fromEntries((Object.keys(total) as (keyof Usage)[]).map((k) => [k, total[k] - this.recorded[k]])) as Usage;
     if (this.callId && Object.values(delta).every((v) => v === 0)) return;
     this.recorded = total;
-    if (!priceOf(this.model)) logger.warn({ model: this.model }, "the model gateway has no price for this model: its calls cost 0");
+    warnIfUnpriced(this.model);
     const usage: CallUsage = { ...delta, cost_usd: costOf(this.model, delta) };
     const first = !this.callId;
     if (first) this.callId = (this.writes = this.writes.then(() => insertModelCall(this.db, { ...this.call, model: this.model }, usage)).catch((err: unknown) => this.failed(err))) as Promise<string | undefined>;

@@ -29,8 +29,17 @@ async function outcome<T>(call: Promise<T>): Promise<{ status: number; body: unk
   }
 }
 
-/** The branches of a git server's repository. */
-const branchesOf = (server: GitHttpServer) => gitIn(server.bare, "for-each-ref", "--format=%(refname:short)", "refs/heads").trim().split("\n");
+
+/** Someone else (Bob) pushes a commit of his own to `branch` of the server's repository. */
+async function pushAsSomeoneElse(server: GitHttpServer, branch: string) {
+  const other = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-other-"));
+  cleanups.push(() => fs.rm(other, { recursive: true, force: true }));
+  gitIn(other, "clone", "--quiet", "--branch", branch, server.bare, ".");
+  await fs.writeFile(path.join(other, "theirs.txt"), "theirs\n");
+  gitIn(other, "add", ".");
+  gitIn(other, "-c", "user.name=Bob", "-c", "user.email=bob@example.com", "commit", "--quiet", "-m", "Bob's change");
+  gitIn(other, "push", "--quiet", "origin", branch);
+}
 
 const gitIn = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
@@ -52,7 +61,7 @@ describe("from task to remote branch and pull request", () => {
     // GitHub's shape of repository URL (owner/name), served by git itself.
     git = await startGitHttpServer({ token: TOKEN, name: "alice/private" });
     cleanups.push(() => git.close());
-    github = await startGitHubStandIn({ [TOKEN]: { login: "alice-gh", scopes: ["repo"] } }, { repositories: { "alice/private": { get branches() { return branchesOf(git); } } } });
+    github = await startGitHubStandIn({ [TOKEN]: { login: "alice-gh", scopes: ["repo"] } }, { repositories: { "alice/private": { get branches() { return git.branches(); } } } });
     cleanups.push(() => github.close());
     server = await startExtraServer({ LOG_LEVEL: "debug", TASKYARD_PULL_REQUEST_REFRESH_SECONDS: "1" });
     cleanups.push(() => server.stop());
@@ -141,14 +150,7 @@ describe("from task to remote branch and pull request", () => {
     const task = await repoTask();
     await say(alice, task.id, "/write mine.txt mine");
     const { branch } = await remember(alice.push("me", task.id));
-    // Someone else pushes to the task's branch.
-    const other = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-other-"));
-    cleanups.push(() => fs.rm(other, { recursive: true, force: true }));
-    gitIn(other, "clone", "--quiet", "--branch", branch, git.bare, ".");
-    await fs.writeFile(path.join(other, "theirs.txt"), "theirs\n");
-    gitIn(other, "add", ".");
-    gitIn(other, "-c", "user.name=Bob", "-c", "user.email=bob@example.com", "commit", "--quiet", "-m", "Bob's change");
-    gitIn(other, "push", "--quiet", "origin", branch);
+    await pushAsSomeoneElse(git, branch);
     const theirs = git.log(branch).split(" ")[0];
 
     await say(alice, task.id, "/write mine.txt changed again");
@@ -241,7 +243,7 @@ describe("from task to remote branch and pull request", () => {
       expect(refused.body.validations?.length).toBeGreaterThan(0);
     }
     expect(createdPulls()).toHaveLength(pulls);
-    expect(branchesOf(git)).not.toContain(`taskyard/${task.name}`);
+    expect(git.branches()).not.toContain(`taskyard/${task.name}`);
 
     const opened = await pullRequestCall(task, { title: "Draft: a greeting", body: "Written by hand.", draft: true });
     expect(opened).toMatchObject({ status: 201, body: { draft: true, state: "open" } });
@@ -273,14 +275,7 @@ describe("from task to remote branch and pull request", () => {
     github.resetFailures();
 
     // Someone else pushes to the branch: the push is rejected, and no pull request is asked for.
-    const other = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-other-"));
-    cleanups.push(() => fs.rm(other, { recursive: true, force: true }));
-    const branch = `taskyard/${task.name}`;
-    gitIn(other, "clone", "--quiet", "--branch", branch, git.bare, ".");
-    await fs.writeFile(path.join(other, "theirs.txt"), "theirs\n");
-    gitIn(other, "add", ".");
-    gitIn(other, "-c", "user.name=Bob", "-c", "user.email=bob@example.com", "commit", "--quiet", "-m", "Bob's change");
-    gitIn(other, "push", "--quiet", "origin", branch);
+    await pushAsSomeoneElse(git, `taskyard/${task.name}`);
     await say(alice, task.id, "/write refused.txt changed");
     const before = createdPulls().length;
     const rejected = await pullRequestCall(task);
@@ -292,7 +287,7 @@ describe("from task to remote branch and pull request", () => {
   it("opens a GitLab merge request in a nested group (a draft is a 'Draft:' title) and follows its state", async () => {
     const lab = await startGitHttpServer({ token: TOKEN, name: "team/platform/tools" });
     cleanups.push(() => lab.close());
-    const gitlab = await startGitLabStandIn({ [TOKEN]: { username: "alice-gl", scopes: ["api"] } }, { projects: { "team/platform/tools": { get branches() { return branchesOf(lab); } } } });
+    const gitlab = await startGitLabStandIn({ [TOKEN]: { username: "alice-gl", scopes: ["api"] } }, { projects: { "team/platform/tools": { get branches() { return lab.branches(); } } } });
     cleanups.push(() => gitlab.close());
     await owner.createGitProvider({ kind: "gitlab", host: lab.host, api_url: gitlab.apiUrl });
     await alice.createGitCredential({ host: lab.host, token: TOKEN });

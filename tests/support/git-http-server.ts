@@ -113,6 +113,8 @@ export async function startGitHttpServer(options: { token: string; username?: st
     url: `${origin}/${name}.git`,
     bare,
     requests,
+    /** The bare repository's branches. */
+    branches: () => git(bare, "for-each-ref", "--format=%(refname:short)", "refs/heads").trim().split("\n"),
     /** `git log` in the bare repository. */
     log: (ref = "main") => git(bare, "log", "--format=%H %s", ref),
     close: async () => {
