@@ -16,7 +16,7 @@ const ROUTES: { method: string; path: RegExp; metered: boolean }[] = [
 ];
 
 /** Headers that describe one hop, or carry the caller's credentials: never forwarded either way. */
-const HOP = new Set(["host", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "content-length", "accept-encoding", "content-encoding", "cookie", "set-cookie", "x-api-key", "authorization", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "forwarded", "x-taskyard-turn"]);
+const HOP = new Set(["host", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "content-length", "accept-encoding", "content-encoding", "cookie", "set-cookie", "x-api-key", "authorization", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "forwarded"]);
 
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
@@ -50,8 +50,7 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
   const route = ROUTES.find((r) => r.method === req.method && r.path.test(path));
   if (!route) return apiError(404, "not_found_error", `The model gateway does not serve ${req.method} /${path}.`);
   const key = keyOf(req);
-  const turnId = turnOf(req);
-  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key), turnId) : undefined;
+  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key)) : undefined;
   if (!caller?.usable) return apiError(401, "authentication_error", caller ? "This agent's model key no longer works: its task is paused, deleted or has a newer agent." : "Invalid model gateway key.");
   const limits = taskLimits(caller.parameters, caller.budget);
   const reached = reachedLimit(limits, caller);
@@ -86,15 +85,9 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
     if (!HOP.has(name.toLowerCase())) out.set(name, value);
   });
   if (!route.metered || !upstream.ok || !upstream.body) return new Response(upstream.body, { status: upstream.status, headers: out });
-  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId, model: model ?? "unknown" });
+  const meter = new CallMeter(db, { taskId: caller.task_id, agentId: caller.agent_id, turnId: caller.turn_id, model: model ?? "unknown" });
   const streamed = (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream");
   return new Response(upstream.body.pipeThrough(meteredStream(meter, streamed)), { status: upstream.status, headers: out });
-}
-
-/** The agent's label for the turn a call belongs to (attribution only: the workspace could send any). */
-function turnOf(req: Request): string | null {
-  const turn = req.headers.get("x-taskyard-turn");
-  return turn && /^[\w-]{1,100}$/.test(turn) ? turn : null;
 }
 
 /** The request's body with its `model` replaced when the policy says so, and the model it will run on. Not JSON: passed on as it is (the provider answers 400). */

@@ -6,6 +6,8 @@ import { readBody } from "../api/body";
 import { ApiError } from "../api/errors";
 import { env } from "../env";
 import { agentOf } from "./agent-endpoint";
+import { db } from "../db/client";
+import { startAgentTurn } from "../db/queries/model-calls";
 import { acquireStreamSlot, onStreamEnd } from "./stream-slots";
 
 /**
@@ -40,7 +42,11 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   const agent = agentOf(task);
   const contentType = req.headers.get("content-type");
   const body = spec.maxBody ? await readBody(req, spec.maxBody) : undefined;
-  if (endpoint === "message" && body) assertContentFitsPrompt(body);
+  if (endpoint === "message" && body) {
+    assertContentFitsPrompt(body);
+    // An input the server delivers: the agent's next turn, on a fresh clock (lib/gateway budgets).
+    if (task.agent_id) await startAgentTurn(db, task.agent_id);
+  }
   const streaming = endpoint === "events";
   // A followed agent's events count among the caller's live streams, like the task's own log stream.
   const release = streaming ? acquireStreamSlot(callerId) : () => {};

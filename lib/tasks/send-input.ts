@@ -3,6 +3,8 @@ import { AgentUnreachableError, createAgentApiClient } from "../agents/agentapi-
 import type { TaskRow } from "../db/queries/tasks";
 import { ApiError } from "../api/errors";
 import { agentOf, askAgent } from "./agent-endpoint";
+import { db } from "../db/client";
+import { startAgentTurn } from "../db/queries/model-calls";
 
 const FAILED = "Failed to send input to the task's agent.";
 const busy = () =>
@@ -29,6 +31,7 @@ export async function sendTaskInput(task: TaskRow, input: string): Promise<void>
   await askAgent(FAILED, async () => {
     const { status } = await agent.status();
     if (status !== "stable") throw busy();
+    if (task.agent_id) await startAgentTurn(db, task.agent_id);
     await agent.send(input).catch((e: unknown) => {
       if (!(e instanceof AgentUnreachableError) || !e.status) throw e;
       throw e.status === 409 ? busy() : new ApiError(502, FAILED, { detail: e.reason });

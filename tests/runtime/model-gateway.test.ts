@@ -23,6 +23,11 @@ function model(request: MessagesRequest): ScriptedAnswer {
   if (textOf(request).includes("Loop forever")) {
     return { content: [{ type: "tool_use", name: "Bash", input: { command: "echo again", description: "Loop" } }], usage: { input_tokens: 10_000, output_tokens: 100 } };
   }
+  // A turn that works, then hangs inside its second call: the stand-in has sent that call's message_start and nothing more.
+  if (textOf(request).includes("Work then hang")) {
+    if (isToolResult(request)) return { content: [{ type: "text", text: "never sent" }], usage: { input_tokens: 6000 }, stall: true };
+    return { content: [{ type: "tool_use", name: "Bash", input: { command: "echo working", description: "Work" } }], usage: { input_tokens: 4000, output_tokens: 40 } };
+  }
   if (isToolResult(request)) return { content: [{ type: "text", text: "Saved." }], usage: { input_tokens: 321, output_tokens: 12 } };
   if (latestPrompt(request).includes("Save what you were given")) {
     return {
@@ -90,6 +95,24 @@ describe("the model gateway", () => {
       signal,
     });
 
+  /** The agent's turn now, as the server counts them. */
+  const currentTurn = async (workspaceId: string) =>
+    (await sql<{ turn_id: string }[]>`SELECT turn_id FROM workspace_agents WHERE workspace_id = ${workspaceId} ORDER BY created_at DESC LIMIT 1`)[0].turn_id;
+  /**
+   * Sends the task a message and waits for that turn to end: a fresh turn, whose clock
+   * (max_turn_seconds) the test's own calls with the agent's key then run on.
+   */
+  const freshTurn = async () => {
+    const before = await currentTurn(task.workspace_id!);
+    await client.send("me", task.id, "Start a new turn");
+    const turn = await currentTurn(task.workspace_id!);
+    expect(turn).not.toBe(before);
+    await waitFor("the new turn", async () => {
+      const [row] = await sql<{ calls: number }[]>`SELECT count(*)::int AS calls FROM model_calls WHERE turn_id = ${turn}`;
+      return row.calls > 0 && (await client.task("me", task.id)).current_state?.state === "idle";
+    }, 60_000, 100);
+  };
+
   it("Claude Code calls the model through it: the provider sees only the real key, the workspace only its agent's own", async () => {
     const claude = (await client.templates()).find((t) => t.name === "claude")!;
     task = await client.createTask({ input: "Save what you were given", template_version_id: claude.active_version_id });
@@ -119,6 +142,7 @@ describe("the model gateway", () => {
   }, 120_000);
 
   it("passes each event through as it comes, not once the answer is whole", async () => {
+    await freshTurn();
     const started = Date.now();
     const res = await call({ model: "claude-haiku-4-5", max_tokens: 100, stream: true, messages: [{ role: "user", content: "Answer slowly" }] });
     expect(res.status).toBe(200);
@@ -199,10 +223,66 @@ describe("the model gateway", () => {
     const [span] = await sql<{ turns: number; seconds: number }[]>`
       SELECT count(DISTINCT turn_id)::int AS turns, extract(epoch FROM max(created_at) - min(created_at))::float8 AS seconds
       FROM model_calls WHERE task_id = ${looping.id}`;
-    expect(span.turns).toBe(1); // every call of the turn carried its label
+    expect(span.turns).toBe(1);
     expect(span.seconds).toBeLessThan(TURN_SECONDS + 1);
     expect(span.seconds).toBeGreaterThan(TURN_SECONDS - 5);
+    // Only the server starts a turn (by delivering an input): the next message gets a fresh clock, and the loop runs again until it too is stopped.
+    await client.send("me", looping.id, "Loop forever, again");
+    await waitFor("the second turn's time limit", async () => {
+      const [row] = await sql<{ turns: number }[]>`SELECT count(DISTINCT turn_id)::int AS turns FROM model_calls WHERE task_id = ${looping.id}`;
+      const t = await client.task("me", looping.id);
+      return row.turns === 2 && t.usage.stopped_by === "max_turn_seconds" && t.current_state?.state !== "working";
+    }, 120_000, 250);
     await client.deleteTask("me", looping.id);
+  }, 240_000);
+
+  it("a call's turn is the server's, whatever the workspace labels it: a label cannot restart the turn's clock", async () => {
+    await freshTurn();
+    const turn = await currentTurn(task.workspace_id!);
+    const res = await fetch(`${baseUrl}${GATEWAY}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json", "x-taskyard-turn": "a-fresh-turn", "anthropic-custom-headers": "x-taskyard-turn: another" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const [latest] = await sql<{ turn_id: string }[]>`SELECT turn_id FROM model_calls WHERE task_id = ${task.id} ORDER BY created_at DESC LIMIT 1`;
+    expect(latest.turn_id).toBe(turn);
+    await expectUsageToBeBilled();
+  });
+
+  /** A claude task whose turn hangs mid-stream in its second call; answers it and the provider's bill for it so far. */
+  const hangingTask = async (input: string) => {
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    const from = api.billed.length;
+    const hanging = await client.createTask({ input, template_version_id: claude.active_version_id });
+    await waitFor("the hanging call's message_start", async () => api.billed.slice(from).some((b) => b.input_tokens === 6000), 90_000, 100);
+    return { hanging, billed: () => api.billed.slice(from).reduce((sum, b) => ({ input: sum.input + b.input_tokens, output: sum.output + b.output_tokens, cost: sum.cost + costOf(b.model, b) }), { input: 0, output: 0, cost: 0 }) };
+  };
+  const expectTaskBilled = async (id: string, billed: { input: number; output: number; cost: number }) => {
+    const usage = await waitFor("the task's usage", async () => {
+      const u = (await client.task("me", id)).usage;
+      return u.input_tokens === billed.input && u.output_tokens === billed.output ? u : undefined;
+    });
+    expect(usage.input_tokens).toBe(10_000); // the finished call and the one cut short
+    expect(usage.cost_usd).toBeCloseTo(billed.cost, 6);
+  };
+
+  it("a turn paused mid-stream counts what it used", async () => {
+    const { hanging, billed } = await hangingTask("Work then hang, then be paused");
+    await client.pause("me", hanging.id);
+    await waitForStatus(client, hanging.id, "paused", 30_000);
+    await expectTaskBilled(hanging.id, billed());
+    await client.deleteTask("me", hanging.id);
+  }, 150_000);
+
+  it("a crashed agent (kill -9 mid-stream) counts what its turn used", async () => {
+    const { hanging, billed } = await hangingTask("Work then hang, then be killed");
+    const [{ pid }] = await sql<{ pid: number }[]>`SELECT pid FROM workspace_agents WHERE workspace_id = ${hanging.workspace_id!} ORDER BY created_at DESC LIMIT 1`;
+    process.kill(pid, "SIGKILL");
+    await waitFor("the task to show the crash", async () => (await client.task("me", hanging.id)).status === "error", 30_000);
+    await expectTaskBilled(hanging.id, billed());
+    await client.deleteTask("me", hanging.id);
   }, 150_000);
 
   it("refuses other keys, other routes, and the key of a paused task (401 in the Messages API's error shape)", async () => {

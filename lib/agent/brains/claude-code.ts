@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
@@ -70,8 +69,6 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
           HOME: workspace.workspaceDir,
           CLAUDE_CONFIG_DIR: path.posix.join(workspace.workspaceDir, ".claude"),
           ...options.codingEnv,
-          // Labels this turn's model calls, so the gateway meters (and caps) them per turn.
-          ANTHROPIC_CUSTOM_HEADERS: `x-taskyard-turn: ${randomUUID()}`,
         }),
         spawnClaudeCodeProcess: ({ command, args, cwd: where, env }) => workspace.spawn({ argv: [command, ...args], cwd: where, env }),
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.

@@ -11,12 +11,14 @@ import type { TemplateConfig } from "../schema";
 export type GatewayCaller = {
   agent_id: string;
   task_id: string;
+  /** The turn the call belongs to: its agent's current one (`workspace_agents.turn_id`). */
+  turn_id: string;
   usable: boolean;
   parameters: { name: string; value: string }[];
   /** The models its template allows (null: any), and its budget. */
   models: string[] | null;
   budget: TemplateConfig["budget"] | null;
-  /** How long ago the calling turn made its first call (0 for a first call, or a call outside a turn). */
+  /** How long ago the current turn made its first call (0 for its first call). */
   turn_seconds: number;
   stopped_by: string | null;
   task_cost_usd: number;
@@ -25,10 +27,10 @@ export type GatewayCaller = {
   user_day_tokens: number;
 };
 
-export async function findGatewayCaller(db: DbOrTx, keyHash: string, turnId: string | null): Promise<GatewayCaller | undefined> {
+export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
   const rows = await db.execute<GatewayCaller>(sql`
-    SELECT a.id AS agent_id, t.id AS task_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, tv.config->'budget' AS budget, t.stopped_by,
-           coalesce(extract(epoch FROM now() - (SELECT min(m.created_at) FROM model_calls m WHERE m.task_id = t.id AND m.turn_id = ${turnId})), 0)::float8 AS turn_seconds,
+    SELECT a.id AS agent_id, t.id AS task_id, a.turn_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, tv.config->'budget' AS budget, t.stopped_by,
+           coalesce(extract(epoch FROM now() - (SELECT min(m.created_at) FROM model_calls m WHERE m.task_id = t.id AND m.turn_id = a.turn_id::text)), 0)::float8 AS turn_seconds,
            NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at)
            AND (SELECT b.transition FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) = 'start' AS usable,
            t.cost_usd::float8 AS task_cost_usd,
@@ -44,6 +46,14 @@ export async function findGatewayCaller(db: DbOrTx, keyHash: string, turnId: str
       WHERE o.owner_id = t.owner_id AND m.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') day ON true
     WHERE a.gateway_key_hash = ${keyHash}`);
   return rows[0];
+}
+
+/**
+ * The server delivers an input to the task's agent: a new turn starts, with its own clock for
+ * `max_turn_seconds` (every delivery goes through here; the agent's first turn starts with it).
+ */
+export async function startAgentTurn(db: DbOrTx, agentId: string): Promise<void> {
+  await db.execute(sql`UPDATE workspace_agents SET turn_id = gen_random_uuid() WHERE id = ${agentId}`);
 }
 
 /** Says (or stops saying) which budget limit stopped the task's model calls; writes only on a change. */

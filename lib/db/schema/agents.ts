@@ -28,6 +28,12 @@ export const workspaceAgents = pgTable(
     authTokenHash: text().notNull(),
     /** sha256 of its model-gateway key (derived from its token: lib/auth/tokens.ts `gatewayKeyOf`): the only credential its workspace gets for a model. */
     gatewayKeyHash: text(),
+    /**
+     * The turn its model calls belong to, as the server counts turns: a new agent starts one (its
+     * prompt), and each input the server delivers starts the next. Never the agent's word, so a
+     * workspace cannot restart a turn's clock (`max_turn_seconds`).
+     */
+    turnId: uuid().notNull().defaultRandom(),
     lifecycleState: agentLifecycle().notNull().default("created"),
     /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
     apiUrl: text(),

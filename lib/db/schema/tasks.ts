@@ -96,7 +96,7 @@ export const modelCalls = pgTable(
       .notNull()
       .references(() => tasks.id, { onDelete: "cascade" }),
     agentId: uuid().notNull(),
-    /** The agent's turn, as it labels its calls (x-taskyard-turn); null for calls outside a turn. */
+    /** The server's turn it belongs to (`workspace_agents.turn_id`); null for calls before turns were counted. */
     turnId: text(),
     model: text().notNull(),
     inputTokens: bigint({ mode: "number" }).notNull().default(0),

@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_agents" ADD COLUMN "turn_id" uuid DEFAULT gen_random_uuid() NOT NULL;
