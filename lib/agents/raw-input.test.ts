@@ -9,5 +9,6 @@ it("reads AgentAPI raw input as its acp transport does: ESC stops, keys alone ar
   }
   expect(readRawInput("hello\r")).toEqual({ kind: "text", text: "hello" });
   expect(readRawInput("\u001b[200~fix the bug\u001b[201~")).toEqual({ kind: "text", text: "fix the bug" });
+  expect(readRawInput("\u001b[200~pasted\u001b[201~\r")).toEqual({ kind: "text", text: "pasted" });
   expect(readRawInput("x\bDo it")).toEqual({ kind: "text", text: "Do it" });
 });

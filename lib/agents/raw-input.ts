@@ -15,7 +15,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
  */
 export function readRawInput(content: string): RawInput {
   if (content.length > 0 && /^\u001b+$/.test(content)) return { kind: "interrupt" };
-  let text = content;
+  // Trimmed first as well: a paste is often followed by its Enter.
+  let text = content.trim();
   if (text.startsWith("\u001b[200~")) text = text.slice("\u001b[200~".length);
   if (text.endsWith("\u001b[201~")) text = text.slice(0, -"\u001b[201~".length);
   if (text.startsWith("x\b")) text = text.slice(2);
