@@ -298,8 +298,6 @@ describe("interrupting Claude Code", () => {
   it("the Agent SDK's interrupt stops a looping turn within 2 s, keeping its transcript so far marked; agent_type is `claude` (median of 5)", async () => {
     const claude = (await client.templates()).find((t) => t.name === "claude")!;
     const task = await client.createTask({ input: "Loop forever", template_version_id: claude.active_version_id });
-    const status = await fetch(`${baseUrl}/api/v2/tasks/me/${task.id}/agentapi/status`, { headers: { "Coder-Session-Token": token } }).then((r) => r.json());
-    expect(status).toMatchObject({ agent_type: "claude", transport: "acp" });
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {
       if (i > 0) await client.send("me", task.id, "Loop forever, again");
@@ -308,6 +306,10 @@ describe("interrupting Claude Code", () => {
         const { logs } = await client.logs("me", task.id);
         return logs.length > before && (logs.at(-1)!.content.match(/Bash: echo again/g)?.length ?? 0) >= 2;
       }, 90_000, 50);
+      if (i === 0) {
+        const status = await fetch(`${baseUrl}/api/v2/tasks/me/${task.id}/agentapi/status`, { headers: { "Coder-Session-Token": token } }).then((r) => r.json());
+        expect(status).toEqual({ status: "running", agent_type: "claude", transport: "acp" });
+      }
       const started = performance.now();
       const res = await fetch(`${baseUrl}/api/v2/tasks/me/${task.id}/interrupt`, { method: "POST", headers: { "Coder-Session-Token": token } });
       expect(res.status).toBe(204);
