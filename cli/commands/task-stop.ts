@@ -14,8 +14,7 @@ export function taskStopCommand(): Command {
       const name = display(task);
       const working = task.status === "active" && task.current_state?.state === "working";
       await doing(`stop task "${name}"`, client.interrupt(task.owner_name, task.id));
-      const after = await client.task(task.owner_name, task.id).catch(() => task);
-      if (working || after.current_state?.message === "Interrupted") console.log(`Interrupted the agent of ${bold(name)}; it is waiting for input.`);
+      if (working) console.log(`Interrupted the agent of ${bold(name)}; it is waiting for input.`);
       else console.log(`The agent of ${bold(name)} was not working (task ${task.status}${task.current_state ? `, ${task.current_state.state}` : ""}): nothing to stop.`);
     });
   return withExamples(command, [["Stop a turn that went astray, then say what to do instead", 'taskyard task stop my-task && taskyard task send my-task "Only fix the test"']]);

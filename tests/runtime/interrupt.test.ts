@@ -5,6 +5,8 @@ import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { INTERRUPTED_NOTE } from "../../lib/agent/brains/local";
 import { createTestUser, raw, type TestUser } from "../support/api";
 import { startFakeAnthropic, textOf, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
+import { baseUrl as sharedBaseUrl } from "../support/api";
+import { newConfigDir, runCli } from "../support/cli";
 import { db, waitFor, waitForState, waitForStatus } from "../support/runtime";
 import { startServer, tempDataDir } from "../support/stack";
 
@@ -243,6 +245,37 @@ describe("interrupting the echo agent", () => {
     await waitForStatus(alice.client, task.id, "paused", 30_000);
     await alice.client.deleteTask("me", task.id);
   }, 120_000);
+
+  it("the CLI: `task stop` interrupts the turn, `task pause` mid-turn says to use --force, and --force pauses", async () => {
+    const config = await newConfigDir();
+    try {
+      expect((await runCli(["login", sharedBaseUrl(), "--token", alice.token], { config })).code).toBe(0);
+      const task = await alice.client.createTask({ input: LONG_TURN, template_version_id: version });
+      await stepsShown(task.id, 2);
+      const stop = await runCli(["task", "stop", task.name], { config });
+      expect(stop.code, stop.stderr).toBe(0);
+      expect(stop.stdout).toContain(`Interrupted the agent of ${alice.username}/${task.name}`);
+      expect((await alice.client.task("me", task.id)).current_state).toMatchObject({ state: "idle", message: "Interrupted" });
+      const again = await runCli(["task", "stop", task.name], { config });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain("was not working");
+
+      await alice.client.send("me", task.id, LONG_TURN);
+      await stepsShown(task.id, 1);
+      const refused = await runCli(["task", "pause", task.name, "-y"], { config });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("its agent is working");
+      expect(refused.stderr).toContain("--force");
+      expect((await alice.client.task("me", task.id)).status).toBe("active");
+      const forced = await runCli(["task", "pause", task.name, "-y", "--force"], { config });
+      expect(forced.code, forced.stderr).toBe(0);
+      expect((await alice.client.task("me", task.id)).status).toBe("paused");
+      expect((await lastReply(alice.client, task.id)).endsWith(INTERRUPTED_NOTE)).toBe(true);
+      await alice.client.deleteTask("me", task.id);
+    } finally {
+      await fs.rm(config, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("the agentapi template passes its agent's own agent_type through, and its Stop (ESC) interrupts that agent", async () => {
     const [row] = await db()`SELECT tv.id FROM template_versions tv JOIN templates t ON t.id = tv.template_id WHERE t.name = 'agentapi'`;
