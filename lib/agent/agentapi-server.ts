@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AgentMessage } from "../agents/agentapi-client";
+import { readRawInput } from "../agents/raw-input";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
 import type { WorkspaceChannel } from "./workspace-channel";
@@ -54,6 +55,22 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Raw input is keystrokes, taken at any status as AgentAPI takes them: ESC interrupts the turn,
+ * keys without text change nothing, and text is a prompt while the agent waits for one (as
+ * AgentAPI's acp transport reads it; while it works there is no prompt to type into).
+ */
+async function takeRaw(brain: Brain, content: string) {
+  if (brain.raw) return brain.raw(content);
+  const input = readRawInput(content);
+  if (input.kind === "interrupt") return brain.interrupt();
+  if (input.kind !== "text" || brain.status() !== "stable") return;
+  await brain.send(input.text).catch((error: unknown) => {
+    // Another input got there first: the agent is working, so this text had nothing to go into.
+    if (!(error instanceof NotStableError)) throw error;
+  });
 }
 
 export type AgentApiServerOptions = {
@@ -124,8 +141,13 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
           if (e instanceof HttpProblem) throw e;
           throw new HttpProblem(400, "Bad Request", "the body is not valid JSON");
         }
-        if (typeof body?.content !== "string" || !body.content.trim()) throw new HttpProblem(400, "Bad Request", "content must be a non-empty string");
-        if (body.type !== "user" && body.type !== "raw") throw new HttpProblem(400, "Bad Request", 'type must be "user" or "raw"');
+        if (body?.type !== "user" && body?.type !== "raw") throw new HttpProblem(400, "Bad Request", 'type must be "user" or "raw"');
+        if (typeof body.content !== "string") throw new HttpProblem(400, "Bad Request", "content must be a string");
+        if (body.type === "raw") {
+          await takeRaw(brain, body.content);
+          return send(res, 200, { ok: true });
+        }
+        if (!body.content.trim()) throw new HttpProblem(400, "Bad Request", "content must be a non-empty string");
         await brain.send(body.content);
         return send(res, 200, { ok: true });
       }

@@ -81,7 +81,7 @@ async function createBrain(manifest: Manifest, options: BrainOptions): Promise<B
       return new LocalBrain("claude", await conversation(), claudeCodeResponder(options));
     }
     default:
-      return new LocalBrain("echo", await conversation(), echoResponder(options));
+      return new LocalBrain("custom", await conversation(), echoResponder(options));
   }
 }
 

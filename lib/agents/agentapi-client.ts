@@ -144,8 +144,8 @@ export function createAgentApiClient(agent: AgentEndpoint) {
       return { messages, etag: typeof res.headers.etag === "string" ? res.headers.etag : undefined };
     },
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
-    send: (content: string, type: "user" | "raw" = "user") =>
-      call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),
+    send: (content: string, type: "user" | "raw" = "user", timeoutMs?: number) =>
+      call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }, timeoutMs),
   };
 }
 

@@ -270,7 +270,8 @@ describe("the model gateway", () => {
 
   it("a turn paused mid-stream counts what it used", async () => {
     const { hanging, billed } = await hangingTask("Work then hang, then be paused");
-    await client.pause("me", hanging.id);
+    // Mid-turn a pause must be forced: the turn is interrupted first, then the workspace stops.
+    await client.pause("me", hanging.id, { force: true });
     await waitForStatus(client, hanging.id, "paused", 30_000);
     await expectTaskBilled(hanging.id, billed());
     await client.deleteTask("me", hanging.id);

@@ -53,7 +53,7 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
   const workspace = options.workspace;
   // Claude Code refuses to bypass permissions as root: the workspace's runtime runs as root only without a sandbox.
   const asRoot = process.getuid?.() === 0 && !workspace.sandboxed;
-  return async (input, _history, progress): Promise<Reply> => {
+  return async (input, _history, progress, signal): Promise<Reply> => {
     const parts: string[] = [];
     const show = () => progress(parts.join("\n\n"));
     const stderr: string[] = [];
@@ -77,6 +77,11 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         stderr: (line) => stderr.push(line),
       },
     });
+    // Stop: the Agent SDK's own interrupt, so Claude Code ends the turn (its tools with it), keeps the
+    // session and still reports what the turn used.
+    const interrupt = () => void turn.interrupt().catch(() => {});
+    if (signal.aborted) interrupt();
+    else signal.addEventListener("abort", interrupt, { once: true });
     let result: Extract<SDKMessage, { type: "result" }> | undefined;
     let apiError: string | undefined;
     for await (const message of turn) {
@@ -92,6 +97,8 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         if (message.session_id) await saveSession(state, message.session_id);
       }
     }
+    signal.removeEventListener("abort", interrupt);
+    if (signal.aborted) return { content: parts.join("\n\n"), state: "idle", usage: result && usageOf(result) };
     if (!result) throw new Error(`Claude Code ended without a result${stderr.length ? `: ${stderr.join("").trim().split("\n").at(-1)}` : ""}`);
     const usage = usageOf(result);
     if (result.subtype !== "success" || result.is_error) {

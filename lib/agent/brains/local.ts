@@ -1,6 +1,6 @@
 import type { AgentMessage } from "../../agents/agentapi-client";
 import { Conversation, type AgentStatus } from "../conversation";
-import { NotStableError, type Brain, type StatusReport } from "./types";
+import { NotStableError, type AgentApiAgentType, type Brain, type StatusReport } from "./types";
 
 /** What one turn used of a model, as agents report it (zeros for agents that use none). */
 export type TurnUsage = {
@@ -12,8 +12,18 @@ export type TurnUsage = {
 };
 
 export type Reply = { content: string; state: "idle" | "complete" | "failure"; usage?: TurnUsage };
-/** Thinks of the reply to `input`; `progress` shows the reply so far while it is being made. */
-export type Responder = (input: string, history: AgentMessage[], progress: (partial: string) => void) => Promise<Reply>;
+/**
+ * Thinks of the reply to `input`; `progress` shows the reply so far while it is being made.
+ * `signal` aborts when the user interrupts the turn: a responder stops what it runs and answers soon.
+ */
+export type Responder = (input: string, history: AgentMessage[], progress: (partial: string) => void, signal: AbortSignal) => Promise<Reply>;
+
+/** The last line of a reply its turn was interrupted in: what it said so far stays above it. */
+export const INTERRUPTED_NOTE = "(Interrupted)";
+/** The state message of an agent whose turn was interrupted. */
+export const INTERRUPTED_STATE = "Interrupted";
+/** How long an interrupted responder may take to stop by itself before its turn ends without it. */
+const INTERRUPT_GRACE_MS = 1000;
 
 /** A brain that thinks in this process (echo, claude): a responder plus the persisted conversation. */
 export class LocalBrain implements Brain {
@@ -22,9 +32,11 @@ export class LocalBrain implements Brain {
   private usageListeners: ((usage: TurnUsage) => void)[] = [];
   /** An input is being saved: the agent takes no other meanwhile. */
   private taking = false;
+  /** The running turn: how to stop it, and when it has ended. */
+  private turn?: { abort: AbortController; ended: Promise<void> };
 
   constructor(
-    readonly agentType: string,
+    readonly agentType: AgentApiAgentType,
     private readonly conversation: Conversation,
     private readonly respond: Responder,
   ) {
@@ -66,7 +78,19 @@ export class LocalBrain implements Brain {
     }
     this.lastReport = { state: "working", message: summary(`Working on: ${content}`) };
     this.conversation.setStatus("running");
-    void this.think(content);
+    const abort = new AbortController();
+    const turn = { abort, ended: this.think(content, abort.signal) };
+    this.turn = turn;
+    void turn.ended.finally(() => {
+      if (this.turn === turn) this.turn = undefined;
+    });
+  }
+
+  async interrupt() {
+    const turn = this.turn;
+    if (!turn || this.conversation.status !== "running") return;
+    turn.abort.abort();
+    await turn.ended;
   }
 
   private report(report: StatusReport) {
@@ -78,25 +102,39 @@ export class LocalBrain implements Brain {
     this.usageListeners.push(listener);
   }
 
-  private async think(content: string) {
+  private async think(content: string, signal: AbortSignal) {
     // The reply is one message: made at the first progress, rewritten as it grows, final at the end.
     let replyId: number | undefined;
+    let shown = "";
     let writing: Promise<unknown> = Promise.resolve();
     const show = (text: string) =>
       (writing = writing.catch(() => {}).then(async () => {
         if (replyId === undefined) replyId = (await this.conversation.append("agent", text)).id;
         else await this.conversation.update(replyId, text);
       }));
+    const progress = (partial: string) => {
+      // Once interrupted, the reply is what the user saw then: a responder winding down adds nothing.
+      if (signal.aborted) return;
+      shown = partial;
+      void show(partial).catch(() => {});
+    };
+    const answer = this.respond(content, this.conversation.all(), progress, signal).catch(
+      (error): Reply => ({ content: `Error: ${reason(error)}`, state: "failure" }),
+    );
+    const stopped = new Promise<undefined>((resolve) => signal.addEventListener("abort", () => setTimeout(resolve, INTERRUPT_GRACE_MS), { once: true }));
+    const answered = await Promise.race([answer, stopped]);
     let reply: Reply;
-    try {
-      reply = await this.respond(content, this.conversation.all(), (partial) => void show(partial).catch(() => {}));
-    } catch (error) {
-      reply = { content: `Error: ${reason(error)}`, state: "failure" };
+    if (signal.aborted) {
+      // What the turn used counts even when it arrives after the turn has ended here.
+      void answer.then((r) => r.usage && this.usageListeners.forEach((l) => l(r.usage!)));
+      reply = { content: shown.trim() ? `${shown}\n\n${INTERRUPTED_NOTE}` : INTERRUPTED_NOTE, state: "idle" };
+    } else {
+      reply = answered!;
+      if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
     }
-    if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
     try {
       await show(reply.content);
-      this.lastReport = { state: reply.state, message: summary(firstLine(reply.content)) };
+      this.lastReport = signal.aborted ? { state: "idle", message: INTERRUPTED_STATE } : { state: reply.state, message: summary(firstLine(reply.content)) };
     } catch (error) {
       this.lastReport = { state: "failure", message: summary(`Could not save the reply: ${reason(error)}`) };
     }
