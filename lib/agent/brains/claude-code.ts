@@ -4,6 +4,7 @@ import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { env } from "../../env";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import { CODING_TOOLS } from "../tool-line";
+import { TOOL_CALL_TEXT_MAX_BYTES, type ToolCall } from "../../agents/agentapi-client";
 import type { Reply, Responder, TurnUsage } from "./local";
 import type { BrainOptions } from "./types";
 
@@ -15,6 +16,28 @@ function mainArgument(name: string, input: Record<string, unknown>, cwd: string)
   const shown = path.isAbsolute(text) && text.startsWith(cwd + "/") ? path.relative(cwd, text) : text;
   const oneLine = shown.replace(/\s+/g, " ").trim();
   return `${name}: ${oneLine.length > 200 ? oneLine.slice(0, 199) + "…" : oneLine}`;
+}
+
+/** Text cut to at most `max` bytes of UTF-8 on a character boundary, and whether it was cut. */
+function capped(text: string, max = TOOL_CALL_TEXT_MAX_BYTES): { text: string; truncated: boolean } {
+  if (Buffer.byteLength(text) <= max) return { text, truncated: false };
+  const cut = Buffer.from(text).subarray(0, max).toString("utf8").replace(/\uFFFD$/, "");
+  return { text: cut, truncated: true };
+}
+
+/** A tool result's content (a string, or text and image blocks) as text. */
+function resultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((b: { type?: string; text?: string }) => (b?.type === "text" ? (b.text ?? "") : b?.type ? `[${b.type}]` : ""))
+    .join("\n");
+}
+
+/** A tool call as the task page shows it: its arguments as JSON, no answer yet. */
+function newToolCall(block: { id: string; name: string; input: unknown }): ToolCall {
+  const input = capped(JSON.stringify(block.input ?? {}, null, 2));
+  return { id: block.id, name: block.name, input: input.text, input_truncated: input.truncated, output: null, output_bytes: 0, output_truncated: false, is_error: false };
 }
 
 function usageOf(result: Extract<SDKMessage, { type: "result" }>): TurnUsage {
@@ -55,7 +78,12 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
   const asRoot = process.getuid?.() === 0 && !workspace.sandboxed;
   return async (input, _history, progress): Promise<Reply> => {
     const parts: string[] = [];
-    const show = () => progress(parts.join("\n\n"));
+    // The calls behind the tool lines, in the same order; each gets its output when its result comes.
+    const tools: ToolCall[] = [];
+    // The turn's text since its last tool call: its final answer once the turn is over.
+    let answer: string[] = [];
+    let step: string | undefined;
+    const show = () => progress(parts.join("\n\n"), { step, tools: [...tools] });
     const stderr: string[] = [];
     const resume = await loadSession(state);
     const turn = query({
@@ -83,10 +111,30 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
       if (message.type === "assistant" && !message.parent_tool_use_id) {
         if (message.error) apiError = message.error;
         for (const block of message.message.content) {
-          if (block.type === "text" && block.text.trim()) parts.push(block.text.trim());
-          else if (block.type === "tool_use") parts.push(mainArgument(block.name, block.input as Record<string, unknown>, cwd));
+          if (block.type === "text" && block.text.trim()) {
+            parts.push(block.text.trim());
+            answer.push(block.text.trim());
+            step = block.text.trim();
+          } else if (block.type === "tool_use") {
+            step = mainArgument(block.name, block.input as Record<string, unknown>, cwd);
+            parts.push(step);
+            tools.push(newToolCall(block));
+            answer = [];
+          }
         }
         show();
+      } else if (message.type === "user" && !message.parent_tool_use_id && Array.isArray(message.message.content)) {
+        let answered = false;
+        for (const block of message.message.content) {
+          if (block.type !== "tool_result") continue;
+          const at = tools.findIndex((t) => t.id === block.tool_use_id);
+          if (at === -1) continue;
+          const text = resultText(block.content);
+          const output = capped(text);
+          tools[at] = { ...tools[at], output: output.text, output_bytes: Buffer.byteLength(text), output_truncated: output.truncated, is_error: block.is_error === true };
+          answered = true;
+        }
+        if (answered) show();
       } else if (message.type === "result") {
         result = message;
         if (message.session_id) await saveSession(state, message.session_id);
@@ -96,9 +144,10 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
     const usage = usageOf(result);
     if (result.subtype !== "success" || result.is_error) {
       const reason = ("errors" in result && result.errors.length ? result.errors.join("; ") : "") || (result.subtype === "success" ? result.result : "") || apiError || result.subtype;
-      return { content: [...parts, `Error: ${reason}`].join("\n\n"), state: "failure", usage };
+      return { content: [...parts, `Error: ${reason}`].join("\n\n"), state: "failure", usage, headline: `Error: ${reason}`, tools };
     }
     if (!parts.length && result.result) parts.push(result.result);
-    return { content: parts.join("\n\n") || "(no reply)", state: "idle", usage };
+    const content = parts.join("\n\n") || "(no reply)";
+    return { content, state: "idle", usage, headline: answer.join("\n\n") || result.result || content, tools };
   };
 }

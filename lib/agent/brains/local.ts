@@ -1,4 +1,4 @@
-import type { AgentMessage } from "../../agents/agentapi-client";
+import type { AgentMessage, ToolCall } from "../../agents/agentapi-client";
 import { Conversation, type AgentStatus } from "../conversation";
 import { NotStableError, type Brain, type StatusReport } from "./types";
 
@@ -11,15 +11,25 @@ export type TurnUsage = {
   cost_usd: number;
 };
 
-export type Reply = { content: string; state: "idle" | "complete" | "failure"; usage?: TurnUsage };
+/**
+ * A turn's outcome. `headline` is its final answer, whose first line the task's status shows (the
+ * whole reply, tool lines and all, otherwise); `tools` the structured calls behind its tool lines.
+ */
+export type Reply = { content: string; state: "idle" | "complete" | "failure"; usage?: TurnUsage; headline?: string; tools?: ToolCall[] };
+/** What a turn has made so far: `step` is what it is doing now (its latest tool call or text), for the task's status. */
+export type Progress = { step?: string; tools?: ToolCall[] };
 /** Thinks of the reply to `input`; `progress` shows the reply so far while it is being made. */
-export type Responder = (input: string, history: AgentMessage[], progress: (partial: string) => void) => Promise<Reply>;
+export type Responder = (input: string, history: AgentMessage[], progress: (partial: string, more?: Progress) => void) => Promise<Reply>;
+
+/** A turn's step is said at most this often (a looping turn makes hundreds): the latest one wins. */
+const STEP_REPORT_MS = 250;
 
 /** A brain that thinks in this process (echo, claude): a responder plus the persisted conversation. */
 export class LocalBrain implements Brain {
   private lastReport: StatusReport = { state: "idle", message: "Waiting for input" };
   private statusListeners: ((status: AgentStatus, report: StatusReport) => void)[] = [];
   private usageListeners: ((usage: TurnUsage) => void)[] = [];
+  private reportListeners: ((report: StatusReport) => void)[] = [];
   /** An input is being saved: the agent takes no other meanwhile. */
   private taking = false;
 
@@ -74,6 +84,12 @@ export class LocalBrain implements Brain {
     this.statusListeners.forEach((l) => l(this.conversation.status, report));
   }
 
+  onReport(listener: (report: StatusReport) => void) {
+    this.reportListeners.push(listener);
+  }
+  toolCalls(messageId: number) {
+    return this.conversation.toolCalls(messageId);
+  }
   onUsage(listener: (usage: TurnUsage) => void) {
     this.usageListeners.push(listener);
   }
@@ -82,27 +98,45 @@ export class LocalBrain implements Brain {
     // The reply is one message: made at the first progress, rewritten as it grows, final at the end.
     let replyId: number | undefined;
     let writing: Promise<unknown> = Promise.resolve();
-    const show = (text: string) =>
+    const show = (text: string, tools?: ToolCall[]) =>
       (writing = writing.catch(() => {}).then(async () => {
         if (replyId === undefined) replyId = (await this.conversation.append("agent", text)).id;
         else await this.conversation.update(replyId, text);
+        if (tools?.length) await this.conversation.setToolCalls(replyId, tools);
       }));
+    // The current step, said as the turn's status (coalesced: the latest step within STEP_REPORT_MS).
+    let step: string | undefined;
+    let stepTimer: NodeJS.Timeout | undefined;
+    let turnOver = false;
+    const sayStep = (next: string) => {
+      step = next;
+      stepTimer ??= setTimeout(() => {
+        stepTimer = undefined;
+        if (turnOver || !step) return;
+        this.lastReport = { state: "working", message: summary(step) };
+        this.reportListeners.forEach((l) => l(this.lastReport));
+      }, STEP_REPORT_MS);
+    };
     let reply: Reply;
     try {
-      reply = await this.respond(content, this.conversation.all(), (partial) => void show(partial).catch(() => {}));
+      reply = await this.respond(content, this.conversation.all(), (partial, more) => {
+        void show(partial, more?.tools).catch(() => {});
+        if (more?.step?.trim()) sayStep(firstLine(more.step));
+      });
     } catch (error) {
       reply = { content: `Error: ${reason(error)}`, state: "failure" };
     }
+    turnOver = true;
+    clearTimeout(stepTimer);
     if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
     try {
-      await show(reply.content);
-      this.lastReport = { state: reply.state, message: summary(firstLine(reply.content)) };
+      await show(reply.content, reply.tools);
+      this.lastReport = { state: reply.state, message: summary(firstLine(reply.headline?.trim() ? reply.headline : reply.content)) };
     } catch (error) {
       this.lastReport = { state: "failure", message: summary(`Could not save the reply: ${reason(error)}`) };
     }
     this.conversation.setStatus("stable");
   }
-
   async stop() {
     await this.conversation.save();
   }
