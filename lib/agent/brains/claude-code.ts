@@ -4,10 +4,10 @@ import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { env } from "../../env";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import { CODING_TOOLS } from "../tool-line";
-import { TOOL_CALL_TEXT_MAX_BYTES, type ToolCall } from "../../agents/agentapi-client";
+import type { ToolCall } from "../../agents/agentapi-client";
+import { answered, newToolCall } from "../tool-calls";
 import type { Reply, Responder, TurnUsage } from "./local";
 import type { BrainOptions } from "./types";
-
 
 /** The argument that says what a tool call does, for its one line in the transcript. */
 function mainArgument(name: string, input: Record<string, unknown>, cwd: string): string {
@@ -18,13 +18,6 @@ function mainArgument(name: string, input: Record<string, unknown>, cwd: string)
   return `${name}: ${oneLine.length > 200 ? oneLine.slice(0, 199) + "…" : oneLine}`;
 }
 
-/** Text cut to at most `max` bytes of UTF-8 on a character boundary, and whether it was cut. */
-function capped(text: string, max = TOOL_CALL_TEXT_MAX_BYTES): { text: string; truncated: boolean } {
-  if (Buffer.byteLength(text) <= max) return { text, truncated: false };
-  const cut = Buffer.from(text).subarray(0, max).toString("utf8").replace(/\uFFFD$/, "");
-  return { text: cut, truncated: true };
-}
-
 /** A tool result's content (a string, or text and image blocks) as text. */
 function resultText(content: unknown): string {
   if (typeof content === "string") return content;
@@ -32,12 +25,6 @@ function resultText(content: unknown): string {
   return content
     .map((b: { type?: string; text?: string }) => (b?.type === "text" ? (b.text ?? "") : b?.type ? `[${b.type}]` : ""))
     .join("\n");
-}
-
-/** A tool call as the task page shows it: its arguments as JSON, no answer yet. */
-function newToolCall(block: { id: string; name: string; input: unknown }): ToolCall {
-  const input = capped(JSON.stringify(block.input ?? {}, null, 2));
-  return { id: block.id, name: block.name, input: input.text, input_truncated: input.truncated, output: null, output_bytes: 0, output_truncated: false, is_error: false };
 }
 
 function usageOf(result: Extract<SDKMessage, { type: "result" }>): TurnUsage {
@@ -124,17 +111,15 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         }
         show();
       } else if (message.type === "user" && !message.parent_tool_use_id && Array.isArray(message.message.content)) {
-        let answered = false;
+        let anyAnswered = false;
         for (const block of message.message.content) {
           if (block.type !== "tool_result") continue;
           const at = tools.findIndex((t) => t.id === block.tool_use_id);
           if (at === -1) continue;
-          const text = resultText(block.content);
-          const output = capped(text);
-          tools[at] = { ...tools[at], output: output.text, output_bytes: Buffer.byteLength(text), output_truncated: output.truncated, is_error: block.is_error === true };
-          answered = true;
+          tools[at] = answered(tools[at], resultText(block.content), block.is_error === true);
+          anyAnswered = true;
         }
-        if (answered) show();
+        if (anyAnswered) show();
       } else if (message.type === "result") {
         result = message;
         if (message.session_id) await saveSession(state, message.session_id);
