@@ -137,6 +137,7 @@ export class LocalBrain implements Brain {
     }
     this.conversation.setStatus("stable");
   }
+
   async stop() {
     await this.conversation.save();
   }
