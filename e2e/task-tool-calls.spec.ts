@@ -46,8 +46,9 @@ test("a tool call opens to its input and output: the output's start, Show more f
   expect((await failed.locator("pre").textContent())!).toBe("z".repeat(16 * 1024));
 
   // A tool line with no call behind it (the agent only said one) opens to say so.
-  await taskPage.send("Bash: ls *.ts");
-  const said = taskPage.entry(/You said: Bash: ls/).filter({ hasNotText: "Ran it" });
+  const hello = uniqueWord("said");
+  await taskPage.send(`${hello}\n\nBash: ls *.ts`);
+  const said = taskPage.entries().and(page.locator('[data-type="output"]')).filter({ hasText: `You said: ${hello}` });
   await expect(said).toBeVisible({ timeout: 30_000 });
   await said.getByRole("button", { name: "Bash: ls *.ts" }).click();
   await expect(said.getByTestId("tool-call-details")).toHaveText("No details were recorded for this call.");
