@@ -399,7 +399,7 @@ describe("the taskyard CLI: taskyard task diff", () => {
     await user.client.deleteTask("me", task.id);
   });
 
-  it("fails on one stderr line with exit 1 for a task without a repository or an unknown task", async () => {
+  it("fails on one stderr line with exit 1 for an unknown task (and for a task without a repository until its own is made)", async () => {
     const plain = await user.client.createTask({ input: "No repository", name: "no-repo", template_version_id: await echoTemplateVersion() });
     // Until its first start it has no repository; then one of its own, with nothing changed yet.
     const before = await cli("task", "diff", plain.id);
