@@ -86,7 +86,8 @@ export type AgentApiServerOptions = {
 /**
  * The AgentAPI protocol (coder/agentapi 0.12.1's openapi.json) over a brain, on a loopback port:
  * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload — and Taskyard's
- * GET /changes?base=<commit> (the repository's changes). Closed to everyone
+ * GET /changes?base=<commit> (the repository's changes) and GET /tool-calls?message=<id> (the
+ * tool calls behind a message's tool lines). Closed to everyone
  * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
  * (no "simple" cross-site request gets through).
  */
@@ -167,6 +168,11 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
         if (!/^[0-9a-f]{7,64}$/.test(base)) throw new HttpProblem(400, "Bad Request", "base must be a commit id");
         if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
         return send(res, 200, await options.workspace.changes(options.repoDir, base));
+      }
+      case "GET /tool-calls": {
+        const id = new URL(req.url ?? "/", "http://x").searchParams.get("message") ?? "";
+        if (!/^\d{1,9}$/.test(id)) throw new HttpProblem(400, "Bad Request", "message must be a message id");
+        return send(res, 200, { tool_calls: (await brain.toolCalls?.(Number(id))) ?? [] });
       }
       case "GET /events": {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

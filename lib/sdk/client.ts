@@ -20,6 +20,7 @@ import type {
   usageResponse,
   taskChangesResponse,
   taskLogsResponse,
+  taskToolCallsResponse,
 } from "../validation/responses";
 
 /**
@@ -36,6 +37,8 @@ export type TaskChanges = z.output<typeof taskChangesResponse>;
 export type ChangedFile = TaskChanges["files"][number];
 /** A commit on the task's branch since its base (newest first in `TaskChanges.commits`). */
 export type TaskCommit = TaskChanges["commits"][number];
+/** `GET …/logs/{id}/tool-calls`: a log entry's tool calls with their input and output. */
+export type ToolCall = z.output<typeof taskToolCallsResponse>["tool_calls"][number];
 export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
 export type Template = ReturnType<typeof toTemplateResponse>;
 export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;
@@ -165,6 +168,8 @@ export class TaskyardClient {
     this.request<void>("PATCH", `/api/v2/tasks/${seg(user)}/${seg(task)}/prompt`, { prompt });
   send = (user: string, task: string, input: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/send`, { input });
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
+  toolCalls = (user: string, task: string, logId: number) =>
+    this.request<{ tool_calls: ToolCall[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs/${logId}/tool-calls`);
   changes = (user: string, task: string) => this.request<TaskChanges>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/changes`);
   /** Commits what is left and pushes the task's branch to its repository's origin. */
   push = (user: string, task: string) => this.request<PushResult>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/push`);

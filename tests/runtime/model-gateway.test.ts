@@ -120,7 +120,8 @@ describe("the model gateway", () => {
       const t = await client.task("me", task.id);
       return t.current_state?.state === "idle" && (await client.logs("me", task.id)).logs.some((l) => l.content.includes("Saved.")) ? t : undefined;
     }, 90_000, 200);
-    const workspace = path.join(dataDir, "workspaces", task.workspace_id!);
+    // Claude Code works in the task's own repository (a task without one gets an empty one).
+    const workspace = path.join(dataDir, "workspaces", task.workspace_id!, "repo");
     key = (await fs.readFile(path.join(workspace, "key.txt"), "utf8")).trim();
     expect(key).toMatch(/^tyk-[0-9a-f]{64}$/);
     expect((await fs.readFile(path.join(workspace, "url.txt"), "utf8")).trim()).toBe(`${baseUrl}${GATEWAY}`);

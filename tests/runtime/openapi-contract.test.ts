@@ -193,6 +193,8 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/tasks/{user}/{task}", at, { token: t });
     await call("GET", "/api/v2/tasks/{user}/{task}", "/api/v2/tasks/me/no-such-task", { token: t }); // 404
     await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", `${at}/logs/1/tool-calls`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", `${at}/logs/first/tool-calls`, { token: t }); // 400
     await callStream("/api/v2/tasks/{user}/{task}/logs/stream", `${at}/logs/stream`, t);
     await callStream("/api/v2/task-events", "/api/v2/task-events", t);
     await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t });

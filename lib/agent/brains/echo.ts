@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import type { WorkspaceChannel } from "../workspace-channel";
 import type { BrainOptions } from "./types";
 import type { Reply, Responder } from "./local";
+import { answered, newToolCall } from "../tool-calls";
 
 /** Waits `ms`, or less if the turn is interrupted meanwhile. */
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -21,8 +23,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * The offline, deterministic brain tests use: every reply contains the user's text verbatim.
  * Commands: `/sleep <ms>` stays working that long, `/complete`, `/fail`, `/crash` (exits non-zero),
  * `/sh <command>` runs a shell command in the workspace as a coding agent would, and replies with its output,
- * `/write <path> <text>` writes a file (in the task's repository, if it has one), `/steps <n> <ms>`
- * writes its reply a line at a time ("Step 1 of n"…), one every `ms` (a long turn that shows progress).
+* `/write <path> <text>` writes a file (in the task's repository, if it has one), `/steps <n> <ms>`
+ * writes its reply a line at a time ("Step 1 of n"…), one every `ms` (a long turn that shows progress),
+ * `/tool <command>` runs a shell command as a coding agent's tool call: a tool line in the reply,
+ * its input and output kept as a structured call, and the line as the task's status while it runs.
  * An interrupted turn stops sleeping at once.
  */
 export function echoResponder(options: BrainOptions): Responder {
@@ -65,6 +69,16 @@ export function echoResponder(options: BrainOptions): Responder {
         });
         if (written.code !== 0) throw new Error(`cannot write ${match[1]}: ${written.stderr.trim()}`);
         return { content: `Wrote ${match[1]}. You said: ${input}`, state: "idle" };
+      }
+      case "/tool": {
+        const command = input.trim().slice("/tool".length).trim();
+        const line = `Bash: ${command.replace(/\s+/g, " ")}`;
+        const call = newToolCall({ id: `echo-${randomUUID()}`, name: "Bash", input: { command } });
+        progress(`Running a command.\n\n${line}`, { step: line, tools: [call] });
+        const ran = await options.workspace.exec({ argv: ["sh", "-c", command], cwd: options.codeDir, env: codingAgentEnvironment({ HOME: options.workspace.workspaceDir, ...options.codingEnv }), timeoutMs: 60_000 });
+        const done = answered(call, `${ran.stdout}${ran.stderr}`, ran.code !== 0);
+        const answer = `Ran it${ran.code === 0 ? "" : ` (exit ${ran.code ?? ran.signal})`}. You said: ${input}`;
+        return { content: `Running a command.\n\n${line}\n\n${answer}`, state: "idle", headline: answer, tools: [done] };
       }
       case "/crash":
         return options.onCrash(`crash requested by the user: ${input}`);

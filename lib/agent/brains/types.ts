@@ -1,4 +1,4 @@
-import type { AgentMessage } from "../../agents/agentapi-client";
+import type { AgentMessage, ToolCall } from "../../agents/agentapi-client";
 import type { AgentStatus } from "../conversation";
 import type { TurnUsage } from "./local";
 import type { WorkspaceChannel } from "../workspace-channel";
@@ -39,6 +39,10 @@ export interface Brain {
   raw?(content: string): Promise<void>;
   onMessage(listener: (message: AgentMessage) => void): void;
   onStatus(listener: (status: AgentStatus, report: StatusReport) => void): void;
+  /** During a turn: its current step (its latest tool call or text), as the task's status says it. */
+  onReport?(listener: (report: StatusReport) => void): void;
+  /** The structured tool calls behind an agent message's tool lines (Taskyard's own; AgentAPI messages are text). */
+  toolCalls?(messageId: number): Promise<ToolCall[]>;
   /** After each turn that used a model: what it used (brains without a model have none). */
   onUsage?(listener: (usage: TurnUsage) => void): void;
   stop(): Promise<void>;
