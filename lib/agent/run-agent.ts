@@ -195,8 +195,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     const base = manifest.repo_base_commit;
     if (hasRepo && base && manifest.task_id) {
       const taskId = manifest.task_id;
+      // A queue of their own: the next turn's status must not wait behind this one's diff.
+      let changesOutbox: Promise<unknown> = Promise.resolve();
       brain.onStatus((status) => {
-        if (status === "stable") void enqueue(async () => server.changes(taskId, await workspace.changes(repoDir, base)));
+        if (status === "stable") changesOutbox = changesOutbox.then(async () => server.changes(taskId, await workspace.changes(repoDir, base))).catch(() => {});
       });
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));

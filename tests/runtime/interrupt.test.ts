@@ -19,8 +19,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Its latest agent reply, live or from the snapshot. */
 async function lastReply(client: TaskyardClient, taskId: string): Promise<string> {
-  const { logs } = await client.logs("me", taskId);
-  return logs.filter((l) => l.type === "output").at(-1)?.content ?? "";
+  // The reply to the latest input: nothing until the agent has started one (the one before may say the same).
+  const last = (await client.logs("me", taskId)).logs.at(-1);
+  return last?.type === "output" ? last.content : "";
 }
 
 /** The gateway's turn clock for the task's agent: only an input that becomes a user turn moves it. */
@@ -79,7 +80,8 @@ describe("interrupting the echo agent", () => {
     for (let i = 0; i < 5; i++) {
       if (i > 0) await alice.client.send("me", task.id, LONG_TURN);
       await stepsShown(task.id, 2);
-      expect((await alice.client.task("me", task.id)).current_state?.state).toBe("working");
+      // The status comes by its own way (agent → server), a moment after the reply's first lines.
+      await waitFor("the turn's working status", async () => (await alice.client.task("me", task.id)).current_state?.state === "working", 2000, 25);
       latencies.push(await timedInterrupt(alice.client, alice.token, task.id, i === 4 ? "/api/experimental" : "/api/v2"));
       const reply = await lastReply(alice.client, task.id);
       expect(reply).toMatch(/^Step 1 of 100\nStep 2 of 100\n/);
