@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
-import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
+import { createTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import {
@@ -83,17 +83,18 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", response: templateVersionResponse, ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/templateversions/{id}/presets", summary: "A version's presets (Coder's capitalised keys)", response: z.array(presetResponse), ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/tasks", summary: "Tasks the caller may read, 100 at a time unless `limit` (≤ 1000) says otherwise; `q` filters (owner:, organization:, status:, search:)", response: taskListResponse, ok: 200, errors: [400] },
-  { method: "post", path: "/api/v2/tasks/{user}", summary: "Create a task (429 when its owner has as many as one may)", body: createTaskRequest, response: taskResponse, ok: 201, errors: [400, 404, 409, 413, 415, 429] },
+  { method: "post", path: "/api/v2/tasks/{user}", summary: "Create a task (400 for a `rich_parameter_values` name that is neither built in — repo_url, base_ref, model, max_cost_usd — nor set by the template's presets; 429 when its owner has as many as one may)", body: createTaskRequest, response: taskResponse, ok: 201, errors: [400, 404, 409, 413, 415, 429] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}", summary: "A task by id or name", response: taskResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/tasks/{user}/{task}", summary: "Delete a task and its workspace", ok: 202, errors: [404] },
+  { method: "patch", path: "/api/v2/tasks/{user}/{task}/repository", summary: "Correct the repository (`repo_url`, `base_ref`) of a task that failed or was paused before its first successful start; the next resume clones it (409 once the task has started)", body: updateRepositoryRequest, response: taskResponse, ok: 200, errors: [400, 404, 409] },
   { method: "patch", path: "/api/v2/tasks/{user}/{task}/input", summary: "Replace the prompt (pending or paused)", body: updateInputRequest, ok: 204, errors: [400, 404, 409] },
-  { method: "patch", path: "/api/v2/tasks/{user}/{task}/prompt", summary: "Replace the prompt (pending or paused)", body: updatePromptRequest, ok: 204, errors: [400, 404, 409] },
+  { method: "patch", path: "/api/v2/tasks/{user}/{task}/prompt", summary: "Replace the prompt (pending, paused, or failed before its first successful start)", body: updatePromptRequest, ok: 204, errors: [400, 404, 409] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/send", summary: "Send input to the running agent", body: sendTaskInputRequest, ok: 204, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", response: taskLogsResponse, ok: 200, errors: [404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events (429 past the user's open streams)", response: SSE, ok: 200, errors: [404, 429] },
   { method: "get", path: "/api/v2/task-events", summary: "Server-sent events: `task` `{id}` whenever a task the caller may see changes, `resync` when some may have been missed (Taskyard's own; the dashboard's push updates; 429 past the user's open streams)", response: SSE, ok: 200, errors: [429] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again (400, before any build is queued, when the repository a first start would clone cannot be read or lacks its ref)", response: taskTransitionResponse, ok: 202, errors: [400, 404, 409] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`", response: agentApiStatusResponse, ok: 200, errors: [404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", response: agentApiMessagesResponse, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", response: agentApiMessageResponse, ok: 200, errors: [404, 409, 502] },
