@@ -105,6 +105,7 @@ async function assertKnownParameters(db: Db, templateVersionId: string, paramete
   const validations = parameters.flatMap((p, i) =>
     builtIn.has(p.name) || own.has(p.name) ? [] : [{ field: `rich_parameter_values.${i}.name`, detail: `"${p.name}" is not a parameter of this template; valid names: ${valid.join(", ")}` }],
   );
+  if (validations.length === 0) return;
   const unknown = parameters.filter((p) => !builtIn.has(p.name) && !own.has(p.name)).map((p) => `"${p.name}"`);
   throw ApiError.badRequest(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}. Valid names: ${valid.join(", ")}.`, validations);
 }
