@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Task } from "../../lib/sdk/client";
-import { createTestUser, echoTemplateVersion, ownerClient, raw, type TestUser } from "../support/api";
+import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type TestUser } from "../support/api";
+import { newConfigDir, runCli } from "../support/cli";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server";
 import { db, waitFor, waitForStatus } from "../support/runtime";
 
@@ -111,6 +112,36 @@ describe("retrying a task whose repository failed to clone", () => {
     expect(res.status).toBe(400);
     expect(res.body.validations[0]).toMatchObject({ field: "repo_url", detail: expect.stringMatching(/missing-.*cannot be read: .*(does not exist|not found|Could not read)/) });
     expect(await builds(task)).toBe(before);
+    await alice.client.deleteTask("me", task.id);
+  });
+});
+
+describe("taskyard task edit", () => {
+  it("says what is wrong with a retry, then corrects the repository and ref and retries until the task runs", async () => {
+    const config = await newConfigDir();
+    await runCli(["login", baseUrl(), "--token", alice.token], { config });
+    const cli = (...args: string[]) => runCli(args, { config });
+    const task = await failedTask(git.url, [{ name: "base_ref", value: "mian" }]);
+
+    const resume = await cli("task", "resume", task.name, "-y");
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toContain(`failed before its agent started`);
+    expect(resume.stderr).toContain(`taskyard task edit ${alice.username}/${task.name} --repo <url> --ref <ref> --retry`);
+
+    const unchanged = await cli("task", "edit", task.name, "--retry");
+    expect(unchanged.code).toBe(1);
+    expect(unchanged.stderr).toContain(`has no branch or tag named "mian"`);
+
+    // --ref alone keeps the repository.
+    const edited = await cli("task", "edit", task.name, "--ref", "main", "--retry");
+    expect(edited.stderr + edited.stdout).toContain(`The ${alice.username}/${task.name} task is running.`);
+    expect(edited.code).toBe(0);
+    const running = await alice.client.task("me", task.id);
+    expect(running).toMatchObject({ status: "active", repository: { url: git.url, base_ref: "main" } });
+
+    const late = await cli("task", "edit", task.name, "--repo", git.url);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain("The repository of a task that has started cannot be changed: It was cloned at the task's first start");
     await alice.client.deleteTask("me", task.id);
   });
 });
