@@ -144,6 +144,8 @@ export const templateResponse = z.object({
   /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
   available: z.boolean(),
   unavailable_reason: z.string(),
+  /** The models its tasks may run on (the first is the default; a task picks one with its `model` parameter); empty: the server's default. */
+  models: z.array(z.string()),
 });
 export const templateVersionResponse = z.object({ id: id(), template_id: id(), name: z.string(), created_at: timestamp() });
 /** Coder's preset type has no JSON tags, so its wire keys are the Go field names. */
