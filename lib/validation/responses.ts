@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentMessage, changesResponse } from "../agents/agentapi-client";
+import { agentMessage, changesResponse, toolCallsResponse } from "../agents/agentapi-client";
 import { agentLifecycle } from "../db/schema/agents";
 import { buildTransition, jobStatus } from "../db/schema/workspaces";
 import { loginType } from "../db/schema/api-keys";
@@ -119,6 +119,9 @@ export const taskTransitionResponse = z.object({ workspace_build: workspaceBuild
 export const logEntryResponse = z.object({ id: z.number().int(), content: z.string(), type: z.enum(["input", "output"]), time: z.string() });
 /** Live from the agent, or (`snapshot: true`) what was kept when it stopped. */
 export const taskLogsResponse = z.object({ logs: z.array(logEntryResponse), snapshot: z.literal(true).optional(), snapshot_at: timestamp().optional() });
+
+/** `GET …/logs/{id}/tool-calls`: the tool calls behind a log entry's tool lines, in order (the agent port's own answer). */
+export const taskToolCallsResponse = toolCallsResponse;
 
 export const taskChangesResponse = changesResponse.extend({
   /** Commits on the branch that the remote does not have yet (since the last push, or the base). */

@@ -120,7 +120,8 @@ describe("the model gateway", () => {
       const t = await client.task("me", task.id);
       return t.current_state?.state === "idle" && (await client.logs("me", task.id)).logs.some((l) => l.content.includes("Saved.")) ? t : undefined;
     }, 90_000, 200);
-    const workspace = path.join(dataDir, "workspaces", task.workspace_id!);
+    // Claude Code works in the task's own repository (a task without one gets an empty one).
+    const workspace = path.join(dataDir, "workspaces", task.workspace_id!, "repo");
     key = (await fs.readFile(path.join(workspace, "key.txt"), "utf8")).trim();
     expect(key).toMatch(/^tyk-[0-9a-f]{64}$/);
     expect((await fs.readFile(path.join(workspace, "url.txt"), "utf8")).trim()).toBe(`${baseUrl}${GATEWAY}`);
@@ -270,7 +271,8 @@ describe("the model gateway", () => {
 
   it("a turn paused mid-stream counts what it used", async () => {
     const { hanging, billed } = await hangingTask("Work then hang, then be paused");
-    await client.pause("me", hanging.id);
+    // Mid-turn a pause must be forced: the turn is interrupted first, then the workspace stops.
+    await client.pause("me", hanging.id, { force: true });
     await waitForStatus(client, hanging.id, "paused", 30_000);
     await expectTaskBilled(hanging.id, billed());
     await client.deleteTask("me", hanging.id);
