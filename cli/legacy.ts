@@ -2,7 +2,7 @@
  * The top-level commands of the previous release (`taskyard tasks`, `create`, `show`, …), kept
  * hidden for one more release: each says which `taskyard task` command replaces it, then runs it.
  */
-const TASK_SUBCOMMANDS = new Set(["create", "list", "ls", "status", "stat", "logs", "send", "pause", "resume", "delete", "rm", "help"]);
+const TASK_SUBCOMMANDS = new Set(["create", "list", "ls", "status", "stat", "logs", "send", "pause", "resume", "edit", "delete", "rm", "help"]);
 
 /** Old commands took their prompt as loose words; the new ones take one argument. */
 function joinWords(args: string[], valueFlags: Set<string>, keepFirst = 0): string[] {

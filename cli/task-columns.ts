@@ -28,6 +28,7 @@ const TASK_FIELDS: Record<keyof Task, true> = {
   status: true,
   current_state: true,
   rich_parameter_values: true,
+  has_started: true,
   pull_request: true,
   repository: true,
   usage: true,

@@ -46,6 +46,28 @@ export function useUpdatePrompt(owner: string, task: string) {
   });
 }
 
+export type RetryEdits = { prompt?: string; repository?: { repo_url: string; base_ref?: string } };
+
+/**
+ * "Edit and retry" for a task whose first start failed: saves what changed (the prompt, the
+ * repository), then resumes. A retry that would fail again is refused by the resume with the
+ * reason; the edits already saved stay.
+ */
+export function useRetryTask(owner: string, task: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (edits: RetryEdits) => {
+      if (edits.prompt !== undefined) await api.updatePrompt(owner, task, edits.prompt);
+      if (edits.repository) qc.setQueryData<LiveTask>(taskKeys.one(owner, task), await api.updateRepository(owner, task, edits.repository));
+      return api.resume(owner, task);
+    },
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: taskKeys.one(owner, task) });
+      void qc.invalidateQueries({ queryKey: taskKeys.all });
+    },
+  });
+}
+
 export function useSendInput(owner: string, task: string) {
   return useMutation({ mutationFn: (input: string) => api.send(owner, task, input) });
 }

@@ -16,6 +16,9 @@ export function taskResumeCommand(): Command {
       const client = await loggedInClient();
       const task = await resolveTask(client, ref);
       const name = display(task);
+      if (task.status === "error" && !task.has_started) {
+        throw new Error(`task "${name}" failed before its agent started${task.current_state?.message ? ` (${task.current_state.message})` : ""}; correct it and retry with \`taskyard task edit ${name} --repo <url> --ref <ref> --retry\``);
+      }
       if (task.status === "error" || task.status === "unknown") {
         throw new Error(`task "${name}" is in ${task.status} state and cannot be resumed; check its status message and logs for details`);
       }

@@ -3,6 +3,7 @@ import { withExamples } from "../help";
 import { taskCreateCommand } from "./task-create";
 import { taskDeleteCommand } from "./task-delete";
 import { taskDiffCommand } from "./task-diff";
+import { taskEditCommand } from "./task-edit";
 import { taskListCommand } from "./task-list";
 import { taskLogsCommand } from "./task-logs";
 import { taskPauseCommand } from "./task-pause";
@@ -16,7 +17,7 @@ import { taskStopCommand } from "./task-stop";
 /** `taskyard task …`: Coder's `coder task` subcommands, flags and defaults. */
 export function registerTask(program: Command) {
   const task = program.command("task").alias("tasks").description("Create, inspect and drive tasks (as `coder task` does)");
-  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskStopCommand, taskDiffCommand, taskPushCommand, taskPrCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
+  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskStopCommand, taskDiffCommand, taskPushCommand, taskPrCommand, taskPauseCommand, taskResumeCommand, taskEditCommand, taskDeleteCommand]) {
     // addCommand, unlike command(), does not pass down the exit and help-after-error settings.
     task.addCommand(sub().copyInheritedSettings(task));
   }

@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { formatClock, formatTimestamp } from "@/components/ui/format-time";
 import { Markdown } from "./markdown";
 import { SnapshotTag } from "./snapshot-tag";
+import { canEditRepository } from "./task-status";
 import { ToolCallSourceContext } from "./tool-call";
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
@@ -62,7 +63,9 @@ export function TaskLogPanel({ task, logs, stream }: { task: Task; logs: TaskLog
         >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <p>
-            {task.status === "error"
+            {task.status === "error" && canEditRepository(task)
+              ? "Logs are not available: the task failed before its agent started. Correct its prompt or repository above, then Retry."
+              : task.status === "error"
               ? "Logs are not available: the task’s agent or workspace failed, so there is no agent to read the conversation from. Resume the task to start it again."
               : "Logs are not available: the task’s state is unknown (its agent is shutting down or not reporting). Resume the task to start it again."}
             {entries && entries.length > 0 ? " Below is the conversation as last seen." : ""}

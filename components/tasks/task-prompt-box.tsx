@@ -9,13 +9,15 @@ import { usePresets, useTemplates } from "@/hooks/use-templates";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { ModelPicker, PresetPicker, TemplatePicker, VersionPicker } from "@/components/templates/template-pickers";
+import { PromptSize, promptBytes } from "./prompt-size";
 import { NO_REPOSITORY, RepositoryFields, repositoryFieldErrors, repositoryParameters, type RepositoryValues } from "./task-repository-fields";
 
 const LAST_TEMPLATE = "taskyard.lastTemplate";
 
-/** "Prompt your agent…": writes a task; Ctrl/Cmd+Enter submits. */
-export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; listKey: readonly unknown[] | undefined }) {
+/** "Prompt your agent…": writes a task; Ctrl/Cmd+Enter submits; a prompt over the server's limit is refused before it is sent. */
+export function TaskPromptBox({ showVersion, listKey, maxPromptBytes }: { showVersion: boolean; listKey: readonly unknown[] | undefined; maxPromptBytes: number }) {
   const promptId = useId();
+  const sizeId = useId();
   const templates = useTemplates();
   const [templateId, setTemplateId] = useState("");
   const [presetId, setPresetId] = useState("");
@@ -29,6 +31,8 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const { recent, remember } = useRecentRepositories();
   const fieldErrors = repositoryFieldErrors(create.error);
   const hasFieldErrors = Object.keys(fieldErrors).length > 0;
+  const bytes = promptBytes(prompt);
+  const tooLong = bytes > maxPromptBytes;
 
   // The template picked here, else the one used last in this browser, else the first one; always
   // one that can run on this server (a default that cannot would fail the user's first task).
@@ -44,7 +48,7 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const chosenModel = template?.models.includes(model) && model !== template.models[0] ? model : undefined;
 
   const submit = () => {
-    if (!template || !prompt.trim() || create.isPending) return;
+    if (!template || !prompt.trim() || tooLong || create.isPending) return;
     const repoUrl = repository.repoUrl.trim();
     create.mutate(
       {
@@ -100,9 +104,16 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
           }
         }}
         rows={2}
+        aria-describedby={prompt ? sizeId : undefined}
+        aria-invalid={tooLong || undefined}
         placeholder="Prompt your agent…"
         className="block max-h-72 min-h-16 w-full resize-none rounded-t-xl bg-transparent px-4 pt-3 pb-1 text-sm [field-sizing:content] placeholder:text-zinc-400 focus-visible:outline-none dark:placeholder:text-zinc-500"
       />
+      {prompt && (
+        <div className="flex justify-end px-4">
+          <PromptSize id={sizeId} bytes={bytes} max={maxPromptBytes} />
+        </div>
+      )}
       <div className="flex flex-wrap items-center gap-2 px-3 pt-1 pb-3">
         <TemplatePicker
           templates={list}
@@ -135,7 +146,13 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
         )}
         <div className="ml-auto flex items-center gap-2">
           <kbd className="hidden text-xs text-zinc-400 sm:inline dark:text-zinc-500">Ctrl/⌘ + Enter</kbd>
-          <Button type="submit" variant="primary" busy={create.isPending} disabled={!template || !prompt.trim()}>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={create.isPending}
+            disabled={!template || !prompt.trim() || tooLong}
+            title={tooLong ? "The prompt is longer than the server accepts" : undefined}
+          >
             <CornerDownLeft aria-hidden className="size-3.5" />
             Create task
           </Button>

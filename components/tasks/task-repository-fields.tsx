@@ -18,12 +18,12 @@ export function repositoryParameters({ repoUrl, baseRef }: RepositoryValues): Ri
 
 type FieldErrors = Partial<Record<"repo_url" | "base_ref", string>>;
 
-/** What the server said about each field (`rich_parameter_values.0.repo_url: must be …`). */
+/** What the server said about each field (`rich_parameter_values.0.repo_url: must be …` at create, `repo_url` on a correction). */
 export function repositoryFieldErrors(error: unknown): FieldErrors {
   const errors: FieldErrors = {};
   if (!(error instanceof TaskyardError)) return errors;
   for (const v of error.body.validations ?? []) {
-    const match = /^rich_parameter_values\.\d+\.(repo_url|base_ref)$/.exec(v.field);
+    const match = /^(?:rich_parameter_values\.\d+\.)?(repo_url|base_ref)$/.exec(v.field);
     if (match) errors[match[1] as keyof FieldErrors] = v.detail;
   }
   return errors;

@@ -1,4 +1,5 @@
 import type { Task, TaskStatus } from "@/lib/sdk/client";
+import { canEditPrompt as promptEditable, canEditRepository as repositoryEditable } from "@/lib/tasks/edit-rules";
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {
   pending: "Pending",
@@ -22,9 +23,14 @@ export function canResume(task: Task): boolean {
   return task.status === "unknown" && !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
 }
 
-/** No agent holds the prompt yet (pending) or any more (paused). */
+/** No agent holds the prompt yet (pending, a failed first start) or any more (paused): the server's rule. */
 export function canEditPrompt(task: Task): boolean {
-  return task.status === "pending" || task.status === "paused";
+  return promptEditable(task);
+}
+
+/** A task whose first start failed: its repository (and prompt) can be corrected, then retried. */
+export function canEditRepository(task: Task): boolean {
+  return repositoryEditable(task);
 }
 
 /** "is active", "has failed", … for sentences about a task's current status. */
@@ -34,6 +40,7 @@ export function statusPhrase(status: TaskStatus): string {
 
 export function promptLockedReason(task: Task): string {
   if (task.status === "active" || task.status === "initializing") return "The agent already has this prompt. Pause the task to edit it.";
+  if (task.status === "error") return "The agent already had this prompt before the task failed. A prompt can be edited while the task is pending or paused, or after a first start that failed.";
   return `The prompt can only be edited while the task is pending or paused; this one ${statusPhrase(task.status)}.`;
 }
 

@@ -17,6 +17,8 @@ import { TaskHeader } from "./task-header";
 import { TaskLogPanel } from "./task-log-panel";
 import { TaskPrompt } from "./task-prompt";
 import { TaskRepository } from "./task-repository";
+import { TaskRetry } from "./task-retry";
+import { canEditRepository } from "./task-status";
 import { TaskSendInput } from "./task-send-input";
 import { TaskTimeline } from "./task-timeline";
 
@@ -31,7 +33,7 @@ type View = "conversation" | "changes";
  * which carries the task, its changes and its logs (live or snapshot). The task and its logs are
  * only fetched directly when the stream is closed.
  */
-export function TaskView({ owner, task: taskRef }: { owner: string; task: string }) {
+export function TaskView({ owner, task: taskRef, maxPromptBytes }: { owner: string; task: string; maxPromptBytes: number }) {
   const router = useRouter();
   const [streaming, setStreaming] = useState(true);
   const query = useTask(owner, taskRef, { streaming });
@@ -93,7 +95,12 @@ export function TaskView({ owner, task: taskRef }: { owner: string; task: string
       <TaskHeader task={task} actions={<TaskActions task={task} onDeleted={() => router.push("/tasks")} />} />
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_17rem]">
         <div className="flex min-w-0 flex-col gap-4">
-          <TaskPrompt task={task} owner={owner} taskRef={taskRef} />
+          {canEditRepository(task) ? (
+            // Keyed by the failed build: a retry that fails again starts the form from what was saved.
+            <TaskRetry key={task.workspace_build_number} task={task} owner={owner} taskRef={taskRef} maxPromptBytes={maxPromptBytes} />
+          ) : (
+            <TaskPrompt task={task} owner={owner} taskRef={taskRef} />
+          )}
           {hasRepository ? (
             <div className="flex min-w-0 flex-col gap-3">
               <Tabs

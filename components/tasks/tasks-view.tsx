@@ -21,7 +21,7 @@ const TaskPromptBox = lazy(() => loadPromptBox().then((m) => ({ default: m.TaskP
 const TaskFilterBar = lazy(() => loadFilterBar().then((m) => ({ default: m.TaskFilterBar })));
 
 /** `/tasks`: the prompt box, the All / Waiting for input tabs, filters and the list. */
-export function TasksView() {
+export function TasksView({ maxPromptBytes }: { maxPromptBytes: number }) {
   const me = useMe();
   const admin = isAdmin(me.data);
   const { filters, setFilters } = useTaskFilters();
@@ -57,7 +57,7 @@ export function TasksView() {
     <div className="flex flex-col gap-5">
       <h1 className="sr-only">Tasks</h1>
       <Suspense fallback={<PromptBoxPlaceholder />}>
-        <TaskPromptBox showVersion={admin} listKey={!waiting && !filtered ? taskKeys.list(q, limit) : undefined} />
+        <TaskPromptBox showVersion={admin} maxPromptBytes={maxPromptBytes} listKey={!waiting && !filtered ? taskKeys.list(q, limit) : undefined} />
       </Suspense>
       <section aria-label="Task list" className="flex flex-col gap-3">
         <div className="flex flex-col gap-3">

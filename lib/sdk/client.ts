@@ -4,7 +4,7 @@ import type { toUserResponse } from "../auth/users";
 import type { toOrganizationResponse } from "../organizations/serialize";
 import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
-import type { createTaskRequest, pauseTaskRequest } from "../validation/tasks";
+import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import type {
@@ -49,6 +49,8 @@ export type Organization = ReturnType<typeof toOrganizationResponse>;
 export type CreateTaskInput = z.input<typeof createTaskRequest>;
 /** Per-task template parameters, e.g. `repo_url` and `base_ref`. */
 export type RichParameterValue = NonNullable<z.output<typeof createTaskRequest>["rich_parameter_values"]>[number];
+/** What `PATCH …/repository` accepts: a failed task's corrected repository. */
+export type UpdateRepositoryInput = z.input<typeof updateRepositoryRequest>;
 export type CreateUserInput = z.input<typeof createUserRequest>;
 export type CreateFirstUserInput = z.input<typeof createFirstUserRequest>;
 /** One event of `GET …/logs/stream`; a `task` event with `deleted` is the last one for a deleted task. */
@@ -166,6 +168,9 @@ export class TaskyardClient {
   deleteTask = (user: string, task: string) => this.request<void>("DELETE", `/api/v2/tasks/${seg(user)}/${seg(task)}`);
   updatePrompt = (user: string, task: string, prompt: string) =>
     this.request<void>("PATCH", `/api/v2/tasks/${seg(user)}/${seg(task)}/prompt`, { prompt });
+  /** Corrects the repository of a task whose first start failed; resume then clones it. */
+  updateRepository = (user: string, task: string, body: UpdateRepositoryInput) =>
+    this.request<Task>("PATCH", `/api/v2/tasks/${seg(user)}/${seg(task)}/repository`, body);
   send = (user: string, task: string, input: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/send`, { input });
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
   toolCalls = (user: string, task: string, logId: number) =>

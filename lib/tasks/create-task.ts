@@ -12,7 +12,7 @@ import { CREDENTIALS_REFUSED, hasCredentials, localRepositoryPath, localReposito
 import { assertTaskBudget } from "../gateway/budgets";
 import { assertTaskModel } from "../gateway/models";
 import { templateAvailability } from "../templates/availability";
-import type { CreateTaskRequest } from "../validation/tasks";
+import { BUILT_IN_PARAMETERS, type CreateTaskRequest } from "../validation/tasks";
 import { generateTaskName, toDisplayName, withSuffix } from "./naming";
 
 /** With the owner's id, serialises one owner's task creations (see the limit below). */
@@ -36,10 +36,13 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
   const context = await creationContext(db, input.ownerId, request.template_version_id);
   assertCanRun(context.config);
   if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
-  assertRepositoryAllowed(request.rich_parameter_values ?? []);
-  assertTaskBudget(request.rich_parameter_values ?? [], context.config?.budget);
-  assertTaskModel(context.config, request.rich_parameter_values ?? []);
-  await assertRepositoryCredential(db, input.ownerId, request.rich_parameter_values ?? []);
+  await assertKnownParameters(db, request.template_version_id, request.rich_parameter_values ?? []);
+  const parameters = request.rich_parameter_values ?? [];
+  const repoIndex = parameters.findIndex((p) => p.name === "repo_url");
+  const repoField = `rich_parameter_values.${repoIndex}.repo_url`;
+  if (repoIndex >= 0 && parameters[repoIndex].value) await assertRepositoryAllowed(db, { ownerId: input.ownerId, url: parameters[repoIndex].value, field: repoField });
+  assertTaskBudget(parameters, context.config?.budget);
+  assertTaskModel(context.config, parameters);
   // A display name that is blank once tidied ("   ", "...") counts as missing, like an absent one.
   const explicitDisplayName = request.display_name ? toDisplayName(request.display_name) : "";
   const generated = request.name && explicitDisplayName ? null : await generateTaskName(request.input, namingOptions());
@@ -91,14 +94,29 @@ function assertCanRun(config: TemplateConfig | null) {
 }
 
 /**
- * The repository rules only the server can judge (lib/repo-url.ts): no credentials in the URL, and
- * a local path only from the roots the owner allows. Each answer names the field.
+ * Every parameter name must mean something to this task: a built-in one or one the template's
+ * presets set. The presets are read only when a name is not built in.
  */
-function assertRepositoryAllowed(parameters: { name: string; value: string }[]) {
-  const index = parameters.findIndex((p) => p.name === "repo_url");
-  const url = parameters[index]?.value;
-  if (!url) return;
-  const field = `rich_parameter_values.${index}.repo_url`;
+async function assertKnownParameters(db: Db, templateVersionId: string, parameters: { name: string; value: string }[]) {
+  const builtIn = new Set<string>(BUILT_IN_PARAMETERS);
+  if (parameters.every((p) => builtIn.has(p.name))) return;
+  const own = new Set((await listPresets(db, templateVersionId)).flatMap((preset) => preset.parameters.map((p) => p.name)));
+  const valid = [...builtIn, ...[...own].filter((n) => !builtIn.has(n)).sort()];
+  const validations = parameters.flatMap((p, i) =>
+    builtIn.has(p.name) || own.has(p.name) ? [] : [{ field: `rich_parameter_values.${i}.name`, detail: `"${p.name}" is not a parameter of this template; valid names: ${valid.join(", ")}` }],
+  );
+  if (validations.length === 0) return;
+  const unknown = parameters.filter((p) => !builtIn.has(p.name) && !own.has(p.name)).map((p) => `"${p.name}"`);
+  throw ApiError.badRequest(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}. Valid names: ${valid.join(", ")}.`, validations);
+}
+
+/**
+ * The repository rules only the server can judge (lib/repo-url.ts): no credentials in the URL, a
+ * local path only from the roots the owner allows, and the owner's credential for a configured
+ * provider's host. Each answer names `field`. Create, the repository's correction and resume share it.
+ */
+export async function assertRepositoryAllowed(db: Db, input: { ownerId: string; url: string; field: string }) {
+  const { url, field } = input;
   if (hasCredentials(url)) throw ApiError.invalidField(field, CREDENTIALS_REFUSED, `The repository URL ${CREDENTIALS_REFUSED}.`);
   let local: string | undefined;
   try {
@@ -108,13 +126,8 @@ function assertRepositoryAllowed(parameters: { name: string; value: string }[]) 
   }
   const problem = local && localRepositoryProblem(local, env().TASKYARD_LOCAL_REPO_ROOTS);
   if (problem) throw ApiError.invalidField(field, problem, `The repository URL ${problem}.`);
-}
-
-/** A private repository on a configured provider's host clones with the owner's credential: without one, say so now, not at the first start. */
-async function assertRepositoryCredential(db: Db, ownerId: string, parameters: { name: string; value: string }[]) {
-  const index = parameters.findIndex((p) => p.name === "repo_url");
-  const url = parameters[index]?.value;
-  if (url) await assertCredentialForRepository(db, ownerId, url, `rich_parameter_values.${index}.repo_url`);
+  // A private repository on a configured provider's host clones with the owner's credential: without one, say so now, not at the first start.
+  await assertCredentialForRepository(db, input.ownerId, url, field);
 }
 
 /** Only on the error path: say what stopped the insert — the template version, the preset, or else the owner's task limit. */

@@ -76,6 +76,7 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
     status: row.status,
     current_state: currentState(row),
     rich_parameter_values: row.rich_parameter_values,
+    has_started: row.has_started,
     repository: row.repo
       ? {
           url: row.repo.url,

@@ -71,6 +71,8 @@ export const taskResponse = z.object({
   status: z.enum(TASK_STATUSES),
   current_state: taskStateEntry.nullable(),
   rich_parameter_values: z.array(z.object({ name: z.string(), value: z.string() })),
+  /** Whether the task's agent ever started (had the prompt); until then a failed task's prompt and repository can be edited and retried. */
+  has_started: z.boolean(),
   repository: z
     .object({
       url: z.string(),

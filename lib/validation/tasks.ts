@@ -40,6 +40,13 @@ const baseRef = text()
 
 const PARAMETER_RULES: Record<string, z.ZodType<string>> = { repo_url: repoUrl, base_ref: baseRef };
 
+/**
+ * The parameters every task takes whatever its template (read by the provisioner and the model
+ * gateway); a template's own are the names its presets set. Any other name is a typo that would
+ * otherwise be stored and ignored (`repo` for `repo_url` made a task without its repository).
+ */
+export const BUILT_IN_PARAMETERS = ["repo_url", "base_ref", "model", "max_cost_usd"] as const;
+
 /** Coder's `rich_parameter_values`: per-task values that override the preset's of the same name. */
 export const richParameterValues = z
   .array(
@@ -85,4 +92,11 @@ export const sendTaskInputRequest = z.object({ input: promptText("input") });
 /** `POST …/pause`: `force` interrupts a working agent's turn first (without it, pausing mid-turn is a 409). The body may be left out. */
 export const pauseTaskRequest = z.object({ force: z.boolean().optional() });
 
+/** A failed task's repository, corrected before its retry: base_ref left out means the repository's default branch. */
+export const updateRepositoryRequest = z.object({
+  repo_url: repoUrl,
+  base_ref: optionalText(baseRef),
+});
+
 export type CreateTaskRequest = z.infer<typeof createTaskRequest>;
+export type UpdateRepositoryRequest = z.infer<typeof updateRepositoryRequest>;

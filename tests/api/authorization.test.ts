@@ -37,7 +37,7 @@ async function aliceTask(state: "pending" | "active" | "paused" = "pending"): Pr
 
 /** Everything about a task a forbidden call could change. */
 async function snapshotOf(task: Task) {
-  const [row] = await sql`SELECT prompt, name, display_name, updated_at, deleted_at FROM tasks WHERE id = ${task.id}`;
+  const [row] = await sql`SELECT prompt, name, display_name, parameters, updated_at, deleted_at FROM tasks WHERE id = ${task.id}`;
   const builds = await sql`SELECT id, job_status FROM workspace_builds WHERE workspace_id = ${task.workspace_id} ORDER BY build_number`;
   const [ws] = await sql`SELECT deleted_at FROM workspaces WHERE id = ${task.workspace_id}`;
   return { row, builds, ws };
@@ -50,6 +50,7 @@ function taskCalls(prefix: string, user: string, ref: string) {
     { label: "get", method: "GET", path: base },
     { label: "input", method: "PATCH", path: `${base}/input`, body: { input: "hijacked" } },
     { label: "prompt", method: "PATCH", path: `${base}/prompt`, body: { prompt: "hijacked" } },
+    { label: "repository", method: "PATCH", path: `${base}/repository`, body: { repo_url: "https://example.com/hijacked.git" } },
     { label: "send", method: "POST", path: `${base}/send`, body: { input: "hijacked" } },
     { label: "logs", method: "GET", path: `${base}/logs` },
     { label: "pause", method: "POST", path: `${base}/pause` },

@@ -41,7 +41,7 @@ describe("POST /api/v2/tasks/{user}", () => {
         "workspace_status", "workspace_build_number", "workspace_agent_id", "workspace_agent_lifecycle", "workspace_agent_health",
         "workspace_app_id", "initial_prompt", "status", "current_state", "created_at", "updated_at",
         // Beyond Coder: the per-task parameters, the repository, its pull request and the model usage.
-        "rich_parameter_values", "repository", "pull_request", "usage",
+        "rich_parameter_values", "has_started", "repository", "pull_request", "usage",
       ].sort(),
     );
     expect(t).toMatchObject({
@@ -62,6 +62,7 @@ describe("POST /api/v2/tasks/{user}", () => {
       status: "pending",
       current_state: null,
       rich_parameter_values: [],
+      has_started: false,
       repository: null,
       usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0, limit: null, stopped_by: null },
     });

@@ -287,7 +287,7 @@ describe("the taskyard CLI: taskyard task …", () => {
   });
 
   it("--help of every command explains it with an example", async () => {
-    const commands = [["task"], ...["create", "list", "status", "logs", "send", "diff", "push", "pr", "pause", "resume", "delete"].map((c) => ["task", c]), ["login"], ["logout"], ["whoami"]];
+    const commands = [["task"], ...["create", "list", "status", "logs", "send", "diff", "push", "pr", "pause", "resume", "edit", "delete"].map((c) => ["task", c]), ["login"], ["logout"], ["whoami"]];
     const helps = await Promise.all(commands.map((c) => cli(...c, "--help")));
     helps.forEach((help, i) => {
       expect(help.code, commands[i].join(" ")).toBe(0);

@@ -183,7 +183,7 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/templateversions/{id}/presets", `/api/v2/templateversions/${echo.active_version_id}/presets`, { token: t });
   });
 
-  it("tasks: list, create, read, logs, changes, send, agentapi, pause, prompt, resume, delete", async () => {
+  it("tasks: list, create, read, logs, changes, send, agentapi, pause, prompt, repository, resume, delete", async () => {
     const t = alice.token;
     const at = `/api/v2/tasks/me/${task.id}`;
     await call("GET", "/api/v2/tasks", "/api/v2/tasks?q=owner:me", { token: t });
@@ -215,6 +215,8 @@ describe("the OpenAPI document against the real API", () => {
     await call("POST", "/api/v2/tasks/{user}/{task}/send", `${at}/send`, { token: t, body: { input: " " } }); // 400
     await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Active" } }); // 409
     await call("POST", "/api/v2/tasks/{user}/{task}/resume", `${at}/resume`, { token: t }); // 409: not paused
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/repository", `${at}/repository`, { token: t, body: { repo_url: "https://example.com/acme/app.git" } }); // 409: started
+    await call("PATCH", "/api/v2/tasks/{user}/{task}/repository", `${at}/repository`, { token: t, body: {} }); // 400
     await waitForState(alice.client, task.id, "idle", 30_000);
     // A local repository: Taskyard pushes over HTTP(S) only (409), and a pull request pushes first.
     await call("POST", "/api/v2/tasks/{user}/{task}/push", `${at}/push`, { token: t });

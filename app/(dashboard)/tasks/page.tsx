@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { preload } from "react-dom";
 import { api } from "@/hooks/api-client";
+import { env } from "@/lib/env";
 import { PAGE_SIZE, parseTaskFilters, taskQuery } from "@/hooks/task-query";
 import { TasksView } from "@/components/tasks/tasks-view";
 
@@ -19,5 +20,6 @@ export default async function TasksPage({ searchParams }: { searchParams: Search
   const filters = parseTaskFilters(params);
   preload(api.tasksPath(taskQuery(filters, { waiting: filters.tab === "waiting" }), { limit: PAGE_SIZE }), { as: "fetch", crossOrigin: "anonymous" });
   preload(api.mePath(), { as: "fetch", crossOrigin: "anonymous" });
-  return <TasksView />;
+  // The prompt limit is the server's setting: the box shows a prompt's size against it.
+  return <TasksView maxPromptBytes={env().TASKYARD_MAX_PROMPT_BYTES} />;
 }

@@ -49,6 +49,8 @@ export type TaskRow = {
   rich_parameter_values: { name: string; value: string }[];
   /** The checkout at the first start; null without a repository. */
   repo: WorkspaceRepo | null;
+  /** Whether a start build of the workspace ever succeeded: its agent has had the prompt. */
+  has_started: boolean;
   /** From the latest change snapshot: what the list shows. */
   changed_files: number | null;
   additions: number | null;
@@ -141,6 +143,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         t.input_tokens::float8 AS input_tokens, t.output_tokens::float8 AS output_tokens,
         t.cache_read_input_tokens::float8 AS cache_read_input_tokens, t.cache_creation_input_tokens::float8 AS cache_creation_input_tokens,
         t.cost_usd, t.parameters AS rich_parameter_values, w.repo,
+        EXISTS (SELECT 1 FROM workspace_builds sb WHERE sb.workspace_id = t.workspace_id AND sb.transition = 'start' AND sb.job_status = 'succeeded') AS has_started,
         cs.file_count AS changed_files, cs.additions, cs.deletions, t.created_at, t.updated_at,
         t.pushed_commit, t.pull_request, t.pull_request_checked_at, t.stopped_by, tv.config->'budget' AS template_budget,
         CASE
@@ -244,6 +247,10 @@ export async function creationContext(db: DbOrTx, ownerId: string, templateVersi
 
 export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {
   await db.update(tasks).set({ prompt, updatedAt: new Date() }).where(and(eq(tasks.id, id), isNull(tasks.deletedAt)));
+}
+
+export async function updateTaskParameters(db: DbOrTx, id: string, parameters: { name: string; value: string }[]) {
+  await db.update(tasks).set({ parameters, updatedAt: new Date() }).where(and(eq(tasks.id, id), isNull(tasks.deletedAt)));
 }
 
 /** Returns false when the task was already deleted (someone else got there first). */

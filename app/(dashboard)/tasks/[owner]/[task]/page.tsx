@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { preload } from "react-dom";
 import { api } from "@/hooks/api-client";
+import { env } from "@/lib/env";
 import { TaskView } from "@/components/tasks/task-view";
 
 export const metadata: Metadata = { title: "Task · Taskyard" };
@@ -18,5 +19,5 @@ export default async function TaskPage({ params }: { params: Promise<{ owner: st
   const { owner, task } = await params;
   // `me` is one of the page's two requests (the other, the log stream, cannot be preloaded).
   preload(api.mePath(), { as: "fetch", crossOrigin: "anonymous" });
-  return <TaskView owner={decode(owner)} task={decode(task)} />;
+  return <TaskView owner={decode(owner)} task={decode(task)} maxPromptBytes={env().TASKYARD_MAX_PROMPT_BYTES} />;
 }

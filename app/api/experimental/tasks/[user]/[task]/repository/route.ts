@@ -1,0 +1,1 @@
+export { PATCH } from "@/app/api/v2/tasks/[user]/[task]/repository/route";
