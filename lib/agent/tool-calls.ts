@@ -1,4 +1,7 @@
-import { TOOL_CALL_TEXT_MAX_BYTES, type ToolCall } from "../agents/agentapi-client";
+import type { ToolCall } from "../agents/agentapi-client";
+
+/** The most of one tool call's input and of its output an agent keeps (the rest is counted, not kept). Here, not beside the schema: the echo agent's bundle loads no zod. */
+export const TOOL_CALL_TEXT_MAX_BYTES = 16 * 1024;
 
 /** Text cut to at most `max` bytes of UTF-8 on a character boundary, and whether it was cut. */
 export function capped(text: string, max = TOOL_CALL_TEXT_MAX_BYTES): { text: string; truncated: boolean } {

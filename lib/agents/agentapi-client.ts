@@ -40,9 +40,6 @@ export const changesResponse = z.object({
 });
 export type RepoChanges = z.infer<typeof changesResponse>;
 
-/** The most of one tool call's input and of its output an agent keeps (the rest is counted, not kept). */
-export const TOOL_CALL_TEXT_MAX_BYTES = 16 * 1024;
-
 /**
  * Taskyard's extension of an agent's port: one tool call behind a tool line of an agent message,
  * in order. `input` is its arguments as JSON text; `output` is null until the tool has answered.

@@ -253,14 +253,19 @@ describe("actions by status", () => {
     return made;
   }
 
-  it("PATCH input/prompt: 204 while paused; 409 while initializing, active, error or unknown (prompt unchanged)", async () => {
+  it("PATCH input/prompt: 204 while paused or failed before its first start; 409 while initializing, active or unknown (prompt unchanged)", async () => {
     const paused = await arrange("paused");
     expect((await raw("PATCH", route(paused.task.id, "input"), { token: alice.token, body: { input: "Edited while paused" } })).status).toBe(204);
     expect(await prompt(paused.task.id)).toBe("Edited while paused");
     expect((await raw("PATCH", route(paused.task.id, "prompt"), { token: alice.token, body: { prompt: "Edited again" } })).status).toBe(204);
     expect(await prompt(paused.task.id)).toBe("Edited again");
 
-    for (const status of ["initializing", "active", "error", "unknown"] as const) {
+    // A start that failed (a bad repository, say) can be edited and retried (lib/tasks/edit-rules.ts).
+    const failed = await arrange("error");
+    expect((await raw("PATCH", route(failed.task.id, "prompt"), { token: alice.token, body: { prompt: "Edited after the failure" } })).status).toBe(204);
+    expect(await prompt(failed.task.id)).toBe("Edited after the failure");
+
+    for (const status of ["initializing", "active", "unknown"] as const) {
       const { task } = await arrange(status);
       expectError(await raw("PATCH", route(task.id, "input"), { token: alice.token, body: { input: "nope" } }), 409);
       expectError(await raw("PATCH", route(task.id, "prompt"), { token: alice.token, body: { prompt: "nope" } }), 409);
