@@ -82,5 +82,7 @@ export const createTaskRequest = z.object({
 export const updateInputRequest = z.object({ input: promptText("input") });
 export const updatePromptRequest = z.object({ prompt: promptText("prompt") });
 export const sendTaskInputRequest = z.object({ input: promptText("input") });
+/** `POST …/inputs`: the same input as `/send`, queued until the agent waits for it. */
+export const queueTaskInputRequest = sendTaskInputRequest;
 
 export type CreateTaskRequest = z.infer<typeof createTaskRequest>;
