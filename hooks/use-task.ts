@@ -45,7 +45,3 @@ export function useUpdatePrompt(owner: string, task: string) {
     },
   });
 }
-
-export function useSendInput(owner: string, task: string) {
-  return useMutation({ mutationFn: (input: string) => api.send(owner, task, input) });
-}
