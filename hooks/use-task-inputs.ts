@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
 import type { TaskInput } from "@/lib/sdk/client";
 import { api } from "./api-client";
 import { taskKeys } from "./use-tasks";
@@ -9,22 +8,15 @@ import { taskKeys } from "./use-tasks";
 type Inputs = { inputs: TaskInput[] };
 
 /**
- * The task's queued follow-ups. Refetched whenever the agent's state changes (the end of a turn is
- * when the next one goes), and every second while one is still queued: its delivery is the
- * server's, and nothing else announces it.
+ * The task's queued follow-ups. While the task's live stream is open it carries them (no request
+ * of their own); otherwise (paused, failed) they are fetched, and polled while one is queued.
  */
-export function useTaskInputs(owner: string, task: string, { enabled, stateAt }: { enabled: boolean; stateAt?: string | null }) {
-  const qc = useQueryClient();
-  const key = taskKeys.inputs(owner, task);
-  useEffect(() => {
-    if (enabled) void qc.invalidateQueries({ queryKey: key });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is a fresh array each render; its parts are the deps
-  }, [qc, owner, task, enabled, stateAt]);
+export function useTaskInputs(owner: string, task: string, { streaming }: { streaming: boolean }) {
   return useQuery<Inputs>({
-    queryKey: key,
+    queryKey: taskKeys.inputs(owner, task),
     queryFn: () => api.inputs(owner, task),
-    enabled,
-    refetchInterval: (query) => (query.state.data?.inputs.some((i) => i.state === "queued") ? 1000 : false),
+    enabled: !streaming,
+    refetchInterval: (query) => (query.state.data?.inputs.some((i) => i.state === "queued") ? 2000 : false),
   });
 }
 

@@ -14,13 +14,13 @@ import { statusPhrase } from "./task-status";
  * in the task's queue (shown as "queued", removable) and is delivered when the agent is done; once
  * delivered it is in the conversation above.
  */
-export function TaskSendInput({ task, owner, taskRef }: { task: Task; owner: string; taskRef: string }) {
+export function TaskSendInput({ task, owner, taskRef, streaming }: { task: Task; owner: string; taskRef: string; streaming: boolean }) {
   const id = useId();
   const [text, setText] = useState("");
   const active = task.status === "active";
   const working = active && task.current_state?.state === "working";
   const send = useQueueInput(owner, taskRef);
-  const inputs = useTaskInputs(owner, taskRef, { enabled: task.status !== "error" && task.status !== "unknown", stateAt: task.current_state?.timestamp });
+  const inputs = useTaskInputs(owner, taskRef, { streaming });
   const queued = inputs.data?.inputs.filter((i) => i.state === "queued") ?? [];
   const hint = !active
     ? task.status === "paused"

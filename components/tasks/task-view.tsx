@@ -124,7 +124,7 @@ export function TaskView({ owner, task: taskRef }: { owner: string; task: string
           ) : (
             <TaskLogPanel task={task} logs={logs.data} stream={stream} />
           )}
-          <TaskSendInput task={task} owner={owner} taskRef={taskRef} />
+          <TaskSendInput task={task} owner={owner} taskRef={taskRef} streaming={stream !== "closed"} />
         </div>
         <aside className="flex flex-col gap-4" aria-label="Task details">
           <TaskTimeline task={task} />
