@@ -198,10 +198,10 @@ describe("the input queue across a server restart", () => {
     await client.queueInput("me", task.id, "after restart two");
     // Stopped mid-turn: the agents go down with the server, the queue stays in the database.
     await server.proc.stop();
-    const sql = postgres(await databaseUrlOf(dataDir), { max: 1, onnotice: () => {} });
-    cleanups.push(() => sql.end());
 
     server = await startServer({ dataDir, port: server.port });
+    const sql = postgres(await databaseUrlOf(dataDir), { max: 1, onnotice: () => {} });
+    cleanups.push(() => sql.end());
     client = await login(server.baseUrl);
     await waitFor("both answered after the restart", async () => (await contents(client, task.id)).includes("You said: after restart two"), 45_000);
     const turns = (await client.logs("me", task.id)).logs.filter((l) => l.type === "input").map((l) => l.content);
