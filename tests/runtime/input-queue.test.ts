@@ -5,6 +5,7 @@ import { TaskyardClient, type TaskInput } from "../../lib/sdk/client";
 import { createTestUser, echoTemplateVersion, raw, type TestUser } from "../support/api";
 import { db, waitFor, waitForState, waitForStatus } from "../support/runtime";
 import { startServer, tempDataDir } from "../support/stack";
+import { lastUserText, startFakeAnthropic } from "../support/fake-anthropic";
 import { databaseUrlOf } from "../support/stack-db";
 
 // Issue 23, point 3: follow-ups sent while the agent works are queued (…/inputs), delivered in
@@ -215,4 +216,47 @@ describe("the input queue across a server restart", () => {
     expectInOrder(inputs);
     expect((await sql`SELECT count(*)::int AS n FROM task_inputs WHERE state <> 'delivered'`)[0].n).toBe(0);
   }, 150_000);
+});
+
+describe("the input queue with Claude Code", () => {
+  it("holds follow-ups during a slow model turn and delivers them in order, each its own turn", async () => {
+    // A slow first turn (the stand-in pauses between stream events); each follow-up is echoed.
+    const api = await startFakeAnthropic((request) => {
+      const text = lastUserText(request);
+      if (text.includes("Think slowly")) return { content: [{ type: "text", text: "Done thinking slowly." }], delayMs: 1500 };
+      const which = text.includes("follow-up two") ? "two" : text.includes("follow-up one") ? "one" : "something else";
+      return { content: [{ type: "text", text: `Answered ${which}.` }] };
+    });
+    cleanups.push(() => api.close());
+    const dataDir = await tempDataDir();
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const server = await startServer({ dataDir, env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "" } });
+    cleanups.push(() => server.proc.stop());
+    const { session_token } = await new TaskyardClient({ baseUrl: server.baseUrl }).login("admin@example.com", "admin-password");
+    const client = new TaskyardClient({ baseUrl: server.baseUrl, token: session_token });
+    const version = (await client.templates()).find((t) => t.name === "claude")!.active_version_id;
+    const task = await client.createTask({ input: "Think slowly", template_version_id: version });
+    await waitForState(client, task.id, "working", 60_000);
+
+    const one = await client.queueInput("me", task.id, "follow-up one");
+    const two = await client.queueInput("me", task.id, "follow-up two");
+    expect([one.state, two.state]).toEqual(["queued", "queued"]);
+    const outputs = async () => (await client.logs("me", task.id)).logs.filter((l) => l.type === "output").map((l) => l.content);
+    await waitFor("both follow-ups answered", async () => (await outputs()).some((o) => o === "Answered two."), 90_000, 250).catch(async (e: Error) => {
+      const t = await client.task("me", task.id);
+      throw new Error(`${e.message}; state ${JSON.stringify(t.current_state)}; logs ${JSON.stringify((await client.logs("me", task.id)).logs.map((l) => l.content))}; inputs ${JSON.stringify((await client.inputs("me", task.id)).inputs)}; requests ${api.requests?.length}`);
+    });
+    const logs = (await client.logs("me", task.id)).logs;
+    expect(logs.filter((l) => l.type === "input").map((l) => l.content)).toEqual(["Think slowly", "follow-up one", "follow-up two"]);
+    const texts = logs.map((l) => l.content);
+    expect(texts).toEqual(["Think slowly", "Done thinking slowly.", "follow-up one", "Answered one.", "follow-up two", "Answered two."]);
+    const inputs = (await client.inputs("me", task.id)).inputs;
+    expect(inputs.map((i) => i.state)).toEqual(["delivered", "delivered"]);
+    expectInOrder(inputs);
+    // Each delivery started a turn of its own for the model gateway (startAgentTurn): three turns' calls.
+    const sql = postgres(await databaseUrlOf(dataDir), { max: 1, onnotice: () => {} });
+    cleanups.push(() => sql.end());
+    const [{ turns }] = await sql`SELECT count(DISTINCT turn_id)::int AS turns FROM model_calls WHERE task_id = ${task.id}`;
+    expect(turns).toBe(3);
+  }, 180_000);
 });
