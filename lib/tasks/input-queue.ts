@@ -28,6 +28,8 @@ import type { TaskInputResponse } from "../validation/responses";
 
 /** How long an input may be with its agent unanswered before its delivery counts as interrupted. */
 export const STALE_DELIVERY_SECONDS = 30;
+/** How long the sweep leaves a task that cannot take input (paused, starting) before it looks again. */
+const INACTIVE_RECHECK_MS = 5000;
 
 
 export function toTaskInputResponse(row: TaskInput): TaskInputResponse {
@@ -105,13 +107,17 @@ async function settleStaleDelivery(db: DbOrTx, task: TaskRow): Promise<void> {
   else await requeueTaskInput(db, stale.id);
 }
 
-/** One task's queue moved on: an interrupted delivery settled, then the next input delivered if the agent waits. */
-export async function advanceTaskInputs(db: DbOrTx, taskId: string): Promise<void> {
-  if (!(await hasPendingInputs(db, taskId, STALE_DELIVERY_SECONDS))) return;
+/**
+ * One task's queue moved on: an interrupted delivery settled, then the next input delivered if the
+ * agent waits. Answers whether the task could take input at all (false: not active, e.g. paused).
+ */
+export async function advanceTaskInputs(db: DbOrTx, taskId: string): Promise<boolean> {
+  if (!(await hasPendingInputs(db, taskId, STALE_DELIVERY_SECONDS))) return true;
   const [task] = await selectTasks(db, { id: taskId });
-  if (!task) return;
+  if (!task || task.status !== "active") return false;
   await settleStaleDelivery(db, task);
   await deliverNextInput(db, task);
+  return true;
 }
 
 /**
@@ -122,11 +128,21 @@ export async function advanceTaskInputs(db: DbOrTx, taskId: string): Promise<voi
 export function startInputDelivery(db: DbOrTx, everyMs = 2000): { stop: () => Promise<void> } {
   let running: Promise<void> | undefined;
   let stopped = false;
+  // A task that cannot take input (paused, starting) is looked at again only after a while: its
+  // agent says when it is up (an idle report), so the sweep is only the safety net there.
+  const restingUntil = new Map<string, number>();
   const sweep = async () => {
     const taskIds = await selectTasksWithPendingInputs(db, STALE_DELIVERY_SECONDS);
+    const now = Date.now();
+    for (const [id, until] of restingUntil) if (until <= now || !taskIds.includes(id)) restingUntil.delete(id);
     for (const id of taskIds) {
       if (stopped) return;
-      await advanceTaskInputs(db, id).catch((err: unknown) => logger.debug({ err, taskId: id }, "queued input not delivered yet"));
+      if (restingUntil.has(id)) continue;
+      const open = await advanceTaskInputs(db, id).catch((err: unknown) => {
+        logger.debug({ err, taskId: id }, "queued input not delivered yet");
+        return true;
+      });
+      if (!open) restingUntil.set(id, Date.now() + INACTIVE_RECHECK_MS);
     }
   };
   const timer = setInterval(() => {
