@@ -32,6 +32,13 @@ const contents = async (client: TaskyardClient, taskId: string) => (await client
 const userTurns = async (client: TaskyardClient, taskId: string) =>
   (await client.logs("me", taskId)).logs.filter((l) => l.type === "input").map((l) => l.content);
 
+/** The task's inputs once none is on its way any more (the agent may answer before its delivery is recorded). */
+const settled = (client: TaskyardClient, taskId: string) =>
+  waitFor("every input delivered", async () => {
+    const { inputs } = await client.inputs("me", taskId);
+    return inputs.every((i) => i.state === "delivered") ? inputs : undefined;
+  });
+
 function expectInOrder(inputs: TaskInput[]) {
   const delivered = inputs.map((i) => Date.parse(i.delivered_at!));
   expect(delivered).toEqual([...delivered].sort((a, b) => a - b));
@@ -71,6 +78,7 @@ describe("the input queue", () => {
     await waitFor("both queued inputs answered", async () => (await contents(alice.client, task.id)).includes("You said: queued two"), 20_000);
     const logs = await contents(alice.client, task.id);
     expect(logs.slice(2)).toEqual([expect.stringContaining("/sleep 2500"), expect.stringMatching(/Slept 2500 ms/), "queued one", "You said: queued one", "queued two", "You said: queued two"]);
+    await settled(alice.client, task.id);
     const after = (await raw("GET", inputsPath(task.id, "/api/experimental"), { token: alice.token })).body as { inputs: TaskInput[] };
     expect(after.inputs.map((i) => [i.input, i.state])).toEqual([
       ["/sleep 2500", "delivered"],
@@ -139,7 +147,7 @@ describe("the input queue", () => {
     await alice.client.resume("me", task.id);
     await waitFor("both answered after the resume", async () => (await contents(alice.client, task.id)).includes("You said: while paused two"), 30_000);
     expect(await userTurns(alice.client, task.id)).toEqual(["Pause prompt", "while paused one", "while paused two"]);
-    const inputs = (await alice.client.inputs("me", task.id)).inputs;
+    const inputs = await settled(alice.client, task.id);
     expect(inputs.map((i) => i.state)).toEqual(["delivered", "delivered"]);
     expectInOrder(inputs);
   });
@@ -159,6 +167,7 @@ describe("the input queue", () => {
       INSERT INTO task_inputs (task_id, input, created_at) VALUES (${task.id}, 'queued behind it', now() - interval '1 minute') RETURNING id`;
 
     await waitFor("the stale one settled and the next delivered", async () => (await contents(alice.client, task.id)).includes("You said: queued behind it"), 20_000);
+    await settled(alice.client, task.id);
     const rows = await db()`SELECT id, state FROM task_inputs WHERE task_id = ${task.id} ORDER BY created_at`;
     expect(rows.map((r) => [r.id, r.state])).toEqual([
       [taken.id, "delivered"],
@@ -207,7 +216,7 @@ describe("the input queue across a server restart", () => {
     await waitFor("both answered after the restart", async () => (await contents(client, task.id)).includes("You said: after restart two"), 45_000);
     const turns = (await client.logs("me", task.id)).logs.filter((l) => l.type === "input").map((l) => l.content);
     expect(turns).toEqual(["Restart prompt", "/sleep 3000", "after restart one", "after restart two"]);
-    const inputs = (await client.inputs("me", task.id)).inputs;
+    const inputs = await settled(client, task.id);
     expect(inputs.map((i) => [i.input, i.state])).toEqual([
       ["/sleep 3000", "delivered"],
       ["after restart one", "delivered"],
@@ -250,7 +259,7 @@ describe("the input queue with Claude Code", () => {
     expect(logs.filter((l) => l.type === "input").map((l) => l.content)).toEqual(["Think slowly", "follow-up one", "follow-up two"]);
     const texts = logs.map((l) => l.content);
     expect(texts).toEqual(["Think slowly", "Done thinking slowly.", "follow-up one", "Answered one.", "follow-up two", "Answered two."]);
-    const inputs = (await client.inputs("me", task.id)).inputs;
+    const inputs = await settled(client, task.id);
     expect(inputs.map((i) => i.state)).toEqual(["delivered", "delivered"]);
     expectInOrder(inputs);
     // Each delivery started a turn of its own for the model gateway (startAgentTurn): three turns' calls.
