@@ -10,6 +10,9 @@ import { median } from "./load";
 const FIRST_EVENT_RUNS = 30;
 const THROUGHPUT_RUNS = 10;
 const BIG_TEXT = "x".repeat(4 * 1024 * 1024);
+/** A real provider's time to first token, at its fast end (small models, short prompts): what a user of the gateway waits for anyway. */
+const PROVIDER_FIRST_TOKEN_MS = 300;
+const PROVIDER_RUNS = 10;
 
 /**
  * The model gateway's cost: time to the first streamed event, and throughput on a 4 MiB streamed
@@ -18,7 +21,12 @@ const BIG_TEXT = "x".repeat(4 * 1024 * 1024);
  * must not have: task names would then come from the model).
  */
 export async function gatewayTimings() {
-  const api = await startFakeAnthropic((request) => (JSON.stringify(request.messages).includes("big") ? { content: [{ type: "text", text: BIG_TEXT }] } : { content: [{ type: "text", text: "ok" }] }));
+  const api = await startFakeAnthropic((request) => {
+    const said = JSON.stringify(request.messages);
+    if (said.includes("big")) return { content: [{ type: "text", text: BIG_TEXT }] };
+    if (said.includes("provider")) return { content: [{ type: "text", text: "ok" }], firstEventDelayMs: PROVIDER_FIRST_TOKEN_MS };
+    return { content: [{ type: "text", text: "ok" }] };
+  });
   const dataDir = await tempDataDir();
   const stack = await startServer({ dataDir, env: { LOG_LEVEL: "warn", ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: api.url } });
   const sql = postgres(await databaseUrlOf(dataDir), { max: 2, onnotice: () => {} });
@@ -38,9 +46,9 @@ export async function gatewayTimings() {
     const direct = (content: string) => fetch(`${api.url}/v1/messages`, { method: "POST", headers: headers("sk-bench"), body: body(content) });
     const viaGateway = (content: string) => fetch(`${stack.baseUrl}/api/v2/aigateway/anthropic/v1/messages`, { method: "POST", headers: headers(key), body: body(content) });
 
-    const firstEvent = async (call: typeof direct) => {
+    const firstEvent = async (call: typeof direct, content = "hi") => {
       const t0 = performance.now();
-      const res = await call("hi");
+      const res = await call(content);
       const reader = res.body!.getReader();
       await reader.read();
       const ms = performance.now() - t0;
@@ -77,6 +85,7 @@ export async function gatewayTimings() {
       floor.push(performance.now() - t0);
     }
     const big = await alternate(THROUGHPUT_RUNS, whole);
+    const provider = await alternate(PROVIDER_RUNS, (call) => firstEvent(call, "like a provider"));
     const mbps = (runs: { ms: number; bytes: number }[]) => median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000)));
     const [d, g] = [median(first.direct), median(first.gateway)];
     const [dt, gt] = [mbps(big.direct), mbps(big.gateway)];
@@ -87,6 +96,12 @@ export async function gatewayTimings() {
         result: `${(g - d).toFixed(1)} ms`,
         baseline: `GET /api/v2/buildinfo ${median(floor).toFixed(1)} ms`,
         ratio: `${((g - d) / median(floor)).toFixed(2)}×`,
+      },
+      {
+        name: `model gateway: time to first streamed event, the stand-in answering after ${PROVIDER_FIRST_TOKEN_MS} ms like a provider (median of ${PROVIDER_RUNS})`,
+        result: `${median(provider.gateway).toFixed(1)} ms`,
+        baseline: `the stand-in directly ${median(provider.direct).toFixed(1)} ms`,
+        ratio: `${(median(provider.gateway) / median(provider.direct)).toFixed(2)}×`,
       },
       { name: `model gateway: throughput of a 4 MiB streamed answer (median of ${THROUGHPUT_RUNS})`, result: `${gt.toFixed(0)} MB/s`, baseline: `the stand-in directly ${dt.toFixed(0)} MB/s`, ratio: `${(gt / dt).toFixed(2)}×` },
     ];

@@ -139,7 +139,7 @@ test("an API failure shows as text with a way to try again", async ({ page }) =>
   await expect(page.getByTestId("usage-total")).toHaveText("$2.00");
 });
 
-test("/usage first-load JavaScript stays within the dashboard's budget (no chart library)", async ({ page }) => {
+test("/usage first-load JavaScript stays within the dashboard's budget (the chart library loads after it, in its own chunk)", async ({ page }) => {
   await signIn(page, OWNER);
   // As fresh-server.spec.ts measures /tasks: the scripts a page's HTML names, gzipped.
   const firstLoadGz = async (path: string) => {

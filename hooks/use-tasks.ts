@@ -17,6 +17,7 @@ export const taskKeys = {
   logs: (owner: string, task: string) => ["task-logs", owner.toLowerCase(), task.toLowerCase()] as const,
   changes: (owner: string, task: string) => ["task-changes", owner.toLowerCase(), task.toLowerCase()] as const,
   inputs: (owner: string, task: string) => ["task-inputs", owner.toLowerCase(), task.toLowerCase()] as const,
+  toolCalls: (owner: string, task: string, logId: number) => ["task-tool-calls", owner.toLowerCase(), task.toLowerCase(), logId] as const,
 };
 
 /**
@@ -77,7 +78,7 @@ export function useCreateTask({ prependTo }: { prependTo?: readonly unknown[] } 
 
 export type TaskRef = { owner: string; name: string; id: string };
 
-function useTaskMutation<T>(run: (ref: TaskRef) => Promise<T>, after?: (qc: QueryClient, ref: TaskRef) => void) {
+function useTaskMutation<T, R extends TaskRef = TaskRef>(run: (ref: R) => Promise<T>, after?: (qc: QueryClient, ref: R) => void) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: run,
@@ -89,7 +90,10 @@ function useTaskMutation<T>(run: (ref: TaskRef) => Promise<T>, after?: (qc: Quer
   });
 }
 
-export const usePauseTask = () => useTaskMutation((t) => api.pause(t.owner, t.name));
+/** `force`: interrupt a working agent's turn first (the server refuses to pause mid-turn without it). */
+export const usePauseTask = () => useTaskMutation((t: TaskRef & { force?: boolean }) => api.pause(t.owner, t.name, { force: t.force }));
+/** Stops the agent's running turn; the workspace keeps running. */
+export const useInterruptTask = () => useTaskMutation((t) => api.interrupt(t.owner, t.name));
 export const useResumeTask = () => useTaskMutation((t) => api.resume(t.owner, t.name));
 export const useDeleteTask = () =>
   useTaskMutation(

@@ -212,6 +212,27 @@ export async function cloneRepository(input: {
   }
 }
 
+/**
+ * A task without a repository gets an empty one, `<dir>/repo`, on a branch of its own with one
+ * empty commit to be its base: its Changes (and patch) are then what the agent wrote, as for a
+ * cloned one. No remote. `dir`, `cwd` and `wrap` as for `cloneRepository`.
+ */
+export async function initRepository(input: { dir: string; cwd: string; wrap?: (argv: string[]) => string[]; branch: string; identity: { name: string; email: string } }): Promise<Checkout> {
+  const repo = path.posix.join(input.dir, "repo");
+  const run = (args: string[]) => git(args, { cwd: input.cwd, wrap: input.wrap, timeoutMs: 60_000 });
+  const inRepo = (args: string[]) => run(["-C", repo, ...args]);
+  try {
+    await run(["init", "--quiet", `--initial-branch=${input.branch}`, repo]);
+    await inRepo(["config", "user.name", input.identity.name]);
+    await inRepo(["config", "user.email", input.identity.email]);
+    await inRepo(["commit", "--quiet", "--allow-empty", "--no-verify", "-m", "Start of the task"]);
+    const baseCommit = (await inRepo(["rev-parse", "HEAD"])).trim();
+    return { base_ref: baseCommit, base_commit: baseCommit, branch: input.branch };
+  } catch (error) {
+    throw new GitError(`Creating the workspace's repository failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** curl's own words when http.lowSpeedLimit/Time gave up. */
 const isCurlStall = (error: unknown) => error instanceof GitError && /Operation too slow/.test(error.message);
 

@@ -61,7 +61,7 @@ export function taskCreateCommand(): Command {
     .addOption(new Option("--template <name>", "template (optional when only one can run tasks)").default(env.TASKYARD_TASK_TEMPLATE_NAME, env.TASKYARD_TASK_TEMPLATE_NAME && "$TASKYARD_TASK_TEMPLATE_NAME"))
     .addOption(new Option("--template-version <name>", "template version (default: the active one)").default(env.TASKYARD_TASK_TEMPLATE_VERSION, env.TASKYARD_TASK_TEMPLATE_VERSION && "$TASKYARD_TASK_TEMPLATE_VERSION"))
     .addOption(new Option("--preset <name>", 'preset name, or "none" for the template\'s default').default(env.TASKYARD_TASK_PRESET_NAME, env.TASKYARD_TASK_PRESET_NAME && "$TASKYARD_TASK_PRESET_NAME"))
-    .option("--param <name=value>", "a template parameter such as repo_url or base_ref (repeatable)", collectParam)
+    .option("--param <name=value>", "a task parameter: repo_url, base_ref, model (one of the template's) or max_cost_usd (repeatable)", collectParam)
     .option("--stdin", "read the input from stdin")
     .option("-q, --quiet", "only print the created task's id")
     .option("-O, --org <organization>", "organization name or id (default: the default organization)")
@@ -96,6 +96,7 @@ export function taskCreateCommand(): Command {
     ["Create a task with stdin input", 'echo "Add authentication to the user service" | taskyard task create --stdin'],
     ["Create a task with a specific name", 'taskyard task create --name task1 "Add authentication to the user service"'],
     ["Create a task from a template and preset, on a repository", 'taskyard task create --template claude --preset Default --param repo_url=https://github.com/acme/api "Fix the flaky test"'],
+    ["Run on a bigger model, with a spending limit", 'taskyard task create --template claude --param model=claude-opus-4-5 --param max_cost_usd=2.50 "Plan the migration"'],
     ["Create a task for another user (admins)", 'taskyard task create --owner alice "Add authentication to the user service"'],
   ]);
 }

@@ -11,11 +11,12 @@ import { taskPushCommand } from "./task-push";
 import { taskResumeCommand } from "./task-resume";
 import { taskSendCommand } from "./task-send";
 import { taskStatusCommand } from "./task-status";
+import { taskStopCommand } from "./task-stop";
 
 /** `taskyard task …`: Coder's `coder task` subcommands, flags and defaults. */
 export function registerTask(program: Command) {
   const task = program.command("task").alias("tasks").description("Create, inspect and drive tasks (as `coder task` does)");
-  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskDiffCommand, taskPushCommand, taskPrCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
+  for (const sub of [taskCreateCommand, taskListCommand, taskStatusCommand, taskLogsCommand, taskSendCommand, taskStopCommand, taskDiffCommand, taskPushCommand, taskPrCommand, taskPauseCommand, taskResumeCommand, taskDeleteCommand]) {
     // addCommand, unlike command(), does not pass down the exit and help-after-error settings.
     task.addCommand(sub().copyInheritedSettings(task));
   }

@@ -5,6 +5,7 @@ import { createContext, memo, useContext, useRef, useState } from "react";
 import ReactMarkdown, { type Components, type Options } from "react-markdown";
 import { TOOL_LINE } from "@/lib/agent/tool-line";
 import { safeLink } from "./task-status";
+import { ToolCallLine } from "./tool-call";
 
 
 type MdNode = {
@@ -15,16 +16,20 @@ type MdNode = {
   data?: { hProperties?: Record<string, unknown> };
 };
 
-/** Marks top-level tool-call paragraphs and keeps their source text as is (`*.ts` is no emphasis). */
+/**
+ * Marks top-level tool-call paragraphs and keeps their source text as is (`*.ts` is no emphasis),
+ * numbered in order: the n-th tool line of a message is its n-th tool call.
+ */
 function remarkToolCalls() {
   return (tree: MdNode, file: { value: unknown }) => {
     const source = String(file.value);
+    let index = 0;
     for (const node of tree.children ?? []) {
       if (node.type !== "paragraph" || node.position?.start.offset === undefined) continue;
       const raw = source.slice(node.position.start.offset, node.position.end.offset);
       if (!TOOL_LINE.test(raw)) continue;
       node.children = [{ type: "text", value: raw }];
-      node.data = { hProperties: { dataToolCall: true } };
+      node.data = { hProperties: { dataToolCall: index++ } };
     }
   };
 }
@@ -39,10 +44,8 @@ const InLink = createContext(false);
 
 const components: Components = {
   p: ({ node, children }) =>
-    node?.properties?.dataToolCall ? (
-      <p data-testid="tool-call" className="truncate font-mono text-xs text-zinc-600 dark:text-zinc-400" title={String(children)}>
-        {children}
-      </p>
+    node?.properties?.dataToolCall !== undefined ? (
+      <ToolCallLine line={String(children)} index={Number(node.properties.dataToolCall)} />
     ) : (
       <p className="whitespace-pre-wrap">{children}</p>
     ),

@@ -2,14 +2,14 @@
 
 import { Pause, Play, Trash2 } from "lucide-react";
 import { useEffect, useState } from "react";
-import type { Task, TaskStatus } from "@/lib/sdk/client";
+import { TaskyardError, type Task, type TaskStatus } from "@/lib/sdk/client";
 import { useChangesBeforeDelete } from "@/hooks/use-task-changes";
 import { useDeleteTask, usePauseTask, useResumeTask } from "@/hooks/use-tasks";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { InlineError } from "@/components/ui/error-state";
 import { pendingWork } from "./task-repository";
-import { canPause, canResume } from "./task-status";
+import { canPause, canResume, isAgentWorking } from "./task-status";
 
 /** Where a pause or resume has landed; until then its button shows progress. */
 const SETTLED: Record<"pause" | "resume", TaskStatus[]> = { pause: ["paused", "error"], resume: ["active", "error", "paused"] };
@@ -29,6 +29,8 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
   const remove = useDeleteTask();
   const [progress, setProgress] = useState<Progress>();
   const [confirming, setConfirming] = useState(false);
+  // Pausing mid-turn cuts the turn short: asked first, then sent with `force`.
+  const [confirmingPause, setConfirmingPause] = useState(false);
   const ref = { owner: task.owner_name, name: task.name, id: task.id };
   const changesBeforeDelete = useChangesBeforeDelete(task, { enabled: confirming });
   const unpushed = changesBeforeDelete.data ? pendingWork(changesBeforeDelete.data) : [];
@@ -41,10 +43,23 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
     return () => clearTimeout(timer);
   }, [progress]);
 
-  const start = (action: "pause" | "resume") => {
+  const start = (action: "pause" | "resume", force = false) => {
+    if (action === "pause" && !force && isAgentWorking(task)) return setConfirmingPause(true);
     setProgress({ action, from: task.status, since: Date.now() });
-    const mutation = action === "pause" ? pause : resume;
-    mutation.mutate(ref, { onError: () => setProgress(undefined) });
+    if (action === "resume") return resume.mutate(ref, { onError: () => setProgress(undefined) });
+    pause.mutate(
+      { ...ref, force },
+      {
+        onError: (error) => {
+          setProgress(undefined);
+          // The agent started working after this page last heard: ask, as if it had known.
+          if (!force && error instanceof TaskyardError && error.status === 409 && /working/.test(error.message)) {
+            pause.reset();
+            setConfirmingPause(true);
+          }
+        },
+      },
+    );
   };
 
   const label = (verb: string) => (compact ? `${verb} ${task.display_name || task.name}` : undefined);
@@ -88,6 +103,21 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
         </Button>
       </div>
       {error && !progress ? <InlineError error={error} /> : null}
+      <ConfirmDialog
+        open={confirmingPause}
+        title="Interrupt the agent and pause?"
+        confirmLabel="Interrupt and pause"
+        onCancel={() => setConfirmingPause(false)}
+        onConfirm={() => {
+          setConfirmingPause(false);
+          start("pause", true);
+        }}
+      >
+        <p>
+          The agent is working on “<span className="font-medium text-zinc-900 dark:text-zinc-100">{task.display_name || task.name}</span>”. Pausing
+          now interrupts its turn: what it has written so far is kept, marked as interrupted, and the workspace stops.
+        </p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={confirming}
         title="Delete this task?"

@@ -59,7 +59,8 @@ export function TaskChangesPanel({ task, owner, taskRef, active }: { task: Task;
         </div>
       </div>
       <CheckoutLine task={task} changes={changes} />
-      <TaskPublish task={task} owner={owner} taskRef={taskRef} changes={changes} />
+      {/* A task created without a repository has one of its own, with no remote to push to. */}
+      {task.repository?.url ? <TaskPublish task={task} owner={owner} taskRef={taskRef} changes={changes} /> : null}
       <div className="flex flex-col gap-3 p-4">
         {!changes ? (
           query.error ? (

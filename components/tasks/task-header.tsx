@@ -5,6 +5,7 @@ import { TemplateIcon } from "@/components/templates/template-icon";
 import { TaskUsage } from "./task-cost";
 import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { safeLink } from "./task-status";
+import { TaskStopButton } from "./task-stop-button";
 
 export function TaskHeader({ task, actions }: { task: Task; actions: React.ReactNode }) {
   const uri = task.current_state?.uri;
@@ -30,6 +31,7 @@ export function TaskHeader({ task, actions }: { task: Task; actions: React.React
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <TaskStatusBadge status={task.status} />
         <TaskStateMessage state={task.current_state} status={task.status} className="max-w-full" />
+        <TaskStopButton task={task} />
         <TaskUsage task={task} />
         {uri &&
           (href ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import { ArrowDown, CircleAlert } from "lucide-react";
-import { useLayoutEffect, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { LogEntry, Task, TaskLogs } from "@/lib/sdk/client";
 import type { StreamState } from "@/hooks/use-task-log-stream";
 import { Button } from "@/components/ui/button";
@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { formatClock, formatTimestamp } from "@/components/ui/format-time";
 import { Markdown } from "./markdown";
 import { SnapshotTag } from "./snapshot-tag";
+import { ToolCallSourceContext } from "./tool-call";
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
 const FOLLOW_SLACK = 48;
@@ -92,7 +93,7 @@ export function TaskLogPanel({ task, logs, stream }: { task: Task; logs: TaskLog
           ) : (
             <ol className="flex flex-col gap-3">
               {entries.map((entry) => (
-                <LogMessage key={entry.id} entry={entry} />
+                <LogMessage key={entry.id} entry={entry} owner={task.owner_name} taskRef={task.id} />
               ))}
             </ol>
           )}
@@ -108,8 +109,10 @@ export function TaskLogPanel({ task, logs, stream }: { task: Task; logs: TaskLog
   );
 }
 
-function LogMessage({ entry }: { entry: LogEntry }) {
+function LogMessage({ entry, owner, taskRef }: { entry: LogEntry; owner: string; taskRef: string }) {
   const mine = entry.type === "input";
+  // The entry's tool lines open to their calls; a growing entry is a new version of them.
+  const source = useMemo(() => ({ owner, taskRef, logId: entry.id, version: `${entry.content.length}` }), [owner, taskRef, entry.id, entry.content.length]);
   return (
     <li data-testid="log-entry" data-type={entry.type} className={`flex flex-col gap-1 ${mine ? "items-end" : "items-start"}`}>
       <div className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
@@ -126,7 +129,9 @@ function LogMessage({ entry }: { entry: LogEntry }) {
       ) : (
         // The agent's Markdown, sanitised: never interpreted as HTML.
         <div className="max-w-[min(40rem,92%)] min-w-0 rounded-lg bg-zinc-100 px-3 py-2 text-sm leading-relaxed break-words text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100">
-          <Markdown>{entry.content}</Markdown>
+          <ToolCallSourceContext.Provider value={source}>
+            <Markdown>{entry.content}</Markdown>
+          </ToolCallSourceContext.Provider>
         </div>
       )}
     </li>

@@ -2,13 +2,13 @@
 
 import { ChevronDown, CornerDownLeft, GitBranch } from "lucide-react";
 import { useEffect, useId, useRef, useState } from "react";
-import { TaskyardError } from "@/lib/sdk/client";
+import { TaskyardError, type RichParameterValue } from "@/lib/sdk/client";
 import { useCreateTask } from "@/hooks/use-tasks";
 import { useRecentRepositories } from "@/hooks/use-recent-repositories";
 import { usePresets, useTemplates } from "@/hooks/use-templates";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
-import { PresetPicker, TemplatePicker, VersionPicker } from "@/components/templates/template-pickers";
+import { ModelPicker, PresetPicker, TemplatePicker, VersionPicker } from "@/components/templates/template-pickers";
 import { NO_REPOSITORY, RepositoryFields, repositoryFieldErrors, repositoryParameters, type RepositoryValues } from "./task-repository-fields";
 
 const LAST_TEMPLATE = "taskyard.lastTemplate";
@@ -19,6 +19,7 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const templates = useTemplates();
   const [templateId, setTemplateId] = useState("");
   const [presetId, setPresetId] = useState("");
+  const [model, setModel] = useState("");
   const [prompt, setPrompt] = useState("");
   const textarea = useRef<HTMLTextAreaElement>(null);
   const create = useCreateTask({ prependTo: listKey });
@@ -39,6 +40,9 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
   const effectivePresetId =
     presetId && presets.data?.some((p) => p.ID === presetId) ? presetId : (presets.data?.find((p) => p.Default) ?? presets.data?.[0])?.ID ?? "";
 
+  // The model picked here if the template offers it; otherwise none is sent (the template's default).
+  const chosenModel = template?.models.includes(model) && model !== template.models[0] ? model : undefined;
+
   const submit = () => {
     if (!template || !prompt.trim() || create.isPending) return;
     const repoUrl = repository.repoUrl.trim();
@@ -47,7 +51,7 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
         input: prompt,
         template_version_id: template.active_version_id,
         template_version_preset_id: effectivePresetId || undefined,
-        rich_parameter_values: repositoryParameters(repository),
+        rich_parameter_values: withModel(repositoryParameters(repository), chosenModel),
       },
       {
         onSuccess: () => {
@@ -106,10 +110,12 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
           onChange={(id) => {
             setTemplateId(id);
             setPresetId("");
+            setModel("");
           }}
         />
         {showVersion && <VersionPicker versionId={template?.active_version_id} />}
         <PresetPicker presets={presets.data} value={effectivePresetId} onChange={setPresetId} />
+        <ModelPicker models={template?.models} value={model} onChange={setModel} />
         <Button
           size="sm"
           variant="ghost"
@@ -163,6 +169,11 @@ export function TaskPromptBox({ showVersion, listKey }: { showVersion: boolean; 
       </p>
     </form>
   );
+}
+
+/** The create request's parameters with the picked model among them, if one was picked. */
+function withModel(parameters: RichParameterValue[] | undefined, model: string | undefined): RichParameterValue[] | undefined {
+  return model ? [...(parameters ?? []), { name: "model", value: model }] : parameters;
 }
 
 function readLastTemplate(): string | null {

@@ -29,7 +29,7 @@ export function RepositorySummary({ repository }: { repository: Repository }) {
   return (
     <p
       data-testid="task-repository"
-      title={`${repository.url}\n${files} ${files === 1 ? "file" : "files"} changed on ${repository.branch} since ${baseLabel(repository)}`}
+      title={`${repository.url || "No remote"}\n${files} ${files === 1 ? "file" : "files"} changed on ${repository.branch} since ${baseLabel(repository)}`}
       className="flex min-w-0 items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400"
     >
       <GitBranch aria-hidden className="size-3 shrink-0" />
@@ -45,9 +45,13 @@ export function TaskRepository({ repository }: { repository: Repository }) {
     <SideCard id="repository-heading" title="Repository" className="text-sm">
       <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-xs">
         <dt className="text-zinc-500 dark:text-zinc-400">Source</dt>
-        <dd className="truncate font-mono" title={repository.url}>
-          {repository.url}
-        </dd>
+        {repository.url ? (
+          <dd className="truncate font-mono" title={repository.url}>
+            {repository.url}
+          </dd>
+        ) : (
+          <dd className="text-zinc-500 dark:text-zinc-400">None: a repository of the task&apos;s own, with no remote</dd>
+        )}
         <dt className="text-zinc-500 dark:text-zinc-400">Base</dt>
         <dd className="truncate font-mono" title={repository.base_commit}>
           {baseLabel(repository)}

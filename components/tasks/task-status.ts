@@ -37,6 +37,11 @@ export function promptLockedReason(task: Task): string {
   return `The prompt can only be edited while the task is pending or paused; this one ${statusPhrase(task.status)}.`;
 }
 
+/** The agent is in the middle of a turn: Stop interrupts it, and a pause would cut it short (so the server wants `force`). */
+export function isAgentWorking(task: Task): boolean {
+  return task.status === "active" && task.current_state?.state === "working";
+}
+
 export function isWaitingForInput(task: Task): boolean {
   return task.status === "active" && task.current_state?.state === "idle";
 }

@@ -122,3 +122,23 @@ export function PresetPicker({ presets, value, onChange }: { presets: Preset[] |
     </div>
   );
 }
+
+/** The model a task runs on, among its template's (the first is the default); nothing to pick with one or none. */
+export function ModelPicker({ models, value, onChange }: { models: string[] | undefined; value: string; onChange: (model: string) => void }) {
+  const id = useId();
+  if (!models || models.length < 2) return null;
+  return (
+    <div className="flex min-w-0 items-center gap-2">
+      <label htmlFor={id} className={`${labelClass} sr-only`}>
+        Model
+      </label>
+      <select id={id} className={`${selectClass} max-w-44`} value={models.includes(value) ? value : models[0]} onChange={(e) => onChange(e.target.value)}>
+        {models.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 "use client";
 
 import { ChartColumn } from "lucide-react";
+import dynamic from "next/dynamic";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
 import { formatCost, formatTokens } from "@/components/tasks/task-cost";
@@ -8,9 +9,14 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isAdmin, useMe } from "@/hooks/use-session";
 import { useUsage, type UsageGroup } from "@/hooks/use-usage";
-import { UsageChart } from "./usage-chart";
 import { DEFAULT_USAGE_PERIOD, lastDays, parseUsagePeriod, USAGE_PERIODS, type UsagePeriod } from "@/lib/usage/period";
 import { UsageTable } from "./usage-table";
+
+// The chart library loads after the page's first paint, in its own chunk: the page's first-load JavaScript stays within ui.md's budget.
+const UsageChart = dynamic(() => import("./usage-chart").then((m) => m.UsageChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-[180px] w-full" />,
+});
 
 const sum = (groups: UsageGroup[], field: Exclude<keyof UsageGroup, "key">) => groups.reduce((total, g) => total + g[field], 0);
 

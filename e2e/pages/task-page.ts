@@ -22,6 +22,7 @@ export class TaskPage {
   readonly pauseButton = () => this.page.getByRole("button", { name: /^Paus(e|ing)/ });
   readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing)/ });
   readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });
+  readonly stopButton = () => this.page.getByRole("button", { name: /^Stop(ping…)?$/ });
   readonly timeline = () => this.page.getByRole("region", { name: "Stages" });
   readonly tab = (name: "Conversation" | "Changes") => this.page.getByRole("tab", { name: new RegExp(`^${name}`) });
   readonly changes = () => this.page.getByRole("region", { name: "Changes", exact: true });

@@ -7,6 +7,7 @@ export class TasksPage {
   readonly prompt = () => this.page.getByRole("textbox", { name: "Prompt" });
   readonly templatePicker = () => this.page.getByRole("combobox", { name: "Template" });
   readonly presetPicker = () => this.page.getByRole("combobox", { name: "Preset" });
+  readonly modelPicker = () => this.page.getByRole("combobox", { name: "Model" });
   readonly createButton = () => this.page.getByRole("button", { name: "Create task" });
   readonly repositoryToggle = () => this.page.getByRole("button", { name: "Repository", exact: true });
   readonly repositoryField = () => this.page.getByLabel("Repository", { exact: true });

@@ -23,7 +23,7 @@ afterEach(async () => {
 
 it("GET /messages follows every change of the conversation, a reply growing in place included", async () => {
   let finish!: () => void;
-  const brain = new LocalBrain("echo", await Conversation.load(dir), async (input, _history, progress) => {
+  const brain = new LocalBrain("custom", await Conversation.load(dir), async (input, _history, progress) => {
     progress("Thinking");
     await new Promise<void>((r) => (finish = r));
     return { content: `You said: ${input}`, state: "idle" };
@@ -51,7 +51,7 @@ it("GET /messages follows every change of the conversation, a reply growing in p
 });
 
 it("GET /messages tags each version with an ETag: 304 while it is unchanged, the new version after a change or a restart", async () => {
-  const brain = new LocalBrain("echo", await Conversation.load(dir), async (input) => ({ content: `You said: ${input}`, state: "idle" }));
+  const brain = new LocalBrain("custom", await Conversation.load(dir), async (input) => ({ content: `You said: ${input}`, state: "idle" }));
   let api = await serveAgentApi(brain, { secret: "s3cret", workspace });
   const client = () => createAgentApiClient({ url: api.url, secret: "s3cret" });
   try {

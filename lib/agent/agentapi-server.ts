@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AgentMessage } from "../agents/agentapi-client";
+import { readRawInput } from "../agents/raw-input";
 import type { Brain } from "./brains/types";
 import { NotStableError } from "./brains/types";
 import type { WorkspaceChannel } from "./workspace-channel";
@@ -56,6 +57,22 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Raw input is keystrokes, taken at any status as AgentAPI takes them: ESC interrupts the turn,
+ * keys without text change nothing, and text is a prompt while the agent waits for one (as
+ * AgentAPI's acp transport reads it; while it works there is no prompt to type into).
+ */
+async function takeRaw(brain: Brain, content: string) {
+  if (brain.raw) return brain.raw(content);
+  const input = readRawInput(content);
+  if (input.kind === "interrupt") return brain.interrupt();
+  if (input.kind !== "text" || brain.status() !== "stable") return;
+  await brain.send(input.text).catch((error: unknown) => {
+    // Another input got there first: the agent is working, so this text had nothing to go into.
+    if (!(error instanceof NotStableError)) throw error;
+  });
+}
+
 export type AgentApiServerOptions = {
   /** The bearer secret every request must carry; only the Taskyard server knows it. */
   secret?: string;
@@ -69,7 +86,8 @@ export type AgentApiServerOptions = {
 /**
  * The AgentAPI protocol (coder/agentapi 0.12.1's openapi.json) over a brain, on a loopback port:
  * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload — and Taskyard's
- * GET /changes?base=<commit> (the repository's changes). Closed to everyone
+ * GET /changes?base=<commit> (the repository's changes) and GET /tool-calls?message=<id> (the
+ * tool calls behind a message's tool lines). Closed to everyone
  * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
  * (no "simple" cross-site request gets through).
  */
@@ -124,8 +142,13 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
           if (e instanceof HttpProblem) throw e;
           throw new HttpProblem(400, "Bad Request", "the body is not valid JSON");
         }
-        if (typeof body?.content !== "string" || !body.content.trim()) throw new HttpProblem(400, "Bad Request", "content must be a non-empty string");
-        if (body.type !== "user" && body.type !== "raw") throw new HttpProblem(400, "Bad Request", 'type must be "user" or "raw"');
+        if (body?.type !== "user" && body?.type !== "raw") throw new HttpProblem(400, "Bad Request", 'type must be "user" or "raw"');
+        if (typeof body.content !== "string") throw new HttpProblem(400, "Bad Request", "content must be a string");
+        if (body.type === "raw") {
+          await takeRaw(brain, body.content);
+          return send(res, 200, { ok: true });
+        }
+        if (!body.content.trim()) throw new HttpProblem(400, "Bad Request", "content must be a non-empty string");
         await brain.send(body.content);
         return send(res, 200, { ok: true });
       }
@@ -145,6 +168,11 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
         if (!/^[0-9a-f]{7,64}$/.test(base)) throw new HttpProblem(400, "Bad Request", "base must be a commit id");
         if (!options.repoDir) throw new HttpProblem(409, "Conflict", "this workspace has no repository");
         return send(res, 200, await options.workspace.changes(options.repoDir, base));
+      }
+      case "GET /tool-calls": {
+        const id = new URL(req.url ?? "/", "http://x").searchParams.get("message") ?? "";
+        if (!/^\d{1,9}$/.test(id)) throw new HttpProblem(400, "Bad Request", "message must be a message id");
+        return send(res, 200, { tool_calls: (await brain.toolCalls?.(Number(id))) ?? [] });
       }
       case "GET /events": {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

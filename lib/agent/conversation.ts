@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { AgentMessage } from "../agents/agentapi-client";
+import type { AgentMessage, ToolCall } from "../agents/agentapi-client";
 
 export type AgentStatus = "running" | "stable";
 
@@ -13,9 +13,41 @@ export class Conversation extends EventEmitter<{ message: [AgentMessage]; status
   private messages: AgentMessage[] = [];
   private currentStatus: AgentStatus = "stable";
   private saving: Promise<void> = Promise.resolve();
+  /** The tool calls of messages that have them, as last written (one file per message: a long turn rewrites only its own). */
+  private readonly tools = new Map<number, ToolCall[]>();
+  private toolsSaving: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {
     super();
+  }
+
+  private toolsFile(id: number) {
+    return path.join(path.dirname(this.file), "tool-calls", `${id}.json`);
+  }
+
+  /** The structured tool calls behind a message's tool lines; none for a message without any. */
+  async toolCalls(id: number): Promise<ToolCall[]> {
+    const held = this.tools.get(id);
+    if (held) return held;
+    const text = await fs.readFile(this.toolsFile(id), "utf8").catch(() => "");
+    return text ? (JSON.parse(text) as { tool_calls: ToolCall[] }).tool_calls : [];
+  }
+
+  /** Records a message's tool calls (temp file, then rename), in order of calls; a failed write leaves the last one that worked. */
+  setToolCalls(id: number, calls: ToolCall[]): Promise<void> {
+    // Only the turn in progress is held; earlier ones are read back from their files.
+    if (!this.tools.has(id)) this.tools.clear();
+    this.tools.set(id, calls);
+    const file = this.toolsFile(id);
+    const write = this.toolsSaving
+      .catch(() => {})
+      .then(async () => {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(`${file}.tmp`, JSON.stringify({ tool_calls: calls }));
+        await fs.rename(`${file}.tmp`, file);
+      });
+    this.toolsSaving = write;
+    return write;
   }
 
   static async load(workspaceDir: string): Promise<Conversation> {

@@ -7,7 +7,8 @@ import { MODEL_GATEWAY_PATH } from "../sandbox/environment";
 import { serveAgentApi } from "./agentapi-server";
 import { echoResponder } from "./brains/echo";
 import { LocalBrain } from "./brains/local";
-import type { Brain, BrainOptions } from "./brains/types";
+import type { Brain, BrainOptions, StatusReport } from "./brains/types";
+import { firstLine, summary } from "./brains/local";
 import { Conversation } from "./conversation";
 import { commitAttributionEnv } from "./commit-attribution";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
@@ -81,7 +82,7 @@ async function createBrain(manifest: Manifest, options: BrainOptions): Promise<B
       return new LocalBrain("claude", await conversation(), claudeCodeResponder(options));
     }
     default:
-      return new LocalBrain("echo", await conversation(), echoResponder(options));
+      return new LocalBrain("custom", await conversation(), echoResponder(options));
   }
 }
 
@@ -102,6 +103,24 @@ async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
 /** What the coding agent (and everything in the workspace) sees of the model: the server's gateway, and a key good for it alone. */
 function modelGatewayEnv(options: AgentOptions): Record<string, string> {
   return { ANTHROPIC_BASE_URL: `${options.serverUrl}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
+}
+
+/** The task's status as the agent last reported it, kept beside the conversation so a restart or a resume says it again. */
+const statusFile = (dir: string) => path.join(dir, "status.json");
+
+/**
+ * What a resumed agent says: the last status it reported (a turn cut short by the stop is over
+ * now: idle, its last step kept), else the first line of the conversation's last reply (an agent
+ * from before the status was kept), else that it waits.
+ */
+async function resumedStatus(dir: string, messages: { role: string; content: string }[]): Promise<StatusReport> {
+  const kept = await fs
+    .readFile(statusFile(dir), "utf8")
+    .then((text) => JSON.parse(text) as StatusReport)
+    .catch(() => undefined);
+  if (kept?.message) return { state: kept.state === "working" ? "idle" : kept.state, message: kept.message };
+  const last = messages.findLast((m) => m.role === "agent");
+  return { state: "idle", message: last ? summary(firstLine(last.content)) : "Waiting for input" };
 }
 
 /** The prompt last handed to the brain, kept beside the conversation so a resume sends only an edit. */
@@ -126,6 +145,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   // Reports go out one at a time, in order: a late "working" must never land after its "idle".
   let outbox: Promise<unknown> = Promise.resolve();
   const enqueue = (report: () => Promise<unknown>) => (outbox = outbox.then(report).catch(() => {}));
+  // Every status said is also kept (last one wins), for a restart or a resume to say again.
+  const reportStatus = (report: StatusReport) =>
+    void enqueue(async () => {
+      await fs.writeFile(statusFile(options.stateDir), JSON.stringify(report)).catch(() => {});
+      await server.appStatus(slug, report.state, report.message);
+    });
   const uploadSnapshot = () => enqueue(async () => manifest.task_id && holder.brain && server.snapshot(manifest.task_id, holder.brain.messages()));
   const crash = async (reason: string): Promise<never> => {
     await uploadSnapshot();
@@ -164,7 +189,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         void uploadSnapshot();
       }, 25);
     });
-    brain.onStatus((_status, report) => void enqueue(() => server.appStatus(slug, report.state, report.message)));
+    brain.onStatus((_status, report) => reportStatus(report));
+    brain.onReport?.(reportStatus);
     // After each turn, what the repository looks like now: the list's +N −M, and Changes if the agent dies.
     const base = manifest.repo_base_commit;
     if (hasRepo && base && manifest.task_id) {
@@ -185,7 +211,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         limitBytes: options.diskLimitBytes,
         everyMs: Math.max(1000, HEARTBEAT_MS * 5),
         brain,
-        report: (message) => void enqueue(() => server.appStatus(slug, "failure", message)),
+        report: (message) => reportStatus({ state: "failure", message }),
       });
     }
 
@@ -194,7 +220,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       await fs.writeFile(path.join(options.stateDir, "prompt.txt"), manifest.prompt);
       await brain.send(manifest.prompt);
     } else {
-      await enqueue(() => server.appStatus(slug, "idle", "Resumed; waiting for input"));
+      const report = await resumedStatus(options.stateDir, brain.messages());
+      await enqueue(() => server.appStatus(slug, report.state, report.message));
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

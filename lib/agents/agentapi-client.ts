@@ -40,6 +40,27 @@ export const changesResponse = z.object({
 });
 export type RepoChanges = z.infer<typeof changesResponse>;
 
+/** The most of one tool call's input and of its output an agent keeps (the rest is counted, not kept). */
+export const TOOL_CALL_TEXT_MAX_BYTES = 16 * 1024;
+
+/**
+ * Taskyard's extension of an agent's port: one tool call behind a tool line of an agent message,
+ * in order. `input` is its arguments as JSON text; `output` is null until the tool has answered.
+ * Each is kept up to 16 KiB (`*_truncated` says when more was cut; `output_bytes` is the whole size).
+ */
+export const toolCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.string(),
+  input_truncated: z.boolean(),
+  output: z.string().nullable(),
+  output_bytes: z.number().int(),
+  output_truncated: z.boolean(),
+  is_error: z.boolean(),
+});
+export type ToolCall = z.infer<typeof toolCall>;
+export const toolCallsResponse = z.object({ tool_calls: z.array(toolCall) });
+
 const messagesResponse = z.object({ messages: z.array(agentMessage).nullable().transform((m) => m ?? []) });
 
 /** The most the server reads of one answer from an agent (a long conversation is a few MiB). */
@@ -143,9 +164,10 @@ export function createAgentApiClient(agent: AgentEndpoint) {
       const { messages } = answerOf(res, messagesResponse);
       return { messages, etag: typeof res.headers.etag === "string" ? res.headers.etag : undefined };
     },
+    toolCalls: (messageId: number, timeoutMs = 5000) => call(agent, `/tool-calls?message=${messageId}`, toolCallsResponse, {}, timeoutMs).then((r) => r.tool_calls),
     changes: (base: string, timeoutMs = 30_000) => call(agent, `/changes?base=${encodeURIComponent(base)}`, changesResponse, {}, timeoutMs),
-    send: (content: string, type: "user" | "raw" = "user") =>
-      call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }),
+    send: (content: string, type: "user" | "raw" = "user", timeoutMs?: number) =>
+      call(agent, "/message", z.object({ ok: z.boolean() }), { method: "POST", body: JSON.stringify({ content, type }) }, timeoutMs),
   };
 }
 

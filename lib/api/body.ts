@@ -31,6 +31,27 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
 }
 
 /**
+ * A JSON body the caller may leave out (Coder's clients post some routes with none): no body is
+ * `{}`; one that is there is read as `parseJsonBody` reads it.
+ */
+export async function parseOptionalJsonBody<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_BODY_BYTES): Promise<z.infer<T>> {
+  const length = req.headers.get("content-length");
+  if (!req.body || length === "0" || (length === null && !req.headers.get("transfer-encoding"))) return schema.parse({});
+  if (!isJsonContentType(req.headers.get("content-type"))) throw ApiError.unsupportedMediaType("application/json");
+  const buffer = await readBody(req, maxBytes);
+  if (!buffer.length) return schema.parse({});
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buffer));
+  } catch (e) {
+    throw ApiError.badRequest("Request body must be valid JSON.", [{ field: "body", detail: "malformed JSON" }], e instanceof Error ? e.message : undefined);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) throw ApiError.fromZod(result.error);
+  return result.data;
+}
+
+/**
  * The raw body, read as it streams in and cut off (413) past `maxBytes`: a chunked body declares
  * no length, and is never held whole before it is known to fit. (proxy.ts keeps Next.js from
  * buffering bodies ahead of us.)

@@ -6,7 +6,7 @@ import { authenticateToken, SESSION_COOKIE } from "../auth/sessions";
 import type { Caller } from "../auth/roles";
 import { parseJsonBody } from "./body";
 import { ApiError } from "./errors";
-import { respondWithError } from "./respond";
+import { respondWithError, respondWithProblem } from "./respond";
 import { assertCookieSameOrigin, assertSameOrigin } from "./same-origin";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -16,7 +16,12 @@ type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
 export type PublicArgs<B> = { req: Request; params: Params; body: B; db: Db };
 export type AuthedArgs<B> = PublicArgs<B> & { caller: Caller };
 
-type Options<S> = { body?: S; maxBodyBytes?: number };
+type Options<S> = {
+  body?: S;
+  maxBodyBytes?: number;
+  /** `problem`: errors as AgentAPI answers them (`/agentapi/*`), not in Coder's shape. */
+  errors?: "problem";
+};
 
 async function readParams(ctx: RouteContext | undefined): Promise<Params> {
   const raw = (await ctx?.params) ?? {};
@@ -93,7 +98,7 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
       const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as BodyOf<S>;
       return await handler({ req, params, body, db, caller });
     } catch (error) {
-      return respondWithError(error);
+      return options.errors === "problem" ? respondWithProblem(error) : respondWithError(error);
     }
   };
 }

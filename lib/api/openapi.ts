@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
-import { createTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
+import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import {
@@ -28,6 +28,7 @@ import {
   taskChangesResponse,
   taskInputListResponse,
   taskInputResponse,
+  taskToolCallsResponse,
   taskListResponse,
   taskLogsResponse,
   taskResponse,
@@ -43,6 +44,16 @@ const SSE = "text/event-stream" as const;
 /** An error as Anthropic's Messages API words one (what the model gateway answers). */
 const modelApiError = z.object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) });
 
+/** An error as AgentAPI (huma) answers one, `application/problem+json`: what `/agentapi/*` answers, the server's own errors included. */
+const agentApiProblem = z.object({
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ message: z.string(), location: z.string().optional() })).optional(),
+});
+const PROBLEM = "application/problem+json" as const;
+const AGENTAPI_ERRORS = { errorBody: agentApiProblem, errorType: PROBLEM };
+
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
   path: string;
@@ -54,6 +65,10 @@ type Operation = {
   errors?: number[];
   /** Errors in another shape than ours (the model gateway's are the Messages API's). */
   errorBody?: z.ZodType;
+  /** Their content type, if not `application/json`. */
+  errorType?: typeof PROBLEM;
+  /** The body may be left out (then it is `{}`). */
+  bodyOptional?: boolean;
   auth?: "user" | "agent" | "none" | "gateway";
 };
 
@@ -95,15 +110,17 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/tasks/{user}/{task}/inputs", summary: "The task's queued follow-ups, oldest first, as `{inputs}`: every one not yet delivered and the latest delivered ones (up to 200 in all)", response: taskInputListResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/tasks/{user}/{task}/inputs/{id}", summary: "Remove a queued follow-up before it is delivered; 409 once it is being or has been delivered", ok: 204, errors: [404, 409] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", response: taskLogsResponse, ok: 200, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", summary: "The tool calls behind a log entry's tool lines, in order: each tool's name, its input (JSON text) and its output (null until it answered), each cut at 16 KiB (`*_truncated`; `output_bytes` is the whole size). Taskyard's own; the log entries stay as Coder's. From the running agent: 409 unless active", response: taskToolCallsResponse, ok: 200, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events (429 past the user's open streams)", response: SSE, ok: 200, errors: [404, 429] },
   { method: "get", path: "/api/v2/task-events", summary: "Server-sent events: `task` `{id}` whenever a task the caller may see changes, `resync` when some may have been missed (Taskyard's own; the dashboard's push updates; 429 past the user's open streams)", response: SSE, ok: 200, errors: [429] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/pause", summary: "Stop the workspace. While the agent is working this is a 409 (the turn would be cut short) unless the body is `{\"force\": true}` (or `?force=true`): then the turn is interrupted first, its partial answer kept and marked, and the workspace pauses. The body may be left out", body: pauseTaskRequest, bodyOptional: true, response: taskTransitionResponse, ok: 202, errors: [400, 404, 409, 415] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/interrupt", summary: "Interrupt the agent's running turn (Claude Code: the Agent SDK's interrupt; AgentAPI agents: ESC) without stopping the workspace: the task becomes idle with the state \"Interrupted\" and what the turn produced stays in the conversation, marked \"(Interrupted)\". Nothing to interrupt (idle, paused…) is a 204 too", ok: 204, errors: [404, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/resume", summary: "Start the workspace again", response: taskTransitionResponse, ok: 202, errors: [404, 409] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`", response: agentApiStatusResponse, ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", response: agentApiMessagesResponse, ok: 200, errors: [404, 409, 502] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent", response: agentApiMessageResponse, ok: 200, errors: [404, 409, 502] },
-  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", response: SSE, ok: 200, errors: [404, 409, 502] },
-  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", response: agentApiUploadResponse, ok: 200, errors: [400, 404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/status", summary: "AgentAPI pass-through: the agent's status `{status, agent_type, transport}`; `agent_type` is one of AgentAPI's (`claude` for Claude Code, the agent's own for an AgentAPI agent, else `custom`). Every error on `/agentapi/*`, the server's own included, is AgentAPI's `application/problem+json` `{title, status, detail}`", response: agentApiStatusResponse, ok: 200, ...AGENTAPI_ERRORS, errors: [404, 409, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/messages", summary: "AgentAPI pass-through: the agent's messages", response: agentApiMessagesResponse, ok: 200, ...AGENTAPI_ERRORS, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/message", summary: "AgentAPI pass-through: post `{content, type}` to the agent. `raw` is taken at any agent status (200): ESC (`\\u001b`) interrupts the turn, a lone `\\r` or other control key changes nothing, other text while the agent is stable is a user turn. 409 while the task is not active", response: agentApiMessageResponse, ok: 200, ...AGENTAPI_ERRORS, errors: [400, 404, 405, 409, 413, 415, 502] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/agentapi/events", summary: "AgentAPI pass-through: the agent's server-sent events", response: SSE, ok: 200, ...AGENTAPI_ERRORS, errors: [404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/agentapi/upload", summary: "AgentAPI pass-through: upload a file (multipart field `file`, ≤ 10 MB) into the workspace", response: agentApiUploadResponse, ok: 200, ...AGENTAPI_ERRORS, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/changes", summary: "The task's repository changes against its base commit: files with +/− counts, a unified diff (≤ 1 MiB) and the commits since the base (newest first, ≤ 100); from the snapshot when paused", response: taskChangesResponse, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/push", summary: "Commit what is left uncommitted (as the owner, the agent as co-author) and push `taskyard/<name>` to origin with the owner's git credential; active or paused. 409: no repository, no credential for the host, or git rejected the push (its reason in `detail`); 502: the remote could not be reached", response: pushResponse, ok: 200, errors: [404, 409, 502] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/pull-request", summary: "Push, then open a pull request (GitHub) or merge request (GitLab) from the task's branch into its base; 201 the first time, 200 with the same one after. 409 as push, or a generic provider; 403/422 the forge refused (its message in `detail`); 502 the forge did not answer within 15 s", body: createPullRequestRequest, response: pullRequestResponse, ok: 201, errors: [400, 403, 404, 409, 422, 502] },
@@ -149,12 +166,13 @@ export function openApiDocument() {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
     const responses: Record<string, unknown> = { [op.ok]: success(op.response) };
     const error = op.errorBody ? jsonSchema(op.errorBody, "output") : { $ref: "#/components/schemas/Error" };
-    for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { "application/json": { schema: error } } };
-    if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { "application/json": { schema: error } } };
+    const errorType = op.errorType ?? "application/json";
+    for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { [errorType]: { schema: error } } };
+    if (op.auth !== "none") responses[401] ??= { description: "Not authenticated", content: { [errorType]: { schema: error } } };
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
+      ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
       responses,
       security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : op.auth === "gateway" ? [{ gatewayKey: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
     };

@@ -50,14 +50,15 @@ async function forward(db: Db, req: Request, path: string): Promise<Response> {
   const route = ROUTES.find((r) => r.method === req.method && r.path.test(path));
   if (!route) return apiError(404, "not_found_error", `The model gateway does not serve ${req.method} /${path}.`);
   const key = keyOf(req);
-  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key)) : undefined;
+  const config = env();
+  const withDailySpend = config.TASKYARD_USER_DAILY_MAX_COST_USD !== undefined || config.TASKYARD_USER_DAILY_MAX_TOKENS !== undefined;
+  const caller = key ? await findGatewayCaller(db, hashGatewayKey(key), { withDailySpend }) : undefined;
   if (!caller?.usable) return apiError(401, "authentication_error", caller ? "This agent's model key no longer works: its task is paused, deleted or has a newer agent." : "Invalid model gateway key.");
   const limits = taskLimits(caller.parameters, caller.budget);
   const reached = reachedLimit(limits, caller);
   if (reached !== caller.stopped_by) await setStoppedBy(db, caller.task_id, reached);
   // Not retried by Claude Code (a 429 would be, for minutes): the turn ends with this message.
   if (reached) return apiError(403, "permission_error", limitMessage(reached, limits));
-  const config = env();
   const realKey = config.ANTHROPIC_API_KEY;
   if (!realKey) return apiError(503, "api_error", "The Taskyard server has no ANTHROPIC_API_KEY: ask its owner to set one.");
 

@@ -4,7 +4,7 @@ import type { toUserResponse } from "../auth/users";
 import type { toOrganizationResponse } from "../organizations/serialize";
 import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
-import type { createTaskRequest } from "../validation/tasks";
+import type { createTaskRequest, pauseTaskRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import type {
@@ -21,6 +21,7 @@ import type {
   taskChangesResponse,
   taskInputResponse,
   taskLogsResponse,
+  taskToolCallsResponse,
 } from "../validation/responses";
 
 /**
@@ -39,6 +40,8 @@ export type TaskChanges = z.output<typeof taskChangesResponse>;
 export type ChangedFile = TaskChanges["files"][number];
 /** A commit on the task's branch since its base (newest first in `TaskChanges.commits`). */
 export type TaskCommit = TaskChanges["commits"][number];
+/** `GET …/logs/{id}/tool-calls`: a log entry's tool calls with their input and output. */
+export type ToolCall = z.output<typeof taskToolCallsResponse>["tool_calls"][number];
 export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
 export type Template = ReturnType<typeof toTemplateResponse>;
 export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;
@@ -69,6 +72,7 @@ export type PushResult = z.output<typeof pushResponse>;
 /** A task's pull (merge) request: `Task.pull_request`, and what `POST …/pull-request` answers. */
 export type PullRequest = z.output<typeof pullRequestResponse>;
 export type CreatePullRequestInput = z.input<typeof createPullRequestRequest>;
+export type PauseTaskInput = z.input<typeof pauseTaskRequest>;
 /** `GET /api/v2/usage`: model spend as the gateway metered it, grouped by user, template, model or day (UTC). */
 export type UsageGroup = z.output<typeof usageResponse>["groups"][number];
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
@@ -171,6 +175,8 @@ export class TaskyardClient {
   inputs = (user: string, task: string) => this.request<{ inputs: TaskInput[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/inputs`);
   removeInput = (user: string, task: string, id: string) => this.request<void>("DELETE", `/api/v2/tasks/${seg(user)}/${seg(task)}/inputs/${seg(id)}`);
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
+  toolCalls = (user: string, task: string, logId: number) =>
+    this.request<{ tool_calls: ToolCall[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs/${logId}/tool-calls`);
   changes = (user: string, task: string) => this.request<TaskChanges>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/changes`);
   /** Commits what is left and pushes the task's branch to its repository's origin. */
   push = (user: string, task: string) => this.request<PushResult>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/push`);
@@ -180,8 +186,11 @@ export class TaskyardClient {
   /** Model spend, grouped (`from`/`to`: UTC days, both included); everyone's for owners and admins, one's own for members. */
   usage = (query: { group_by?: "user" | "template" | "model" | "day"; from?: string; to?: string } = {}) =>
     this.request<{ groups: UsageGroup[] }>("GET", `/api/v2/usage?${new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][])}`);
-  pause = (user: string, task: string) =>
-    this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pause`);
+  /** `force` interrupts a working agent's turn first; without it, pausing mid-turn is a 409. */
+  pause = (user: string, task: string, options: PauseTaskInput = {}) =>
+    this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/pause`, options.force ? options : undefined);
+  /** Stops the agent's running turn (what it produced so far is kept); the workspace keeps running. */
+  interrupt = (user: string, task: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/interrupt`);
   resume = (user: string, task: string) =>
     this.request<{ workspace_build: WorkspaceBuild }>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/resume`);
   logStreamUrl = (user: string, task: string) => `${this.baseUrl}/api/v2/tasks/${seg(user)}/${seg(task)}/logs/stream`;

@@ -1,5 +1,6 @@
 import "server-only";
-import { AgentUnreachableError, fetchAgent, readCapped } from "../agents/agentapi-client";
+import { AgentUnreachableError, createAgentApiClient, fetchAgent, readCapped, type AgentEndpoint } from "../agents/agentapi-client";
+import { readRawInput } from "../agents/raw-input";
 import { UPLOAD_MAX_BYTES } from "../agent/agentapi-server";
 import type { TaskRow } from "../db/queries/tasks";
 import { readBody } from "../api/body";
@@ -43,9 +44,10 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   const contentType = req.headers.get("content-type");
   const body = spec.maxBody ? await readBody(req, spec.maxBody) : undefined;
   if (endpoint === "message" && body) {
-    assertContentFitsPrompt(body);
-    // An input the server delivers: the agent's next turn, on a fresh clock (lib/gateway budgets).
-    if (task.agent_id) await startAgentTurn(db, task.agent_id);
+    const message = messageOf(body);
+    assertContentFitsPrompt(message);
+    // An input the server delivers: the agent's next turn, on a fresh clock (lib/gateway budgets). A Stop or a lone key is none.
+    if (task.agent_id && (await startsTurn(message, agent))) await startAgentTurn(db, task.agent_id);
   }
   const streaming = endpoint === "events";
   // A followed agent's events count among the caller's live streams, like the task's own log stream.
@@ -99,18 +101,37 @@ function mediaType(contentType: string | null): string | undefined {
   return type || undefined;
 }
 
+type PostedMessage = { content?: unknown; type?: unknown } | undefined;
+
+/** The posted `{content, type}`, if the body is JSON at all (what it is not, the agent answers, as AgentAPI does). */
+function messageOf(body: Uint8Array): PostedMessage {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body)) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as PostedMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Does this message become a user turn? `user` messages do (the agent refuses them unless it is
+ * stable); `raw` ones only when they carry text and the agent is waiting for input: ESC
+ * interrupts and control keys do nothing (lib/agents/raw-input.ts, as the agent reads them).
+ */
+async function startsTurn(message: PostedMessage, agent: AgentEndpoint): Promise<boolean> {
+  if (message?.type === "user") return true;
+  if (message?.type !== "raw" || typeof message.content !== "string" || readRawInput(message.content).kind !== "text") return false;
+  const status = await createAgentApiClient(agent).status().catch(() => undefined);
+  return status?.status === "stable";
+}
+
 /**
  * A message through the pass-through is follow-up input like `…/send`: its `content` has the same
  * TASKYARD_MAX_PROMPT_BYTES limit, answered the same way. Anything else about the body (not JSON,
  * no content, a wrong type) is the agent's to answer, as AgentAPI does.
  */
-function assertContentFitsPrompt(body: Uint8Array) {
-  let content: unknown;
-  try {
-    content = (JSON.parse(new TextDecoder().decode(body)) as { content?: unknown } | null)?.content;
-  } catch {
-    return;
-  }
+function assertContentFitsPrompt(message: PostedMessage) {
+  const content = message?.content;
   const max = env().TASKYARD_MAX_PROMPT_BYTES;
   if (typeof content === "string" && Buffer.byteLength(content, "utf8") > max) {
     throw ApiError.invalidField("content", `must be at most ${max} bytes`);

@@ -29,6 +29,8 @@ export async function planPush(db: DbOrTx, task: TaskRow): Promise<PushPlan> {
     throw ApiError.conflict("This task has no repository.", "Create a task with the repo_url parameter to work on one.");
   }
   if (task.build_transition === "delete") throw ApiError.conflict("The task is being deleted.");
+  // A task created without a repository works in an empty one of its own: nowhere to push it.
+  if (!task.repo.url) throw ApiError.conflict("This task's repository has no remote.", "Download its patch, or create a task with the repo_url parameter to push.");
   const found = httpOrigin(task.repo.url);
   if (!found) throw ApiError.conflict("Taskyard pushes over HTTP(S) only.", `The task's repository is ${withoutCredentials(task.repo.url)}.`);
   const credential = await credentialForHost({ db, userId: task.owner_id, host: found.host });

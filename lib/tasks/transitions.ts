@@ -4,6 +4,7 @@ import { selectTasks, type TaskRow } from "../db/queries/tasks";
 import { insertBuild, latestBuild, lockWorkspace } from "../db/queries/workspaces";
 import type { BuildTransition, WorkspaceBuild } from "../db/schema";
 import { ApiError } from "../api/errors";
+import { agentIsWorking, interruptTask } from "./interrupt";
 
 /**
  * Queues a stop or start build under the workspace's row lock, after re-reading the status inside
@@ -30,7 +31,21 @@ async function transition(
   });
 }
 
-export function pauseTask(db: Db, task: TaskRow, initiatorId: string) {
+/**
+ * Pausing while the agent works would cut its turn off wherever it is: refused (409) unless
+ * `force`, which interrupts the turn first (its partial answer kept, marked, and so in the
+ * snapshot), then pauses. An agent that cannot be reached does not stand in a pause's way.
+ */
+export async function pauseTask(db: Db, task: TaskRow, initiatorId: string, options: { force?: boolean } = {}) {
+  if (await agentIsWorking(task)) {
+    if (!options.force) {
+      throw ApiError.conflict(
+        "The agent is working: pausing now would cut its turn short.",
+        'Stop the turn first (POST …/interrupt), or pause with {"force": true} to interrupt it and pause.',
+      );
+    }
+    await interruptTask(task).catch(() => {});
+  }
   return transition(
     db,
     task,

@@ -16,6 +16,7 @@ export function toTemplateResponse(t: Template & { config: TemplateConfig | null
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
     ...templateAvailability(t.config),
+    models: t.config?.models ?? [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentMessage, changesResponse } from "../agents/agentapi-client";
+import { agentMessage, changesResponse, toolCallsResponse } from "../agents/agentapi-client";
 import { agentLifecycle } from "../db/schema/agents";
 import { buildTransition, jobStatus } from "../db/schema/workspaces";
 import { loginType } from "../db/schema/api-keys";
@@ -129,6 +129,9 @@ export const taskInputResponse = z.object({
 export type TaskInputResponse = z.infer<typeof taskInputResponse>;
 export const taskInputListResponse = z.object({ inputs: z.array(taskInputResponse) });
 
+/** `GET …/logs/{id}/tool-calls`: the tool calls behind a log entry's tool lines, in order (the agent port's own answer). */
+export const taskToolCallsResponse = toolCallsResponse;
+
 export const taskChangesResponse = changesResponse.extend({
   /** Commits on the branch that the remote does not have yet (since the last push, or the base). */
   unpushed_commits: z.number().int(),
@@ -153,6 +156,8 @@ export const templateResponse = z.object({
   /** Whether a task of it can run on this server; if not, why (e.g. no ANTHROPIC_API_KEY). */
   available: z.boolean(),
   unavailable_reason: z.string(),
+  /** The models its tasks may run on (the first is the default; a task picks one with its `model` parameter); empty: the server's default. */
+  models: z.array(z.string()),
 });
 export const templateVersionResponse = z.object({ id: id(), template_id: id(), name: z.string(), created_at: timestamp() });
 /** Coder's preset type has no JSON tags, so its wire keys are the Go field names. */

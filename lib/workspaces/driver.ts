@@ -21,6 +21,8 @@ export interface WorkspaceDriver {
     /** The task owner's credential for the repository's host, answered to git from memory. */
     credential?: GitCredentialAnswer;
   }): Promise<Checkout>;
+  /** Gives a task without a repository an empty one in the workspace, on a branch of its own (once, before its first start). */
+  initRepository(input: { workspaceId: string; uid: number; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

@@ -9,7 +9,7 @@ import type { Db } from "../db/client";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild, type ClaimKind } from "../db/queries/jobs";
 import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
-import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout } from "../db/queries/workspaces";
+import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout, hasStarted } from "../db/queries/workspaces";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
@@ -213,13 +213,21 @@ export class Provisioner {
     await this.waitForConnection(agent.id, pid, build.workspace_id);
   }
 
-  /** A task with a `repo_url` gets its checkout at the first start; later starts find it in place. */
+  /**
+   * A task with a `repo_url` gets its checkout at the first start, one without an empty repository
+   * (no remote: `url` ""), so every task has Changes; later starts find it in place. A workspace
+   * that ran before it got one (an earlier version's) is left as it is.
+   */
   private async checkoutRepository(workspaceId: string, uid: number): Promise<void> {
     const plan = await taskOfWorkspace(this.db, workspaceId);
     if (!plan || plan.repo) return;
     const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
     const url = values.get("repo_url");
-    if (!url) return;
+    if (!url) {
+      if (await hasStarted(this.db, workspaceId)) return;
+      const created = await this.driver.initRepository({ workspaceId, uid, branch: `taskyard/${plan.task_name}`, identity: { name: plan.owner_name, email: plan.owner_email } });
+      return recordCheckout(this.db, workspaceId, { url: "", ...created });
+    }
     const credential = await this.repositoryCredential(plan.owner_id, url);
     const checkout = await this.driver.checkout({
       workspaceId,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { baseUrl, createTestUser, echoTemplateVersion, raw, type RawResponse, type TestUser } from "../support/api";
 import { TaskFixture, testSql } from "../support/db";
-import { expectError, NOT_FOUND } from "../support/expect";
+import { NOT_FOUND } from "../support/expect";
 import { deadAddress, startEchoAgent, type EchoAgent } from "../support/echo-agent";
 
 /*
@@ -119,6 +119,18 @@ function expectProblem(res: RawResponse, status: number) {
   return problem;
 }
 
+/**
+ * The server's own refusals on `/agentapi/*`, as AgentAPI answers errors (its clients show
+ * `detail`): problem JSON, the reason in `detail`.
+ */
+function expectOurProblem(res: RawResponse, status: number, detail?: string | RegExp) {
+  const problem = expectProblem(res, status);
+  expect(problem.title.length).toBeGreaterThan(0);
+  if (typeof detail === "string") expect(problem.detail).toBe(detail);
+  else if (detail) expect(problem.detail).toMatch(detail);
+  return problem;
+}
+
 /** An SSE stream through the server, parsed event by event. */
 async function openEvents(url: string, token: string) {
   const controller = new AbortController();
@@ -184,7 +196,7 @@ for (const prefix of PREFIXES) {
       }
 
       const status = StatusResponseBody.parse((await raw("GET", at("status"), { token: alice.token })).body);
-      expect(status).toEqual({ status: "stable", agent_type: "echo", transport: "acp" });
+      expect(status).toEqual({ status: "stable", agent_type: "custom", transport: "acp" });
       const { messages } = MessagesResponseBody.parse((await raw("GET", at("messages"), { token: alice.token })).body);
       expect(messages.map(({ role, content }) => ({ role, content }))).toEqual(agent.said());
       expect(messages.map((m) => m.id)).toEqual(messages.map((_, i) => i));
@@ -215,8 +227,8 @@ for (const prefix of PREFIXES) {
 
       // Follow-up input like /send: no longer than a prompt may be, and refused the same way.
       const tooLong = await raw("POST", at("message"), { token: alice.token, body: { content: "x".repeat(32 * 1024 + 1), type: "user" } });
-      expectError(tooLong, 400);
-      expect(tooLong.body.validations).toEqual([{ field: "content", detail: `must be at most ${32 * 1024} bytes` }]);
+      expectOurProblem(tooLong, 400, `Invalid request. content: must be at most ${32 * 1024} bytes.`);
+      expect(tooLong.body.errors).toEqual([{ message: `must be at most ${32 * 1024} bytes`, location: "body.content" }]);
       expect(agent.said()).toEqual(before);
     });
 
@@ -227,7 +239,7 @@ for (const prefix of PREFIXES) {
       try {
         await stream.readUntil((events) => updates(events).length >= existing.length && statusChanges(events).length >= 1);
         expect(updates(stream.seen).slice(0, existing.length)).toEqual(existing.map((m) => ({ id: m.id, role: m.role, message: m.content, time: m.time })));
-        expect(statusChanges(stream.seen)[0]).toEqual({ status: "stable", agent_type: "echo" });
+        expect(statusChanges(stream.seen)[0]).toEqual({ status: "stable", agent_type: "custom" });
         for (const e of stream.seen) expect(["message_update", "status_change"]).toContain(e.event);
 
         // Live: a message sent now shows up on the open stream, so the server does not buffer it.
@@ -263,7 +275,7 @@ for (const prefix of PREFIXES) {
       expect(await fs.readdir(path.join(agent.dir, "uploads"))).toEqual(listing);
     });
 
-    describe("refusals, in the API's error shape, that never reach the agent", () => {
+    describe("refusals, in AgentAPI's error shape, that never reach the agent", () => {
       let spied: Task;
       beforeAll(async () => {
         spied = await aliceTask(spy);
@@ -281,26 +293,26 @@ for (const prefix of PREFIXES) {
           for (const { name, method } of ENDPOINTS) {
             for (const user of ["me", alice.username, alice.id]) {
               const res = await call(method, name, t, bob.token, user);
-              expectError(res, 404, NOT_FOUND);
-              expect(res.body).toEqual({ message: NOT_FOUND });
+              expectOurProblem(res, 404, `${NOT_FOUND}.`);
+              expect(res.body).toEqual({ title: "Not Found", status: 404, detail: `${NOT_FOUND}.` });
             }
           }
         }
         const missing = await call("GET", "status", { ...spied, id: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0" }, alice.token);
-        expect(missing.body).toEqual({ message: NOT_FOUND });
+        expect(missing.body).toEqual({ title: "Not Found", status: 404, detail: `${NOT_FOUND}.` });
         expect(spy.requests).toEqual([]);
         expect(agent.said()).toEqual(before);
         expect(agent.brain.status()).toBe("stable");
       });
 
       it("no token is 401", async () => {
-        for (const { name, method } of ENDPOINTS) expectError(await call(method, name, spied), 401);
+        for (const { name, method } of ENDPOINTS) expectOurProblem(await call(method, name, spied), 401, /authenticated/);
         expect(spy.requests).toEqual([]);
       });
 
       it("an endpoint agentapi has but the server does not pass on is 404", async () => {
         for (const name of ["screen", "internal", "openapi.json", "Status"]) {
-          expectError(await call("GET", name, spied, alice.token), 404, NOT_FOUND);
+          expectOurProblem(await call("GET", name, spied, alice.token), 404, `${NOT_FOUND}.`);
         }
         expect(spy.requests).toEqual([]);
       });
@@ -308,25 +320,24 @@ for (const prefix of PREFIXES) {
       it("the wrong method is 405", async () => {
         for (const { name, method } of ENDPOINTS) {
           const res = await raw(method === "GET" ? "POST" : "GET", at(name, spied), { token: alice.token });
-          expectError(res, 405);
-          expect(res.body.message).toContain(method);
+          expect(expectOurProblem(res, 405).detail).toContain(method);
         }
         expect(spy.requests).toEqual([]);
       });
 
-      it("a paused task is 409", async () => {
+      it("a paused task is 409, saying what to do in detail (what AgentAPI's chat shows)", async () => {
         const paused = await aliceTask(spy, "paused");
         for (const { name, method } of ENDPOINTS) {
           const res = await call(method, name, paused, alice.token);
-          expectError(res, 409);
-          expect(res.body.message).toMatch(/paused/);
+          expectOurProblem(res, 409, "The task's agent is not running: the task is paused. Resume the task first.");
+          expect(res.body.title).toBe("Conflict");
         }
         expect(spy.requests).toEqual([]);
       });
 
       it("an agent nobody answers at is 502", async () => {
         const dead = await aliceTask({ url: await deadAddress(), secret: "unused" });
-        for (const { name, method } of ENDPOINTS) expectError(await call(method, name, dead, alice.token), 502);
+        for (const { name, method } of ENDPOINTS) expectOurProblem(await call(method, name, dead, alice.token), 502, /Failed to reach the task's agent\. .+/);
       });
     });
   });
@@ -371,12 +382,11 @@ describe("an agent's answer passes through only as what the endpoint claims to a
     await impostor?.close();
   });
 
-  it("a fake sign-in page (text/html) from the agent is a 502 in the API's shape on every endpoint, never the page", async () => {
+  it("a fake sign-in page (text/html) from the agent is a 502 in AgentAPI's error shape on every endpoint, never the page", async () => {
     impostor.answer("text/html; charset=utf-8", PHISHING);
     for (const { name, method } of ENDPOINTS) {
       const res = await call(method, name);
-      expectError(res, 502, /content type/);
-      expect(res.headers.get("content-type")).toBe("application/json");
+      expectOurProblem(res, 502, /content type/);
       expect(res.headers.get("content-security-policy")).toBe(API_CSP);
       expect(res.text).not.toContain("<form");
       expect(res.body.detail).toContain("text/html");
@@ -386,12 +396,12 @@ describe("an agent's answer passes through only as what the endpoint claims to a
   it("nor any other type a browser might render or run, a missing one, or a list smuggling one in", async () => {
     for (const type of [undefined, "", "TEXT/HTML", "application/xhtml+xml", "image/svg+xml", "text/plain", "application/javascript", "text/xml", "application/json, text/html", "text/event-stream"]) {
       impostor.answer(type, PHISHING);
-      expectError(await call("GET", "status"), 502, /content type/);
+      expectOurProblem(await call("GET", "status"), 502, /content type/);
     }
     // The event stream is server-sent events and nothing else, JSON included.
     for (const type of ["application/json", "text/html", "text/plain"]) {
       impostor.answer(type, "{}");
-      expectError(await call("GET", "events"), 502, /content type/);
+      expectOurProblem(await call("GET", "events"), 502, /content type/);
     }
   });
 

@@ -17,6 +17,9 @@ describe("templates say when they can run", () => {
     expect(byName.claude).toMatchObject({ available: false, unavailable_reason: expect.stringContaining("ANTHROPIC_API_KEY") });
     expect(byName.agentapi.available).toBe(false);
     expect(byName.agentapi.unavailable_reason).toContain("`agentapi` is not installed");
+    // The models a task may pick (the first is the default): the claude template's, none for echo.
+    expect(byName.claude.models).toEqual(["claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-5"]);
+    expect(byName.echo.models).toEqual([]);
     const one = await raw("GET", `/api/v2/templates/${byName.claude.id}`, { token: alice.token });
     expect(one.body).toEqual(byName.claude);
   });

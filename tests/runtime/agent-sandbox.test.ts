@@ -96,7 +96,8 @@ describe.skipIf(!hasBubblewrap)("agents in their bubblewrap sandbox", () => {
     expect(shellEnv.HOME).toBe("/workspace");
     expect(Object.keys(shellEnv).filter((name) => name.startsWith("TASKYARD_"))).toEqual([]);
     expectNoSecret(JSON.stringify([agentEnv, shellEnv]));
-    await fs.writeFile(path.join(dataDir, "workspaces", task.workspace_id!, "seen"), "");
+    // The shell runs in the task's repository (one of its own: the task has none).
+    await fs.writeFile(path.join(dataDir, "workspaces", task.workspace_id!, "repo", "seen"), "");
 
     await waitForState(client, task.id, "idle", 20_000);
     const output = await lastReply(task);

@@ -69,10 +69,12 @@ describe("the claude template runs Claude Code", () => {
     const first = await idleAfter(task, 1);
     console.log(`first claude task: active after ${activeMs} ms, answered after ${Date.now() - started} ms`);
 
-    expect(await fs.readFile(path.join(dataDir, "workspaces", task.workspace_id!, "hello.txt"), "utf8")).toBe("hello from claude\n");
+    // A task without a repository works in one of its own.
+    expect(await fs.readFile(path.join(dataDir, "workspaces", task.workspace_id!, "repo", "hello.txt"), "utf8")).toBe("hello from claude\n");
     const [transcript] = await outputs(task);
     expect(transcript.split("\n\n")).toEqual(["I'll create the file with Bash.", "Bash: echo hello from claude > hello.txt", "Created `hello.txt`.", "It says hello."]);
-    expect(first.current_state).toMatchObject({ state: "idle", message: "I'll create the file with Bash." });
+    // The status is the first line of the final answer, not of the turn's first words.
+    expect(first.current_state).toMatchObject({ state: "idle", message: "Created `hello.txt`." });
     expect(first.usage.input_tokens).toBeGreaterThanOrEqual(1100);
     expect(first.usage.output_tokens).toBeGreaterThanOrEqual(70);
     expect(first.usage.cache_read_input_tokens).toBeGreaterThanOrEqual(200);

@@ -421,9 +421,17 @@ describe("the taskyard CLI: taskyard task diff", () => {
     await user.client.deleteTask("me", task.id);
   });
 
-  it("fails on one stderr line with exit 1 for a task without a repository or an unknown task", async () => {
+  it("fails on one stderr line with exit 1 for an unknown task (and for a task without a repository until its own is made)", async () => {
     const plain = await user.client.createTask({ input: "No repository", name: "no-repo", template_version_id: await echoTemplateVersion() });
-    expectOneLineFailure(await cli("task", "diff", plain.id), /get task changes: This task has no repository/);
+    // Until its first start it has no repository; then one of its own, with nothing changed yet.
+    const before = await cli("task", "diff", plain.id);
+    if (before.code !== 0) expectOneLineFailure(before, /get task changes: This task has no repository/);
+    await waitForStatus(user.client, plain.id, "active", 30_000);
+    const after = await waitFor("its repository", async () => {
+      const ran = await cli("task", "diff", plain.id);
+      return ran.code === 0 ? ran : undefined;
+    }, 30_000, 200);
+    expect(after.stdout.trim()).toBe("");
     expectOneLineFailure(await cli("task", "diff", "no-such-task", "--stat"), /resolve task "no-such-task": Resource not found/);
     await user.client.deleteTask("me", plain.id);
   });

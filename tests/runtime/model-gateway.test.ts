@@ -120,7 +120,8 @@ describe("the model gateway", () => {
       const t = await client.task("me", task.id);
       return t.current_state?.state === "idle" && (await client.logs("me", task.id)).logs.some((l) => l.content.includes("Saved.")) ? t : undefined;
     }, 90_000, 200);
-    const workspace = path.join(dataDir, "workspaces", task.workspace_id!);
+    // Claude Code works in the task's own repository (a task without one gets an empty one).
+    const workspace = path.join(dataDir, "workspaces", task.workspace_id!, "repo");
     key = (await fs.readFile(path.join(workspace, "key.txt"), "utf8")).trim();
     expect(key).toMatch(/^tyk-[0-9a-f]{64}$/);
     expect((await fs.readFile(path.join(workspace, "url.txt"), "utf8")).trim()).toBe(`${baseUrl}${GATEWAY}`);
@@ -187,6 +188,21 @@ describe("the model gateway", () => {
     await expectUsageToBeBilled();
   });
 
+  it("a call's turn is the server's, whatever the workspace labels it: a label cannot restart the turn's clock", async () => {
+    await freshTurn();
+    const turn = await currentTurn(task.workspace_id!);
+    const res = await fetch(`${baseUrl}${GATEWAY}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json", "x-taskyard-turn": "a-fresh-turn", "anthropic-custom-headers": "x-taskyard-turn: another" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const [latest] = await sql<{ turn_id: string }[]>`SELECT turn_id FROM model_calls WHERE task_id = ${task.id} ORDER BY created_at DESC LIMIT 1`;
+    expect(latest.turn_id).toBe(turn);
+    await expectUsageToBeBilled();
+  });
+
   it("a budget of a few cents stops a looping turn, and the task says which limit", async () => {
     const claude = (await client.templates()).find((t) => t.name === "claude")!;
     const refused = await fetch(`${baseUrl}/api/v2/tasks/me`, {
@@ -236,21 +252,6 @@ describe("the model gateway", () => {
     await client.deleteTask("me", looping.id);
   }, 240_000);
 
-  it("a call's turn is the server's, whatever the workspace labels it: a label cannot restart the turn's clock", async () => {
-    await freshTurn();
-    const turn = await currentTurn(task.workspace_id!);
-    const res = await fetch(`${baseUrl}${GATEWAY}/v1/messages`, {
-      method: "POST",
-      headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json", "x-taskyard-turn": "a-fresh-turn", "anthropic-custom-headers": "x-taskyard-turn: another" },
-      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
-    });
-    expect(res.status).toBe(200);
-    await res.text();
-    const [latest] = await sql<{ turn_id: string }[]>`SELECT turn_id FROM model_calls WHERE task_id = ${task.id} ORDER BY created_at DESC LIMIT 1`;
-    expect(latest.turn_id).toBe(turn);
-    await expectUsageToBeBilled();
-  });
-
   /** A claude task whose turn hangs mid-stream in its second call; answers it and the provider's bill for it so far. */
   const hangingTask = async (input: string) => {
     const claude = (await client.templates()).find((t) => t.name === "claude")!;
@@ -270,7 +271,8 @@ describe("the model gateway", () => {
 
   it("a turn paused mid-stream counts what it used", async () => {
     const { hanging, billed } = await hangingTask("Work then hang, then be paused");
-    await client.pause("me", hanging.id);
+    // Mid-turn a pause must be forced: the turn is interrupted first, then the workspace stops.
+    await client.pause("me", hanging.id, { force: true });
     await waitForStatus(client, hanging.id, "paused", 30_000);
     await expectTaskBilled(hanging.id, billed());
     await client.deleteTask("me", hanging.id);
@@ -301,5 +303,15 @@ describe("the model gateway", () => {
     expect(paused.status).toBe(401);
     expect((await paused.json()).error.type).toBe("authentication_error");
     expect(api.keys.length).toBe(seen);
-  });
+
+    // Resumed, the task has a new agent with a key of its own: the old key stays refused, and so it does once the task is deleted.
+    await client.resume("me", task.id);
+    await waitForStatus(client, task.id, "active", 60_000);
+    const replaced = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    expect(replaced.status).toBe(401);
+    await client.deleteTask("me", task.id);
+    const deleted = await call({ model: "claude-haiku-4-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    expect(deleted.status).toBe(401);
+    expect(api.keys.length).toBe(seen);
+  }, 120_000);
 });

@@ -35,7 +35,8 @@ describe("the OpenAPI document against the real API", () => {
     expect(op, `${method} ${template} is documented`).toBeTruthy();
     const documented = op.responses[String(res.status)];
     expect(documented, `${method} ${template} answered ${res.status}, which is not documented: ${res.text.slice(0, 300)}`).toBeTruthy();
-    const json = documented.content?.["application/json"];
+    // `/agentapi/*` answers its errors as AgentAPI does, as problem JSON.
+    const json = documented.content?.["application/json"] ?? documented.content?.["application/problem+json"];
     if (json) {
       // The document's own components travel along, so `#/components/schemas/Error` resolves.
       const validate = ajv.compile({ ...json.schema, components: doc.components });
@@ -192,6 +193,8 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/tasks/{user}/{task}", at, { token: t });
     await call("GET", "/api/v2/tasks/{user}/{task}", "/api/v2/tasks/me/no-such-task", { token: t }); // 404
     await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", `${at}/logs/1/tool-calls`, { token: t });
+    await call("GET", "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", `${at}/logs/first/tool-calls`, { token: t }); // 400
     await callStream("/api/v2/tasks/{user}/{task}/logs/stream", `${at}/logs/stream`, t);
     await callStream("/api/v2/task-events", "/api/v2/task-events", t);
     await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t });
@@ -204,6 +207,10 @@ describe("the OpenAPI document against the real API", () => {
     await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/upload", `${at}/agentapi/upload`, { token: t, rawBody: form });
     await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/message", `${at}/agentapi/message`, { token: t, body: { content: "Via AgentAPI", type: "user" } });
     await waitForState(alice.client, task.id, "idle", 30_000);
+    await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/message", `${at}/agentapi/message`, { token: t, body: { content: "\r", type: "raw" } });
+    await call("POST", "/api/v2/tasks/{user}/{task}/agentapi/message", `${at}/agentapi/message`, { token: t, body: { content: "", type: "user" } }); // 400, problem JSON
+    await call("POST", "/api/v2/tasks/{user}/{task}/interrupt", `${at}/interrupt`, { token: t }); // idle: nothing to stop
+    await call("POST", "/api/v2/tasks/{user}/{task}/interrupt", "/api/v2/tasks/me/no-such-task/interrupt", { token: t }); // 404
     await call("POST", "/api/v2/tasks/{user}/{task}/send", `${at}/send`, { token: t, body: { input: "Via send" } });
     await call("POST", "/api/v2/tasks/{user}/{task}/send", `${at}/send`, { token: t, body: { input: " " } }); // 400
     await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Active" } }); // 409
@@ -221,6 +228,7 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/usage", "/api/v2/usage?group_by=week", { token: t }); // 400
     // The model gateway: a key that is no agent's.
     await call("POST", "/api/v2/aigateway/anthropic/v1/messages", "/api/v2/aigateway/anthropic/v1/messages", { headers: { "x-api-key": "tyk-nobody" }, body: { model: "claude-haiku-4-5", max_tokens: 1, messages: [] } });
+    await call("POST", "/api/v2/tasks/{user}/{task}/pause", `${at}/pause`, { token: t, body: { force: "yes" } }); // 400
     await call("POST", "/api/v2/tasks/{user}/{task}/pause", `${at}/pause`, { token: t });
     await waitForStatus(alice.client, task.id, "paused", 30_000);
     await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t }); // the snapshot

@@ -185,7 +185,8 @@ describe("from task to remote branch and pull request", () => {
   it("409s without a repository and without a credential for the host, naming where to add one", async () => {
     const plain = await alice.createTask({ input: "no repository", template_version_id: echo });
     await waitForState(alice, plain.id, "idle", 60_000);
-    expect(await outcome(alice.push("me", plain.id))).toMatchObject({ status: 409, body: { message: "This task has no repository." } });
+    // A task created without a repository works in one of its own, with nowhere to push it.
+    expect(await outcome(alice.push("me", plain.id))).toMatchObject({ status: 409, body: { message: "This task's repository has no remote." } });
 
     const task = await repoTask();
     const [credential] = await alice.gitCredentials();

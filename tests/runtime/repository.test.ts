@@ -199,13 +199,17 @@ describe("a repository per task", () => {
     }
   });
 
-  it("is a 409 for a task without a repository", async () => {
+  it("a task without a repository gets an empty one of its own at its first start (no remote), whose changes start empty", async () => {
     const task = await alice.client.createTask({ input: "no repo", template_version_id: await echoTemplateVersion() });
     expect(task.rich_parameter_values).toEqual([]);
-    expect(task.repository).toBeNull();
+    const started = await waitFor("its repository", async () => {
+      const t = await alice.client.task("me", task.id);
+      return t.status === "active" && t.repository ? t : undefined;
+    }, 30_000);
+    expect(started.repository).toMatchObject({ url: "", branch: `taskyard/${task.name}`, changed_files: 0 });
     const res = await changes(task);
-    expect(res.status).toBe(409);
-    expect(res.body.message).toContain("no repository");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ files: [], diff: "", commits: [], base_commit: started.repository!.base_commit });
   });
 });
 

@@ -25,7 +25,7 @@ export async function startEchoAgent(seed: Pick<AgentMessage, "role" | "content"
   const workspace = await localWorkspace(dir);
   for (const m of seed) await conversation.append(m.role, m.content);
   const brain = new LocalBrain(
-    "echo",
+    "custom",
     conversation,
     echoResponder({
       workspace,

@@ -11,6 +11,8 @@ export type ScriptedAnswer =
       usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
       /** Streamed answers: a pause before each event after the first (a slow model). */
       delayMs?: number;
+      /** A pause before the answer starts: a real provider's time to first token. */
+      firstEventDelayMs?: number;
       /** Streamed answers: send `message_start` and then nothing more, never ending (a call cut off midway). */
       stall?: boolean;
     }
@@ -106,6 +108,7 @@ export async function startFakeAnthropic(script: (request: MessagesRequest) => S
       const usage = { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, ...answer.usage };
       const stopReason = content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
       const message = { id, type: "message", role: "assistant", model: request.model, content, stop_reason: stopReason, stop_sequence: null, usage };
+      if (answer.firstEventDelayMs) await new Promise((r) => setTimeout(r, answer.firstEventDelayMs));
       if (!request.stream) {
         billed.push({ ...usage, model: request.model, key });
         res.writeHead(200, { "content-type": "application/json" });

@@ -4,15 +4,20 @@ import type { AgentStatus } from "../conversation";
 import { freeLoopbackPort } from "../../ports";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import type { RemoteProcess } from "../workspace-channel";
-import { summary } from "./local";
-import { NotStableError, type Brain, type BrainOptions, type StatusReport } from "./types";
+import { INTERRUPT_KEY, readRawInput } from "../../agents/raw-input";
+import { INTERRUPTED_STATE, summary } from "./local";
+import { knownAgentType, NotStableError, type AgentApiAgentType, type Brain, type BrainOptions, type StatusReport } from "./types";
 
 /**
  * Runs any AgentAPI-speaking command (e.g. `agentapi server --port $PORT -- claude`) and proxies
  * to it, mirroring its messages and status from its `/events` stream.
  */
 export class AgentApiBrain implements Brain {
-  readonly agentType = "agentapi";
+  /** The agent's own type, as its AgentAPI server says it (AgentAPI clients see the agent, not us). */
+  agentType: AgentApiAgentType = "custom";
+  /** An interrupt was sent while it ran: its next `stable` is the interrupted turn's end. */
+  private interrupting = false;
+  private stableWaiters: (() => void)[] = [];
   private child?: RemoteProcess;
   private tunnel?: { port: number; close: () => void };
   private client?: ReturnType<typeof createAgentApiClient>;
@@ -43,8 +48,11 @@ export class AgentApiBrain implements Brain {
     this.client = createAgentApiClient({ url: `http://127.0.0.1:${port}` });
     for (let i = 0; ; i++) {
       if (failure) throw new Error(failure);
-      const ok = await this.client.status().then(() => true, () => false);
-      if (ok) break;
+      const status = await this.client.status().catch(() => undefined);
+      if (status) {
+        this.agentType = knownAgentType(status.agent_type);
+        break;
+      }
       if (i > 300) throw new Error(`the AgentAPI command did not answer on port ${port} within 30 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -68,9 +76,14 @@ export class AgentApiBrain implements Brain {
       } else if (event.event === "status_change" && data.status !== this.current) {
         this.current = data.status;
         const last = [...this.mirror].reverse().find((m) => m?.role === "agent");
+        const interrupted = data.status === "stable" && this.interrupting;
+        if (data.status === "stable") this.interrupting = false;
         const report: StatusReport =
-          data.status === "running" ? { state: "working", message: "Working" } : { state: "idle", message: summary(last?.content ?? "Waiting for input") };
+          data.status === "running"
+            ? { state: "working", message: "Working" }
+            : { state: "idle", message: interrupted ? INTERRUPTED_STATE : summary(last?.content ?? "Waiting for input") };
         this.statusListeners.forEach((l) => l(this.current, report));
+        if (data.status === "stable") this.stableWaiters.splice(0).forEach((w) => w());
       }
     }
   }
@@ -88,6 +101,28 @@ export class AgentApiBrain implements Brain {
   async send(content: string) {
     if (this.current !== "stable") throw new NotStableError();
     await this.client!.send(content);
+  }
+
+  /** ESC, as AgentAPI's own Stop sends it, to the agent's terminal; then waits (a while) for it to settle. */
+  async interrupt() {
+    if (this.current !== "stable") await this.raw(INTERRUPT_KEY);
+  }
+
+  /** Keystrokes go to the agent as they are: it has the terminal they mean something to. */
+  async raw(content: string) {
+    const running = this.current !== "stable";
+    const stopping = running && readRawInput(content).kind === "interrupt";
+    if (stopping) this.interrupting = true;
+    await this.client!.send(content, "raw");
+    if (!stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      this.stableWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (this.current === "stable") this.stableWaiters.splice(0).forEach((w) => w());
+    });
   }
 
   onMessage(listener: (m: AgentMessage) => void) {

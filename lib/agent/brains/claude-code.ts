@@ -4,9 +4,10 @@ import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { env } from "../../env";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import { CODING_TOOLS } from "../tool-line";
+import type { ToolCall } from "../../agents/agentapi-client";
+import { answered, newToolCall } from "../tool-calls";
 import type { Reply, Responder, TurnUsage } from "./local";
 import type { BrainOptions } from "./types";
-
 
 /** The argument that says what a tool call does, for its one line in the transcript. */
 function mainArgument(name: string, input: Record<string, unknown>, cwd: string): string {
@@ -15,6 +16,15 @@ function mainArgument(name: string, input: Record<string, unknown>, cwd: string)
   const shown = path.isAbsolute(text) && text.startsWith(cwd + "/") ? path.relative(cwd, text) : text;
   const oneLine = shown.replace(/\s+/g, " ").trim();
   return `${name}: ${oneLine.length > 200 ? oneLine.slice(0, 199) + "…" : oneLine}`;
+}
+
+/** A tool result's content (a string, or text and image blocks) as text. */
+function resultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((b: { type?: string; text?: string }) => (b?.type === "text" ? (b.text ?? "") : b?.type ? `[${b.type}]` : ""))
+    .join("\n");
 }
 
 function usageOf(result: Extract<SDKMessage, { type: "result" }>): TurnUsage {
@@ -53,9 +63,14 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
   const workspace = options.workspace;
   // Claude Code refuses to bypass permissions as root: the workspace's runtime runs as root only without a sandbox.
   const asRoot = process.getuid?.() === 0 && !workspace.sandboxed;
-  return async (input, _history, progress): Promise<Reply> => {
+  return async (input, _history, progress, signal): Promise<Reply> => {
     const parts: string[] = [];
-    const show = () => progress(parts.join("\n\n"));
+    // The calls behind the tool lines, in the same order; each gets its output when its result comes.
+    const tools: ToolCall[] = [];
+    // The turn's text since its last tool call: its final answer once the turn is over.
+    let answer: string[] = [];
+    let step: string | undefined;
+    const show = () => progress(parts.join("\n\n"), { step, tools: [...tools] });
     const stderr: string[] = [];
     const resume = await loadSession(state);
     const turn = query({
@@ -77,28 +92,54 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         stderr: (line) => stderr.push(line),
       },
     });
+    // Stop: the Agent SDK's own interrupt, so Claude Code ends the turn (its tools with it), keeps the
+    // session and still reports what the turn used.
+    const interrupt = () => void turn.interrupt().catch(() => {});
+    if (signal.aborted) interrupt();
+    else signal.addEventListener("abort", interrupt, { once: true });
     let result: Extract<SDKMessage, { type: "result" }> | undefined;
     let apiError: string | undefined;
     for await (const message of turn) {
       if (message.type === "assistant" && !message.parent_tool_use_id) {
         if (message.error) apiError = message.error;
         for (const block of message.message.content) {
-          if (block.type === "text" && block.text.trim()) parts.push(block.text.trim());
-          else if (block.type === "tool_use") parts.push(mainArgument(block.name, block.input as Record<string, unknown>, cwd));
+          if (block.type === "text" && block.text.trim()) {
+            parts.push(block.text.trim());
+            answer.push(block.text.trim());
+            step = block.text.trim();
+          } else if (block.type === "tool_use") {
+            step = mainArgument(block.name, block.input as Record<string, unknown>, cwd);
+            parts.push(step);
+            tools.push(newToolCall(block));
+            answer = [];
+          }
         }
         show();
+      } else if (message.type === "user" && !message.parent_tool_use_id && Array.isArray(message.message.content)) {
+        let anyAnswered = false;
+        for (const block of message.message.content) {
+          if (block.type !== "tool_result") continue;
+          const at = tools.findIndex((t) => t.id === block.tool_use_id);
+          if (at === -1) continue;
+          tools[at] = answered(tools[at], resultText(block.content), block.is_error === true);
+          anyAnswered = true;
+        }
+        if (anyAnswered) show();
       } else if (message.type === "result") {
         result = message;
         if (message.session_id) await saveSession(state, message.session_id);
       }
     }
+    signal.removeEventListener("abort", interrupt);
+    if (signal.aborted) return { content: parts.join("\n\n"), state: "idle", usage: result && usageOf(result) };
     if (!result) throw new Error(`Claude Code ended without a result${stderr.length ? `: ${stderr.join("").trim().split("\n").at(-1)}` : ""}`);
     const usage = usageOf(result);
     if (result.subtype !== "success" || result.is_error) {
       const reason = ("errors" in result && result.errors.length ? result.errors.join("; ") : "") || (result.subtype === "success" ? result.result : "") || apiError || result.subtype;
-      return { content: [...parts, `Error: ${reason}`].join("\n\n"), state: "failure", usage };
+      return { content: [...parts, `Error: ${reason}`].join("\n\n"), state: "failure", usage, headline: `Error: ${reason}`, tools };
     }
     if (!parts.length && result.result) parts.push(result.result);
-    return { content: parts.join("\n\n") || "(no reply)", state: "idle", usage };
+    const content = parts.join("\n\n") || "(no reply)";
+    return { content, state: "idle", usage, headline: answer.join("\n\n") || result.result || content, tools };
   };
 }

@@ -36,7 +36,7 @@ describe("LocalBrain.send is all or nothing", () => {
   const echo = async (input: string): Promise<Reply> => ({ content: `You said: ${input}`, state: "idle" });
 
   async function brainWithReports() {
-    const brain = new LocalBrain("echo", await Conversation.load(dir), echo);
+    const brain = new LocalBrain("custom", await Conversation.load(dir), echo);
     const reports: StatusReport[] = [];
     brain.onStatus((_status, report) => reports.push(report));
     return { brain, reports };
@@ -75,7 +75,7 @@ describe("LocalBrain.send is all or nothing", () => {
       await breakWrites();
       return { content: `You said: ${input}`, state: "idle" };
     };
-    const brain = new LocalBrain("echo", await Conversation.load(dir), slow);
+    const brain = new LocalBrain("custom", await Conversation.load(dir), slow);
     const reports: StatusReport[] = [];
     brain.onStatus((_s, report) => reports.push(report));
     await brain.send("hello");

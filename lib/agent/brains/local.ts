@@ -1,6 +1,6 @@
-import type { AgentMessage } from "../../agents/agentapi-client";
+import type { AgentMessage, ToolCall } from "../../agents/agentapi-client";
 import { Conversation, type AgentStatus } from "../conversation";
-import { NotStableError, type Brain, type StatusReport } from "./types";
+import { NotStableError, type AgentApiAgentType, type Brain, type StatusReport } from "./types";
 
 /** What one turn used of a model, as agents report it (zeros for agents that use none). */
 export type TurnUsage = {
@@ -11,20 +11,41 @@ export type TurnUsage = {
   cost_usd: number;
 };
 
-export type Reply = { content: string; state: "idle" | "complete" | "failure"; usage?: TurnUsage };
-/** Thinks of the reply to `input`; `progress` shows the reply so far while it is being made. */
-export type Responder = (input: string, history: AgentMessage[], progress: (partial: string) => void) => Promise<Reply>;
+/**
+ * A turn's outcome. `headline` is its final answer, whose first line the task's status shows (the
+ * whole reply, tool lines and all, otherwise); `tools` the structured calls behind its tool lines.
+ */
+export type Reply = { content: string; state: "idle" | "complete" | "failure"; usage?: TurnUsage; headline?: string; tools?: ToolCall[] };
+/** What a turn has made so far: `step` is what it is doing now (its latest tool call or text), for the task's status. */
+export type Progress = { step?: string; tools?: ToolCall[] };
+/**
+ * Thinks of the reply to `input`; `progress` shows the reply so far while it is being made.
+ * `signal` aborts when the user interrupts the turn: a responder stops what it runs and answers soon.
+ */
+export type Responder = (input: string, history: AgentMessage[], progress: (partial: string, more?: Progress) => void, signal: AbortSignal) => Promise<Reply>;
+
+/** The last line of a reply its turn was interrupted in: what it said so far stays above it. */
+export const INTERRUPTED_NOTE = "(Interrupted)";
+/** The state message of an agent whose turn was interrupted. */
+export const INTERRUPTED_STATE = "Interrupted";
+/** How long an interrupted responder may take to stop by itself before its turn ends without it. */
+const INTERRUPT_GRACE_MS = 1000;
+/** A turn's step is said at most this often (a looping turn makes hundreds): the latest one wins. */
+const STEP_REPORT_MS = 250;
 
 /** A brain that thinks in this process (echo, claude): a responder plus the persisted conversation. */
 export class LocalBrain implements Brain {
   private lastReport: StatusReport = { state: "idle", message: "Waiting for input" };
   private statusListeners: ((status: AgentStatus, report: StatusReport) => void)[] = [];
   private usageListeners: ((usage: TurnUsage) => void)[] = [];
+  private reportListeners: ((report: StatusReport) => void)[] = [];
   /** An input is being saved: the agent takes no other meanwhile. */
   private taking = false;
+  /** The running turn: how to stop it, and when it has ended. */
+  private turn?: { abort: AbortController; ended: Promise<void> };
 
   constructor(
-    readonly agentType: string,
+    readonly agentType: AgentApiAgentType,
     private readonly conversation: Conversation,
     private readonly respond: Responder,
   ) {
@@ -66,7 +87,19 @@ export class LocalBrain implements Brain {
     }
     this.lastReport = { state: "working", message: summary(`Working on: ${content}`) };
     this.conversation.setStatus("running");
-    void this.think(content);
+    const abort = new AbortController();
+    const turn = { abort, ended: this.think(content, abort.signal) };
+    this.turn = turn;
+    void turn.ended.finally(() => {
+      if (this.turn === turn) this.turn = undefined;
+    });
+  }
+
+  async interrupt() {
+    const turn = this.turn;
+    if (!turn || this.conversation.status !== "running") return;
+    turn.abort.abort();
+    await turn.ended;
   }
 
   private report(report: StatusReport) {
@@ -74,29 +107,70 @@ export class LocalBrain implements Brain {
     this.statusListeners.forEach((l) => l(this.conversation.status, report));
   }
 
+  onReport(listener: (report: StatusReport) => void) {
+    this.reportListeners.push(listener);
+  }
+  toolCalls(messageId: number) {
+    return this.conversation.toolCalls(messageId);
+  }
   onUsage(listener: (usage: TurnUsage) => void) {
     this.usageListeners.push(listener);
   }
 
-  private async think(content: string) {
+  private async think(content: string, signal: AbortSignal) {
     // The reply is one message: made at the first progress, rewritten as it grows, final at the end.
     let replyId: number | undefined;
+    let shown = "";
+    let shownTools: ToolCall[] | undefined;
     let writing: Promise<unknown> = Promise.resolve();
-    const show = (text: string) =>
+    const show = (text: string, tools?: ToolCall[]) =>
       (writing = writing.catch(() => {}).then(async () => {
         if (replyId === undefined) replyId = (await this.conversation.append("agent", text)).id;
         else await this.conversation.update(replyId, text);
+        if (tools?.length) await this.conversation.setToolCalls(replyId, tools);
       }));
+    // The current step, said as the turn's status (coalesced: the latest step within STEP_REPORT_MS).
+    let step: string | undefined;
+    let stepTimer: NodeJS.Timeout | undefined;
+    let turnOver = false;
+    const sayStep = (next: string) => {
+      step = next;
+      stepTimer ??= setTimeout(() => {
+        stepTimer = undefined;
+        if (turnOver || !step) return;
+        this.lastReport = { state: "working", message: summary(step) };
+        this.reportListeners.forEach((l) => l(this.lastReport));
+      }, STEP_REPORT_MS);
+    };
+    const progress = (partial: string, more?: Progress) => {
+      // Once interrupted, the reply is what the user saw then: a responder winding down adds nothing.
+      if (signal.aborted) return;
+      shown = partial;
+      shownTools = more?.tools ?? shownTools;
+      void show(partial, more?.tools).catch(() => {});
+      if (more?.step?.trim()) sayStep(firstLine(more.step));
+    };
+    const answer = this.respond(content, this.conversation.all(), progress, signal).catch(
+      (error): Reply => ({ content: `Error: ${reason(error)}`, state: "failure" }),
+    );
+    const stopped = new Promise<undefined>((resolve) => signal.addEventListener("abort", () => setTimeout(resolve, INTERRUPT_GRACE_MS), { once: true }));
+    const answered = await Promise.race([answer, stopped]);
+    turnOver = true;
+    clearTimeout(stepTimer);
     let reply: Reply;
-    try {
-      reply = await this.respond(content, this.conversation.all(), (partial) => void show(partial).catch(() => {}));
-    } catch (error) {
-      reply = { content: `Error: ${reason(error)}`, state: "failure" };
+    if (signal.aborted) {
+      // What the turn used counts even when it arrives after the turn has ended here.
+      void answer.then((r) => r.usage && this.usageListeners.forEach((l) => l(r.usage!)));
+      reply = { content: shown.trim() ? `${shown}\n\n${INTERRUPTED_NOTE}` : INTERRUPTED_NOTE, state: "idle", tools: shownTools };
+    } else {
+      reply = answered!;
+      if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
     }
-    if (reply.usage) this.usageListeners.forEach((l) => l(reply.usage!));
     try {
-      await show(reply.content);
-      this.lastReport = { state: reply.state, message: summary(firstLine(reply.content)) };
+      await show(reply.content, reply.tools);
+      this.lastReport = signal.aborted
+        ? { state: "idle", message: INTERRUPTED_STATE }
+        : { state: reply.state, message: summary(firstLine(reply.headline?.trim() ? reply.headline : reply.content)) };
     } catch (error) {
       this.lastReport = { state: "failure", message: summary(`Could not save the reply: ${reason(error)}`) };
     }

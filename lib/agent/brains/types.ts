@@ -1,7 +1,19 @@
-import type { AgentMessage } from "../../agents/agentapi-client";
+import type { AgentMessage, ToolCall } from "../../agents/agentapi-client";
 import type { AgentStatus } from "../conversation";
 import type { TurnUsage } from "./local";
 import type { WorkspaceChannel } from "../workspace-channel";
+
+/**
+ * AgentAPI's agent types (coder/agentapi lib/msgfmt AgentType): its clients know these and no
+ * others, and its chat UI breaks on anything else.
+ */
+export const AGENTAPI_AGENT_TYPES = ["claude", "goose", "aider", "codex", "gemini", "copilot", "amp", "cursor", "auggie", "amazonq", "opencode", "custom"] as const;
+export type AgentApiAgentType = (typeof AGENTAPI_AGENT_TYPES)[number];
+
+/** One of AgentAPI's agent types: `type` if it is one, else "custom". */
+export function knownAgentType(type: unknown): AgentApiAgentType {
+  return (AGENTAPI_AGENT_TYPES as readonly unknown[]).includes(type) ? (type as AgentApiAgentType) : "custom";
+}
 
 export type AppState = "working" | "idle" | "complete" | "failure";
 
@@ -13,13 +25,24 @@ export type StatusReport = { state: AppState; message: string };
  * message only while `stable`; events tell the agent what changed.
  */
 export interface Brain {
-  readonly agentType: string;
+  readonly agentType: AgentApiAgentType;
   start(): Promise<void>;
   status(): AgentStatus;
   messages(): AgentMessage[];
   send(content: string): Promise<void>;
+  /**
+   * Stops the running turn, keeping what it produced (marked as interrupted); the agent is then
+   * stable with the state "Interrupted". Resolves once it is (or at once when nothing runs).
+   */
+  interrupt(): Promise<void>;
+  /** AgentAPI `{"type":"raw"}` input, for a brain that hands keystrokes on as they are (an AgentAPI agent's terminal). */
+  raw?(content: string): Promise<void>;
   onMessage(listener: (message: AgentMessage) => void): void;
   onStatus(listener: (status: AgentStatus, report: StatusReport) => void): void;
+  /** During a turn: its current step (its latest tool call or text), as the task's status says it. */
+  onReport?(listener: (report: StatusReport) => void): void;
+  /** The structured tool calls behind an agent message's tool lines (Taskyard's own; AgentAPI messages are text). */
+  toolCalls?(messageId: number): Promise<ToolCall[]>;
   /** After each turn that used a model: what it used (brains without a model have none). */
   onUsage?(listener: (usage: TurnUsage) => void): void;
   stop(): Promise<void>;

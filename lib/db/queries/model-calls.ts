@@ -6,7 +6,8 @@ import type { TemplateConfig } from "../schema";
 /**
  * Who holds a gateway key: its agent and task, whether the key still works (the agent is its
  * workspace's current one, which is started), and what the budgets need: the task's parameters and
- * spend, and its owner's spend today (UTC). One query per model call.
+ * spend, and its owner's spend today (UTC; summed only when a daily limit needs it: it reads every
+ * call the owner made today). One query per model call.
  */
 export type GatewayCaller = {
   agent_id: string;
@@ -27,7 +28,7 @@ export type GatewayCaller = {
   user_day_tokens: number;
 };
 
-export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<GatewayCaller | undefined> {
+export async function findGatewayCaller(db: DbOrTx, keyHash: string, { withDailySpend }: { withDailySpend: boolean }): Promise<GatewayCaller | undefined> {
   const rows = await db.execute<GatewayCaller>(sql`
     SELECT a.id AS agent_id, t.id AS task_id, a.turn_id, coalesce(p.parameters, '[]'::jsonb) || t.parameters AS parameters, tv.config->'models' AS models, tv.config->'budget' AS budget, t.stopped_by,
            coalesce(extract(epoch FROM now() - (SELECT min(m.created_at) FROM model_calls m WHERE m.task_id = t.id AND m.turn_id = a.turn_id::text)), 0)::float8 AS turn_seconds,
@@ -43,7 +44,7 @@ export async function findGatewayCaller(db: DbOrTx, keyHash: string): Promise<Ga
     LEFT JOIN LATERAL (
       SELECT sum(m.cost_usd) AS cost, sum(m.input_tokens + m.output_tokens + m.cache_read_input_tokens + m.cache_creation_input_tokens) AS tokens
       FROM tasks o JOIN model_calls m ON m.task_id = o.id
-      WHERE o.owner_id = t.owner_id AND m.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') day ON true
+      WHERE ${withDailySpend} AND o.owner_id = t.owner_id AND m.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') day ON true
     WHERE a.gateway_key_hash = ${keyHash}`);
   return rows[0];
 }

@@ -71,6 +71,16 @@ export async function taskOfWorkspace(db: DbOrTx, workspaceId: string): Promise<
   return (rows as unknown as WorkspaceTask[])[0];
 }
 
+/** Has the workspace ever started (a start build that succeeded)? */
+export async function hasStarted(db: DbOrTx, workspaceId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: workspaceBuilds.id })
+    .from(workspaceBuilds)
+    .where(and(eq(workspaceBuilds.workspaceId, workspaceId), eq(workspaceBuilds.transition, "start"), eq(workspaceBuilds.jobStatus, "succeeded")))
+    .limit(1);
+  return !!row;
+}
+
 export async function recordCheckout(db: DbOrTx, workspaceId: string, repo: WorkspaceRepo) {
   await db.update(workspaces).set({ repo }).where(eq(workspaces.id, workspaceId));
 }

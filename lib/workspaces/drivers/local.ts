@@ -10,7 +10,7 @@ import { agentEnvironment, loopbackEndpoints, usesModelGateway } from "../../san
 import { attachNetwork, networkFds, networkProfile, spawnWithNetwork } from "../../sandbox/network";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
-import { cloneRepository } from "../../git";
+import { cloneRepository, initRepository } from "../../git";
 import { program, SYSTEM_PATH } from "../../system-programs";
 import { logger } from "../../logger";
 import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
@@ -306,6 +306,17 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const network = { ...networkProfile(networkFds(firstNetworkFd)), files: [{ source: await resolvConf(), target: "/etc/resolv.conf" }] };
       const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { readOnly: local ? roots : [], dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID, ...network })];
       return cloneRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, spawn: spawnWithNetwork(!local, firstNetworkFd), stallSeconds, ...repository });
+    },
+
+    async initRepository({ workspaceId, uid, ...repository }) {
+      const dir = workspaceDir(workspaceId);
+      await workspaceFor(dir, uid);
+      // A start cut short by a crash may have left half of one: start over.
+      await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
+      if (!sandboxed) return initRepository({ dir, cwd: dir, ...repository });
+      // As for a clone: in the workspace's sandbox, as its user (root never works in a tree the workspace can write), and with no network at all.
+      const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID, ownNetwork: true })];
+      return initRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
     },
 
     async remove({ workspaceId }) {

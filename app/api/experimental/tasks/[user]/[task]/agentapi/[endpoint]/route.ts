@@ -1,1 +1,1 @@
-export { GET, POST } from "@/app/api/v2/tasks/[user]/[task]/agentapi/[endpoint]/route";
+export { GET, POST, PUT, PATCH, DELETE } from "@/app/api/v2/tasks/[user]/[task]/agentapi/[endpoint]/route";
