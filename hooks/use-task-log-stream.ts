@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import type { LogEntry, TaskLogs, TaskStatus } from "@/lib/sdk/client";
+import type { LogEntry, TaskInput, TaskLogs, TaskStatus } from "@/lib/sdk/client";
 import { api } from "./api-client";
 import { STREAMING_STATUSES, type LiveTask } from "./use-task";
 import { taskKeys } from "./use-tasks";
@@ -20,7 +20,7 @@ function upsert(logs: LogEntry[], entry: LogEntry): LogEntry[] {
 /**
  * Follows `GET …/logs/stream` (SSE): `task` events refresh the task, `logs` replaces the
  * conversation (on connect and when its source switches between live and snapshot) and `log`
- * upserts one entry. The server ends the stream when the task pauses or fails; it is opened again
+ * upserts one entry, `inputs` replaces the queued follow-ups. The server ends the stream when the task pauses or fails; it is opened again
  * once the task's status (polled meanwhile) is pending, initializing or active.
  */
 export function useTaskLogStream(owner: string, task: string, status: TaskStatus | undefined, { enabled = true } = {}): StreamState {
@@ -55,6 +55,9 @@ export function useTaskLogStream(owner: string, task: string, status: TaskStatus
     });
     source.addEventListener("logs", (e) => {
       qc.setQueryData<TaskLogs>(logsKey, JSON.parse((e as MessageEvent<string>).data) as TaskLogs);
+    });
+    source.addEventListener("inputs", (e) => {
+      qc.setQueryData(taskKeys.inputs(owner, task), JSON.parse((e as MessageEvent<string>).data) as { inputs: TaskInput[] });
     });
     source.addEventListener("log", (e) => {
       const entry = JSON.parse((e as MessageEvent<string>).data) as LogEntry;

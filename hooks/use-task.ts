@@ -67,7 +67,3 @@ export function useRetryTask(owner: string, task: string) {
     },
   });
 }
-
-export function useSendInput(owner: string, task: string) {
-  return useMutation({ mutationFn: (input: string) => api.send(owner, task, input) });
-}

@@ -16,6 +16,7 @@ export const taskKeys = {
   one: (owner: string, task: string) => ["task", owner.toLowerCase(), task.toLowerCase()] as const,
   logs: (owner: string, task: string) => ["task-logs", owner.toLowerCase(), task.toLowerCase()] as const,
   changes: (owner: string, task: string) => ["task-changes", owner.toLowerCase(), task.toLowerCase()] as const,
+  inputs: (owner: string, task: string) => ["task-inputs", owner.toLowerCase(), task.toLowerCase()] as const,
   toolCalls: (owner: string, task: string, logId: number) => ["task-tool-calls", owner.toLowerCase(), task.toLowerCase(), logId] as const,
 };
 

@@ -131,7 +131,7 @@ export function TaskView({ owner, task: taskRef, maxPromptBytes }: { owner: stri
           ) : (
             <TaskLogPanel task={task} logs={logs.data} stream={stream} />
           )}
-          <TaskSendInput task={task} owner={owner} taskRef={taskRef} />
+          <TaskSendInput task={task} owner={owner} taskRef={taskRef} streaming={stream !== "closed"} />
         </div>
         <aside className="flex flex-col gap-4" aria-label="Task details">
           <TaskTimeline task={task} />

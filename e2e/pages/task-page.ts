@@ -16,6 +16,9 @@ export class TaskPage {
   readonly entries = () => this.log().getByTestId("log-entry");
   readonly messageBox = () => this.page.getByRole("textbox", { name: "Message to the agent" });
   readonly sendButton = () => this.page.getByRole("button", { name: "Send", exact: true });
+  /** Messages sent while the agent works, waiting for it (removable until delivered). */
+  readonly queuedInputs = () => this.page.getByRole("region", { name: "Queued messages" }).getByTestId("queued-input");
+  readonly removeQueued = (text: string) => this.page.getByRole("button", { name: `Remove queued message: ${text.slice(0, 40)}` });
   readonly pauseButton = () => this.page.getByRole("button", { name: /^Paus(e|ing)/ });
   readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing)/ });
   readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });

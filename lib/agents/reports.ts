@@ -4,6 +4,8 @@ import { insertAppStatus, reportAgentLifecycle, updateAgent, updateAppHealth, ty
 import { addTurnUsage, upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
+import { logger } from "../logger";
+import { advanceTaskInputs } from "../tasks/input-queue";
 import { createAgentApiClient } from "./agentapi-client";
 import type { z } from "zod";
 import type { appHealthRequest, appStatusRequest, changesSnapshotRequest, usageRequest } from "../validation/agents";
@@ -20,6 +22,11 @@ export async function reportAppHealth(db: Db, agent: AgentIdentity, body: z.infe
 export async function reportAppStatus(db: Db, agent: AgentIdentity, body: z.infer<typeof appStatusRequest>) {
   const ok = await insertAppStatus(db, { agentId: agent.agent_id, workspaceId: agent.workspace_id, slug: body.app_slug, ...body });
   if (!ok) throw unknownApp(body.app_slug);
+  // The end of a turn: the next queued follow-up goes now, after this answer (the agent's reports wait on it).
+  if (body.state !== "working" && agent.task_id) {
+    const taskId = agent.task_id;
+    setImmediate(() => void advanceTaskInputs(db, taskId).catch((err: unknown) => logger.debug({ err, taskId }, "queued input not delivered yet")));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, usageRequest } from "../validation/agents";
-import { createTaskRequest, pauseTaskRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
+import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import {
@@ -26,6 +26,8 @@ import {
   organizationResponse,
   presetResponse,
   taskChangesResponse,
+  taskInputListResponse,
+  taskInputResponse,
   taskToolCallsResponse,
   taskListResponse,
   taskLogsResponse,
@@ -105,6 +107,9 @@ export const OPERATIONS: Operation[] = [
   { method: "patch", path: "/api/v2/tasks/{user}/{task}/input", summary: "Replace the prompt (pending or paused)", body: updateInputRequest, ok: 204, errors: [400, 404, 409] },
   { method: "patch", path: "/api/v2/tasks/{user}/{task}/prompt", summary: "Replace the prompt (pending, paused, or failed before its first successful start)", body: updatePromptRequest, ok: 204, errors: [400, 404, 409] },
   { method: "post", path: "/api/v2/tasks/{user}/{task}/send", summary: "Send input to the running agent", body: sendTaskInputRequest, ok: 204, errors: [400, 404, 409, 502] },
+  { method: "post", path: "/api/v2/tasks/{user}/{task}/inputs", summary: "Queue a follow-up: delivered in order, one at a time, whenever the agent waits for input (at once when it already does: `state` says which); kept across pauses and restarts. 400 for a task in error/unknown", body: queueTaskInputRequest, response: taskInputResponse, ok: 202, errors: [400, 404, 415] },
+  { method: "get", path: "/api/v2/tasks/{user}/{task}/inputs", summary: "The task's queued follow-ups, oldest first, as `{inputs}`: every one not yet delivered and the latest delivered ones (up to 200 in all)", response: taskInputListResponse, ok: 200, errors: [404] },
+  { method: "delete", path: "/api/v2/tasks/{user}/{task}/inputs/{id}", summary: "Remove a queued follow-up before it is delivered; 409 once it is being or has been delivered", ok: 204, errors: [404, 409] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs", summary: "The conversation: live, or the snapshot", response: taskLogsResponse, ok: 200, errors: [404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/{id}/tool-calls", summary: "The tool calls behind a log entry's tool lines, in order: each tool's name, its input (JSON text) and its output (null until it answered), each cut at 16 KiB (`*_truncated`; `output_bytes` is the whole size). Taskyard's own; the log entries stay as Coder's. From the running agent: 409 unless active", response: taskToolCallsResponse, ok: 200, errors: [400, 404, 409, 502] },
   { method: "get", path: "/api/v2/tasks/{user}/{task}/logs/stream", summary: "The conversation and status changes as server-sent events (429 past the user's open streams)", response: SSE, ok: 200, errors: [404, 429] },

@@ -19,6 +19,7 @@ import type {
   pushResponse,
   usageResponse,
   taskChangesResponse,
+  taskInputResponse,
   taskLogsResponse,
   taskToolCallsResponse,
 } from "../validation/responses";
@@ -31,6 +32,8 @@ import type {
 export type Task = ReturnType<typeof toTaskResponse>;
 export type TaskStatus = Task["status"];
 export type TaskLogs = z.output<typeof taskLogsResponse>;
+/** A follow-up in a task's queue (`…/inputs`). */
+export type TaskInput = z.output<typeof taskInputResponse>;
 export type LogEntry = TaskLogs["logs"][number];
 /** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
 export type TaskChanges = z.output<typeof taskChangesResponse>;
@@ -172,6 +175,10 @@ export class TaskyardClient {
   updateRepository = (user: string, task: string, body: UpdateRepositoryInput) =>
     this.request<Task>("PATCH", `/api/v2/tasks/${seg(user)}/${seg(task)}/repository`, body);
   send = (user: string, task: string, input: string) => this.request<void>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/send`, { input });
+  /** Queues a follow-up: delivered in order whenever the agent waits for input (the UI's and the CLI's one rule). */
+  queueInput = (user: string, task: string, input: string) => this.request<TaskInput>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/inputs`, { input });
+  inputs = (user: string, task: string) => this.request<{ inputs: TaskInput[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/inputs`);
+  removeInput = (user: string, task: string, id: string) => this.request<void>("DELETE", `/api/v2/tasks/${seg(user)}/${seg(task)}/inputs/${seg(id)}`);
   logs = (user: string, task: string) => this.request<TaskLogs>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs`);
   toolCalls = (user: string, task: string, logId: number) =>
     this.request<{ tool_calls: ToolCall[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs/${logId}/tool-calls`);

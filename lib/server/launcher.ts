@@ -3,7 +3,9 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
+import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
+import { startInputDelivery } from "../tasks/input-queue";
 import { connectsAsSuperuser } from "../db/superuser-check";
 import { inheritedEnvironment } from "../agent-env";
 import { dataDir, env } from "../env";
@@ -172,6 +174,13 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     });
     await web.start().catch((error: Error) => {
       throw new Error(`the web server did not start (${error.message})`);
+    });
+    // Queued follow-ups reach agents that became idle without a report saying so (a restart, a resume).
+    const deliveryDb = createDb(databaseUrl, { max: 2 });
+    const delivery = startInputDelivery(deliveryDb.db);
+    stops.push(async () => {
+      await delivery.stop();
+      await deliveryDb.sql.end({ timeout: 5 });
     });
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());

@@ -9,6 +9,8 @@ import { watchTask } from "./change-feed";
 import { openEventChannel } from "./event-channel";
 import { taskLogsJson, toLogEntry } from "./logs";
 import { toTaskResponse } from "./serialize";
+import { selectTaskInputs } from "../db/queries/task-inputs";
+import { toTaskInputResponse } from "./input-queue";
 
 /** Changes arrive as notifications; this is only the slowest a missed one could go unseen. */
 const FALLBACK_MS = 5000;
@@ -17,7 +19,9 @@ const ENDED = new Set(["paused", "error"]);
 /**
  * `GET …/logs/stream` (SSE). Events: `task` (the task, on every status/state change), `logs` (the
  * full log as `GET …/logs` returns it: on connect and whenever its source changes) and `log` (one
- * new or updated entry, streamed from the agent's own `/events`). Ends once the task has stopped.
+ * new or updated entry, streamed from the agent's own `/events`) and `inputs` (the queued
+ * follow-ups as `GET …/inputs` returns them: on connect and whenever they change). Ends once the
+ * task has stopped.
  */
 export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -54,10 +58,18 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
         if (logs) channel.sendJson("logs", logs);
       };
 
+      let inputs: string | undefined;
+      const sendInputs = async () => {
+        const json = JSON.stringify({ inputs: (await selectTaskInputs(db, initial.id)).map(toTaskInputResponse) });
+        if (json !== inputs) channel.sendJson("inputs", json);
+        inputs = json;
+      };
+
       const run = async () => {
         let task = initial;
         send("task", toTaskResponse(task));
         await sendLogs(task);
+        await sendInputs();
         if (task.status === "active" && task.agent_api_url) void follow(task);
 
         let fingerprint = JSON.stringify(toTaskResponse(task));
@@ -73,6 +85,7 @@ export function streamTaskLogs(db: Db, initial: TaskRow, signal: AbortSignal): R
           const nextFingerprint = JSON.stringify(response);
           if (nextFingerprint !== fingerprint) send("task", response);
           fingerprint = nextFingerprint;
+          await sendInputs().catch(() => {});
           if (next.status !== task.status || next.agent_api_url !== task.agent_api_url) {
             agentEvents?.abort();
             await sendLogs(next);

@@ -120,6 +120,17 @@ export const logEntryResponse = z.object({ id: z.number().int(), content: z.stri
 /** Live from the agent, or (`snapshot: true`) what was kept when it stopped. */
 export const taskLogsResponse = z.object({ logs: z.array(logEntryResponse), snapshot: z.literal(true).optional(), snapshot_at: timestamp().optional() });
 
+/** A follow-up in a task's queue (`POST/GET …/inputs`): `queued` until the agent takes it. */
+export const taskInputResponse = z.object({
+  id: z.uuid(),
+  input: z.string(),
+  state: z.enum(["queued", "delivered"]),
+  created_at: timestamp(),
+  delivered_at: timestamp().nullable(),
+});
+export type TaskInputResponse = z.infer<typeof taskInputResponse>;
+export const taskInputListResponse = z.object({ inputs: z.array(taskInputResponse) });
+
 /** `GET …/logs/{id}/tool-calls`: the tool calls behind a log entry's tool lines, in order (the agent port's own answer). */
 export const taskToolCallsResponse = toolCallsResponse;
 

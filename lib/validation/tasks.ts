@@ -89,6 +89,8 @@ export const createTaskRequest = z.object({
 export const updateInputRequest = z.object({ input: promptText("input") });
 export const updatePromptRequest = z.object({ prompt: promptText("prompt") });
 export const sendTaskInputRequest = z.object({ input: promptText("input") });
+/** `POST …/inputs`: the same input as `/send`, queued until the agent waits for it. */
+export const queueTaskInputRequest = sendTaskInputRequest;
 /** `POST …/pause`: `force` interrupts a working agent's turn first (without it, pausing mid-turn is a 409). The body may be left out. */
 export const pauseTaskRequest = z.object({ force: z.boolean().optional() });
 

@@ -198,6 +198,28 @@ describe("the taskyard CLI: taskyard task …", () => {
     await waitFor("the stdin reply", async () => (await user.client.logs("me", created.id)).logs.some((l) => l.content === "You said: From stdin"), 20_000);
   });
 
+  it("send queues the input while the agent works, as the dashboard does; --wait waits until it is delivered", async () => {
+    const created = await user.client.createTask({ input: "Busy", template_version_id: await echoTemplateVersion(), name: "send-queued" });
+    await waitForState(user.client, created.id, "idle", 30_000);
+    await user.client.queueInput("me", created.id, "/sleep 2500");
+    await waitForState(user.client, created.id, "working");
+
+    const queued = await cli("task", "send", "send-queued", "Queued from the CLI");
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(queued.stdout).toContain(`Input queued for task "${user.username}/send-queued"`);
+    const waited = await cli("task", "send", "send-queued", "--wait", "Waited for");
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout).toContain(`Input delivered to task "${user.username}/send-queued"`);
+    // By then the first is delivered too, in order, and the second is in the conversation.
+    const inputs = (await user.client.inputs("me", created.id)).inputs;
+    expect(inputs.map((i) => [i.input, i.state])).toEqual([
+      ["/sleep 2500", "delivered"],
+      ["Queued from the CLI", "delivered"],
+      ["Waited for", "delivered"],
+    ]);
+    await waitFor("the reply", async () => (await user.client.logs("me", created.id)).logs.some((l) => l.content === "You said: Waited for"), 20_000);
+  });
+
   it("send shows a spinner while it waits, on a terminal", async () => {
     const created = await user.client.createTask({ input: "Spin", template_version_id: await echoTemplateVersion(), name: "spinner" });
     await waitForState(user.client, created.id, "idle", 30_000);

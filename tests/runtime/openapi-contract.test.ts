@@ -218,6 +218,10 @@ describe("the OpenAPI document against the real API", () => {
     await call("PATCH", "/api/v2/tasks/{user}/{task}/repository", `${at}/repository`, { token: t, body: { repo_url: "https://example.com/acme/app.git" } }); // 409: started
     await call("PATCH", "/api/v2/tasks/{user}/{task}/repository", `${at}/repository`, { token: t, body: {} }); // 400
     await waitForState(alice.client, task.id, "idle", 30_000);
+    // The queue: taken at once by an idle agent, so too late to remove.
+    const delivered = await call("POST", "/api/v2/tasks/{user}/{task}/inputs", `${at}/inputs`, { token: t, body: { input: "Via the queue" } });
+    await call("DELETE", "/api/v2/tasks/{user}/{task}/inputs/{id}", `${at}/inputs/${delivered.body.id}`, { token: t }); // 409
+    await waitForState(alice.client, task.id, "idle", 30_000);
     // A local repository: Taskyard pushes over HTTP(S) only (409), and a pull request pushes first.
     await call("POST", "/api/v2/tasks/{user}/{task}/push", `${at}/push`, { token: t });
     await call("POST", "/api/v2/tasks/{user}/{task}/pull-request", `${at}/pull-request`, { token: t, body: {} });
@@ -231,6 +235,11 @@ describe("the OpenAPI document against the real API", () => {
     await waitForStatus(alice.client, task.id, "paused", 30_000);
     await call("GET", "/api/v2/tasks/{user}/{task}/logs", `${at}/logs`, { token: t }); // the snapshot
     await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t }); // the snapshot
+    const queued = await call("POST", "/api/v2/tasks/{user}/{task}/inputs", `${at}/inputs`, { token: t, body: { input: "While paused" } });
+    await call("POST", "/api/v2/tasks/{user}/{task}/inputs", `${at}/inputs`, { token: t, body: { input: "" } }); // 400
+    await call("GET", "/api/v2/tasks/{user}/{task}/inputs", `${at}/inputs`, { token: t });
+    await call("DELETE", "/api/v2/tasks/{user}/{task}/inputs/{id}", `${at}/inputs/${queued.body.id}`, { token: t });
+    await call("DELETE", "/api/v2/tasks/{user}/{task}/inputs/{id}", `${at}/inputs/${queued.body.id}`, { token: t }); // 404
     await call("PATCH", "/api/v2/tasks/{user}/{task}/prompt", `${at}/prompt`, { token: t, body: { prompt: "Paused prompt" } });
     await call("PATCH", "/api/v2/tasks/{user}/{task}/input", `${at}/input`, { token: t, body: { input: "Paused input" } });
     await call("PATCH", "/api/v2/tasks/{user}/{task}/input", `${at}/input`, { token: t, body: {} }); // 400

@@ -128,3 +128,33 @@ export const taskUsageTurns = pgTable(
 );
 
 export type Task = typeof tasks.$inferSelect;
+
+/**
+ * Follow-ups sent while the agent works: delivered in order, one at a time, whenever the agent is
+ * waiting for input (lib/tasks/input-queue.ts). `delivering` is committed before the agent is asked,
+ * with the conversation's length then (`message_index`): a server that died mid-delivery is
+ * settled from the agent's conversation, so an input is never lost nor delivered twice.
+ */
+export const taskInputs = pgTable(
+  "task_inputs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    taskId: uuid()
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    input: text().notNull(),
+    state: text({ enum: ["queued", "delivering", "delivered"] }).notNull().default("queued"),
+    messageIndex: integer(),
+    claimedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("task_inputs_task_idx").on(t.taskId, t.createdAt, t.id),
+    // What the delivery sweep reads: only inputs still on their way.
+    index("task_inputs_pending_idx").on(t.taskId).where(sql`${t.state} <> 'delivered'`),
+    // At most one input per task is with its agent: a second concurrent claim fails.
+    uniqueIndex("task_inputs_one_delivering_idx").on(t.taskId).where(sql`${t.state} = 'delivering'`),
+  ],
+);
+export type TaskInputRow = typeof taskInputs.$inferSelect;

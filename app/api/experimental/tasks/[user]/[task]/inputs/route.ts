@@ -1,0 +1,1 @@
+export { GET, POST } from "@/app/api/v2/tasks/[user]/[task]/inputs/route";
