@@ -11,6 +11,7 @@ import { InlineError } from "@/components/ui/error-state";
 import { ModelPicker, PresetPicker, TemplatePicker, VersionPicker } from "@/components/templates/template-pickers";
 import { PromptSize, promptBytes } from "./prompt-size";
 import { NO_REPOSITORY, RepositoryFields, repositoryFieldErrors, repositoryParameters, type RepositoryValues } from "./task-repository-fields";
+import { submitOnCtrlEnter } from "@/components/ui/submit-shortcut";
 
 const LAST_TEMPLATE = "taskyard.lastTemplate";
 
@@ -97,12 +98,7 @@ export function TaskPromptBox({ showVersion, listKey, maxPromptBytes }: { showVe
         ref={textarea}
         value={prompt}
         onChange={(e) => setPrompt(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            submit();
-          }
-        }}
+        onKeyDown={(e) => submitOnCtrlEnter(e, submit)}
         rows={2}
         aria-describedby={prompt ? sizeId : undefined}
         aria-invalid={tooLong || undefined}

@@ -10,6 +10,7 @@ import { InlineError } from "@/components/ui/error-state";
 import { inputClass, labelClass } from "@/components/ui/field-styles";
 import { PromptSize, promptBytes } from "./prompt-size";
 import { RepositoryFields, repositoryFieldErrors, type RepositoryValues } from "./task-repository-fields";
+import { submitOnCtrlEnter } from "@/components/ui/submit-shortcut";
 
 const parameter = (task: Task, name: string) => task.rich_parameter_values.find((p) => p.name === name)?.value ?? "";
 
@@ -79,12 +80,7 @@ export function TaskRetry({ task, owner, taskRef, maxPromptBytes }: { task: Task
             id={promptId}
             value={prompt}
             onChange={(e) => setPrompt(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                submit();
-              }
-            }}
+            onKeyDown={(e) => submitOnCtrlEnter(e, submit)}
             aria-describedby={sizeId}
             aria-invalid={tooLong || undefined}
             className={`${inputClass} max-h-72 min-h-20 [field-sizing:content]`}

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { inputClass } from "@/components/ui/field-styles";
 import { statusPhrase } from "./task-status";
+import { submitOnCtrlEnter } from "@/components/ui/submit-shortcut";
 
 /**
  * A message to the agent, possible while the task is active. Sent while the agent works, it waits
@@ -57,12 +58,7 @@ export function TaskSendInput({ task, owner, taskRef, streaming }: { task: Task;
           disabled={!active}
           aria-describedby={`${id}-hint`}
           onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              submit();
-            }
-          }}
+          onKeyDown={(e) => submitOnCtrlEnter(e, submit)}
           rows={1}
           placeholder={active ? (working ? "Queue a message for the agent…" : "Reply to the agent…") : "Input is available while the task is active"}
           className={`${inputClass} max-h-48 min-h-10 resize-none [field-sizing:content]`}
