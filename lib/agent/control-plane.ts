@@ -1,5 +1,5 @@
 import { plainRequest } from "../http-request";
-import type { AgentMessage, RepoChanges } from "../agents/agentapi-client";
+import type { AgentMessage, RepoChanges, ToolCall } from "../agents/agentapi-client";
 import type { TurnUsage } from "./brains/local";
 
 export type Manifest = {
@@ -38,6 +38,7 @@ export function createControlPlaneClient(baseUrl: string, token: string) {
     appStatus: (slug: string, state: string, message: string) => call("PATCH", "/api/v2/workspaceagents/me/app-status", { app_slug: slug, state, message }),
     usage: (report: TurnUsage & { turn_id: string }) => call("POST", "/api/v2/workspaceagents/me/usage", report),
     changes: (taskId: string, changes: RepoChanges) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/changes-snapshot`, changes),
+    toolCalls: (taskId: string, messageId: number, calls: ToolCall[]) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/tool-calls`, { message_id: messageId, tool_calls: calls }),
     snapshot: (taskId: string, messages: AgentMessage[]) =>
       call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`, { messages: fitSnapshot(messages) }),
   };

@@ -191,14 +191,26 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     });
     brain.onStatus((_status, report) => reportStatus(report));
     brain.onReport?.(reportStatus);
-    // After each turn, what the repository looks like now: the list's +N −M, and Changes if the agent dies.
+    // After each turn, on a queue of their own (the next turn's status must not wait behind them):
+    // the tool calls behind its reply, which a paused task's conversation opens to; and what the
+    // repository looks like now (the list's +N −M, and Changes if the agent dies).
+    let afterTurn: Promise<unknown> = Promise.resolve();
+    const taskId = manifest.task_id;
     const base = manifest.repo_base_commit;
-    if (hasRepo && base && manifest.task_id) {
-      const taskId = manifest.task_id;
-      // A queue of their own: the next turn's status must not wait behind this one's diff.
-      let changesOutbox: Promise<unknown> = Promise.resolve();
+    if (taskId) {
       brain.onStatus((status) => {
-        if (status === "stable") changesOutbox = changesOutbox.then(async () => server.changes(taskId, await workspace.changes(repoDir, base))).catch(() => {});
+        if (status !== "stable") return;
+        afterTurn = afterTurn
+          .then(async () => {
+            const reply = brain.messages().findLast((m) => m.role === "agent");
+            const calls = reply && (await brain.toolCalls?.(reply.id));
+            if (reply && calls?.length) await server.toolCalls(taskId, reply.id, calls);
+          })
+          .catch(() => {})
+          .then(async () => {
+            if (hasRepo && base) await server.changes(taskId, await workspace.changes(repoDir, base));
+          })
+          .catch(() => {});
       });
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));

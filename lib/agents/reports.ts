@@ -1,14 +1,14 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { insertAppStatus, reportAgentLifecycle, updateAgent, updateAppHealth, type AgentIdentity } from "../db/queries/agents";
-import { addTurnUsage, upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
+import { addTurnUsage, upsertChangeSnapshot, upsertSnapshot, upsertToolCalls } from "../db/queries/tasks";
 import type { SnapshotMessage } from "../db/schema";
 import { ApiError } from "../api/errors";
 import { logger } from "../logger";
 import { advanceTaskInputs } from "../tasks/input-queue";
 import { createAgentApiClient } from "./agentapi-client";
 import type { z } from "zod";
-import type { appHealthRequest, appStatusRequest, changesSnapshotRequest, usageRequest } from "../validation/agents";
+import type { appHealthRequest, appStatusRequest, changesSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
 
 /** What agents tell the server: lifecycle, app health, app status and conversation snapshots. */
 export async function reportLifecycle(db: Db, agent: AgentIdentity, state: AgentIdentity["lifecycle_state"]) {
@@ -62,4 +62,10 @@ export async function storeChangeSnapshot(db: Db, agent: AgentIdentity, taskId: 
   if (!agent.task_id || agent.task_id !== taskId) throw ApiError.notFound();
   if (!agent.repo_base_commit) throw ApiError.conflict("This task has no repository.");
   await upsertChangeSnapshot(db, taskId, changes);
+}
+
+/** The tool calls behind one of its messages, for its own task only (what a paused task opens to). */
+export async function storeToolCalls(db: Db, agent: AgentIdentity, taskId: string, report: z.infer<typeof toolCallsReport>) {
+  if (!agent.task_id || agent.task_id !== taskId) throw ApiError.notFound();
+  await upsertToolCalls(db, taskId, report.message_id, report.tool_calls);
 }

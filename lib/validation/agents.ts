@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentLifecycle, appHealth, appStatusState } from "../db/schema/agents";
+import { toolCall } from "../agents/agentapi-client";
 import { text } from "./common";
 
 
@@ -33,6 +34,13 @@ export const snapshotMessage = z.object({
 export const logSnapshotRequest = z.object({ messages: z.array(snapshotMessage).max(10_000) });
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;
+
+/** The tool calls behind one message's tool lines (each text kept to 16 KiB by the agent), so a paused task still opens them. */
+export const toolCallsReport = z.object({
+  message_id: z.number().int().min(0).max(999_999_999),
+  tool_calls: z.array(toolCall).max(1000),
+});
+export const TOOL_CALLS_REPORT_MAX_BYTES = 4 * 1024 * 1024;
 
 const tokens = z.number().int().min(0).max(1e12);
 

@@ -275,6 +275,11 @@ describe("the OpenAPI document against the real API", () => {
     await agentCall("POST", "tasks/{task}/log-snapshot", { messages: [{ id: 0, content: "hi", role: "user", time: new Date().toISOString() }] });
     await agentCall("POST", "tasks/{task}/changes-snapshot", { head_commit: "abcdef0", files: [], diff: "", truncated: false });
     await agentCall("POST", "tasks/{task}/changes-snapshot", { head_commit: "not a commit" }); // 400
+    await agentCall("POST", "tasks/{task}/tool-calls", {
+      message_id: 1,
+      tool_calls: [{ id: "toolu_1", name: "Bash", input: "{}", input_truncated: false, output: "ok", output_bytes: 2, output_truncated: false, is_error: false }],
+    });
+    await agentCall("POST", "tasks/{task}/tool-calls", { message_id: -1, tool_calls: [] }); // 400
     await alice.client.deleteTask("me", other.id);
   });
 

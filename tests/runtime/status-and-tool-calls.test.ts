@@ -157,9 +157,15 @@ describe("the status line, the tool calls and the repository of a task without o
     expect(changes.files.map((f) => f.path)).toEqual(["xs.txt"]);
   });
 
-  it("a pause and a resume keep the last real status", async () => {
+  it("a pause and a resume keep the last real status; while paused, the tool calls still open", async () => {
+    const { logs } = await client.logs("me", echoTask.id);
+    const withTool = logs.at(-1)!; // the 40,000-byte tool call's reply
+    const live = await client.toolCalls("me", echoTask.id, withTool.id);
     await client.pause("me", echoTask.id);
     await waitForStatus(client, echoTask.id, "paused", 30_000);
+    // What the agent kept after each turn, beside the snapshot: the same as the running agent said.
+    expect(live.tool_calls.length).toBeGreaterThan(0);
+    expect(await client.toolCalls("me", echoTask.id, withTool.id)).toEqual(live);
     await client.resume("me", echoTask.id);
     await waitForStatus(client, echoTask.id, "active", 30_000);
     const { found, seen } = await watchState(echoTask, (s) => s?.state === "idle", 30_000);

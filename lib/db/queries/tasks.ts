@@ -1,12 +1,12 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { taskChangeSnapshots, taskSnapshots, tasks, type AgentLifecycle, type SnapshotMessage, type TaskPullRequest, type TemplateConfig, type WorkspaceRepo } from "../schema";
+import { taskChangeSnapshots, taskSnapshots, taskToolCalls, tasks, type AgentLifecycle, type SnapshotMessage, type TaskPullRequest, type TemplateConfig, type WorkspaceRepo } from "../schema";
 import { isUuid } from "../../validation/common";
 import { CURRENT_SNAPSHOT } from "../snapshot-cache";
 import { BUILDS_CHANNEL } from "./workspaces";
 import type { TaskStatus } from "../../validation/tasks";
-import type { RepoChanges } from "../../agents/agentapi-client";
+import type { RepoChanges, ToolCall } from "../../agents/agentapi-client";
 import type { BudgetLimit } from "../../gateway/budgets";
 
 
@@ -320,6 +320,20 @@ export async function addTurnUsage(db: DbOrTx, taskId: string, u: UsageReport) {
       cache_creation_input_tokens = t.cache_creation_input_tokens + ${u.cache_creation_input_tokens},
       cost_usd = t.cost_usd + ${u.cost_usd}
     FROM turn WHERE t.id = turn.task_id AND NOT EXISTS (SELECT 1 FROM model_calls m WHERE m.task_id = t.id)`);
+}
+
+/** Keeps the tool calls behind one message (a later upload for the same message, as its turn grows, replaces them). */
+export async function upsertToolCalls(db: DbOrTx, taskId: string, messageId: number, calls: ToolCall[]) {
+  await db
+    .insert(taskToolCalls)
+    .values({ taskId, messageId, calls })
+    .onConflictDoUpdate({ target: [taskToolCalls.taskId, taskToolCalls.messageId], set: { calls, capturedAt: sql`now()` } });
+}
+
+/** The tool calls kept for one message, or none. */
+export async function selectToolCalls(db: DbOrTx, taskId: string, messageId: number): Promise<ToolCall[]> {
+  const [row] = await db.select({ calls: taskToolCalls.calls }).from(taskToolCalls).where(and(eq(taskToolCalls.taskId, taskId), eq(taskToolCalls.messageId, messageId)));
+  return row?.calls ?? [];
 }
 
 export async function upsertChangeSnapshot(db: DbOrTx, taskId: string, changes: RepoChanges) {

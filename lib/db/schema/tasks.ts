@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { ToolCall } from "../../agents/agentapi-client";
 import type { Changes } from "../../git";
 import { organizations } from "./organizations";
 import { templateVersionPresets, templateVersions } from "./templates";
@@ -81,6 +82,24 @@ export const taskChangeSnapshots = pgTable("task_change_snapshots", {
   deletions: integer().notNull().default(0),
   capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The tool calls behind one agent message's tool lines, as its agent uploads them after each turn:
+ * what a paused task's conversation (its snapshot) opens to. The running agent is read directly.
+ */
+export const taskToolCalls = pgTable(
+  "task_tool_calls",
+  {
+    taskId: uuid()
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** The message's id in the agent's conversation (the log entry's id). */
+    messageId: integer().notNull(),
+    calls: jsonb().$type<ToolCall[]>().notNull(),
+    capturedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.messageId] })],
+);
 
 /** One agent turn's usage report; its key makes a repeated report count once. */
 /**
