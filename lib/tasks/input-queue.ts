@@ -16,6 +16,7 @@ import {
 } from "../db/queries/task-inputs";
 import { startAgentTurn } from "../db/queries/model-calls";
 import { ApiError } from "../api/errors";
+import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { logger } from "../logger";
 import type { TaskInputResponse } from "../validation/responses";
 
@@ -145,10 +146,20 @@ export function startInputDelivery(db: DbOrTx, everyMs = 2000): { stop: () => Pr
       if (!open) restingUntil.set(id, Date.now() + INACTIVE_RECHECK_MS);
     }
   };
+  // A lost database is said once when it goes and once when it is back, never per sweep, and never with the query.
+  let databaseLost = false;
   const timer = setInterval(() => {
     if (running) return;
     running = sweep()
-      .catch((err: unknown) => logger.warn({ err }, "the input delivery sweep failed"))
+      .then(() => {
+        if (databaseLost) logger.info("the database is reachable again; delivering queued inputs");
+        databaseLost = false;
+      })
+      .catch((err: unknown) => {
+        if (!isDatabaseUnreachable(err)) return logger.warn(describeDatabaseError(err), "the input delivery sweep failed");
+        if (!databaseLost) logger.error(describeDatabaseError(err), "the database is unreachable; queued inputs wait until it is back");
+        databaseLost = true;
+      })
       .finally(() => (running = undefined));
   }, everyMs);
   timer.unref();
