@@ -16,6 +16,7 @@ import {
 } from "../db/queries/task-inputs";
 import { startAgentTurn } from "../db/queries/model-calls";
 import { ApiError } from "../api/errors";
+import { agentOf } from "./agent-endpoint";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { logger } from "../logger";
 import type { TaskInputResponse } from "../validation/responses";
@@ -78,7 +79,7 @@ export async function removeTaskInput(db: DbOrTx, task: TaskRow, id: string): Pr
  */
 export async function deliverNextInput(db: DbOrTx, task: TaskRow): Promise<TaskInput | undefined> {
   if (task.status !== "active" || !task.agent_api_url || !task.agent_id) return undefined;
-  const agent = createAgentApiClient({ url: task.agent_api_url, secret: task.agent_api_secret });
+  const agent = createAgentApiClient(agentOf(task));
   if ((await agent.status()).status !== "stable") return undefined;
   const messages = await agent.messages();
   // An agent that has not taken its prompt yet is about to: the prompt goes first.
@@ -102,7 +103,7 @@ async function settleStaleDelivery(db: DbOrTx, task: TaskRow): Promise<void> {
   if (task.status !== "active" || !task.agent_api_url) return;
   const stale = await selectStaleDelivery(db, task.id, STALE_DELIVERY_SECONDS);
   if (!stale) return;
-  const messages = await createAgentApiClient({ url: task.agent_api_url, secret: task.agent_api_secret }).messages();
+  const messages = await createAgentApiClient(agentOf(task)).messages();
   const arrived = messages.some((m) => m.id >= (stale.message_index ?? 0) && m.role === "user" && m.content === stale.input);
   if (arrived) await markTaskInputDelivered(db, stale.id);
   else await requeueTaskInput(db, stale.id);

@@ -86,11 +86,15 @@ export async function selectStaleDelivery(db: DbOrTx, taskId: string, staleSecon
   return row;
 }
 
+/** An input still waiting: queued, or with its agent for longer than `staleSeconds` unanswered (its server died mid-delivery). */
+const pending = (staleSeconds: number) =>
+  sql`(state = 'queued' OR (state = 'delivering' AND claimed_at < now() - make_interval(secs => ${staleSeconds})))`;
+
 /** Tasks with an input waiting: queued, or delivering for longer than `staleSeconds` (its server died mid-delivery). */
 export async function selectTasksWithPendingInputs(db: DbOrTx, staleSeconds: number, limit = 100): Promise<string[]> {
   const rows = await db.execute<{ task_id: string }>(sql`
     SELECT DISTINCT i.task_id FROM task_inputs i JOIN tasks t ON t.id = i.task_id AND t.deleted_at IS NULL
-    WHERE i.state <> 'delivered' AND (i.state = 'queued' OR (i.state = 'delivering' AND i.claimed_at < now() - make_interval(secs => ${staleSeconds})))
+    WHERE ${pending(staleSeconds)}
     LIMIT ${limit}`);
   return rows.map((r) => r.task_id);
 }
@@ -98,7 +102,6 @@ export async function selectTasksWithPendingInputs(db: DbOrTx, staleSeconds: num
 /** Whether one task has an input waiting (see `selectTasksWithPendingInputs`). */
 export async function hasPendingInputs(db: DbOrTx, taskId: string, staleSeconds: number): Promise<boolean> {
   const [row] = await db.execute<{ pending: boolean }>(sql`
-    SELECT EXISTS (SELECT 1 FROM task_inputs WHERE task_id = ${taskId} AND state <> 'delivered'
-      AND (state = 'queued' OR claimed_at < now() - make_interval(secs => ${staleSeconds}))) AS pending`);
+    SELECT EXISTS (SELECT 1 FROM task_inputs WHERE task_id = ${taskId} AND ${pending(staleSeconds)}) AS pending`);
   return row.pending;
 }
