@@ -6,6 +6,7 @@ import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
 import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
+import type { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
 import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
 import type {
   apiKeyInfoResponse,
@@ -19,6 +20,9 @@ import type {
   pushResponse,
   usageResponse,
   taskChangesResponse,
+  webhookDeliveryResponse,
+  webhookResponse,
+  webhookSecretResponse,
   taskInputResponse,
   taskLogsResponse,
   taskToolCallsResponse,
@@ -77,6 +81,12 @@ export type CreatePullRequestInput = z.input<typeof createPullRequestRequest>;
 export type PauseTaskInput = z.input<typeof pauseTaskRequest>;
 /** `GET /api/v2/usage`: model spend as the gateway metered it, grouped by user, template, model or day (UTC). */
 export type UsageGroup = z.output<typeof usageResponse>["groups"][number];
+/** A webhook endpoint (`…/users/{user}/webhooks`); its secret only comes with `WebhookWithSecret`, on creation and rotation. */
+export type Webhook = z.output<typeof webhookResponse>;
+export type WebhookWithSecret = z.output<typeof webhookSecretResponse>;
+export type WebhookDelivery = z.output<typeof webhookDeliveryResponse>;
+export type CreateWebhookInput = z.input<typeof createWebhookRequest>;
+export type UpdateWebhookInput = z.input<typeof updateWebhookRequest>;
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -146,6 +156,17 @@ export class TaskyardClient {
   gitCredentials = (user = "me") => this.request<GitCredential[]>("GET", `/api/v2/users/${seg(user)}/git-credentials`);
   createGitCredential = (body: CreateGitCredentialInput, user = "me") => this.request<GitCredential>("POST", `/api/v2/users/${seg(user)}/git-credentials`, body);
   deleteGitCredential = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/git-credentials/${seg(id)}`);
+
+  // Webhooks: each user's endpoints for their tasks' events
+  webhooks = (user = "me") => this.request<Webhook[]>("GET", `/api/v2/users/${seg(user)}/webhooks`);
+  createWebhook = (body: CreateWebhookInput, user = "me") => this.request<WebhookWithSecret>("POST", `/api/v2/users/${seg(user)}/webhooks`, body);
+  updateWebhook = (id: string, body: UpdateWebhookInput, user = "me") => this.request<Webhook>("PATCH", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}`, body);
+  deleteWebhook = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}`);
+  /** A new signing secret; the old one stops signing at once. */
+  rotateWebhookSecret = (id: string, user = "me") => this.request<WebhookWithSecret>("POST", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}/secret`);
+  webhookDeliveries = (id: string, user = "me") => this.request<WebhookDelivery[]>("GET", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}/deliveries`);
+  /** Queues a `webhook.test` delivery (202): it shows in the delivery log like any other. */
+  testWebhook = (id: string, user = "me") => this.request<void>("POST", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}/test`);
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");

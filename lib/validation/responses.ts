@@ -4,7 +4,9 @@ import { agentLifecycle } from "../db/schema/agents";
 import { buildTransition, jobStatus } from "../db/schema/workspaces";
 import { loginType } from "../db/schema/api-keys";
 import { userRole } from "../db/schema/users";
+import { TASK_EVENT_TYPES } from "./task-events";
 import { TASK_STATUSES } from "./tasks";
+import { WEBHOOK_FORMATS } from "./webhooks";
 
 /**
  * What the API answers, once: the serializers are typed by these schemas (so they cannot drift),
@@ -244,4 +246,32 @@ export const gitCredentialResponse = z.object({
   token_last4: z.string(),
   created_at: timestamp(),
   last_used_at: timestamp().nullable(),
+});
+
+/** A webhook endpoint. Its signing secret is shown once: on creation and on rotation (`webhookSecretResponse`). */
+export const webhookResponse = z.object({
+  id: id(),
+  url: z.string(),
+  events: z.array(z.enum(TASK_EVENT_TYPES)),
+  format: z.enum(WEBHOOK_FORMATS),
+  enabled: z.boolean(),
+  all_tasks: z.boolean(),
+  /** Why it was disabled (e.g. "failing for 24 hours: HTTP 503"); null while enabled or disabled by hand. */
+  disabled_reason: z.string().nullable(),
+  created_at: timestamp(),
+});
+/** `POST …/webhooks` (201) and `POST …/webhooks/{id}/secret` (200): the endpoint with its `whsec_…` secret. */
+export const webhookSecretResponse = webhookResponse.extend({ secret: z.string().startsWith("whsec_") });
+export const webhookDeliveryResponse = z.object({
+  id: id(),
+  event: z.union([z.enum(TASK_EVENT_TYPES), z.literal("webhook.test")]),
+  status: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number().int(),
+  response_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  /** Of the last attempt, in milliseconds. */
+  latency_ms: z.number().int().nullable(),
+  created_at: timestamp(),
+  delivered_at: timestamp().nullable(),
+  next_attempt_at: timestamp().nullable(),
 });

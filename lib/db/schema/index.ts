@@ -6,3 +6,4 @@ export * from "./tasks";
 export * from "./templates";
 export * from "./users";
 export * from "./workspaces";
+export * from "./task-events";
