@@ -4,7 +4,7 @@ import { users } from "./users";
 import type { TaskEventType } from "../../validation/task-events";
 
 /**
- * The durable record of those happenings. Database triggers write it (drizzle/0017_task_events.sql)
+ * What happened to which task, durably. Database triggers write it (drizzle/0017_task_events.sql)
  * in the very transaction of the change that caused each event: none is lost when a process dies
  * after the change, and none exists for a change that rolled back. Consumers fan out from here, in
  * the same transaction, to their own outboxes (webhook deliveries, issue comments); each insert
