@@ -30,6 +30,7 @@ const TASK_FIELDS: Record<keyof Task, true> = {
   rich_parameter_values: true,
   has_started: true,
   pull_request: true,
+  paused_reason: true,
   repository: true,
   usage: true,
   created_at: true,

@@ -88,6 +88,11 @@ const envSchema = z.object({
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_ANTHROPIC_MODEL)),
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
+  /** How often each provisioner looks for tasks idle past their `auto_pause_after_idle`; 0 turns its sweep off. */
+  TASKYARD_AUTO_PAUSE_SWEEP_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().refine((v) => v === 0 || v >= 100, "must be 0 (off) or at least 100").default(5000),
+  ),
   /**
    * Builds one provisioner carries out at once. A build mostly waits (for its agent to start and
    * report in), so several per core pay; README's Environment table has the measurement.

@@ -61,7 +61,7 @@ export function taskCreateCommand(): Command {
     .addOption(new Option("--template <name>", "template (optional when only one can run tasks)").default(env.TASKYARD_TASK_TEMPLATE_NAME, env.TASKYARD_TASK_TEMPLATE_NAME && "$TASKYARD_TASK_TEMPLATE_NAME"))
     .addOption(new Option("--template-version <name>", "template version (default: the active one)").default(env.TASKYARD_TASK_TEMPLATE_VERSION, env.TASKYARD_TASK_TEMPLATE_VERSION && "$TASKYARD_TASK_TEMPLATE_VERSION"))
     .addOption(new Option("--preset <name>", 'preset name, or "none" for the template\'s default').default(env.TASKYARD_TASK_PRESET_NAME, env.TASKYARD_TASK_PRESET_NAME && "$TASKYARD_TASK_PRESET_NAME"))
-    .option("--param <name=value>", "a task parameter: repo_url, base_ref, model (one of the template's) or max_cost_usd (repeatable)", collectParam)
+    .option("--param <name=value>", "a task parameter: repo_url, base_ref, model (one of the template's), max_cost_usd or auto_pause_after_idle (seconds, 0 = off) (repeatable)", collectParam)
     .option("--stdin", "read the input from stdin")
     .option("-q, --quiet", "only print the created task's id")
     .option("-O, --org <organization>", "organization name or id (default: the default organization)")

@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { Task } from "@/lib/sdk/client";
 import { TemplateIcon } from "@/components/templates/template-icon";
 import { TaskUsage } from "./task-cost";
-import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
+import { TaskPausedReason, TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { safeLink } from "./task-status";
 import { TaskStopButton } from "./task-stop-button";
 
@@ -30,6 +30,7 @@ export function TaskHeader({ task, actions }: { task: Task; actions: React.React
       </div>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <TaskStatusBadge status={task.status} />
+        <TaskPausedReason reason={task.paused_reason} />
         <TaskStateMessage state={task.current_state} status={task.status} className="max-w-full" />
         <TaskStopButton task={task} />
         <TaskUsage task={task} />

@@ -7,7 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { TemplateIcon } from "@/components/templates/template-icon";
 import { hasCost, TaskCost } from "./task-cost";
 import { PullRequestBadge, RepositorySummary } from "./task-repository";
-import { TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
+import { TaskPausedReason, TaskStateMessage, TaskStatusBadge } from "./task-status-badge";
 import { taskHref } from "./task-status";
 
 // Row actions (with their dialog and mutations) load right after the list code, not before it.
@@ -63,6 +63,7 @@ export function TaskRow({ task }: { task: Task }) {
             )}
           </span>
         </div>
+        <TaskPausedReason reason={task.paused_reason} className="text-xs" />
         <TaskStateMessage state={task.current_state} status={task.status} className="text-xs" />
       </div>
       <div className="hidden text-right text-xs whitespace-nowrap text-zinc-500 sm:col-start-4 sm:row-start-1 sm:block dark:text-zinc-400">

@@ -1,4 +1,4 @@
-import { Check, CircleAlert, History, Hourglass, LoaderCircle, MessageSquare } from "lucide-react";
+import { Check, CircleAlert, History, Hourglass, LoaderCircle, MessageSquare, TimerOff } from "lucide-react";
 import type { Task, TaskStatus } from "@/lib/sdk/client";
 import { STATUS_LABELS } from "./task-status";
 
@@ -48,6 +48,17 @@ export function TaskStateMessage({ state, status, className = "" }: { state: Tas
       <span className="truncate" title={state.message}>
         {state.message || label}
       </span>
+    </p>
+  );
+}
+
+/** Why a paused task is paused when a person did not pause it (the idle auto-pause), as the API says it. */
+export function TaskPausedReason({ reason, className = "" }: { reason: Task["paused_reason"]; className?: string }) {
+  if (!reason) return null;
+  return (
+    <p data-testid="task-paused-reason" className={`flex min-w-0 items-center gap-1.5 text-sm text-zinc-500 dark:text-zinc-400 ${className}`}>
+      <TimerOff aria-hidden className="size-3.5 shrink-0" />
+      <span className="truncate">{reason}</span>
     </p>
   );
 }

@@ -1,5 +1,6 @@
 import { taskLimits } from "../gateway/budgets";
 import type { TaskRow } from "../db/queries/tasks";
+import { AUTO_PAUSE_REASON, idlePauseReason } from "./auto-pause";
 import type { WorkspaceBuild } from "../db/schema";
 import type { taskResponse, taskStateEntry, workspaceBuildResponse } from "../validation/responses";
 import type { z } from "zod";
@@ -90,6 +91,7 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
         }
       : null,
     pull_request: row.pull_request,
+    paused_reason: pausedReason(row),
     usage: {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,
@@ -105,6 +107,12 @@ export function toTaskResponse(row: TaskRow): z.output<typeof taskResponse> {
 }
 
 export type TaskResponse = ReturnType<typeof toTaskResponse>;
+
+/** Why a paused task is paused when it was not a person's doing (the idle auto-pause); null otherwise, and once it runs again. */
+function pausedReason(row: TaskRow): string | null {
+  if (row.status !== "paused" || row.build_reason !== AUTO_PAUSE_REASON || row.build_idle_seconds === null) return null;
+  return idlePauseReason(row.build_idle_seconds);
+}
 
 /** The task's own budget (the owner's per-task limits, lowered by its `max_cost_usd`); null without one. */
 function usageLimit(parameters: { name: string; value: string }[], budget: TaskRow["template_budget"]) {

@@ -89,6 +89,8 @@ export const taskResponse = z.object({
     })
     .nullable(),
   pull_request: pullRequestResponse.nullable(),
+  /** Why the task is paused when a person did not pause it: the idle auto-pause ("Paused after 30 min idle"); null otherwise. */
+  paused_reason: z.string().nullable(),
   usage: z.object({
     input_tokens: z.number().int(),
     output_tokens: z.number().int(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "../env";
 import { nonBlankText, text } from "./common";
+import { AUTO_PAUSE_PARAMETER, autoPauseProblem } from "../tasks/auto-pause";
 
 export const TASK_STATUSES = ["pending", "initializing", "active", "paused", "unknown", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -38,14 +39,20 @@ const baseRef = text()
   .max(255, "must be at most 255 characters")
   .regex(/^(?![-/.])(?!.*\.\.)(?!.*\/\/)(?!.*[./]$)(?!.*\.lock$)[A-Za-z0-9._/+-]+$/, "must be a branch, tag or commit name");
 
-const PARAMETER_RULES: Record<string, z.ZodType<string>> = { repo_url: repoUrl, base_ref: baseRef };
+/** Seconds idle before the provisioner pauses the task (lib/tasks/auto-pause.ts); 0 is off. */
+const autoPauseAfterIdle = text().superRefine((v, ctx) => {
+  const problem = autoPauseProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const PARAMETER_RULES: Record<string, z.ZodType<string>> = { repo_url: repoUrl, base_ref: baseRef, [AUTO_PAUSE_PARAMETER]: autoPauseAfterIdle };
 
 /**
  * The parameters every task takes whatever its template (read by the provisioner and the model
  * gateway); a template's own are the names its presets set. Any other name is a typo that would
  * otherwise be stored and ignored (`repo` for `repo_url` made a task without its repository).
  */
-export const BUILT_IN_PARAMETERS = ["repo_url", "base_ref", "model", "max_cost_usd"] as const;
+export const BUILT_IN_PARAMETERS = ["repo_url", "base_ref", "model", "max_cost_usd", AUTO_PAUSE_PARAMETER] as const;
 
 /** Coder's `rich_parameter_values`: per-task values that override the preset's of the same name. */
 export const richParameterValues = z

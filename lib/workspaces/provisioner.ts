@@ -11,6 +11,7 @@ import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningW
 import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
 import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout, hasStarted } from "../db/queries/workspaces";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
+import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
@@ -29,6 +30,8 @@ export type ProvisionerOptions = {
   concurrency?: number;
   /** Start builds one user may have running at once, across provisioners. */
   buildsPerUser?: number;
+  /** How often it looks for tasks idle past their `auto_pause_after_idle` (lib/db/queries/auto-pause.ts); 0: never. */
+  autoPauseSweepMs?: number;
 };
 
 const APP_SLUG = "agent";
@@ -53,6 +56,8 @@ export class Provisioner {
   private wake?: () => void;
   private loop?: Promise<void>;
   private reaper?: NodeJS.Timeout;
+  private idleSweep?: NodeJS.Timeout;
+  private idleSweeping = false;
   private unlisten?: () => Promise<void>;
   private readonly log = logger.child({ component: "provisioner" });
   private databaseLost = false;
@@ -83,6 +88,8 @@ export class Provisioner {
     await this.reconcile();
     this.loop = this.work();
     this.reaper = setInterval(() => void this.reap().then(() => this.databaseAnswered(), (err) => this.trouble(err, "reaper failed")), 1000);
+    const sweepMs = this.options.autoPauseSweepMs ?? 5000;
+    if (sweepMs > 0) this.idleSweep = setInterval(() => void this.pauseIdle(), sweepMs);
     this.log.info({ id: this.id }, "provisioner started");
   }
 
@@ -90,6 +97,7 @@ export class Provisioner {
   async stop({ stopAgents = true } = {}): Promise<void> {
     this.running = false;
     clearInterval(this.reaper);
+    clearInterval(this.idleSweep);
     this.nudge();
     await this.loop;
     await this.unlisten?.().catch(() => {});
@@ -337,6 +345,24 @@ export class Provisioner {
       return true;
     });
     if (marked) this.log.warn({ agent: agentId, how }, "agent crashed");
+  }
+
+  /**
+   * Idle auto-pause: queues the stop builds of tasks idle past their setting, in one statement that
+   * every provisioner may run at once (exactly one stop per task; see pauseIdleTasks). The builds
+   * are then claimed like a person's pause, so the snapshot is taken as for any pause.
+   */
+  private async pauseIdle(): Promise<void> {
+    if (!this.running || this.idleSweeping) return;
+    this.idleSweeping = true;
+    try {
+      for (const p of await pauseIdleTasks(this.db)) this.log.info({ task: p.task_id, workspace: p.workspace_id, build: p.build_id, idle_seconds: p.idle_seconds }, "pausing an idle task");
+      this.databaseAnswered();
+    } catch (err) {
+      this.trouble(err, "the idle auto-pause sweep failed");
+    } finally {
+      this.idleSweeping = false;
+    }
   }
 
   /** Catches agents that died while no provisioner was watching them (e.g. `kill -9` across a restart). */

@@ -20,6 +20,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
     concurrency: config.TASKYARD_BUILD_CONCURRENCY,
     buildsPerUser: config.TASKYARD_BUILDS_PER_USER,
+    autoPauseSweepMs: config.TASKYARD_AUTO_PAUSE_SWEEP_MS,
   });
   await provisioner.start();
   return {

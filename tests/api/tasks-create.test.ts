@@ -41,7 +41,7 @@ describe("POST /api/v2/tasks/{user}", () => {
         "workspace_status", "workspace_build_number", "workspace_agent_id", "workspace_agent_lifecycle", "workspace_agent_health",
         "workspace_app_id", "initial_prompt", "status", "current_state", "created_at", "updated_at",
         // Beyond Coder: the per-task parameters, the repository, its pull request and the model usage.
-        "rich_parameter_values", "has_started", "repository", "pull_request", "usage",
+        "rich_parameter_values", "has_started", "repository", "pull_request", "paused_reason", "usage",
       ].sort(),
     );
     expect(t).toMatchObject({
@@ -64,6 +64,7 @@ describe("POST /api/v2/tasks/{user}", () => {
       rich_parameter_values: [],
       has_started: false,
       repository: null,
+      paused_reason: null,
       usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, cost_usd: 0, limit: null, stopped_by: null },
     });
     expect(t.workspace_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -177,6 +178,23 @@ describe("POST /api/v2/tasks/{user}", () => {
     expectValidation(await create(alice, { input: "x", template_version_id: RANDOM_UUID }), "template_version_id");
     expectValidation(await create(alice, { input: "x", template_version_id: ZERO_UUID }), "template_version_id");
     expect(await taskCount(alice.id)).toBe(0);
+  });
+
+  it("auto_pause_after_idle: whole seconds from 0 (off) to 30 days are stored; anything else is a 400 naming the field, creating nothing", async () => {
+    const alice = await createTestUser();
+    const param = (value: unknown) => ({ input: "x", template_version_id: version, rich_parameter_values: [{ name: "repo_url", value: "" }, { name: "auto_pause_after_idle", value }] });
+    for (const value of ["-1", "1.5", "1e3", " 5", "5 ", "abc", "0x10", "2592001", "99999999999", 30, null]) {
+      const res = await create(alice, param(value));
+      expectValidation(res, typeof value === "string" ? "rich_parameter_values.1.auto_pause_after_idle" : "rich_parameter_values.1.value");
+      if (typeof value === "string") expect(JSON.stringify(res.body.validations)).toContain("seconds");
+    }
+    expect(await taskCount(alice.id)).toBe(0);
+    for (const value of ["0", "2", "1800", "2592000"]) {
+      const res = await create(alice, param(value));
+      expect(res.status).toBe(201);
+      expect(res.body.rich_parameter_values).toContainEqual({ name: "auto_pause_after_idle", value });
+    }
+    expect(await taskCount(alice.id)).toBe(4);
   });
 
   it("presets: a preset of the version is stored; unknown, foreign or malformed is 400; zero UUID and empty mean none", async () => {

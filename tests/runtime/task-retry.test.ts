@@ -153,8 +153,8 @@ describe("rich_parameter_values names", () => {
       body: { input: "x", template_version_id: await echoTemplateVersion(), rich_parameter_values: [{ name: "model", value: "m" }, { name: "repo", value: git.url }] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe('Unknown parameter "repo". Valid names: repo_url, base_ref, model, max_cost_usd, reply_delay_ms.');
-    expect(res.body.validations).toEqual([{ field: "rich_parameter_values.1.name", detail: '"repo" is not a parameter of this template; valid names: repo_url, base_ref, model, max_cost_usd, reply_delay_ms' }]);
+    expect(res.body.message).toBe('Unknown parameter "repo". Valid names: repo_url, base_ref, model, max_cost_usd, auto_pause_after_idle, reply_delay_ms.');
+    expect(res.body.validations).toEqual([{ field: "rich_parameter_values.1.name", detail: '"repo" is not a parameter of this template; valid names: repo_url, base_ref, model, max_cost_usd, auto_pause_after_idle, reply_delay_ms' }]);
     expect((await bob.client.tasks()).tasks).toHaveLength(0);
     // A preset's own parameter is one of the template's.
     const slow = await bob.client.createTask({ input: "x", template_version_id: await echoTemplateVersion(), rich_parameter_values: [{ name: "reply_delay_ms", value: "10" }] });

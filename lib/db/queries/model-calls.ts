@@ -51,10 +51,11 @@ export async function findGatewayCaller(db: DbOrTx, keyHash: string, { withDaily
 
 /**
  * The server delivers an input to the task's agent: a new turn starts, with its own clock for
- * `max_turn_seconds` (every delivery goes through here; the agent's first turn starts with it).
+ * `max_turn_seconds` (every delivery goes through here; the agent's first turn starts with it). Its
+ * time is user activity: it restarts the idle auto-pause clock (lib/db/queries/auto-pause.ts).
  */
 export async function startAgentTurn(db: DbOrTx, agentId: string): Promise<void> {
-  await db.execute(sql`UPDATE workspace_agents SET turn_id = gen_random_uuid() WHERE id = ${agentId}`);
+  await db.execute(sql`UPDATE workspace_agents SET turn_id = gen_random_uuid(), turn_started_at = now() WHERE id = ${agentId}`);
 }
 
 /** Says (or stops saying) which budget limit stopped the task's model calls; writes only on a change. */

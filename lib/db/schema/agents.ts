@@ -34,6 +34,8 @@ export const workspaceAgents = pgTable(
      * workspace cannot restart a turn's clock (`max_turn_seconds`).
      */
     turnId: uuid().notNull().defaultRandom(),
+    /** When the server last handed it a turn (a send, a delivered input): user activity, which restarts the idle auto-pause clock. */
+    turnStartedAt: timestamp({ withTimezone: true }),
     lifecycleState: agentLifecycle().notNull().default("created"),
     /** Where its AgentAPI server listens, e.g. http://127.0.0.1:41234 */
     apiUrl: text(),

@@ -18,6 +18,8 @@ export type TemplateConfig = {
   models?: string[];
   /** Model budget of each of its tasks (lib/gateway/budgets.ts), under the owner's server-wide limits. */
   budget?: { max_cost_usd?: number; max_tokens?: number; max_turn_seconds?: number };
+  /** Seconds a task may wait idle for input before the provisioner pauses it (default 1800, 0 off); a task's own parameter wins (lib/tasks/auto-pause.ts). */
+  auto_pause_after_idle?: number;
 };
 
 export const templates = pgTable(

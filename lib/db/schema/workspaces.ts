@@ -72,7 +72,10 @@ export const workspaceBuilds = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     buildNumber: integer().notNull(),
     transition: buildTransition().notNull(),
+    /** Who asked for it: `initiator` (a person), `autostart` (a restart reconciling), `autostop` (idle auto-pause). */
     reason: text().notNull().default("initiator"),
+    /** An `autostop`: the idle time (its task's `auto_pause_after_idle`) after which the provisioner paused it. */
+    idleSeconds: integer(),
     templateVersionId: uuid()
       .notNull()
       .references(() => templateVersions.id),
