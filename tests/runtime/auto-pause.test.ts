@@ -123,9 +123,10 @@ describe("idle auto-pause", () => {
       INSERT INTO template_versions (template_id, name, config)
       SELECT template_id, 'idle-2s', ${sql.json({ brain: "echo", auto_pause_after_idle: 2 })} FROM template_versions WHERE id = ${echo}
       RETURNING id`;
-    const talkative = await idleTask("keep talking", { seconds: "4" });
     const off = await idleTask("never pause me", { seconds: "0", version: version.id as string });
     const byTemplate = await idleTask("the template decides", { version: version.id as string });
+    // Last, so that its conversation starts the moment it is idle.
+    const talkative = await idleTask("keep talking", { seconds: "4" });
 
     // Every ~1 s an input, for 9 s (more than twice its 4 s): it never pauses.
     const started = Date.now();
@@ -149,7 +150,7 @@ describe("idle auto-pause", () => {
     const quiet = await waitForStatus(client, talkative.id, "paused", 30_000);
     expect(quiet.paused_reason).toBe("Paused after 4 s idle");
 
-    // 0 on a 2 s template: idle for the whole test (well over 9 s), never paused.
+    // 0 on a 2 s template: idle for the whole test (over 9 s), never paused.
     const still = await client.task("me", off.id);
     expect(still.status).toBe("active");
     expect(still.paused_reason).toBeNull();
@@ -161,6 +162,28 @@ describe("idle auto-pause", () => {
     const byHand = await waitForStatus(client, off.id, "paused", 30_000);
     expect(byHand.paused_reason).toBeNull();
     for (const t of [talkative, off, byTemplate]) await client.deleteTask("me", t.id);
+  }, 120_000);
+
+  it("a turn the server just handed the agent, an input on its way or a working agent keeps a task from being due", async () => {
+    // No setting: only this test's sweep (default 1 s) finds them due, never the daemons (30 min).
+    const [turn, input, working, control] = await Promise.all(["turn", "input", "working", "control"].map((w) => idleTask(`due ${w}`)));
+    await new Promise((r) => setTimeout(r, 1200));
+    await sql`UPDATE workspace_agents SET turn_started_at = now() WHERE workspace_id = ${turn.workspace_id!}`;
+    // Being delivered (claimed just now): neither this server's delivery sweep nor the stale check touches it for 30 s.
+    await sql`INSERT INTO task_inputs (task_id, input, state, claimed_at, message_index) VALUES (${input.id}, 'on its way', 'delivering', now(), 2)`;
+    await sql`
+      INSERT INTO workspace_app_statuses (workspace_id, agent_id, app_id, state, message)
+      SELECT s.workspace_id, s.agent_id, s.app_id, 'working', 'Thinking' FROM workspace_app_statuses s
+      WHERE s.workspace_id = ${working.workspace_id!} ORDER BY s.created_at DESC LIMIT 1`;
+    const { db, sql: pool } = createDb(databaseUrl, { max: 1 });
+    cleanups.push(() => pool.end());
+    const paused = await pauseIdleTasks(db, { defaultSeconds: 1 });
+    expect(paused.map((p) => p.task_id)).toEqual([control.id]);
+    // And once the input has gone through and a second has passed, that one is due too.
+    await sql`UPDATE task_inputs SET state = 'delivered', delivered_at = now() WHERE task_id = ${input.id}`;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await pauseIdleTasks(db, { defaultSeconds: 1 })).map((p) => p.task_id).sort()).toEqual([input.id, turn.id].sort());
+    for (const t of [turn, input, working, control]) await client.deleteTask("me", t.id);
   }, 120_000);
 
   it("ten sweeps racing over the same idle tasks queue exactly one stop build each", async () => {
