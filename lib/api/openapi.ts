@@ -3,7 +3,7 @@ import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
 import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
-import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
+import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
@@ -87,6 +87,7 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/api/v2/users/{user}/keys/{id}", summary: "Revoke a session or API key (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
   { method: "get", path: "/api/v2/git-providers", summary: "The configured git providers (forges): the hosts git credentials may be for", response: z.array(gitProviderResponse), ok: 200 },
   { method: "post", path: "/api/v2/git-providers", summary: "Configure a git provider (owner only); `api_url` defaults to api.github.com for github.com, `https://<host>/api/v3` for GitHub Enterprise, `https://<host>/api/v4` for GitLab", body: createGitProviderRequest, response: gitProviderResponse, ok: 201, errors: [400, 403, 409, 415] },
+  { method: "patch", path: "/api/v2/git-providers/{id}", summary: "Change a provider's webhook secret (`null`: no inbound deliveries), the label that makes a GitHub issue a task (default `taskyard`) and the template issue tasks use (`null`: the built-in `claude`); owner only", body: updateGitProviderRequest, response: gitProviderResponse, ok: 200, errors: [400, 403, 404, 415] },
   { method: "delete", path: "/api/v2/git-providers/{id}", summary: "Remove a git provider and every credential for it (owner only)", ok: 204, errors: [403, 404] },
   { method: "get", path: "/api/v2/users/{user}/git-credentials", summary: "The user's git credentials, never a token (yours; owner/admin for anyone's)", response: z.array(gitCredentialResponse), ok: 200, errors: [404] },
   { method: "post", path: "/api/v2/users/{user}/git-credentials", summary: "Store a token for a configured provider's host (yourself only); the forge is asked whose it is: a bad token is a 400, an unreachable forge a 502", body: createGitCredentialRequest, response: gitCredentialResponse, ok: 201, errors: [400, 403, 404, 415, 502] },
