@@ -232,6 +232,29 @@ describe("GitHub issue → task → comments", () => {
     expect(github.problems).toEqual([]);
   }, 60_000);
 
+  it("measures: ten labelled issues, one after another, each answered and commented once", async () => {
+    const answered: number[] = [];
+    const commented: number[] = [];
+    const issues = Array.from({ length: 10 }, (_, i) => 100 + i);
+    for (const n of issues) {
+      const start = performance.now();
+      const answer = await deliver("issues", labeled(n));
+      const done = performance.now();
+      expect(answer.status).toBe(201);
+      answered.push(done - start);
+      await waitFor(`the comment on #${n}`, async () => commentsOn(n).length > 0, 30_000, 5);
+      commented.push(performance.now() - done);
+    }
+    for (const n of issues) expect(commentsOn(n)).toHaveLength(1);
+    const pct = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]);
+    console.log(`github issues: delivery → 201 p50 ${pct(answered, 50)} ms, max ${pct(answered, 100)} ms; 201 → comment at GitHub p50 ${pct(commented, 50)} ms, max ${pct(commented, 100)} ms`);
+    for (const n of issues) {
+      const [link] = await sql`SELECT task_id FROM github_issue_tasks WHERE issue_number = ${n}`;
+      await alice.deleteTask("me", link.task_id as string);
+    }
+    expect(github.problems).toEqual([]);
+  }, 120_000);
+
   it("the owner can turn inbound deliveries off: the secret cleared, deliveries are 401", async () => {
     const off = await owner.updateGitProvider(providerId, { webhook_secret: null, issue_label: "ai" });
     expect(off).toMatchObject({ webhook_secret_set: false, issue_label: "ai" });
