@@ -20,6 +20,12 @@ test("Settings: the owner adds a git provider; a user adds a token (login read f
     await providerForm.getByLabel("API URL (optional)").fill(github.url);
     await providerForm.getByRole("button", { name: "Add provider" }).click();
     await expect(providers.getByTestId("git-provider").filter({ hasText: host })).toContainText(`github · API ${github.url}`);
+    // GitHub issues → tasks is on once the provider has a webhook secret (PATCH, or `taskyard providers set`).
+    await expect(providers.getByTestId("git-provider").filter({ hasText: host })).not.toContainText("Issues → tasks");
+    const added = (await api.gitProviders()).find((p) => p.host === host)!;
+    await api.updateGitProvider(added.id, { webhook_secret: `whsec-${randomBytes(8).toString("hex")}`, issue_label: "ai-task" });
+    await page.reload();
+    await expect(providers.getByTestId("git-provider").filter({ hasText: host })).toContainText("Issues → tasks: label “ai-task” or /taskyard (webhook secret set)");
 
     const credentials = page.getByRole("region", { name: "Git credentials" });
     const form = credentials.getByRole("form", { name: "Add a git credential" });

@@ -53,6 +53,9 @@ export function GitProvidersSection() {
                   {p.kind}
                   {p.api_url ? ` · API ${p.api_url}` : ""}
                 </p>
+                {p.kind === "github" && p.webhook_secret_set ? (
+                  <p className="truncate text-xs text-zinc-500">Issues → tasks: label “{p.issue_label}” or /taskyard (webhook secret set)</p>
+                ) : null}
               </div>
               <Button variant="ghost" size="sm" onClick={() => setRemoving(p)} aria-label={`Remove the git provider ${p.host}`}>
                 Remove

@@ -3,7 +3,8 @@ import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
 import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
-import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
+import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
+import { githubDeliveryResponse } from "../validation/github-issues";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
@@ -62,6 +63,8 @@ type Operation = {
   /** The success body: a zod schema (the one its serializer is typed by), a server-sent event stream, or none. */
   response?: z.ZodType | typeof SSE;
   ok: number;
+  /** Other success statuses, with the same body (a delivery that created nothing). */
+  alsoOk?: number[];
   errors?: number[];
   /** Errors in another shape than ours (the model gateway's are the Messages API's). */
   errorBody?: z.ZodType;
@@ -87,7 +90,9 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/api/v2/users/{user}/keys/{id}", summary: "Revoke a session or API key (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
   { method: "get", path: "/api/v2/git-providers", summary: "The configured git providers (forges): the hosts git credentials may be for", response: z.array(gitProviderResponse), ok: 200 },
   { method: "post", path: "/api/v2/git-providers", summary: "Configure a git provider (owner only); `api_url` defaults to api.github.com for github.com, `https://<host>/api/v3` for GitHub Enterprise, `https://<host>/api/v4` for GitLab", body: createGitProviderRequest, response: gitProviderResponse, ok: 201, errors: [400, 403, 409, 415] },
+  { method: "patch", path: "/api/v2/git-providers/{id}", summary: "Change a provider's webhook secret (`null`: no inbound deliveries), the label that makes a GitHub issue a task (default `taskyard`) and the template issue tasks use (`null`: the built-in `claude`); owner only", body: updateGitProviderRequest, response: gitProviderResponse, ok: 200, errors: [400, 403, 404, 415] },
   { method: "delete", path: "/api/v2/git-providers/{id}", summary: "Remove a git provider and every credential for it (owner only)", ok: 204, errors: [403, 404] },
+  { method: "post", path: "/api/v2/integrations/github/events", summary: "A GitHub webhook delivery (no session): signed (`X-Hub-Signature-256`) with a configured GitHub provider's webhook secret, else 401. An `issues` `labeled` event with the provider's label, or an `issue_comment` `created` starting `/taskyard <prompt>`, by a GitHub user linked to a Taskyard account (their git credential's login), on a repository of that provider, creates a task (201) — one per issue while it lives; a seen `X-GitHub-Delivery` is `duplicate`; `ping` is `pong`; anything else is 200 `ignored` with the reason. Body ≤ 1 MiB (413), JSON (415)", response: githubDeliveryResponse, ok: 201, alsoOk: [200], errors: [400, 401, 413, 415], auth: "none" },
   { method: "get", path: "/api/v2/users/{user}/git-credentials", summary: "The user's git credentials, never a token (yours; owner/admin for anyone's)", response: z.array(gitCredentialResponse), ok: 200, errors: [404] },
   { method: "post", path: "/api/v2/users/{user}/git-credentials", summary: "Store a token for a configured provider's host (yourself only); the forge is asked whose it is: a bad token is a 400, an unreachable forge a 502", body: createGitCredentialRequest, response: gitCredentialResponse, ok: 201, errors: [400, 403, 404, 415, 502] },
   { method: "delete", path: "/api/v2/users/{user}/git-credentials/{id}", summary: "Forget a git credential (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
@@ -167,6 +172,7 @@ export function openApiDocument() {
   for (const op of OPERATIONS) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
     const responses: Record<string, unknown> = { [op.ok]: success(op.response) };
+    for (const code of op.alsoOk ?? []) responses[code] = success(op.response);
     const error = op.errorBody ? jsonSchema(op.errorBody, "output") : { $ref: "#/components/schemas/Error" };
     const errorType = op.errorType ?? "application/json";
     for (const code of op.errors ?? []) responses[code] = { description: "Error", content: { [errorType]: { schema: error } } };

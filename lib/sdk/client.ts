@@ -7,7 +7,7 @@ import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } 
 import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
-import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
+import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import type {
   apiKeyInfoResponse,
   apiKeyResponse,
@@ -70,6 +70,7 @@ export type ApiKey = z.output<typeof apiKeyInfoResponse>;
 /** A forge the owner configured (`github`, `gitlab`, `generic`): the hosts git credentials may be for. */
 export type GitProvider = z.output<typeof gitProviderResponse>;
 export type CreateGitProviderInput = z.input<typeof createGitProviderRequest>;
+export type UpdateGitProviderInput = z.input<typeof updateGitProviderRequest>;
 /** A user's stored git token as the API shows it: never the token, only its last 4 characters. */
 export type GitCredential = z.output<typeof gitCredentialResponse>;
 export type CreateGitCredentialInput = z.input<typeof createGitCredentialRequest>;
@@ -152,6 +153,7 @@ export class TaskyardClient {
   // Git providers (owner) and each user's git credentials
   gitProviders = () => this.request<GitProvider[]>("GET", "/api/v2/git-providers");
   createGitProvider = (body: CreateGitProviderInput) => this.request<GitProvider>("POST", "/api/v2/git-providers", body);
+  updateGitProvider = (id: string, body: UpdateGitProviderInput) => this.request<GitProvider>("PATCH", `/api/v2/git-providers/${seg(id)}`, body);
   deleteGitProvider = (id: string) => this.request<void>("DELETE", `/api/v2/git-providers/${seg(id)}`);
   gitCredentials = (user = "me") => this.request<GitCredential[]>("GET", `/api/v2/users/${seg(user)}/git-credentials`);
   createGitCredential = (body: CreateGitCredentialInput, user = "me") => this.request<GitCredential>("POST", `/api/v2/users/${seg(user)}/git-credentials`, body);

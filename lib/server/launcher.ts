@@ -6,6 +6,7 @@ import readline from "node:readline";
 import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
+import { startIssueCommentDelivery } from "../github-issues/comment-dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
 import { inheritedEnvironment } from "../agent-env";
 import { dataDir, env } from "../env";
@@ -178,7 +179,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     // Queued follow-ups reach agents that became idle without a report saying so (a restart, a resume).
     const deliveryDb = createDb(databaseUrl, { max: 2 });
     const delivery = startInputDelivery(deliveryDb.db);
+    // Comments on GitHub issues that became tasks (lib/github-issues): their links point at the access URL when set.
+    const issueComments = startIssueCommentDelivery(deliveryDb.db, deliveryDb.sql, config.TASKYARD_ACCESS_URL ?? url);
     stops.push(async () => {
+      await issueComments.stop();
       await delivery.stop();
       await deliveryDb.sql.end({ timeout: 5 });
     });

@@ -1,8 +1,8 @@
 import { assertCredentialForRepository } from "../git-credentials/credentials";
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { creationContext, insertTaskWithWorkspace, selectTasks } from "../db/queries/tasks";
+import type { Db, Tx } from "../db/client";
+import { creationContext, insertTaskWithWorkspace, selectTasks, type TaskRow } from "../db/queries/tasks";
 import { findTemplateVersion, listPresets } from "../db/queries/templates";
 import type { TemplateConfig } from "../db/schema";
 import { ApiError } from "../api/errors";
@@ -30,7 +30,16 @@ function namingOptions() {
  * commits. A generated name that collides is retried with a new suffix. Round trips: one to
  * check, then the transaction (the owner's lock, the insert, the read).
  */
-export async function createTask(db: Db, input: { ownerId: string; initiatorId: string; request: CreateTaskRequest }) {
+export async function createTask(
+  db: Db,
+  input: {
+    ownerId: string;
+    initiatorId: string;
+    request: CreateTaskRequest;
+    /** What must commit with the task or not at all (a GitHub issue's link and its first comment); throwing rolls the task back. */
+    withTask?: (tx: Tx, task: TaskRow) => Promise<void>;
+  },
+) {
   const { request } = input;
   const maxLiveTasks = env().TASKYARD_MAX_TASKS_PER_USER;
   const context = await creationContext(db, input.ownerId, request.template_version_id);
@@ -66,7 +75,9 @@ export async function createTask(db: Db, input: { ownerId: string; initiatorId: 
           parameters: request.rich_parameter_values ?? [],
           maxLiveTasks,
         });
-        return created && (await selectTasks(tx, { id: created.task_id }))[0];
+        const row = created && (await selectTasks(tx, { id: created.task_id }))[0];
+        if (row && input.withTask) await input.withTask(tx, row);
+        return row;
       });
       if (task) return task;
     } catch (error) {

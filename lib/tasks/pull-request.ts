@@ -129,6 +129,11 @@ async function refreshOne(db: Db, task: TaskRow): Promise<void> {
 export function taskPageUrl(req: Request, task: Pick<TaskRow, "owner_name" | "name">): string {
   // The Host the caller used (Next.js's own request URL says localhost): only the caller's own pull request carries it.
   const url = new URL(req.url);
-  const base = env().TASKYARD_ACCESS_URL?.replace(/\/+$/, "") ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
-  return `${base}/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
+  const base = env().TASKYARD_ACCESS_URL ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
+  return taskPageAt(base, task);
+}
+
+/** The task's page on the dashboard served at `base`. */
+export function taskPageAt(base: string, task: Pick<TaskRow, "owner_name" | "name">): string {
+  return `${base.replace(/\/+$/, "")}/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
 }

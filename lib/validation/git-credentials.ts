@@ -30,13 +30,38 @@ const apiUrl = () =>
     }, "must be an http(s) URL without credentials, query or fragment")
     .transform((s) => s.replace(/\/+$/, ""));
 
+const webhookSecret = () => text().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters");
+
+/** GitHub's own limit on a label's name is 50 characters; it compares them without regard to case. */
+export const DEFAULT_ISSUE_LABEL = "taskyard";
+const issueLabel = () =>
+  text()
+    .trim()
+    .min(1, "must not be empty")
+    .max(50, "must be at most 50 characters")
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+const issueTemplateId = () => z.uuid({ message: "must be a template's id" });
+
 export const createGitProviderRequest = z.object({
   kind: z.enum(GIT_PROVIDER_KINDS, { message: "must be github, gitlab or generic" }),
   host: gitHost(),
   api_url: apiUrl().optional(),
-  /** Kept encrypted for the forge's webhooks; never shown again. */
-  webhook_secret: text().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters").optional(),
+  /** Kept encrypted; a GitHub provider's inbound deliveries (issues → tasks) are signed with it. Never shown again. */
+  webhook_secret: webhookSecret().optional(),
+  /** The label that makes an issue a task (default `taskyard`). */
+  issue_label: issueLabel().optional(),
+  /** The template issue tasks use (default: the built-in `claude`). */
+  issue_template_id: issueTemplateId().optional(),
 });
+
+/** `PATCH /api/v2/git-providers/{id}`: only what is given changes; `null` clears the secret (inbound off) or the template (back to the default). */
+export const updateGitProviderRequest = z
+  .object({
+    webhook_secret: webhookSecret().nullable().optional(),
+    issue_label: issueLabel().optional(),
+    issue_template_id: issueTemplateId().nullable().optional(),
+  })
+  .strict();
 
 export const createGitCredentialRequest = z.object({
   host: gitHost(),
@@ -52,6 +77,7 @@ export const createGitCredentialRequest = z.object({
 });
 
 export type CreateGitProviderRequest = z.infer<typeof createGitProviderRequest>;
+export type UpdateGitProviderRequest = z.infer<typeof updateGitProviderRequest>;
 export type CreateGitCredentialRequest = z.infer<typeof createGitCredentialRequest>;
 
 /** `POST …/pull-request`: each field optional (title: the task's display name; body: what the task did, with a link back to it). */

@@ -234,6 +234,11 @@ export const gitProviderResponse = z.object({
   kind: z.enum(["github", "gitlab", "generic"]),
   host: z.string(),
   api_url: z.string(),
+  /** Whether a webhook secret is set (never the secret): a GitHub provider then takes issue deliveries at /api/v2/integrations/github/events. */
+  webhook_secret_set: z.boolean(),
+  issue_label: z.string(),
+  /** null: the built-in `claude` template. */
+  issue_template_id: id().nullable(),
   created_at: timestamp(),
 });
 /** Never the token: its last 4 characters, what the forge said about it, and when it was last used. */

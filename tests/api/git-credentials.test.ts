@@ -80,7 +80,8 @@ describe("git providers (owner only)", () => {
     const secret = `whsec-${randomBytes(12).toString("hex")}`;
     const res = await raw("POST", "/api/v2/git-providers", { token: ownerToken(), body: { kind: "github", host: `hook-${suffix}.example.com`, api_url: github.url, webhook_secret: secret } });
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(["api_url", "created_at", "host", "id", "kind"]);
+    expect(Object.keys(res.body).sort()).toEqual(["api_url", "created_at", "host", "id", "issue_label", "issue_template_id", "kind", "webhook_secret_set"]);
+    expect(res.body.webhook_secret_set).toBe(true);
     const [row] = await sql`SELECT webhook_secret_encrypted FROM git_providers WHERE id = ${res.body.id}`;
     expect(row.webhook_secret_encrypted).toMatch(/^v1:/);
     expect(row.webhook_secret_encrypted).not.toContain(secret);

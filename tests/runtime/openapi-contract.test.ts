@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Task } from "../../lib/sdk/client";
 import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type RawResponse, type TestUser } from "../support/api";
 import { startGitHubStandIn } from "../support/forge-stand-ins";
+import { deliveryHeaders } from "../support/github-webhooks";
 import { startExtraServer } from "../support/extra-server";
 import { db, waitForState, waitForStatus } from "../support/runtime";
 
@@ -144,6 +145,21 @@ describe("the OpenAPI document against the real API", () => {
       await call("DELETE", d, `/api/v2/users/me/git-credentials/${credential.body.id}`, { token: alice.token });
       await call("DELETE", d, `/api/v2/users/me/git-credentials/${credential.body.id}`, { token: alice.token }); // 404
       const pd = "/api/v2/git-providers/{id}";
+      const secret = `whsec-${randomBytes(8).toString("hex")}`;
+      await call("PATCH", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner, body: { webhook_secret: secret, issue_label: "contract" } });
+      await call("PATCH", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner, body: { issue_label: "" } }); // 400
+      await call("PATCH", pd, `/api/v2/git-providers/${provider.body.id}`, { token: alice.token, body: { issue_label: "x" } }); // 403
+      await call("PATCH", pd, `/api/v2/git-providers/${randomUUID()}`, { token: owner, body: { issue_label: "x" } }); // 404
+      const e = "/api/v2/integrations/github/events";
+      const ping = JSON.stringify({ zen: "Design for failure." });
+      const signed = (body: string, key = secret) => ({ ...deliveryHeaders("ping", body, key) });
+      await call("POST", e, e, { headers: signed(ping), rawBody: ping }); // 200 pong
+      await call("POST", e, e, { headers: signed(ping, "wrong"), rawBody: ping }); // 401
+      await call("POST", e, e, { headers: signed("{"), rawBody: "{" }); // 400
+      const form = "payload=%7B%7D";
+      await call("POST", e, e, { headers: { ...signed(form), "content-type": "application/x-www-form-urlencoded" }, rawBody: form }); // 415
+      const huge = "x".repeat(1024 * 1024 + 1);
+      await call("POST", e, e, { headers: signed(huge), rawBody: huge }); // 413
       await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: alice.token }); // 403
       await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner });
       await call("DELETE", pd, `/api/v2/git-providers/${provider.body.id}`, { token: owner }); // 404

@@ -137,7 +137,7 @@ export type RecordedRequest = { method: string; url: string; path: string; query
  */
 export type ScriptedFailure = "validation" | "forbidden" | "bad-gateway" | "hang" | { status: number; body: unknown; headers?: Record<string, string> } | { delayMs: number };
 
-type Scripted = { failure: ScriptedFailure; method?: string; times: number };
+type Scripted = { failure: ScriptedFailure; method?: string; path?: RegExp; times: number };
 
 function record(req: http.IncomingMessage, body: string): RecordedRequest {
   const url = new URL(req.url ?? "/", "http://x");
@@ -154,8 +154,8 @@ function record(req: http.IncomingMessage, body: string): RecordedRequest {
 }
 
 /** The next scripted failure for this request, if any (each is used `times` times, then dropped). */
-function takeScripted(script: Scripted[], method: string): ScriptedFailure | undefined {
-  const index = script.findIndex((s) => !s.method || s.method === method);
+function takeScripted(script: Scripted[], method: string, path = ""): ScriptedFailure | undefined {
+  const index = script.findIndex((s) => (!s.method || s.method === method) && (!s.path || s.path.test(path)));
   if (index < 0) return undefined;
   const found = script[index];
   if (--found.times <= 0) script.splice(index, 1);
@@ -165,6 +165,9 @@ function takeScripted(script: Scripted[], method: string): ScriptedFailure | und
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
 }
+
+/** A comment the GitHub stand-in was asked to post on an issue (by the token's login). */
+export type StandInIssueComment = { id: number; project: string; issue: number; body: string; login: string };
 
 /** A pull request the GitHub stand-in holds. */
 export type StandInPull = { number: number; project: string; head: string; base: string; title: string; body: string | null; draft: boolean; state: "open" | "closed"; merged: boolean };
@@ -211,7 +214,7 @@ function githubPull(pull: StandInPull, simple: boolean) {
 
 /**
  * A stand-in for GitHub's REST API, at the root like api.github.com: `GET /user` (with
- * `x-oauth-scopes`) and pull requests — list (`head`/`base`/`state`), create and get — of the
+ * `x-oauth-scopes`), issue comments (create) and pull requests — list (`head`/`base`/`state`), create and get — of the
  * `repositories` it holds (`owner/repo` → its branches). `tokens` maps each token it accepts to its
  * login and scopes. Every request is checked against GitHub's OpenAPI description and every
  * answer against the schema documented for it; any problem is kept in `problems` (the test
@@ -221,6 +224,7 @@ export async function startGitHubStandIn(tokens: Record<string, { login: string;
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
   const pulls: StandInPull[] = [];
+  const comments: StandInIssueComment[] = [];
   const script: Scripted[] = [];
   const repositories = options.repositories ?? {};
   const server = http.createServer(async (req, res) => {
@@ -249,11 +253,13 @@ export async function startGitHubStandIn(tokens: Record<string, { login: string;
       problems.push(...githubResponseProblems("/user", "get", 200, "private-user", answer));
       return json(res, 200, answer, { "x-oauth-scopes": owner.scopes.join(", "), "x-github-media-type": "github.v3; format=json" });
     }
+    const commentsPath = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path);
+    if (commentsPath && req.method === "POST") return answerIssueComment(req, res, recorded, commentsPath, owner.login);
     const pullsPath = /^\/repos\/([^/]+)\/([^/]+)\/pulls(?:\/(\d+))?$/.exec(path);
     if (!pullsPath) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     const template = pullsPath[3] ? "/repos/{owner}/{repo}/pulls/{pull_number}" : "/repos/{owner}/{repo}/pulls";
     const method = (req.method ?? "GET").toLowerCase();
-    let scripted = takeScripted(script, req.method ?? "");
+    let scripted = takeScripted(script, req.method ?? "", path);
     if (typeof scripted === "object" && "delayMs" in scripted) {
       await new Promise((resolve) => setTimeout(resolve, (scripted as { delayMs: number }).delayMs));
       scripted = undefined;
@@ -310,14 +316,49 @@ export async function startGitHubStandIn(tokens: Record<string, { login: string;
     }
     return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/pulls" });
   }
+  /** `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` on a repository it holds; scripted failures apply. */
+  async function answerIssueComment(req: http.IncomingMessage, res: http.ServerResponse, recorded: RecordedRequest, match: RegExpExecArray, login: string) {
+    const template = "/repos/{owner}/{repo}/issues/{issue_number}/comments";
+    let scripted = takeScripted(script, "POST", recorded.path);
+    if (typeof scripted === "object" && "delayMs" in scripted) {
+      await new Promise((resolve) => setTimeout(resolve, (scripted as { delayMs: number }).delayMs));
+      scripted = undefined;
+    }
+    if (scripted === "hang") return;
+    if (scripted === "bad-gateway") return void res.writeHead(502, { "content-type": "text/html" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    if (scripted === "forbidden") {
+      const answer = { message: "Resource not accessible by personal access token", documentation_url: "https://docs.github.com/rest/issues/comments#create-an-issue-comment" };
+      problems.push(...githubResponseProblems(template, "post", 403, "basic-error", answer));
+      return json(res, 403, answer);
+    }
+    if (scripted && scripted !== "validation") return json(res, scripted.status, scripted.body, scripted.headers);
+    const project = `${match[1]}/${match[2]}`;
+    if (!repositories[project]) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/issues/comments#create-an-issue-comment" });
+    const example = (githubSpec() as unknown as { components: { examples: Record<string, { value: Record<string, unknown> }> } }).components.examples["issue-comment"].value;
+    const comment: StandInIssueComment = { id: comments.length + 1, project, issue: Number(match[3]), body: String((recorded.body as { body?: unknown }).body), login };
+    comments.push(comment);
+    const answer = {
+      ...example,
+      id: comment.id,
+      url: `https://api.github.com/repos/${project}/issues/comments/${comment.id}`,
+      html_url: `https://github.com/${project}/issues/${comment.issue}#issuecomment-${comment.id}`,
+      issue_url: `https://api.github.com/repos/${project}/issues/${comment.issue}`,
+      body: comment.body,
+      user: { ...(example.user as object), login },
+    };
+    problems.push(...githubResponseProblems(template, "post", 201, "issue-comment", answer));
+    return json(res, 201, answer, { location: answer.url });
+  }
   const url = await listen(server);
   return {
     url,
     requests,
     problems,
     pulls,
-    /** The next `times` requests to a pull-request endpoint (of `method`, if given) fail so. */
-    fail: (failure: ScriptedFailure, options: { method?: string; times?: number } = {}) => void script.push({ failure, method: options.method, times: options.times ?? 1 }),
+    /** Comments posted on issues, in order. */
+    comments,
+    /** The next `times` requests to a pull-request or issue-comment endpoint (of `method` and to a `path` matching, if given) fail so. */
+    fail: (failure: ScriptedFailure, options: { method?: string; path?: RegExp; times?: number } = {}) => void script.push({ failure, method: options.method, path: options.path, times: options.times ?? 1 }),
     /** Drops the failures scripted and not yet used. */
     resetFailures: () => void script.splice(0),
     /** Merges or closes (or reopens) a pull request, as its people would on GitHub. */

@@ -18,8 +18,18 @@ export async function findGitProviderByHost(db: DbOrTx, host: string) {
 }
 
 /** Undefined when a provider for the host exists already. */
-export async function insertGitProvider(db: DbOrTx, values: { id: string; kind: GitProviderKind; host: string; apiUrl: string; webhookSecretEncrypted: string | null }) {
+export async function insertGitProvider(
+  db: DbOrTx,
+  values: { id: string; kind: GitProviderKind; host: string; apiUrl: string; webhookSecretEncrypted: string | null; issueLabel?: string; issueTemplateId?: string | null },
+) {
   const [row] = await db.insert(gitProviders).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+/** Undefined when there is no such provider. */
+export async function updateGitProviderSettings(db: DbOrTx, id: string, values: { webhookSecretEncrypted?: string | null; issueLabel?: string; issueTemplateId?: string | null }) {
+  if (Object.keys(values).length === 0) return findGitProvider(db, id);
+  const [row] = await db.update(gitProviders).set(values).where(eq(gitProviders.id, id)).returning();
   return row;
 }
 

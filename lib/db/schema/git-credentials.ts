@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { templates } from "./templates";
 import { users } from "./users";
 
 export const gitProviderKind = pgEnum("git_provider_kind", ["github", "gitlab", "generic"]);
@@ -16,8 +17,12 @@ export const gitProviders = pgTable(
     /** Lower-case host, with its port when not the scheme's default (`git.example.com:8443`). */
     host: text().notNull(),
     apiUrl: text().notNull(),
-    /** Encrypted like tokens (lib/git-credentials/secret-box.ts); for a forge's webhooks later. */
+    /** Encrypted like tokens (lib/git-credentials/secret-box.ts): what a GitHub provider's inbound deliveries are signed with (lib/github-issues). */
     webhookSecretEncrypted: text(),
+    /** The issue label that makes a task (GitHub providers with a webhook secret). */
+    issueLabel: text().notNull().default("taskyard"),
+    /** The template issue tasks use; null: the built-in `claude` (Claude Code). */
+    issueTemplateId: uuid().references(() => templates.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("git_providers_host_idx").on(sql`lower(${t.host})`)],
