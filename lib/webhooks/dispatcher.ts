@@ -43,7 +43,7 @@ import { DELIVERY_TIMEOUT_MS, postWebhook } from "./send";
  */
 
 /** A lease outlasts one attempt's timeout with room to record it. */
-const LEASE_MS = DELIVERY_TIMEOUT_MS + 20_000;
+const LEASE_MS = DELIVERY_TIMEOUT_MS + 5_000;
 /** Endpoints delivered to at once by one process. */
 const CONCURRENCY = 8;
 /** Deliveries sent to one endpoint per claim before others get a turn. */
