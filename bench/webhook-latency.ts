@@ -36,7 +36,7 @@ function receiver(port = 0) {
       const body = Buffer.concat(chunks).toString("utf8");
       const arrival = { id: String(req.headers["webhook-id"]), taskId: JSON.parse(body).data.id as string, at };
       // A real receiver verifies before it trusts: the cost is in the numbers.
-      if (receiverState.secret) new Webhook(receiverState.secret).verify(body, req.headers as Record<string, string>);
+      if (req.url === "/hook") new Webhook(receiverState.secret).verify(body, req.headers as Record<string, string>);
       arrivals.push(arrival);
       waiters.get(arrival.taskId)?.(arrival);
       res.writeHead(200).end();
@@ -79,8 +79,34 @@ async function main() {
       latencies.push((await arrived).at - t0);
     }
     latencies.sort((a, b) => a - b);
-    const latency = { events: EVENTS, p50_ms: +percentile(latencies, 50).toFixed(1), p99_ms: +percentile(latencies, 99).toFixed(1), max_ms: +latencies.at(-1)!.toFixed(1) };
-    console.log(`latency, change committed → receiver, ${EVENTS} events one at a time: p50 ${latency.p50_ms} ms, p99 ${latency.p99_ms} ms, max ${latency.max_ms} ms`);
+    // Baseline, same machine, same moment: the least any outbox could do — a NOTIFY heard by a bare
+    // postgres.js listener that POSTs at once (no outbox row, no claim, no rendering, no signature).
+    const listener = postgres(await databaseUrlOf(dataDir), { max: 1, onnotice: () => {} });
+    await listener.listen("bench_baseline", (taskId) => {
+      const body = JSON.stringify({ data: { id: taskId } });
+      http.request({ host: "127.0.0.1", port, path: "/baseline", method: "POST", headers: { "content-type": "application/json", "webhook-id": taskId } }, (res) => res.resume()).end(body);
+    });
+    const baseline: number[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      const id = `baseline-${i}`;
+      const arrived = r.waitFor(id);
+      const t0 = performance.now();
+      await sql`SELECT pg_notify('bench_baseline', ${id})`;
+      baseline.push((await arrived).at - t0);
+    }
+    await listener.end({ timeout: 5 });
+    r.arrivals.splice(0); // the baseline's are not deliveries
+    baseline.sort((a, b) => a - b);
+    const latency = {
+      events: EVENTS,
+      p50_ms: +percentile(latencies, 50).toFixed(1),
+      p99_ms: +percentile(latencies, 99).toFixed(1),
+      max_ms: +latencies.at(-1)!.toFixed(1),
+      baseline_p50_ms: +percentile(baseline, 50).toFixed(1),
+      baseline_p99_ms: +percentile(baseline, 99).toFixed(1),
+      load_average: (await fs.readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" "),
+    };
+    console.log(`latency, change committed → receiver, ${EVENTS} events one at a time: p50 ${latency.p50_ms} ms, p99 ${latency.p99_ms} ms, max ${latency.max_ms} ms (baseline NOTIFY → bare POST: p50 ${latency.baseline_p50_ms} ms, p99 ${latency.baseline_p99_ms} ms; load average ${latency.load_average})`);
 
     // 2. Outage.
     await r.close();

@@ -128,11 +128,12 @@ export function startWebhookDispatcher(options: { db: DbOrTx; sql: postgres.Sql;
     let keepLease = false;
     try {
       for (let sent = 0; sent < PER_CLAIM && !stopped; sent++) {
-        const endpoint = await selectEndpoint(db, claimed.id);
+        // Just claimed, the row and the lease are fresh; later, a user may have changed the endpoint meanwhile.
+        const endpoint = sent === 0 ? claimed : await selectEndpoint(db, claimed.id);
         if (!endpoint?.enabled) return;
         const head = await selectHeadDelivery(db, endpoint.id);
         if (!head || head.nextAttemptAt.getTime() > Date.now()) return;
-        if (!(await renewEndpointLease(db, endpoint.id, owner, LEASE_MS))) {
+        if (sent > 0 && !(await renewEndpointLease(db, endpoint.id, owner, LEASE_MS))) {
           keepLease = true; // it is someone else's now
           return;
         }
