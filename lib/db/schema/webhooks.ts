@@ -74,6 +74,8 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_pending_idx").on(t.endpointId, t.seq).where(sql`${t.status} = 'pending'`),
     // The delivery log, newest first.
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    // A task event that goes (its task purged) finds its deliveries without a scan.
+    index("webhook_deliveries_task_event_idx").on(t.taskEventId),
   ],
 );
 
