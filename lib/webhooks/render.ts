@@ -47,5 +47,6 @@ function slackMessage(event: WebhookEvent, task: TaskResponse | null, baseUrl: s
   const what = event === "task.idle" && task.current_state?.message ? `${HAPPENED[event]}: ${slackText(task.current_state.message)}` : HAPPENED[event];
   const pullRequest = event === "task.pull_request" && task.pull_request ? ` ${task.pull_request.url}` : "";
   const link = event === "task.deleted" ? "" : `\n${taskPageUrlAt(baseUrl, task)}`;
-  return `Task “${name}” (${slackText(task.owner_name)}) ${what}.${pullRequest}${link}`;
+  const stop = /[.!?…]$/.test(what) ? "" : ".";
+  return `Task “${name}” (${slackText(task.owner_name)}) ${what}${stop}${pullRequest}${link}`;
 }
