@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "../schema";
 
@@ -71,21 +71,21 @@ export async function listWebhookDeliveries(db: DbOrTx, endpointId: string, limi
  * live lease holds. SKIP LOCKED: dispatchers claiming at once take different endpoints.
  */
 export async function claimDueEndpoints(db: DbOrTx, owner: string, leaseMs: number, limit: number): Promise<WebhookEndpoint[]> {
-  const rows = await db.execute(sql`
-    UPDATE webhook_endpoints e SET lease_owner = ${owner}, lease_expires_at = now() + ${leaseMs}::float8 * interval '1 millisecond'
-    WHERE e.id IN (
-      SELECT c.id FROM webhook_endpoints c
-      CROSS JOIN LATERAL (
-        SELECT d.next_attempt_at FROM webhook_deliveries d
-        WHERE d.endpoint_id = c.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) head
-      WHERE c.enabled AND head.next_attempt_at <= now() AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
-      ORDER BY head.next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE OF c SKIP LOCKED)
-    RETURNING e.id`);
-  const ids = (rows as unknown as { id: string }[]).map((r) => r.id);
-  if (ids.length === 0) return [];
-  return db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, ids));
+  return db
+    .update(webhookEndpoints)
+    .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + ${leaseMs}::float8 * interval '1 millisecond'` })
+    .where(
+      sql`${webhookEndpoints.id} IN (
+        SELECT c.id FROM webhook_endpoints c
+        CROSS JOIN LATERAL (
+          SELECT d.next_attempt_at FROM webhook_deliveries d
+          WHERE d.endpoint_id = c.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) head
+        WHERE c.enabled AND head.next_attempt_at <= now() AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
+        ORDER BY head.next_attempt_at
+        LIMIT ${limit}
+        FOR UPDATE OF c SKIP LOCKED)`,
+    )
+    .returning();
 }
 
 /** Extends a lease still held by `owner`; false when it is no longer ours (it ran out and another took it). */
