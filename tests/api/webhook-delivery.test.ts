@@ -186,6 +186,23 @@ describe("webhook deliveries", () => {
     expect(() => r.verify(hook.secret, second)).toThrow();
   });
 
+  it("go out once each and in order with two servers dispatching from one database", async () => {
+    const second = await stack.start(undefined, { asCurrent: false });
+    try {
+      const { client } = await stack.user();
+      const r = await receiver();
+      await client.createWebhook({ url: r.url, events: ["task.created"] });
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await newTask(client, `Both ${i}`)).id);
+      await waitUntil("twenty deliveries", () => r.received.length >= 20);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would show now
+      expect(r.received.map((g) => parsed(g.body).data.id)).toEqual(ids);
+      expect(new Set(r.received.map((g) => g.id)).size).toBe(20);
+    } finally {
+      await second.proc.stop();
+    }
+  }, 60_000);
+
   it("deliver after the server was killed between the change and the delivery (another takes over when the lease runs out)", async () => {
     const { client, token } = await stack.user();
     const r = await receiver(() => "hang");

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +14,7 @@ import { taskyard, waitHealthy, type Proc } from "./stack";
  * deliveries to a loopback receiver: TASKYARD_WEBHOOK_ALLOW_PRIVATE=1 and a retry schedule scaled
  * down to `scale` (the default turns the 24 h after which a failing endpoint is disabled into 4.3 s).
  * A server may be killed outright (launcher and web server, SIGKILL) and another started on the
- * same database and data dir (its secret key), as after a crash.
+ * same database, as after a crash; several may run at once (one secret key, a data dir each).
  */
 export async function webhookDatabase(scale = 0.00005) {
   const clusterUrl = new URL(inject("databaseUrl"));
@@ -23,11 +23,15 @@ export async function webhookDatabase(scale = 0.00005) {
   await admin.unsafe(`CREATE DATABASE ${name} OWNER ${clusterUrl.username}`);
   const url = new URL(clusterUrl);
   url.pathname = `/${name}`;
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-webhooks-"));
+  // Several servers may run on the database at once (each needs a data dir of its own): they share the key secrets are sealed with.
+  const secretKey = randomBytes(32).toString("base64");
+  const dataDirs: string[] = [];
   const sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
   const servers: Proc[] = [];
 
   async function start(env: Record<string, string> = {}) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-webhooks-"));
+    dataDirs.push(dataDir);
     const port = await freeLoopbackPort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const proc = taskyard(["server", "--no-build", "--no-provisioner"], {
@@ -35,6 +39,7 @@ export async function webhookDatabase(scale = 0.00005) {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       TASKYARD_DATA_DIR: dataDir,
+      TASKYARD_SECRET_KEY: secretKey,
       LOG_LEVEL: "warn",
       TASKYARD_ADMIN_EMAIL: "",
       TASKYARD_ADMIN_PASSWORD: "",
@@ -80,9 +85,10 @@ export async function webhookDatabase(scale = 0.00005) {
 
   return {
     sql,
-    start: async (env?: Record<string, string>) => {
+    /** `asCurrent: false`: a server beside the current one (`user()` keeps talking to that). */
+    start: async (env?: Record<string, string>, options: { asCurrent?: boolean } = {}) => {
       const server = await start(env);
-      current = server.baseUrl;
+      if (options.asCurrent !== false) current = server.baseUrl;
       return server;
     },
     user,
@@ -91,7 +97,7 @@ export async function webhookDatabase(scale = 0.00005) {
       await sql.end({ timeout: 5 });
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await admin.end({ timeout: 5 });
-      await fs.rm(dataDir, { recursive: true, force: true });
+      for (const dir of dataDirs) await fs.rm(dir, { recursive: true, force: true });
     },
   };
 }
