@@ -28,7 +28,7 @@ import { localServerUrl } from "../workspaces/start-provisioner";
 import { openWebhookSecret } from "./endpoints";
 import { renderWebhookBody } from "./render";
 import { DISABLE_AFTER_FAILING_MS, retryDelayMs } from "./retry-schedule";
-import { DELIVERY_TIMEOUT_MS, postWebhook } from "./send";
+import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptOutcome } from "./send";
 
 /**
  * Delivers the outbox (`webhook_deliveries`) from the launcher's process (lib/server/launcher.ts),
@@ -153,11 +153,18 @@ export function startWebhookDispatcher(options: { db: DbOrTx; sql: postgres.Sql;
   }
 
   async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery): Promise<void> {
-    const body = await bodyOf(endpoint, delivery);
-    const now = new Date();
-    const signature = new Webhook(openWebhookSecret(endpoint)).sign(delivery.id, now, body);
-    const headers = { "webhook-id": delivery.id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature };
-    const outcome = await postWebhook(endpoint.url, body, headers, { allowPrivate });
+    let outcome: AttemptOutcome;
+    try {
+      const body = await bodyOf(endpoint, delivery);
+      const now = new Date();
+      const signature = new Webhook(openWebhookSecret(endpoint)).sign(delivery.id, now, body);
+      const headers = { "webhook-id": delivery.id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature };
+      outcome = await postWebhook(endpoint.url, body, headers, { allowPrivate });
+    } catch (error) {
+      // Not sent at all (a secret sealed with a key this server lacks, a body that could not be
+      // rendered): on the log and the retry schedule like any failure, never retried in a hot loop.
+      outcome = { kind: "retry", status: null, error: `not sent: ${error instanceof Error ? error.message : String(error)}`, retryAfterMs: null, latencyMs: 0 };
+    }
     const attempts = delivery.attempts + 1;
     let record: AttemptRecord;
     if (outcome.kind === "delivered") {

@@ -186,6 +186,24 @@ describe("webhook deliveries", () => {
     expect(() => r.verify(hook.secret, second)).toThrow();
   });
 
+  it("log a delivery that cannot be signed (its secret sealed with another key) and retry it on schedule, not in a loop", async () => {
+    const { client } = await stack.user();
+    const r = await receiver();
+    const hook = await client.createWebhook({ url: r.url, events: ["task.created"] });
+    await stack.sql`UPDATE webhook_endpoints SET secret_encrypted = 'v1:00000000:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==:AAAA' WHERE id = ${hook.id}`;
+    await newTask(client, "Unsignable");
+    const [delivery] = await waitUntil("an attempt logged", async () => {
+      const l = await client.webhookDeliveries(hook.id);
+      return l[0]?.attempts > 0 && l;
+    });
+    expect(delivery.last_error).toMatch(/^not sent: this secret was sealed with a key this server does not have/);
+    expect(r.received).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The scaled schedule allows 6 attempts in that second; a hot loop would make thousands.
+    const [later] = await client.webhookDeliveries(hook.id);
+    expect(later.attempts).toBeLessThanOrEqual(8);
+  });
+
   it("go out once each and in order with two servers dispatching from one database", async () => {
     const second = await stack.start(undefined, { asCurrent: false });
     try {
