@@ -51,6 +51,8 @@ const PER_CLAIM = 50;
 /** Finished deliveries are kept this long for the log, then pruned. */
 const RETENTION_DAYS = 30;
 const PRUNE_EVERY_MS = 3_600_000;
+/** How long a stop waits for attempts in flight. */
+const STOP_GRACE_MS = 2000;
 
 export type WebhookDispatcher = { stop: () => Promise<void>; wake: () => void };
 
@@ -203,7 +205,9 @@ export function startWebhookDispatcher(options: { db: DbOrTx; sql: postgres.Sql;
       clearTimeout(timer);
       await unlisten?.().catch(() => {});
       await passing;
-      await Promise.all(active.values());
+      // An attempt still waiting on a slow receiver is abandoned after a moment: its lease runs out
+      // and it is sent again (at least once), rather than holding up the shutdown for 10 s.
+      await Promise.race([Promise.all(active.values()), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     },
   };
 }
