@@ -6,7 +6,7 @@ import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { credentialForHost, markGitCredentialUsed } from "../git-credentials/credentials";
 import { forgeDeadline, forgeStatusOf, githubClient } from "../git-credentials/forge-clients";
 import { logger } from "../logger";
-import { taskPageAt } from "../tasks/pull-request";
+import { taskPageUrlAt } from "../tasks/page-url";
 import { issueCommentText } from "./comment-text";
 
 /** How long a claimed comment is held by its dispatcher (longer than a forge call may take). */
@@ -47,7 +47,7 @@ async function deliverComment(db: DbOrTx, claimed: ClaimedComment, baseUrl: stri
     return;
   }
   const [owner, repo] = context.repository.split("/");
-  const body = issueCommentText(claimed.kind, context, taskPageAt(baseUrl, { owner_name: context.owner_name, name: context.task_name }));
+  const body = issueCommentText(claimed.kind, context, taskPageUrlAt(baseUrl, { owner_name: context.owner_name, name: context.task_name }));
   try {
     const octokit = githubClient({ apiUrl: context.provider_api_url, token: credential.token, deadline: forgeDeadline() });
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: context.issue_number, body });

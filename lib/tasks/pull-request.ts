@@ -15,6 +15,7 @@ import type { CreatePullRequestRequest } from "../validation/git-credentials";
 import { getTaskChanges } from "./changes";
 import { taskLogsJson } from "./logs";
 import { planPush, pushTask, withTaskLock } from "./push";
+import { taskPageUrlAt } from "./page-url";
 
 /**
  * `POST …/pull-request`: push, then open a pull request (GitHub) or merge request (GitLab) from
@@ -129,11 +130,6 @@ async function refreshOne(db: Db, task: TaskRow): Promise<void> {
 export function taskPageUrl(req: Request, task: Pick<TaskRow, "owner_name" | "name">): string {
   // The Host the caller used (Next.js's own request URL says localhost): only the caller's own pull request carries it.
   const url = new URL(req.url);
-  const base = env().TASKYARD_ACCESS_URL ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
-  return taskPageAt(base, task);
-}
-
-/** The task's page on the dashboard served at `base`. */
-export function taskPageAt(base: string, task: Pick<TaskRow, "owner_name" | "name">): string {
-  return `${base.replace(/\/+$/, "")}/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
+  const base = env().TASKYARD_ACCESS_URL?.replace(/\/+$/, "") ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
+  return taskPageUrlAt(base, task);
 }

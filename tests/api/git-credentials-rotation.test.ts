@@ -15,17 +15,20 @@ const TOKEN = `tok-${randomBytes(12).toString("hex")}`;
 const host = `rot-${randomBytes(3).toString("hex")}.example.com`;
 let user: TestUser;
 let providerId: string;
+let webhook: { id: string; secret: string };
 
 beforeAll(async () => {
   user = await createTestUser();
   providerId = (await raw("POST", "/api/v2/git-providers", { token: inject("ownerToken"), body: { kind: "generic", host } })).body.id;
   expect((await raw("POST", "/api/v2/users/me/git-credentials", { token: user.token, body: { host, token: TOKEN } })).status).toBe(201);
+  webhook = (await raw("POST", "/api/v2/users/me/webhooks", { token: user.token, body: { url: "https://hooks.rotation.example.invalid/x", events: ["task.idle"] } })).body;
 });
 afterAll(async () => {
   await raw("DELETE", `/api/v2/git-providers/${providerId}`, { token: inject("ownerToken") });
   await handle.sql.end();
 });
 
+const sealedWebhookSecret = async () => (await sql`SELECT secret_encrypted FROM webhook_endpoints WHERE id = ${webhook.id}`)[0].secret_encrypted as string;
 const sealedToken = async () => (await sql`SELECT token_encrypted FROM git_credentials WHERE user_id = ${user.id}`)[0].token_encrypted as string;
 
 describe("rotating the secret key", () => {
@@ -44,11 +47,16 @@ describe("rotating the secret key", () => {
       expect(after.split(":")[1]).toBe(fresh.id);
       expect(open(after, `git-credential:${user.id}`, forward)).toBe(TOKEN);
       expect(() => open(after, `git-credential:${user.id}`, { current: server })).toThrow(/key this server does not have/);
+      // Webhook signing secrets too.
+      const secret = await sealedWebhookSecret();
+      expect(secret.split(":")[1]).toBe(fresh.id);
+      expect(open(secret, `webhook-endpoint:${webhook.id}`, forward)).toBe(webhook.secret);
       // A second pass has nothing to do.
       expect((await reencryptSecrets(handle.db, forward)).reencrypted).toBe(0);
     } finally {
       await reencryptSecrets(handle.db, back);
     }
     expect(open(await sealedToken(), `git-credential:${user.id}`, { current: server })).toBe(TOKEN);
+    expect(open(await sealedWebhookSecret(), `webhook-endpoint:${webhook.id}`, { current: server })).toBe(webhook.secret);
   });
 });

@@ -8,3 +8,4 @@ export * from "./users";
 export * from "./workspaces";
 export * from "./task-events";
 export * from "./github-issues";
+export * from "./webhooks";
