@@ -141,6 +141,13 @@ const envSchema = z.object({
   TASKYARD_SECRET_KEY: secretKey,
   /** During a key rotation, the key being retired: the next start re-encrypts everything under the new one. */
   TASKYARD_SECRET_KEY_PREVIOUS: secretKey,
+  /** `1`: webhooks may go to loopback, private and link-local addresses (receivers on this machine or its network). Off by default. */
+  TASKYARD_WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).default("0")).transform((v) => v === "1" || v === "true"),
+  /**
+   * Multiplies webhooks' retry schedule (5 s … 10 h, about 1.1 days in all) and the day after which a
+   * failing endpoint is disabled; for tests and drills (0.0001 turns a day into under 9 s). 1 by default.
+   */
+  TASKYARD_WEBHOOK_RETRY_SCALE: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(1)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default("info")),
   /** Which process logs (`web`, `agent`, …): the launcher and the provisioner set it for their children. */
   TASKYARD_PROCESS: z.preprocess(emptyAsUndefined, z.string().default("taskyard")),

@@ -4,6 +4,7 @@ import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionR
 import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest } from "../validation/git-credentials";
+import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
@@ -13,6 +14,9 @@ import {
   pullRequestResponse,
   pushResponse,
   usageResponse,
+  webhookDeliveryResponse,
+  webhookResponse,
+  webhookSecretResponse,
   apiKeyInfoResponse,
   apiKeyResponse,
   buildInfoResponse,
@@ -91,6 +95,13 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/users/{user}/git-credentials", summary: "The user's git credentials, never a token (yours; owner/admin for anyone's)", response: z.array(gitCredentialResponse), ok: 200, errors: [404] },
   { method: "post", path: "/api/v2/users/{user}/git-credentials", summary: "Store a token for a configured provider's host (yourself only); the forge is asked whose it is: a bad token is a 400, an unreachable forge a 502", body: createGitCredentialRequest, response: gitCredentialResponse, ok: 201, errors: [400, 403, 404, 415, 502] },
   { method: "delete", path: "/api/v2/users/{user}/git-credentials/{id}", summary: "Forget a git credential (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
+  { method: "get", path: "/api/v2/users/{user}/webhooks", summary: "Your webhook endpoints, oldest first, never a secret (yourself only: 403 for another user's)", response: z.array(webhookResponse), ok: 200, errors: [403, 404] },
+  { method: "post", path: "/api/v2/users/{user}/webhooks", summary: "Register a webhook endpoint for your tasks' events (`all_tasks`: every task's, owner and admins only). Answers its `whsec_…` signing secret, shown only here and on rotation. A URL that resolves to a loopback, private, link-local or metadata address is a 400 on `url` unless the server sets TASKYARD_WEBHOOK_ALLOW_PRIVATE=1 (checked again at each delivery)", body: createWebhookRequest, response: webhookSecretResponse, ok: 201, errors: [400, 403, 404, 415] },
+  { method: "patch", path: "/api/v2/users/{user}/webhooks/{id}", summary: "Change a webhook's url, events, format or enabled; enabling one the server disabled for failing clears its `disabled_reason`", body: updateWebhookRequest, response: webhookResponse, ok: 200, errors: [400, 403, 404, 415] },
+  { method: "delete", path: "/api/v2/users/{user}/webhooks/{id}", summary: "Remove a webhook endpoint and its delivery log", ok: 204, errors: [403, 404] },
+  { method: "post", path: "/api/v2/users/{user}/webhooks/{id}/secret", summary: "Rotate a webhook's signing secret: the new one is answered once and signs every attempt from now on", response: webhookSecretResponse, ok: 200, errors: [403, 404] },
+  { method: "get", path: "/api/v2/users/{user}/webhooks/{id}/deliveries", summary: "The endpoint's delivery log, newest first (the last 100): status, attempts, the last response's status and latency, the last error, and when a pending one is tried next", response: z.array(webhookDeliveryResponse), ok: 200, errors: [403, 404] },
+  { method: "post", path: "/api/v2/users/{user}/webhooks/{id}/test", summary: "Queue a signed `webhook.test` delivery through the same outbox as any event (202); it shows in the delivery log. 409 while the endpoint is disabled", ok: 202, errors: [403, 404, 409] },
   { method: "get", path: "/api/v2/organizations", summary: "Organizations", response: z.array(organizationResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates", summary: "Templates", response: z.array(templateResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates/{id}", summary: "A template", response: templateResponse, ok: 200, errors: [404] },

@@ -3,7 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DbOrTx } from "../db/client";
 import { allSealedSecrets, replaceSealedToken, replaceSealedWebhookSecret } from "../db/queries/git-credentials";
+import { allSealedWebhookSecrets, replaceSealedWebhookEndpointSecret } from "../db/queries/webhooks";
 import { dataDir, env } from "../env";
+import { webhookSecretAad } from "../webhooks/secret-aad";
 import { forgetSecretKeys, isSealedWithCurrentKey, open, PREVIOUS_SECRET_KEY_FILE, seal, SECRET_KEY_FILE, secretKeys, type SecretKeys } from "./secret-box";
 
 /**
@@ -23,6 +25,12 @@ export async function reencryptSecrets(db: DbOrTx, keys: SecretKeys = secretKeys
     if (!row.sealed || isSealedWithCurrentKey(row.sealed, keys)) continue;
     const aad = `git-provider:${row.id}`;
     await replaceSealedWebhookSecret(db, row.id, seal(open(row.sealed, aad, keys), aad, keys.current));
+    reencrypted++;
+  }
+  for (const row of await allSealedWebhookSecrets(db)) {
+    if (isSealedWithCurrentKey(row.sealed, keys)) continue;
+    const aad = webhookSecretAad(row.id);
+    await replaceSealedWebhookEndpointSecret(db, row.id, seal(open(row.sealed, aad, keys), aad, keys.current));
     reencrypted++;
   }
   // Only the process's own keys come from the data dir (a caller's explicit keys do not).

@@ -6,6 +6,7 @@ import readline from "node:readline";
 import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
+import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
 import { inheritedEnvironment } from "../agent-env";
 import { dataDir, env } from "../env";
@@ -181,6 +182,13 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     stops.push(async () => {
       await delivery.stop();
       await deliveryDb.sql.end({ timeout: 5 });
+    });
+    // Webhooks go out from here, where the database is (provisioners may run on hosts without it).
+    const webhookDb = createDb(databaseUrl, { max: 3 });
+    const webhooks = startWebhookDispatcher({ db: webhookDb.db, sql: webhookDb.sql });
+    stops.push(async () => {
+      await webhooks.stop();
+      await webhookDb.sql.end({ timeout: 5 });
     });
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());

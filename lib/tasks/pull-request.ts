@@ -15,6 +15,7 @@ import type { CreatePullRequestRequest } from "../validation/git-credentials";
 import { getTaskChanges } from "./changes";
 import { taskLogsJson } from "./logs";
 import { planPush, pushTask, withTaskLock } from "./push";
+import { taskPageUrlAt } from "./page-url";
 
 /**
  * `POST …/pull-request`: push, then open a pull request (GitHub) or merge request (GitLab) from
@@ -130,5 +131,5 @@ export function taskPageUrl(req: Request, task: Pick<TaskRow, "owner_name" | "na
   // The Host the caller used (Next.js's own request URL says localhost): only the caller's own pull request carries it.
   const url = new URL(req.url);
   const base = env().TASKYARD_ACCESS_URL?.replace(/\/+$/, "") ?? `${url.protocol}//${req.headers.get("host") ?? url.host}`;
-  return `${base}/tasks/${encodeURIComponent(task.owner_name)}/${encodeURIComponent(task.name)}`;
+  return taskPageUrlAt(base, task);
 }

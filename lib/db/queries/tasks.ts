@@ -90,6 +90,8 @@ export type TaskFilter = {
   name?: string;
   limit?: number;
   offset?: number;
+  /** Deleted tasks too (a webhook still describes the task its `task.deleted` event is about). */
+  includeDeleted?: boolean;
 };
 
 function escapeLike(text: string): string {
@@ -102,7 +104,7 @@ function escapeLike(text: string): string {
  * lifetime), its agent, app and newest app status come from indexed LATERAL lookups.
  */
 export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskRow[]> {
-  const where: SQL[] = [sql`t.deleted_at IS NULL`];
+  const where: SQL[] = [filter.includeDeleted ? sql`true` : sql`t.deleted_at IS NULL`];
   if (filter.ownerId) where.push(sql`t.owner_id = ${filter.ownerId}`);
   if (filter.organizationId) where.push(sql`t.organization_id = ${filter.organizationId}`);
   if (filter.id) where.push(sql`t.id = ${filter.id}`);

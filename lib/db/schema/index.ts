@@ -7,3 +7,4 @@ export * from "./templates";
 export * from "./users";
 export * from "./workspaces";
 export * from "./task-events";
+export * from "./webhooks";
