@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { TaskyardClient, type Task } from "../lib/sdk/client";
-import { ADMIN, expect, test, uniqueWord } from "./fixtures";
+import { ADMIN, expect, snap, test, uniqueWord } from "./fixtures";
 import { TaskPage } from "./pages/task-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -131,6 +131,7 @@ test("turning notifications on asks the browser only then, and a refusal is expl
   // Headless Chromium answers the prompt itself (it cannot show one): a refusal.
   const refusal = page.getByRole("alert").filter({ hasText: "blocks notifications" });
   await expect(refusal).toBeVisible();
+  await snap(page, "notifications-refused", { fullPage: false });
   expect(await page.evaluate(() => window.__permissionRequests)).toBe(1);
   await expect(bell).toHaveAttribute("aria-pressed", "false");
   await page.getByRole("button", { name: "Dismiss" }).click();

@@ -1,5 +1,5 @@
 import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
-import { expect, test } from "./fixtures";
+import { expect, snap, test } from "./fixtures";
 import { WebhooksPage } from "./pages/webhooks-page";
 
 // The e2e server allows loopback receivers (TASKYARD_WEBHOOK_ALLOW_PRIVATE=1) and runs the retry
@@ -31,6 +31,7 @@ test("add an endpoint, see its secret once, Send test and see it delivered (sign
 
   // The secret, once, with a copy button that copies exactly it.
   await expect(hooks.secret()).toHaveText(/^whsec_/);
+  await snap(page, "webhooks-secret-once");
   const secret = (await hooks.secret().textContent())!.trim();
   await hooks.copySecret().click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
@@ -52,6 +53,7 @@ test("add an endpoint, see its secret once, Send test and see it delivered (sign
   await expect(row).toHaveAttribute("data-status", "delivered", { timeout: 20_000 });
   await expect(row.getByRole("cell")).toHaveText(["webhook.test", "delivered", "1", "204", /\d+ ms|\d+ s/, "", /ago|just now/]);
   expect(receiver.received).toHaveLength(1);
+  await snap(page, "webhooks-delivered");
   expect(receiver.verify(secret, receiver.received[0])).toMatchObject({ type: "webhook.test" });
 
   // Rotate: a new secret, shown once; the next test is signed with it (and no longer with the old one).
@@ -103,6 +105,7 @@ test("an endpoint the server disabled for failing says why, prominently, and its
   await expect(row).toHaveAttribute("data-status", "failed");
   expect(Number(await row.getByRole("cell").nth(2).textContent())).toBeGreaterThan(1);
   await expect(row.getByRole("cell").nth(3)).toHaveText("503");
+  await snap(page, "webhooks-disabled-for-failing");
 
   await endpoint.getByRole("button", { name: "Delete…" }).click();
   await page.getByRole("dialog", { name: "Delete this webhook?" }).getByRole("button", { name: "Delete webhook" }).click();

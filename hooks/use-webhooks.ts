@@ -60,12 +60,19 @@ export function useTestWebhook() {
 /**
  * One endpoint's delivery log, newest first, while it is open. Deliveries are retried by the
  * server on its own schedule and no push stream carries them, so the log is read again every few
- * seconds only while something in it is still pending, and not at all once everything settled.
+ * seconds only while something in it is still pending, and not at all once everything settled;
+ * each read also refreshes the endpoints, whose state a settled delivery may have changed.
  */
 export function useWebhookDeliveries(id: string, { enabled }: { enabled: boolean }) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: webhookKeys.deliveries(id),
-    queryFn: () => api.webhookDeliveries(id),
+    queryFn: async () => {
+      const deliveries = await api.webhookDeliveries(id);
+      // A delivery that settled may have changed its endpoint too (disabled after a day of failures).
+      void qc.invalidateQueries({ queryKey: webhookKeys.list });
+      return deliveries;
+    },
     enabled,
     staleTime: 0,
     refetchInterval: (query) => (query.state.data?.some((d) => d.status === "pending") ? PENDING_DELIVERIES_POLL_MS : false),

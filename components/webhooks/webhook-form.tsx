@@ -59,8 +59,8 @@ export function WebhookForm({ canWatchAllTasks, onCreated }: { canWatchAllTasks:
             Format
           </label>
           <select id={ids.format} className={`${selectClass} h-[2.375rem]`} value={format} onChange={(e) => setFormat(e.target.value as "json" | "slack")}>
-            <option value="json">JSON (type, timestamp, task)</option>
-            <option value="slack">Slack / Mattermost text</option>
+            <option value="json">JSON</option>
+            <option value="slack">Slack / Mattermost</option>
           </select>
         </div>
       </div>
