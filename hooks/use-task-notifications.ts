@@ -8,7 +8,6 @@ import type { Task } from "@/lib/sdk/client";
 import { api } from "./api-client";
 import { onTaskChanges } from "./task-changes";
 import { PAGE_SIZE } from "./task-query";
-import { useNotificationsOn } from "./use-notification-opt-in";
 import { useMe } from "./use-session";
 import { taskKeys } from "./use-tasks";
 
@@ -17,7 +16,8 @@ const MY_TASKS_QUERY = "owner:me";
 
 /**
  * A browser notification when one of the user's own tasks comes to need them (waits for input,
- * completes, fails) while the page is open; clicking it brings the tab forward on that task.
+ * completes, fails) while the page is open; clicking it brings the tab forward on that task. Mounted
+ * only while notifications are on (components/notifications/task-notifications.tsx).
  *
  * Driven by the dashboard's event stream, not by polling: each burst names the tasks that changed
  * and their owners, and only the user's own are read again (an admin's stream also names everyone
@@ -26,14 +26,13 @@ const MY_TASKS_QUERY = "owner:me";
  * been missed (the stream reopened) that page is read again and compared.
  */
 export function useTaskNotifications() {
-  const on = useNotificationsOn();
   const me = useMe().data;
   const qc = useQueryClient();
   const router = useRouter();
   const myId = me?.id;
 
   useEffect(() => {
-    if (!on || !myId) return;
+    if (!myId) return;
     const tracker = new AttentionTracker();
     let stopped = false;
 
@@ -78,5 +77,5 @@ export function useTaskNotifications() {
       stopped = true;
       unsubscribe();
     };
-  }, [on, myId, qc, router]);
+  }, [myId, qc, router]);
 }

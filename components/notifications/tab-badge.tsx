@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
-import { MY_WAITING_TASKS_QUERY, titleWithCount } from "@/lib/notifications/attention";
+import { MY_WAITING_TASKS_QUERY, titleWithCount } from "@/lib/notifications/tab-title";
 import { useTaskCount } from "@/hooks/use-tasks";
 import { drawBadgedFavicon, FAVICON, setFavicon } from "./favicon-badge";
 

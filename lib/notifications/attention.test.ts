@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Task } from "../sdk/client";
-import { AttentionTracker, attentionOf, describeAttention, titleWithCount } from "./attention";
+import { AttentionTracker, attentionOf, describeAttention } from "./attention";
 
 type State = NonNullable<Task["current_state"]>["state"];
 const task = (id: string, status: Task["status"], state?: State, message = "") => ({
@@ -42,13 +42,5 @@ describe("when a task needs its owner", () => {
   it("names the task and says why", () => {
     expect(describeAttention(task("a", "active", "idle", "Which branch?"), "idle")).toEqual({ title: "Task a needs your input", body: "Which branch?" });
     expect(describeAttention({ ...task("a", "error"), display_name: "" }, "failed").title).toBe("task-a failed");
-  });
-
-  it("puts the waiting count in front of the page's title, replacing an earlier one", () => {
-    expect(titleWithCount("Tasks · Taskyard", 2)).toBe("(2) Tasks · Taskyard");
-    expect(titleWithCount("(2) Tasks · Taskyard", 1)).toBe("(1) Tasks · Taskyard");
-    expect(titleWithCount("(1) Tasks · Taskyard", 0)).toBe("Tasks · Taskyard");
-    expect(titleWithCount("Tasks · Taskyard", 120)).toBe("(99+) Tasks · Taskyard");
-    expect(titleWithCount("(99+) Tasks · Taskyard", 3)).toBe("(3) Tasks · Taskyard");
   });
 });

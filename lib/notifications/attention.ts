@@ -15,9 +15,6 @@ export function attentionOf(task: Pick<Task, "status" | "current_state">): Atten
   return state === "idle" || state === "complete" || state === "failed" ? state : null;
 }
 
-/** The API's `q` for my tasks waiting for input (the tab title's count); the list's "Waiting for input" tab asks the same. */
-export const MY_WAITING_TASKS_QUERY = "owner:me status:active state:idle";
-
 /**
  * Remembers what each task last called for, so each change to "needs me" is told once: a task
  * already waiting when the page opened (its `baseline`) is not news, nor is the same state seen again
@@ -52,10 +49,4 @@ export function describeAttention(task: Pick<Task, "name" | "display_name" | "cu
     case "failed":
       return { title: `${name} failed`, body: message || "Open the task to see what went wrong." };
   }
-}
-
-/** The tab title with the count of tasks waiting in front: "(2) Tasks · Taskyard"; without a count, as the page set it. */
-export function titleWithCount(title: string, count: number): string {
-  const bare = title.replace(/^\(\d+\+?\) /, "");
-  return count > 0 ? `(${count > 99 ? "99+" : count}) ${bare}` : bare;
 }
