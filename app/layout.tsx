@@ -3,12 +3,7 @@ import { connection } from "next/server";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Taskyard",
-  description: "Control plane for AI coding-agent tasks",
-  // The tab badge (components/notifications/tab-badge.tsx) draws the count of waiting tasks over it.
-  icons: { icon: "/favicon.svg" },
-};
+export const metadata: Metadata = { title: "Taskyard", description: "Control plane for AI coding-agent tasks" };
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,

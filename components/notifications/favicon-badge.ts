@@ -1,4 +1,9 @@
-/** The app's icon (public/favicon.svg, named in app/layout.tsx) as the browser shows it without a badge. */
+/**
+ * The app's icon without a badge. The tab badge links it once the dashboard runs, not the root
+ * layout's metadata: with a `<link rel=icon>` in the server's HTML, e2e/task-list.spec.ts's timing
+ * tests (a list change within 1 s of the page showing, the loading skeleton) failed every time on
+ * this machine, and pass without it (why, not pinned down).
+ */
 export const FAVICON = "/favicon.svg";
 
 /**
@@ -33,7 +38,7 @@ export function drawBadgedFavicon(count: number): string {
   return canvas.toDataURL("image/png");
 }
 
-/** Points every icon link of the page at `href` (Next.js renders one from the root layout's metadata). */
+/** Points the page's icon link at `href`, adding one the first time. */
 export function setFavicon(href: string) {
   const links = document.querySelectorAll<HTMLLinkElement>('link[rel~="icon"]');
   if (links.length === 0) {
