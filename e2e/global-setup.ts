@@ -15,7 +15,14 @@ export default async function globalSetup(_config: FullConfig) {
   const repoRoot = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-e2e-repos-"));
   await fs.chmod(repoRoot, 0o755);
   const server = await startServer({
-    env: { TASKYARD_ADMIN_EMAIL: ADMIN.email, TASKYARD_ADMIN_PASSWORD: ADMIN.password, TASKYARD_LOCAL_REPO_ROOTS: repoRoot },
+    env: {
+      TASKYARD_ADMIN_EMAIL: ADMIN.email,
+      TASKYARD_ADMIN_PASSWORD: ADMIN.password,
+      TASKYARD_LOCAL_REPO_ROOTS: repoRoot,
+      // Webhook receivers in the specs listen on loopback, and a day of failures lasts seconds.
+      TASKYARD_WEBHOOK_ALLOW_PRIVATE: "1",
+      TASKYARD_WEBHOOK_RETRY_SCALE: "0.0001",
+    },
   });
   process.env.TASKYARD_E2E_BASE_URL = server.url;
   process.env.TASKYARD_E2E_REPO_ROOT = repoRoot;

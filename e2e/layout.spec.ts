@@ -61,6 +61,8 @@ test("keyboard: controls are reachable in order and show a focus ring", async ({
   await expect(userMenu).toBeVisible(); // in place once the signed-in user is known
   await page.keyboard.press("Tab"); // Taskyard
   await expect(page.getByRole("link", { name: "Taskyard" })).toBeFocused();
+  await page.keyboard.press("Tab"); // the notifications bell
+  await expect(page.getByRole("banner").getByRole("button", { name: "Notifications" })).toBeFocused();
   await page.keyboard.press("Tab"); // the user menu (sessions and API keys)
   await expect(userMenu).toBeFocused();
   await page.keyboard.press("Tab");

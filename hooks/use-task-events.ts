@@ -3,6 +3,7 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { Task } from "@/lib/sdk/client";
+import { announceTaskChanges } from "./task-changes";
 import { setConnected } from "./task-events-connection";
 import { taskKeys } from "./use-tasks";
 
@@ -36,16 +37,18 @@ export function useTaskEvents() {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let flush: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
-    let pending = new Set<string>();
+    /** Changed task id → its owner's id. */
+    let pending = new Map<string, string>();
     let pendingAll = false;
 
-    const schedule = (id?: string) => {
-      if (id) pending.add(id);
+    const schedule = (change?: { id: string; owner_id: string }) => {
+      if (change) pending.set(change.id, change.owner_id);
       else pendingAll = true;
       flush ??= setTimeout(() => {
         flush = undefined;
-        refresh(qc, pendingAll ? "all" : pending);
-        pending = new Set();
+        refresh(qc, pendingAll ? "all" : new Set(pending.keys()));
+        announceTaskChanges({ changed: [...pending].map(([id, ownerId]) => ({ id, ownerId })), missed: pendingAll });
+        pending = new Map();
         pendingAll = false;
       }, COALESCE_MS);
     };
@@ -59,7 +62,7 @@ export function useTaskEvents() {
         setConnected(true);
         schedule();
       };
-      source.addEventListener("task", (e) => schedule((JSON.parse((e as MessageEvent<string>).data) as { id: string }).id));
+      source.addEventListener("task", (e) => schedule(JSON.parse((e as MessageEvent<string>).data) as { id: string; owner_id: string }));
       source.addEventListener("resync", () => schedule());
       source.onerror = () => {
         source?.close();

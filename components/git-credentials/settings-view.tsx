@@ -3,8 +3,9 @@
 import { useMe } from "@/hooks/use-session";
 import { GitCredentialsSection } from "./git-credentials-section";
 import { GitProvidersSection } from "./git-providers-section";
+import { WebhooksLinkSection } from "@/components/webhooks/webhooks-link-section";
 
-/** Settings: everyone's git credentials; the owner also configures the git providers. */
+/** Settings: everyone's git credentials and webhooks; the owner also configures the git providers. */
 export function SettingsView() {
   const me = useMe();
   const isOwner = !!me.data?.roles.some((r) => r.name === "owner");
@@ -12,6 +13,7 @@ export function SettingsView() {
     <div className="flex flex-col gap-5">
       <h1 className="text-xl font-semibold">Settings</h1>
       <GitCredentialsSection />
+      <WebhooksLinkSection />
       {isOwner && <GitProvidersSection />}
     </div>
   );

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMe, useSignOut } from "@/hooks/use-session";
 import { Button } from "@/components/ui/button";
+import { NotificationsToggle } from "@/components/notifications/notifications-toggle";
 import { UserMenu } from "./user-menu";
 
 export function AppHeader() {
@@ -19,6 +20,7 @@ export function AppHeader() {
           Taskyard
         </Link>
         <div className="flex min-w-0 items-center gap-2">
+          <NotificationsToggle />
           <UserMenu me={me.data} />
           <Button
             variant="ghost"

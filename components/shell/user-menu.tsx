@@ -89,7 +89,7 @@ export function UserMenu({ me }: { me: User | undefined }) {
           <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{me.email}</p>
           <Link href="/settings" onClick={() => setOpen(false)} className="mt-2 inline-flex items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
             <Settings aria-hidden className="size-3.5" />
-            Settings (git credentials)
+            Settings (git credentials, webhooks)
           </Link>
           <Link href="/usage" onClick={() => setOpen(false)} className="mt-1 flex w-fit items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
             <ChartColumn aria-hidden className="size-3.5" />

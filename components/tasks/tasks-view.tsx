@@ -50,8 +50,9 @@ export function TasksView({ maxPromptBytes }: { maxPromptBytes: number }) {
   }, [data]);
 
   useEffect(() => {
-    document.title = waiting ? `Waiting for input (${waitingCount.data ?? "…"}) · Taskyard` : "Tasks · Taskyard";
-  }, [waiting, waitingCount.data]);
+    // The count of my waiting tasks goes in front of every title (components/notifications/tab-badge.tsx).
+    document.title = waiting ? "Waiting for input · Taskyard" : "Tasks · Taskyard";
+  }, [waiting]);
 
   return (
     <div className="flex flex-col gap-5">

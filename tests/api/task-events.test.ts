@@ -18,8 +18,9 @@ async function listen(token: string) {
       events.push(value!);
     }
   })();
-  const ids = () => events.filter((e) => e.event === "task").map((e) => (JSON.parse(e.data) as { id: string }).id);
-  return { ids, close: () => abort.abort() };
+  const announced = () => events.filter((e) => e.event === "task").map((e) => JSON.parse(e.data) as { id: string; owner_id: string });
+  const ids = () => announced().map((e) => e.id);
+  return { ids, announced, close: () => abort.abort() };
 }
 
 const eventually = async (check: () => void, ms = 5000) => {
@@ -58,7 +59,7 @@ describe("GET /api/v2/task-events", () => {
     }
   });
 
-  it("tells an admin about everyone's tasks", async () => {
+  it("tells an admin about everyone's tasks, each with its owner (so the dashboard can tell its user's own apart)", async () => {
     const [admin, carol] = await Promise.all([createTestUser("admin"), createTestUser()]);
     const adminEvents = await listen(admin.token);
     const ownerEvents = await listen(inject("ownerToken"));
@@ -66,6 +67,8 @@ describe("GET /api/v2/task-events", () => {
       const task = await carol.client.createTask({ input: "seen by admins", template_version_id: await echoTemplateVersion() });
       await eventually(() => expect(adminEvents.ids()).toContain(task.id));
       await eventually(() => expect(ownerEvents.ids()).toContain(task.id));
+      const owners = new Set(adminEvents.announced().filter((e) => e.id === task.id).map((e) => e.owner_id));
+      expect([...owners]).toEqual([carol.id]);
     } finally {
       adminEvents.close();
       ownerEvents.close();
