@@ -119,6 +119,31 @@ describe("the OpenAPI document against the real API", () => {
     await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
   });
 
+  it("webhooks", async () => {
+    const w = "/api/v2/users/{user}/webhooks";
+    // Not resolvable here (no DNS): accepted, and its deliveries only retry.
+    const url = `https://hooks-${randomBytes(3).toString("hex")}.example.com/taskyard`;
+    const created = await call("POST", w, "/api/v2/users/me/webhooks", { token: alice.token, body: { url, events: ["task.idle"] } });
+    await call("POST", w, "/api/v2/users/me/webhooks", { token: alice.token, body: { url: "http://127.0.0.1/hook", events: ["task.idle"] } }); // 400
+    await call("POST", w, "/api/v2/users/me/webhooks", { token: alice.token, body: { url, events: ["task.idle"], all_tasks: true } }); // 403
+    await call("GET", w, "/api/v2/users/me/webhooks", { token: alice.token });
+    await call("GET", w, "/api/v2/users/owner/webhooks", { token: alice.token }); // 404
+    const one = "/api/v2/users/{user}/webhooks/{id}";
+    const at = `/api/v2/users/me/webhooks/${created.body.id}`;
+    await call("PATCH", one, at, { token: alice.token, body: { events: ["task.idle", "task.failed"] } });
+    await call("PATCH", one, at, { token: alice.token, body: {} }); // 400
+    await call("PATCH", one, `/api/v2/users/me/webhooks/${randomUUID()}`, { token: alice.token, body: { enabled: false } }); // 404
+    await call("POST", `${one}/secret`, `${at}/secret`, { token: alice.token });
+    await call("POST", `${one}/test`, `${at}/test`, { token: alice.token }); // 202
+    await call("GET", `${one}/deliveries`, `${at}/deliveries`, { token: alice.token });
+    await call("GET", `${one}/deliveries`, `/api/v2/users/me/webhooks/${randomUUID()}/deliveries`, { token: alice.token }); // 404
+    await call("PATCH", one, at, { token: alice.token, body: { enabled: false } });
+    await call("POST", `${one}/test`, `${at}/test`, { token: alice.token }); // 409: disabled
+    await call("POST", `${one}/secret`, `/api/v2/users/me/webhooks/${randomUUID()}/secret`, { token: alice.token }); // 404
+    await call("DELETE", one, at, { token: alice.token });
+    await call("DELETE", one, at, { token: alice.token }); // 404
+  });
+
   it("git providers and credentials", async () => {
     const owner = ownerClient().token!;
     const token = `ghp_${randomBytes(12).toString("hex")}`;
