@@ -41,26 +41,31 @@ export function useTaskEvents() {
     let pending = new Map<string, string>();
     let pendingAll = false;
 
+    const flushNow = () => {
+      clearTimeout(flush);
+      flush = undefined;
+      refresh(qc, pendingAll ? "all" : new Set(pending.keys()));
+      announceTaskChanges({ changed: [...pending].map(([id, ownerId]) => ({ id, ownerId })), missed: pendingAll });
+      pending = new Map();
+      pendingAll = false;
+    };
     const schedule = (change?: { id: string; owner_id: string }) => {
       if (change) pending.set(change.id, change.owner_id);
       else pendingAll = true;
-      flush ??= setTimeout(() => {
-        flush = undefined;
-        refresh(qc, pendingAll ? "all" : new Set(pending.keys()));
-        announceTaskChanges({ changed: [...pending].map(([id, ownerId]) => ({ id, ownerId })), missed: pendingAll });
-        pending = new Map();
-        pendingAll = false;
-      }, COALESCE_MS);
+      flush ??= setTimeout(flushNow, COALESCE_MS);
     };
 
     const connect = () => {
       source = new EventSource(EVENTS_URL);
       // Whatever changed before the stream was open (while the page loaded, or while it was down)
       // was not announced: once open, what is shown is read again.
+      // Read again first, then say the stream is up: a query that waits for the stream (the tab's
+      // waiting count) then makes its one request, already covered by the stream.
       source.onopen = () => {
         failures = 0;
+        pendingAll = true;
+        flushNow();
         setConnected(true);
-        schedule();
       };
       source.addEventListener("task", (e) => schedule(JSON.parse((e as MessageEvent<string>).data) as { id: string; owner_id: string }));
       source.addEventListener("resync", () => schedule());

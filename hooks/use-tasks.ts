@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { CreatePullRequestInput, CreateTaskInput, Task } from "@/lib/sdk/client";
 import { api } from "./api-client";
-import { usePollWhileDisconnected } from "./task-events-connection";
+import { FALLBACK_POLL_MS, useTaskEventsConnected, usePollWhileDisconnected } from "./task-events-connection";
 import { PAGE_SIZE } from "./task-query";
 
 type TaskList = { tasks: Task[]; count: number };
@@ -34,12 +34,18 @@ export function useTasks(q: string, limit = PAGE_SIZE) {
   });
 }
 
-/** How many tasks match `q` (one row fetched, the total read from `count`). */
-export function useTaskCount(q: string) {
+/**
+ * How many tasks match `q` (one row fetched, the total read from `count`). `onceListening`: not
+ * before the change stream is open (the tab's badge: a page that shows no list reads it once, after
+ * the stream's own catch-up, instead of twice).
+ */
+export function useTaskCount(q: string, { onceListening = false } = {}) {
+  const listening = useTaskEventsConnected();
   return useQuery({
     queryKey: taskKeys.count(q),
     queryFn: () => api.tasks(q, { limit: 1 }),
-    refetchInterval: usePollWhileDisconnected(),
+    enabled: !onceListening || listening,
+    refetchInterval: listening ? false : FALLBACK_POLL_MS,
     placeholderData: keepPreviousData,
     select: (d) => d.count,
   });

@@ -12,7 +12,7 @@ import { drawBadgedFavicon, FAVICON, setFavicon } from "./favicon-badge";
  * Pages set their titles themselves, so the count is put back in front whenever the title changes.
  */
 export function TabBadge() {
-  const count = useTaskCount(MY_WAITING_TASKS_QUERY).data ?? 0;
+  const count = useTaskCount(MY_WAITING_TASKS_QUERY, { onceListening: true }).data ?? 0;
 
   useEffect(() => {
     const apply = () => {
