@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { text } from "./common";
+import { httpUrl, text } from "./common";
 
 /**
  * A forge's host as git URLs name it: lower-case DNS name or IPv4 address, with a port when it is
@@ -16,19 +16,7 @@ export const gitHost = () =>
 export const GIT_PROVIDER_KINDS = ["github", "gitlab", "generic"] as const;
 
 /** http is allowed: only the owner chooses a provider's URL (a lab's own git server), never a member. */
-const apiUrl = () =>
-  text()
-    .trim()
-    .max(2048, "must be at most 2048 characters")
-    .refine((s) => {
-      try {
-        const url = new URL(s);
-        return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password && !url.search && !url.hash;
-      } catch {
-        return false;
-      }
-    }, "must be an http(s) URL without credentials, query or fragment")
-    .transform((s) => s.replace(/\/+$/, ""));
+const apiUrl = () => httpUrl({ query: false }).transform((s) => s.replace(/\/+$/, ""));
 
 const webhookSecret = () => text().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters");
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TASK_EVENT_TYPES } from "./task-events";
-import { text } from "./common";
+import { httpUrl } from "./common";
 
 export const WEBHOOK_FORMATS = ["json", "slack"] as const;
 
@@ -9,18 +9,9 @@ export const WEBHOOK_FORMATS = ["json", "slack"] as const;
  * (loopback, private, link-local and metadata addresses are refused) is decided where it is
  * resolved, when it is saved and again at each delivery: lib/webhooks.
  */
-const webhookUrl = () =>
-  text()
-    .trim()
-    .max(2048, "must be at most 2048 characters")
-    .refine((s) => {
-      try {
-        const url = new URL(s);
-        return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password && !url.hash;
-      } catch {
-        return false;
-      }
-    }, "must be an http(s) URL without credentials or fragment");
+const webhookUrl = () => httpUrl({ query: true });
+
+const format = () => z.enum(WEBHOOK_FORMATS, { message: "must be json or slack" });
 
 const events = () =>
   z
@@ -32,13 +23,13 @@ const events = () =>
 export const createWebhookRequest = z.object({
   url: webhookUrl(),
   events: events(),
-  format: z.enum(WEBHOOK_FORMATS, { message: "must be json or slack" }).default("json"),
+  format: format().default("json"),
   all_tasks: z.boolean().default(false),
 });
 
 /** `PATCH …/webhooks/{id}`: any of these; `enabled: true` brings back an endpoint disabled for failing. */
 export const updateWebhookRequest = z
-  .object({ url: webhookUrl(), events: events(), format: z.enum(WEBHOOK_FORMATS, { message: "must be json or slack" }), enabled: z.boolean() })
+  .object({ url: webhookUrl(), events: events(), format: format(), enabled: z.boolean() })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, "name at least one of url, events, format, enabled");
