@@ -16,7 +16,7 @@ for (const scheme of ["light", "dark"] as const) {
       const echo = (await api.templates()).find((t) => t.name === "echo")!;
       const word = uniqueWord("narrow");
       const task = await api.createTask({
-        input: `A rather long prompt about making the dashboard work on a phone ${word}\nwith a second line`,
+        input: `A rather long prompt ${word} about making the dashboard work on a phone\nwith a second line`,
         template_version_id: echo.active_version_id,
       });
       const tasks = new TasksPage(page);

@@ -52,11 +52,12 @@ test("sign in, create a task, talk to it, pause, edit, resume and delete it", as
   });
 
   await test.step("send input and watch the reply stream in", async () => {
-    await taskPage.send("/sleep 1500");
-    await expect(taskPage.entry("/sleep 1500")).toBeVisible();
+    // Long enough to see the agent at work on a loaded machine; the reply quotes the input, so the input is the first entry with it.
+    await taskPage.send("/sleep 3000");
+    await expect(taskPage.entry("/sleep 3000").first()).toBeVisible();
     await expect(page.getByText("The agent is working…")).toBeVisible();
     await expect(taskPage.sendButton()).toBeDisabled();
-    await expect(taskPage.entry(/Slept 1500 ms/)).toBeVisible({ timeout: 15_000 });
+    await expect(taskPage.entry(/Slept 3000 ms/)).toBeVisible({ timeout: 15_000 });
     await taskPage.send(`second message ${word}`);
     await expect(taskPage.entry(`You said: second message ${word}`)).toBeVisible();
     await taskPage.expectLive();

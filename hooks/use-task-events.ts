@@ -11,16 +11,24 @@ const EVENTS_URL = "/api/v2/task-events";
 /** Changes come in bursts (a build touches a task several times): one refetch per burst. */
 const COALESCE_MS = 150;
 
+/**
+ * Reads again, from now: a read still in flight may have been answered before the change was made
+ * (the page's first list, preloaded while its scripts loaded, is the usual one), and a refetch of a
+ * query without data joins that read instead of starting a new one. So it is cancelled first.
+ */
+function readAgain(qc: QueryClient, queryKey: readonly unknown[]) {
+  void qc.cancelQueries({ queryKey, exact: true }).then(() => qc.invalidateQueries({ queryKey, exact: true }));
+}
+
 /** Re-reads what shows these tasks: every list, and each open task (its page, log and changes). */
 function refresh(qc: QueryClient, ids: Set<string> | "all") {
-  void qc.invalidateQueries({ queryKey: taskKeys.all });
+  for (const query of qc.getQueryCache().findAll({ queryKey: taskKeys.all })) readAgain(qc, query.queryKey);
   for (const query of qc.getQueryCache().findAll({ queryKey: ["task"] })) {
     const task = query.state.data as Task | undefined;
-    if (ids !== "all" && (!task || !ids.has(task.id))) continue;
+    // Without data its id is unknown yet: read again only if its first read is in flight.
+    if (ids !== "all" && (task ? !ids.has(task.id) : query.state.fetchStatus !== "fetching")) continue;
     const [, owner, name] = query.queryKey as [string, string, string];
-    for (const key of [taskKeys.one(owner, name), taskKeys.logs(owner, name), taskKeys.changes(owner, name)]) {
-      void qc.invalidateQueries({ queryKey: key });
-    }
+    for (const key of [taskKeys.one(owner, name), taskKeys.logs(owner, name), taskKeys.changes(owner, name)]) readAgain(qc, key);
   }
 }
 

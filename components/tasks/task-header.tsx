@@ -29,7 +29,7 @@ export function TaskHeader({ task, actions }: { task: Task; actions: React.React
         {actions}
       </div>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
-        <TaskStatusBadge status={task.status} />
+        <TaskStatusBadge task={task} />
         <TaskPausedReason reason={task.paused_reason} />
         <TaskStateMessage state={task.current_state} status={task.status} className="max-w-full" />
         <TaskStopButton task={task} />

@@ -52,7 +52,7 @@ export function TaskRow({ task }: { task: Task }) {
       </div>
       <div className="col-span-2 col-start-2 flex min-w-0 flex-col gap-1 sm:col-span-1 sm:col-start-3 sm:row-start-1">
         <div className="flex items-center gap-2 sm:block">
-          <TaskStatusBadge status={task.status} />
+          <TaskStatusBadge task={task} />
           <span className="text-xs text-zinc-500 sm:hidden dark:text-zinc-400">
             {task.owner_name} · {task.created_at && <RelativeTime iso={task.created_at} />}
             {hasCost(task) && (

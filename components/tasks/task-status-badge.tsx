@@ -1,6 +1,6 @@
 import { Check, CircleAlert, History, Hourglass, LoaderCircle, MessageSquare, TimerOff } from "lucide-react";
 import type { Task, TaskStatus } from "@/lib/sdk/client";
-import { STATUS_LABELS } from "./task-status";
+import { statusLabel } from "./task-status";
 
 const STYLES: Record<TaskStatus, { dot: string; badge: string }> = {
   active: { dot: "bg-green-500", badge: "bg-green-50 text-green-800 ring-green-600/20 dark:bg-green-950/40 dark:text-green-300 dark:ring-green-400/25" },
@@ -11,15 +11,15 @@ const STYLES: Record<TaskStatus, { dot: string; badge: string }> = {
   error: { dot: "bg-red-500", badge: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-950/40 dark:text-red-300 dark:ring-red-400/25" },
 };
 
-export function TaskStatusBadge({ status }: { status: TaskStatus }) {
-  const style = STYLES[status];
+export function TaskStatusBadge({ task }: { task: Pick<Task, "status" | "workspace_status"> }) {
+  const style = STYLES[task.status];
   return (
     <span
       data-testid="task-status"
       className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.badge}`}
     >
       <span aria-hidden className={`size-1.5 rounded-full ${style.dot}`} />
-      {STATUS_LABELS[status]}
+      {statusLabel(task)}
     </span>
   );
 }

@@ -10,6 +10,14 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
   error: "Error",
 };
 
+/** What a build in flight makes of a task the API calls `unknown` (Coder's status while a stop or delete runs). */
+const IN_FLIGHT_LABELS: Record<string, string> = { stopping: "Pausing", deleting: "Deleting", canceling: "Canceling" };
+
+/** The badge's word: the API's status, except that a task being paused or deleted says so. */
+export function statusLabel(task: Pick<Task, "status" | "workspace_status">): string {
+  return (task.status === "unknown" && IN_FLIGHT_LABELS[task.workspace_status ?? ""]) || STATUS_LABELS[task.status];
+}
+
 /** Workspace states with a build in flight: no new pause or resume until it settles. */
 const BUILD_IN_FLIGHT = new Set(["pending", "starting", "stopping", "deleting", "canceling"]);
 

@@ -12,7 +12,11 @@ export function db(): postgres.Sql {
   return sqlClient;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+/**
+ * Polls `probe` until it answers. `seen` says what the last probe saw, for the timeout's message: a
+ * wait that fails should say where it got stuck.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50, seen?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -24,21 +28,30 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last})` : ""}`);
+  throw new Error(`timed out waiting for ${what}${seen ? ` (last seen: ${seen()})` : ""}${last ? ` (last error: ${last})` : ""}`);
+}
+
+/** What a task looked like, for a wait's timeout message. */
+function describeTask(task: Task | undefined): string {
+  if (!task) return "nothing yet";
+  const state = task.current_state ? `${task.current_state.state} "${task.current_state.message.slice(0, 120)}"` : "no state";
+  return `status ${task.status}, state ${state}, agent ${task.workspace_agent_lifecycle ?? "none"}, health ${JSON.stringify(task.workspace_agent_health)}`;
+}
+
+function waitForTask(client: TaskyardClient, taskId: string, what: string, done: (task: Task) => boolean, timeoutMs: number) {
+  let last: Task | undefined;
+  return waitFor(`task ${taskId} ${what}`, async () => {
+    last = await client.task("me", taskId);
+    return done(last) ? last : undefined;
+  }, timeoutMs, 50, () => describeTask(last));
 }
 
 export function waitForStatus(client: TaskyardClient, taskId: string, status: Task["status"], timeoutMs = 15_000) {
-  return waitFor(`task ${taskId} to be ${status}`, async () => {
-    const task = await client.task("me", taskId);
-    return task.status === status ? task : undefined;
-  }, timeoutMs);
+  return waitForTask(client, taskId, `to be ${status}`, (task) => task.status === status, timeoutMs);
 }
 
 export function waitForState(client: TaskyardClient, taskId: string, state: string, timeoutMs = 15_000) {
-  return waitFor(`task ${taskId} state ${state}`, async () => {
-    const task = await client.task("me", taskId);
-    return task.current_state?.state === state ? task : undefined;
-  }, timeoutMs);
+  return waitForTask(client, taskId, `state ${state}`, (task) => task.current_state?.state === state, timeoutMs);
 }
 
 export async function currentAgentPid(workspaceId: string): Promise<number> {
