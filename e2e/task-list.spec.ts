@@ -118,3 +118,29 @@ test("an open redirect is refused: ?redirect= only goes to this site", async ({ 
   await login.signIn(ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/tasks$/);
 });
+
+test("a change made while the first list is on its way still shows: the list is read again once the change stream is open", async ({ signedInPage: page, api }) => {
+  const echo = (await api.templates()).find((t) => t.name === "echo")!;
+  const task = await api.createTask({ input: `Changed in flight ${uniqueWord("flight")}`, template_version_id: echo.active_version_id });
+  await expect.poll(async () => (await api.task(ADMIN.username, task.name)).status, { timeout: 20_000 }).toBe("active");
+
+  // The page's first list is answered with the task active, but only delivered after the task was
+  // paused and the change stream was open: no change is announced after that, so only reading the
+  // list again (not joining the read in flight) shows the pause.
+  const streamOpen = page.waitForResponse((r) => r.url().endsWith("/api/v2/task-events"));
+  let held = false;
+  await page.route(/\/api\/v2\/tasks\?.*limit=50/, async (route) => {
+    if (held) return route.continue();
+    held = true;
+    const stale = await route.fetch();
+    await api.pause(ADMIN.username, task.name);
+    await expect.poll(async () => (await api.task(ADMIN.username, task.name)).status, { timeout: 30_000 }).toBe("paused");
+    await streamOpen;
+    await page.waitForTimeout(300);
+    await route.fulfill({ response: stale });
+  });
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  await expect(tasks.row(task.display_name).getByTestId("task-status")).toHaveText("Paused", { timeout: 5000 });
+  await api.deleteTask(ADMIN.username, task.name);
+});
