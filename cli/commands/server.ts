@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { launch } from "../../lib/server/launcher";
 import { startedByNpm } from "../../lib/env";
 import { logger } from "../../lib/logger";
+import { sandboxSummary } from "../../lib/sandbox/bubblewrap";
 
 /** Everything must be down this long after a stop signal, whatever hangs. */
 const STOP_DEADLINE_MS = 10_000;
@@ -60,7 +61,8 @@ Environment:
         console.error(`taskyard: ${reason}; stopped`);
         process.exit(1);
       });
-      console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)\n`);
+      console.log(`\nTaskyard is running at ${server.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl+C to stop)`);
+      console.log(`${sandboxSummary()}\n`);
       // No user yet: only whoever has this code may create the owner (on a loopback-only bind, a
       // browser on this machine at localhost needs none).
       if (server.setupCode) console.log(`Create the first (owner) account at ${server.url}/setup?code=${server.setupCode}\n`);

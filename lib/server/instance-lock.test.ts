@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { acquireInstanceLock, DataDirInUseError, lockName } from "./instance-lock";
+import { acquireInstanceLock, DataDirInUseError, lockName, lockSocketPath } from "./instance-lock";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -41,5 +43,25 @@ describe("acquireInstanceLock", () => {
     );
     expect(refused).toBeInstanceOf(DataDirInUseError);
     expect(refused!.message.replace(dir, "")).not.toMatch(/pid|\d/);
+  });
+});
+
+// Where there is no abstract namespace (macOS) the lock is a socket file in the data dir.
+describe("acquireInstanceLock with a socket file", () => {
+  it("lets one holder have a data dir, and takes over the file a killed holder left behind", async () => {
+    const dir = await dataDir();
+    const lock = await acquireInstanceLock(dir, { abstract: false });
+    await expect(acquireInstanceLock(dir, { abstract: false })).rejects.toBeInstanceOf(DataDirInUseError);
+    await lock.release();
+
+    // Another process holds it and is killed: its socket file stays, and nobody answers on it.
+    const holder = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(lockSocketPath(dir))}, () => console.log("held"))`], { stdio: ["ignore", "pipe", "ignore"] });
+    await once(holder.stdout!, "data");
+    await expect(acquireInstanceLock(dir, { abstract: false })).rejects.toBeInstanceOf(DataDirInUseError);
+    holder.kill("SIGKILL");
+    await once(holder, "exit");
+    await expect(fs.stat(lockSocketPath(dir))).resolves.toBeTruthy();
+    const taken = await acquireInstanceLock(dir, { abstract: false });
+    await taken.release();
   });
 });

@@ -178,5 +178,7 @@ describe("without bubblewrap", () => {
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
     expect((await (await fetch(`${server.baseUrl}/api/v2/buildinfo`)).json()).sandbox).toBe("none");
     expect(server.proc.output().match(/WITHOUT a sandbox/g)).toHaveLength(1);
+    // …and `npm start` says which sandbox is in force under its address.
+    expect(server.proc.output()).toContain('Sandbox: none (TASKYARD_SANDBOX=none); agents have this OS user\'s access (README: "Sandbox")');
   });
 });

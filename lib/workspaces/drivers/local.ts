@@ -17,6 +17,7 @@ import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
 import { ensureAgentBundle } from "../agent-bundle";
 import { privateDir, sandboxResolvConf, workspaceLayout } from "../layout";
 import type { WorkspaceDriver } from "../driver";
+import { processInfo } from "../../process-info";
 
 /** The outer process ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
 const IGNORE_TERM = 'trap "" TERM INT HUP; exec "$@"';
@@ -63,17 +64,9 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   const log = logger.child({ component: "local-driver" });
   let warnedCgroups = false;
 
-  /** A pid is ours only while /proc says it is still running that agent (pids get reused). */
+  /** A pid is ours only while it still runs that agent (pids get reused; lib/process-info.ts). */
   function isAlive({ agentId, pid }: { agentId: string; pid: number | null }): boolean {
-    if (!pid) return false;
-    try {
-      const cmdline = fsSync.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmdline.includes(agentId)) return false;
-      const stat = fsSync.readFileSync(`/proc/${pid}/stat`, "utf8");
-      return !/\) Z /.test(stat); // a zombie has exited already
-    } catch {
-      return false;
-    }
+    return !!pid && (processInfo(pid)?.commandLine.includes(agentId) ?? false);
   }
 
   async function waitGone(agent: { agentId: string; pid: number | null }, ms: number): Promise<boolean> {
