@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTERRUPTED_NOTE } from "../../lib/agent/brains/local";
+import { DEFAULT_ANTHROPIC_MODEL } from "../../lib/env";
 import { TaskyardClient, type Task } from "../../lib/sdk/client";
 import { isToolResult, lastUserText, startFakeAnthropic, textOf, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
 import { waitFor, waitForStatus } from "../support/runtime";
@@ -124,5 +125,8 @@ describe("the claude-acp template: Claude Code through its ACP adapter", () => {
     const resumed = api.requests.slice(requestsBefore).at(-1)!;
     expect(textOf(resumed)).toContain("Create hello.txt saying hello");
     expect(textOf(resumed)).toContain("Loop forever");
+    // No ANTHROPIC_MODEL on this server: Claude Code runs the one default of lib/env.ts, as with the claude template.
+    console.log(`models the stand-in saw: ${[...new Set(api.requests.map((r) => r.model))].join(", ")}`);
+    expect(new Set(api.requests.map((r) => r.model))).toEqual(new Set([DEFAULT_ANTHROPIC_MODEL]));
   }, 300_000);
 });
