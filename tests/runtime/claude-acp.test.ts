@@ -48,9 +48,11 @@ describe("the claude-acp template: Claude Code through its ACP adapter", () => {
     const bin = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-fake-gemini-"));
     await fs.writeFile(path.join(bin, "gemini"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     cleanups.push(() => fs.rm(bin, { recursive: true, force: true }));
+    // And no node_modules/.bin on it (npx puts it there): the adapter must be found where Taskyard ships it.
+    const searchPath = [bin, ...(process.env.PATH ?? "").split(":").filter((dir) => dir && !dir.includes("node_modules"))].join(":");
     const server = await startServer({
       dataDir,
-      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "", GEMINI_API_KEY: "", GOOGLE_API_KEY: "", PATH: `${bin}:${process.env.PATH}` },
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "", GEMINI_API_KEY: "", GOOGLE_API_KEY: "", PATH: searchPath },
     });
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }), () => server.proc.stop());
     const { session_token } = await new TaskyardClient({ baseUrl: server.baseUrl }).login("admin@example.com", "admin-password");

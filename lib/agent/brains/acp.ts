@@ -186,7 +186,8 @@ class AcpAgent {
       throw new Error(ended ? `the ACP agent stopped: ${ended}` : reasonOf(error));
     } finally {
       turn.signal.removeEventListener("abort", cancel);
-      this.turn = undefined;
+      // An interrupted turn may answer after the next one has begun (the brain waits only so long).
+      if (this.turn === turn) this.turn = undefined;
     }
   }
 
