@@ -86,6 +86,9 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_ANTHROPIC_MODEL)),
+  // Read only to say whether the `gemini` template can run; its agent gets them because the template declares them.
+  GEMINI_API_KEY: optionalString,
+  GOOGLE_API_KEY: optionalString,
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
   /** How often each provisioner looks for tasks idle past their `auto_pause_after_idle`; 0 turns its sweep off. */

@@ -46,4 +46,23 @@ export const BUILTIN_TEMPLATES: BuiltinTemplate[] = [
     config: { brain: "agentapi", command: ["agentapi", "server", "--port", "$PORT", "--", "claude"], env: ANTHROPIC_ENV },
     presets: [{ name: "Default", description: "agentapi server -- claude", isDefault: true, parameters: [] }],
   },
+  {
+    name: "claude-acp",
+    displayName: "Claude (ACP)",
+    description: "Claude Code through its Agent Client Protocol adapter (@zed-industries/claude-code-acp), run by the acp brain. Needs ANTHROPIC_API_KEY.",
+    icon: "/icon/claude.svg",
+    version: "v1",
+    // `claude-code-acp` is a dependency of Taskyard's: found in its node_modules/.bin (lib/agent/shipped-programs.ts).
+    config: { brain: "acp", command: ["claude-code-acp"], env: ANTHROPIC_ENV, models: CLAUDE_MODELS },
+    presets: [{ name: "Default", description: "Claude Code's ACP adapter with ANTHROPIC_MODEL (default claude-haiku-4-5).", isDefault: true, parameters: [] }],
+  },
+  {
+    name: "gemini",
+    displayName: "Gemini CLI",
+    description: "Google's Gemini CLI in its ACP mode (gemini --experimental-acp). Needs `gemini` installed on the server and GEMINI_API_KEY or GOOGLE_API_KEY.",
+    icon: "/icon/gemini.svg",
+    version: "v1",
+    config: { brain: "acp", command: ["gemini", "--experimental-acp"], env: ["GEMINI_API_KEY", "GOOGLE_API_KEY"] },
+    presets: [{ name: "Default", description: "gemini --experimental-acp", isDefault: true, parameters: [] }],
+  },
 ];

@@ -8,8 +8,10 @@ export type Manifest = {
   task_id: string | null;
   prompt: string;
   app_slug: string;
-  brain: "echo" | "claude-code" | "agentapi";
+  brain: "echo" | "claude-code" | "agentapi" | "acp";
   command: string[];
+  /** acp brain: the template's answer to the agent's permission requests (absent from older servers: allow). */
+  permission_policy?: "allow" | "deny";
   parameters: Record<string, string>;
   /** The bearer secret this agent's AgentAPI port must demand: the server presents it on every call. */
   api_secret: string;

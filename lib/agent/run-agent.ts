@@ -65,7 +65,7 @@ function watchDisk(input: { workspace: WorkspaceChannel; limitBytes: number; eve
 /** The agent as its commits name it: the coding agent, not our brain's name for it. */
 function agentName(manifest: Manifest): string {
   if (manifest.brain === "claude-code") return "claude";
-  if (manifest.brain === "agentapi") return path.posix.basename(manifest.command[0] ?? "") || "agentapi";
+  if (manifest.brain === "agentapi" || manifest.brain === "acp") return path.posix.basename(manifest.command[0] ?? "") || manifest.brain;
   return manifest.brain;
 }
 
@@ -76,6 +76,10 @@ async function createBrain(manifest: Manifest, options: BrainOptions): Promise<B
     case "agentapi": {
       const { AgentApiBrain } = await import("./brains/agentapi");
       return new AgentApiBrain(options);
+    }
+    case "acp": {
+      const { AcpBrain } = await import("./brains/acp");
+      return new AcpBrain(options, await conversation());
     }
     case "claude-code": {
       const { claudeCodeResponder } = await import("./brains/claude-code");
@@ -170,6 +174,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     codeDir: hasRepo ? repoDir : workspace.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
+    permissionPolicy: manifest.permission_policy,
     codingEnv: { ...commitAttributionEnv(agentName(manifest)), ...(options.modelGateway ? modelGatewayEnv(options) : {}) },
     onCrash: crash,
   }));

@@ -7,4 +7,10 @@ export const CODING_TOOLS = ["Bash", "Read", "Write", "Edit", "MultiEdit", "Glob
 /** Tools Claude Code may call beyond those it is allowed without asking (their lines read the same). */
 const OTHER_TOOLS = ["BashOutput", "KillShell", "Agent", "Skill"];
 
-export const TOOL_LINE = new RegExp(`^(?:${[...CODING_TOOLS, ...OTHER_TOOLS].join("|")}|mcp__[\\w-]+): [^\\n]*$`);
+/**
+ * An ACP agent's tool calls, by their ACP `kind` (lib/agent/brains/acp-transcript.ts): ACP's tool calls
+ * say what kind of thing they do (a name only from newer agents). Read and Edit read the same as Claude Code's.
+ */
+export const ACP_TOOL_LABELS = { read: "Read", edit: "Edit", delete: "Delete", move: "Move", search: "Search", execute: "Execute", think: "Think", fetch: "Fetch", switch_mode: "Mode", other: "Tool" } as const;
+
+export const TOOL_LINE = new RegExp(`^(?:${[...new Set([...CODING_TOOLS, ...OTHER_TOOLS, ...Object.values(ACP_TOOL_LABELS)])].join("|")}|mcp__[\\w-]+): [^\\n]*$`);

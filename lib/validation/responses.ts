@@ -217,6 +217,7 @@ export const agentManifestResponse = z.object({
   app_slug: z.string(),
   brain: z.string(),
   command: z.array(z.string()),
+  permission_policy: z.enum(["allow", "deny"]),
   parameters: z.record(z.string(), z.string()),
   api_secret: z.string(),
   repo_base_commit: z.string().nullable(),

@@ -57,6 +57,8 @@ export type BrainOptions = {
   codeDir: string;
   parameters: Record<string, string>;
   command: string[];
+  /** acp brain: the template's answer to the agent's permission requests. */
+  permissionPolicy?: "allow" | "deny";
   /** Added to the coding agent's environment: what credits the agent in its commits (commit-attribution.ts), and the model gateway's address and key. */
   codingEnv?: Record<string, string>;
   /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */

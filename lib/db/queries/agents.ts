@@ -15,7 +15,7 @@ export type AgentIdentity = {
   is_current: boolean;
   task_id: string | null;
   prompt: string | null;
-  config: { brain: string; command?: string[] } | null;
+  config: { brain: string; command?: string[]; permission_policy?: "allow" | "deny" } | null;
   /** The preset's parameters, then the task's own (which win). */
   parameters: { name: string; value: string }[] | null;
   task_parameters: { name: string; value: string }[] | null;

@@ -4,9 +4,14 @@ import { organizations } from "./organizations";
 
 /** How a template's workspace runs its agent: the brain and its settings. */
 export type TemplateConfig = {
-  brain: "echo" | "claude-code" | "agentapi";
-  /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT. */
+  brain: "echo" | "claude-code" | "agentapi" | "acp";
+  /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT; acp brain: the command that speaks ACP on its stdin and stdout. */
   command?: string[];
+  /**
+   * acp brain: how the agent's permission requests are answered (lib/agent/brains/acp-permissions.ts).
+   * Default "allow" (once, each time): the sandbox is the boundary, not the agent's own prompts.
+   */
+  permission_policy?: "allow" | "deny";
   /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. */
   env?: string[];
   /** Network and resource limits of its workspaces (lib/sandbox/settings.ts has the defaults). */

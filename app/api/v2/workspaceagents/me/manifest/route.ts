@@ -11,6 +11,7 @@ export const GET = withAgent({}, async ({ agent }) =>
     app_slug: "agent",
     brain: agent.config?.brain ?? "echo",
     command: agent.config?.command ?? [],
+    permission_policy: agent.config?.permission_policy ?? "allow",
     parameters: Object.fromEntries([...(agent.parameters ?? []), ...(agent.task_parameters ?? [])].map((p) => [p.name, p.value])),
     api_secret: agent.api_secret ?? "",
     repo_base_commit: agent.repo_base_commit,
