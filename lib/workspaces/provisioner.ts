@@ -15,7 +15,8 @@ import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
-import { runSetupScript, SetupInterrupted } from "./setup-script";
+import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
+import { deleteSetupLogs } from "../db/queries/setup-logs";
 
 export type ProvisionerOptions = {
   db: Db;
@@ -193,7 +194,7 @@ export class Provisioner {
     } catch (error) {
       if (error instanceof SetupInterrupted) return log.info("setup script interrupted by the shutdown; the build is redone once its lease expires");
       const message = error instanceof Error ? error.message : String(error);
-      log.warn({ err: message }, "build failed");
+      log.warn({ err: error instanceof SetupScriptFailed ? error.summary : message }, "build failed");
       await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
     } finally {
       clearInterval(renew);
@@ -311,7 +312,10 @@ export class Provisioner {
       await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
-    if (remove) await this.driver.remove({ workspaceId: build.workspace_id });
+    if (remove) {
+      await this.driver.remove({ workspaceId: build.workspace_id });
+      await deleteSetupLogs(this.db, build.workspace_id);
+    }
   }
 
   /**

@@ -22,6 +22,16 @@ export function setupTimeoutSeconds(given: unknown): number {
 export class SetupInterrupted extends Error {}
 
 /**
+ * A script that failed: `message` (the build's error, the task's state) carries its last lines,
+ * `summary` alone goes to the server's log, which never holds what a script wrote.
+ */
+export class SetupScriptFailed extends Error {
+  constructor(readonly summary: string, lastOutput: string) {
+    super(`${summary}${lastOutput ? `; its last output:\n${lastOutput}` : " (it wrote nothing)"}`);
+  }
+}
+
+/**
  * Runs a start build's setup script through the driver, before the agent exists: its output is kept
  * in `setup_logs` (the tail, written as it comes, the template's secret values replaced), and a
  * script that fails or runs past its limit fails the build with its last lines. `stopping` aborts
@@ -85,12 +95,10 @@ export async function runSetupScript(input: {
   await flush();
   if (input.stopping.aborted && !timedOut) throw new SetupInterrupted("The provisioner stopped while the setup script ran.");
 
-  const last = tail.lastLines(FAILURE_LINES);
-  const said = last ? `; its last output:\n${last}` : " (it wrote nothing)";
   let problem: string | undefined;
-  if (timedOut) problem = `The setup script did not finish within ${timeoutSeconds} s and was killed${said}`;
+  if (timedOut) problem = `The setup script did not finish within ${timeoutSeconds} s and was killed`;
   else if (failure) problem = `The setup script could not run: ${failure instanceof Error ? failure.message : String(failure)}`;
-  else if (ended?.code !== 0) problem = `The setup script ${ended?.signal ? `was killed by ${ended.signal}` : `exited with code ${ended?.code}`}${said}`;
+  else if (ended?.code !== 0) problem = `The setup script ${ended?.signal ? `was killed by ${ended.signal}` : `exited with code ${ended?.code}`}`;
 
   await finishSetupLog(db, build.id, {
     status: timedOut ? "timed_out" : problem ? "failed" : "succeeded",
@@ -99,5 +107,5 @@ export async function runSetupScript(input: {
     outputBytes: tail.totalBytes,
     truncated: tail.truncated,
   });
-  if (problem) throw new Error(problem);
+  if (problem) throw new SetupScriptFailed(problem, tail.lastLines(FAILURE_LINES));
 }

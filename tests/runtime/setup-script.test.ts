@@ -149,6 +149,9 @@ describe("a template's setup script", () => {
     const agents = await sql`SELECT count(*)::int AS n FROM workspace_agents WHERE workspace_id = ${task.workspace_id!}`;
     expect(agents[0].n).toBe(0);
     expect(await setupLog(task)).toMatchObject({ status: "failed", exit_code: 3 });
+    // The server's log says that it failed, never what it wrote.
+    await waitFor("the failure in the server's log", async () => serverOutput().includes("The setup script exited with code 3"), 10_000);
+    expect(serverOutput()).not.toContain("could not resolve left-pad");
     expect((await setupLog(task))!.output).toContain("step one");
 
     await client.resume("me", task.id);
@@ -203,7 +206,7 @@ describe("a template's setup script", () => {
     expect(log.output_bytes).toBeGreaterThan(64 * 1024);
   });
 
-  it("is 404 for someone else's task, like every task route", async () => {
+  it("is 404 for someone else's task, like every task route, and goes when the task is deleted", async () => {
     const version = await template({ setup_script: "echo mine" });
     const task = await repoTask(version);
     const other = await client.createUser({ email: "setup-other@example.com", username: "setupother", password: "password-123", role: "member" });
@@ -215,5 +218,9 @@ describe("a template's setup script", () => {
     const own = await fetch(`${baseUrl}/api/experimental/tasks/admin/${task.id}/setup-log`, { headers: { "Coder-Session-Token": token } });
     expect(own.status).toBe(200);
     expect((await own.json()).setup_log.output).toBe("mine\n");
+
+    // Deleted with its task: the delete build removes its logs along with the workspace.
+    await client.deleteTask("me", task.id);
+    await waitFor("the setup logs to go with the workspace", async () => (await sql`SELECT count(*)::int AS n FROM setup_logs WHERE workspace_id = ${task.workspace_id!}`)[0].n === 0, 30_000);
   });
 });
