@@ -73,13 +73,13 @@ async function setupLog(task: Task): Promise<TaskSetupLog | null> {
 }
 
 /** Sends `input` and answers the agent's reply (for `/sh`, the command's output). */
-async function say(task: Task, input: string): Promise<string> {
-  const before = (await client.logs("me", task.id)).logs.length;
-  await client.send("me", task.id, input);
+async function say(task: Task, input: string, as = client): Promise<string> {
+  const before = (await as.logs("me", task.id)).logs.length;
+  await as.send("me", task.id, input);
   return waitFor(`a reply to ${input}`, async () => {
-    const { logs } = await client.logs("me", task.id);
+    const { logs } = await as.logs("me", task.id);
     const reply = logs.at(-1);
-    return logs.length >= before + 2 && reply?.type === "output" && (await client.task("me", task.id)).current_state?.state !== "working" ? reply.content : undefined;
+    return logs.length >= before + 2 && reply?.type === "output" && (await as.task("me", task.id)).current_state?.state !== "working" ? reply.content : undefined;
   }, 30_000);
 }
 
@@ -223,4 +223,36 @@ describe("a template's setup script", () => {
     await client.deleteTask("me", task.id);
     await waitFor("the setup logs to go with the workspace", async () => (await sql`SELECT count(*)::int AS n FROM setup_logs WHERE workspace_id = ${task.workspace_id!}`)[0].n === 0, 30_000);
   });
+
+  it("a server stopped while the script runs kills it; started again, it runs the script anew and goes on", async () => {
+    const dir = await tempDataDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const env = { TASKYARD_LOCAL_REPO_ROOTS: repoRoot, TASKYARD_LEASE_MS: "2000" };
+    let server = await startServer({ dataDir: dir, env });
+    cleanups.push(() => server.proc.stop());
+    const connect = async () => {
+      const { session_token } = await new TaskyardClient({ baseUrl: server.baseUrl }).login("admin@example.com", "admin-password");
+      return new TaskyardClient({ baseUrl: server.baseUrl, token: session_token });
+    };
+    let other = await connect();
+    const db = postgres(await databaseUrlOf(dir), { max: 1, onnotice: () => {} });
+    const version = await insertTemplateVersion(db, { brain: "echo", setup_script: "date +%s%N >> .setup-runs\necho started\nsleep 8\necho finished" }, "restart");
+    const task = await other.createTask({ input: "hello", template_version_id: version, rich_parameter_values: [{ name: "repo_url", value: `file://${origin}` }] });
+    await waitFor("the script to run", async () => (await other.setupLog("me", task.id)).setup_log?.output.includes("started"), 60_000, 100);
+    const [{ uid }] = await db`SELECT uid FROM workspaces WHERE id = ${task.workspace_id!}`;
+    await db.end();
+
+    await server.proc.stop();
+    // The script went with the provisioner that ran it.
+    if (hasSandbox && asRoot) expect(processesOfUid(uid as number)).toEqual([]);
+
+    server = await startServer({ dataDir: dir, env });
+    other = await connect();
+    await waitForState(other, task.id, "idle", 90_000);
+    const log = (await other.setupLog("me", task.id)).setup_log!;
+    expect(log).toMatchObject({ build_number: 1, status: "succeeded" });
+    expect(log.output).toBe("started\nfinished\n");
+    expect((await say(task, "/sh wc -l < .setup-runs", other)).trim()).toMatch(/\b2\b/);
+  }, 240_000);
 });
+
