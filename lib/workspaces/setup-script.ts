@@ -46,6 +46,8 @@ export async function runSetupScript(input: {
   stopping: AbortSignal;
 }): Promise<void> {
   const { db, build } = input;
+  // Already going away (the checkout ran while it was asked to stop): not worth starting.
+  if (input.stopping.aborted) throw new SetupInterrupted("The provisioner stopped before the setup script ran.");
   const timeoutSeconds = setupTimeoutSeconds(input.timeoutS);
   const tail = new SetupLogTail(declaredValues(build.env));
   await startSetupLog(db, { buildId: build.id, workspaceId: build.workspace_id, timeoutSeconds });
