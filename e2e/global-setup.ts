@@ -26,6 +26,8 @@ export default async function globalSetup(_config: FullConfig) {
   });
   process.env.TASKYARD_E2E_BASE_URL = server.url;
   process.env.TASKYARD_E2E_REPO_ROOT = repoRoot;
+  // Specs that arrange what the API cannot yet (a template version with a setup script) reach its database through this.
+  process.env.TASKYARD_E2E_DATA_DIR = server.dataDir;
   return async () => {
     await server.stop();
     await fs.rm(repoRoot, { recursive: true, force: true });

@@ -17,6 +17,7 @@ export const taskKeys = {
   logs: (owner: string, task: string) => ["task-logs", owner.toLowerCase(), task.toLowerCase()] as const,
   changes: (owner: string, task: string) => ["task-changes", owner.toLowerCase(), task.toLowerCase()] as const,
   inputs: (owner: string, task: string) => ["task-inputs", owner.toLowerCase(), task.toLowerCase()] as const,
+  setupLog: (owner: string, task: string) => ["task-setup-log", owner.toLowerCase(), task.toLowerCase()] as const,
   toolCalls: (owner: string, task: string, logId: number) => ["task-tool-calls", owner.toLowerCase(), task.toLowerCase(), logId] as const,
 };
 

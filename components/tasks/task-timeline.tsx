@@ -1,7 +1,7 @@
 "use client";
 
 import { Check, X } from "lucide-react";
-import type { Task } from "@/lib/sdk/client";
+import type { Task, TaskSetupLog } from "@/lib/sdk/client";
 import { STAGE_ORDER, type StageEntry, type StageKey, stageOf, useTaskStages } from "@/hooks/use-task-stages";
 import { useNow } from "@/hooks/use-now";
 import { formatDuration } from "@/components/ui/format-time";
@@ -15,7 +15,7 @@ const LABELS: Record<StageKey, string> = {
   paused: "Paused",
 };
 
-type Row = { key: StageKey; label: string; state: "done" | "current" | "failed" | "upcoming"; duration?: string; detail?: string };
+type Row = { key: StageKey | "setup"; label: string; state: "done" | "current" | "failed" | "upcoming"; duration?: string; detail?: string };
 
 /** Where the failure happened, when the task is in error. */
 function failedStage(task: Task, seen: StageEntry[]): StageKey {
@@ -33,7 +33,38 @@ function failureMessage(task: Task): string {
   return "The agent stopped unexpectedly.";
 }
 
-export function TaskTimeline({ task }: { task: Task }) {
+/**
+ * The "Setting up" row, from the setup log's own times and status, placed after Provisioning (which
+ * covers the build, the script included): while the current start's script runs, or after it
+ * failed, the stages after it wait; once it is done, the rest of the start is the agent starting.
+ */
+function withSetupStage(rows: Row[], task: Task, setup: TaskSetupLog | null | undefined, now: number): Row[] {
+  if (!setup) return rows;
+  const at = rows.findIndex((r) => r.key === "provisioning");
+  const current = setup.build_number === task.workspace_build_number;
+  const starting = task.status === "pending" || task.status === "initializing" || (task.status === "error" && current);
+  const end = setup.finished_at ? Date.parse(setup.finished_at) : now || null;
+  const duration = current && end != null ? formatDuration(end - Date.parse(setup.started_at)) : undefined;
+  let row: Row = { key: "setup", label: "Setting up", state: "upcoming" };
+  if (!current) {
+    // An earlier start's run: this start has yet to run it, or (paused) the last one ran it.
+    if (!starting && rows[at]?.state === "done") row = { ...row, state: "done" };
+    return [...rows.slice(0, at + 1), row, ...rows.slice(at + 1)];
+  }
+  if (setup.status === "running") row = { ...row, state: "current", duration };
+  else if (setup.status === "succeeded") row = { ...row, state: "done", duration };
+  else row = { ...row, state: "failed", duration, detail: failureMessage(task) };
+  const next = rows.map((r, i) => {
+    if (i === at && (r.state === "current" || r.state === "failed")) return { ...r, state: "done" as const, detail: undefined };
+    // Done setting up while the build still runs: what is left of it is the agent starting.
+    if (r.key === "agent" && row.state === "done" && rows[at]?.state === "current") return { ...r, state: "current" as const };
+    if (i > at && row.state !== "done") return { key: r.key, label: LABELS[r.key as StageKey], state: "upcoming" as const };
+    return r;
+  });
+  return [...next.slice(0, at + 1), row, ...next.slice(at + 1)];
+}
+
+export function TaskTimeline({ task, setup }: { task: Task; setup?: TaskSetupLog | null }) {
   const seen = useTaskStages(task.id);
   const now = useNow();
   const current = stageOf(task);
@@ -41,7 +72,7 @@ export function TaskTimeline({ task }: { task: Task }) {
   const reached = failed ?? current ?? seen.at(-1)?.key ?? "queued";
   const reachedIndex = STAGE_ORDER.indexOf(reached);
 
-  const rows: Row[] = STAGE_ORDER.filter((key) => key !== "paused" || reached === "paused").map((key, i) => {
+  const stages: Row[] = STAGE_ORDER.filter((key) => key !== "paused" || reached === "paused").map((key, i) => {
     const entryIndex = seen.findIndex((e) => e.key === key);
     const entry = seen[entryIndex];
     const end = seen[entryIndex + 1]?.at ?? (key === current ? now : null);
@@ -55,6 +86,7 @@ export function TaskTimeline({ task }: { task: Task }) {
     if (i === reachedIndex) return { key, label, state: key === current ? "current" : "done", duration };
     return { key, label, state: "upcoming" };
   });
+  const rows = withSetupStage(stages, task, setup, now);
 
   return (
     <SideCard id="timeline-heading" title="Stages">

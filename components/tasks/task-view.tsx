@@ -8,6 +8,7 @@ import { TaskyardError } from "@/lib/sdk/client";
 import { useTask } from "@/hooks/use-task";
 import { useTaskLogStream } from "@/hooks/use-task-log-stream";
 import { useTaskLogs } from "@/hooks/use-task-logs";
+import { useTaskSetupLog } from "@/hooks/use-task-setup-log";
 import { observeTask } from "@/hooks/use-task-stages";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -20,6 +21,7 @@ import { TaskRepository } from "./task-repository";
 import { TaskRetry } from "./task-retry";
 import { canEditRepository } from "./task-status";
 import { TaskSendInput } from "./task-send-input";
+import { TaskSetupLog } from "./task-setup-log";
 import { TaskTimeline } from "./task-timeline";
 
 // Only tasks with a repository have a Changes tab; its code (and the diff viewer's) loads with it.
@@ -42,6 +44,7 @@ export function TaskView({ owner, task: taskRef, maxPromptBytes }: { owner: stri
   if ((stream !== "closed") !== streaming) setStreaming(stream !== "closed");
   const logsAvailable = !!task && task.status !== "error" && task.status !== "unknown";
   const logs = useTaskLogs(owner, taskRef, { fetch: stream === "closed" && logsAvailable });
+  const setup = useTaskSetupLog(owner, taskRef, task).data;
   const [view, setView] = useState<View>("conversation");
   // Opened once, the Changes panel stays mounted (hidden) so folded files stay folded.
   const [changesOpened, setChangesOpened] = useState(false);
@@ -101,6 +104,7 @@ export function TaskView({ owner, task: taskRef, maxPromptBytes }: { owner: stri
           ) : (
             <TaskPrompt task={task} owner={owner} taskRef={taskRef} />
           )}
+          {setup && <TaskSetupLog key={setup.build_id} log={setup} />}
           {hasRepository ? (
             <div className="flex min-w-0 flex-col gap-3">
               <Tabs
@@ -134,7 +138,7 @@ export function TaskView({ owner, task: taskRef, maxPromptBytes }: { owner: stri
           <TaskSendInput task={task} owner={owner} taskRef={taskRef} streaming={stream !== "closed"} />
         </div>
         <aside className="flex flex-col gap-4" aria-label="Task details">
-          <TaskTimeline task={task} />
+          <TaskTimeline task={task} setup={setup} />
           {task.repository && <TaskRepository repository={task.repository} />}
         </aside>
       </div>

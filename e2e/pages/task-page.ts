@@ -24,6 +24,12 @@ export class TaskPage {
   readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });
   readonly stopButton = () => this.page.getByRole("button", { name: /^Stop(ping…)?$/ });
   readonly timeline = () => this.page.getByRole("region", { name: "Stages" });
+  /** One row of the stage timeline (`data-state`: done, current, failed, upcoming). */
+  readonly stage = (label: string | RegExp) => this.timeline().getByTestId("stage").filter({ hasText: label });
+  /** The "Setting up" card: the setup script's output, foldable by its header button. */
+  readonly setupLog = () => this.page.getByTestId("setup-log");
+  readonly setupToggle = () => this.setupLog().getByRole("button", { name: /Setting up/ });
+  readonly setupOutput = () => this.page.getByRole("log", { name: "Setup script output" });
   readonly tab = (name: "Conversation" | "Changes") => this.page.getByRole("tab", { name: new RegExp(`^${name}`) });
   readonly changes = () => this.page.getByRole("region", { name: "Changes", exact: true });
   readonly changesSource = () => this.changes().getByTestId("changes-source");

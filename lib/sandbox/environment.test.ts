@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentEnvironment, codingAgentEnvironment } from "./environment";
+import { agentEnvironment, codingAgentEnvironment, declaredValues, setupScriptEnvironment } from "./environment";
 
 const server = {
   PATH: "/usr/bin:/bin",
@@ -51,5 +51,17 @@ describe("codingAgentEnvironment", () => {
   it("hands the coding agent the agent's environment without any TASKYARD_ setting", () => {
     const env = codingAgentEnvironment({ PORT: "4000" }, { PATH: "/bin", HOME: "/workspace", TASKYARD_PROCESS: "agent", TASKYARD_AGENT_TOKEN: "t", ANTHROPIC_API_KEY: "k" });
     expect(env).toEqual({ PATH: "/bin", HOME: "/workspace", ANTHROPIC_API_KEY: "k", PORT: "4000" });
+  });
+});
+
+describe("setupScriptEnvironment and declaredValues", () => {
+  it("gives a setup script what the coding agent gets from its template, none of Taskyard's settings", () => {
+    const env = setupScriptEnvironment({ home: "/workspace", declared: ["AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "TASKYARD_ADMIN_PASSWORD"], source: server });
+    expect(env).toEqual({ HOME: "/workspace", PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", AWS_SECRET_ACCESS_KEY: "aws" });
+  });
+
+  it("names the values of the template's own variables (for the log's redaction), not the ones every workspace gets", () => {
+    expect(declaredValues(["AWS_SECRET_ACCESS_KEY", "PATH", "DATABASE_URL", "MISSING"], server)).toEqual(["aws"]);
+    expect(declaredValues(undefined, server)).toEqual([]);
   });
 });

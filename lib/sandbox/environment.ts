@@ -43,6 +43,21 @@ export function codingAgentEnvironment(extra: Record<string, string> = {}, sourc
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
+/**
+ * What a template's setup script runs with: what the coding agent gets from the template, HOME its
+ * workspace, none of Taskyard's settings. Not the model gateway's address and key: they belong to
+ * an agent, and the script runs before there is one.
+ */
+export function setupScriptEnvironment(input: { home: string; declared?: string[]; source?: Record<string, string | undefined> }): NodeJS.ProcessEnv {
+  return codingAgentEnvironment({ HOME: input.home }, agentEnvironment(input) as Record<string, string>);
+}
+
+/** The values the template's own variables have here: its secrets as far as a log is concerned (lib/workspaces/setup-log-tail.ts). */
+export function declaredValues(declared: string[] | undefined, source: Record<string, string | undefined> = inheritedEnvironment()): string[] {
+  const env = agentEnvironment({ home: "", declared, source });
+  return (declared ?? []).map((name) => (ALWAYS.includes(name) ? undefined : env[name])).filter((v): v is string => !!v);
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /**

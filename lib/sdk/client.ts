@@ -20,6 +20,7 @@ import type {
   pushResponse,
   usageResponse,
   taskChangesResponse,
+  taskSetupLogResponse,
   webhookDeliveryResponse,
   webhookResponse,
   webhookSecretResponse,
@@ -41,6 +42,8 @@ export type TaskInput = z.output<typeof taskInputResponse>;
 export type LogEntry = TaskLogs["logs"][number];
 /** `GET …/changes`: the task's repository against its base commit (live, or the snapshot taken at pause). */
 export type TaskChanges = z.output<typeof taskChangesResponse>;
+/** `GET …/setup-log`: the newest run of the template's setup script, if one ran. */
+export type TaskSetupLog = NonNullable<z.output<typeof taskSetupLogResponse>["setup_log"]>;
 export type ChangedFile = TaskChanges["files"][number];
 /** A commit on the task's branch since its base (newest first in `TaskChanges.commits`). */
 export type TaskCommit = TaskChanges["commits"][number];
@@ -206,6 +209,8 @@ export class TaskyardClient {
   toolCalls = (user: string, task: string, logId: number) =>
     this.request<{ tool_calls: ToolCall[] }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/logs/${logId}/tool-calls`);
   changes = (user: string, task: string) => this.request<TaskChanges>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/changes`);
+  /** The newest run of the template's setup script in the task's workspace (null: none ran). */
+  setupLog = (user: string, task: string) => this.request<{ setup_log: TaskSetupLog | null }>("GET", `/api/v2/tasks/${seg(user)}/${seg(task)}/setup-log`);
   /** Commits what is left and pushes the task's branch to its repository's origin. */
   push = (user: string, task: string) => this.request<PushResult>("POST", `/api/v2/tasks/${seg(user)}/${seg(task)}/push`);
   /** Pushes, then opens a pull (merge) request for the task's branch — or answers the one already open. */

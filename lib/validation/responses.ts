@@ -148,6 +148,26 @@ export const taskChangesResponse = changesResponse.extend({
   snapshot_at: timestamp().optional(),
 });
 
+/** `GET …/setup-log`: the newest run of the template's setup script in the task's workspace (null: none ran). */
+export const taskSetupLogResponse = z.object({
+  setup_log: z
+    .object({
+      build_id: id(),
+      build_number: z.number().int(),
+      status: z.enum(["running", "succeeded", "failed", "timed_out"]),
+      exit_code: z.number().int().nullable(),
+      /** The last 64 Ki characters of stdout and stderr as written, the template's secret values replaced. */
+      output: z.string(),
+      /** The script wrote more than `output` holds. */
+      truncated: z.boolean(),
+      output_bytes: z.number().int(),
+      timeout_seconds: z.number().int(),
+      started_at: timestamp(),
+      finished_at: timestamp().nullable(),
+    })
+    .nullable(),
+});
+
 export const templateResponse = z.object({
   id: id(),
   organization_id: id(),

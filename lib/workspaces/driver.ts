@@ -23,6 +23,21 @@ export interface WorkspaceDriver {
   }): Promise<Checkout>;
   /** Gives a task without a repository an empty one in the workspace, on a branch of its own (once, before its first start). */
   initRepository(input: { workspaceId: string; uid: number; branch: string; identity: { name: string; email: string } }): Promise<Checkout>;
+  /**
+   * Runs a template's setup script in the workspace's sandbox (its uid, network, limits and /tmp,
+   * as the agent's commands get them) with the environment the coding agent would get from `env`,
+   * in its repository (the workspace when it has none). Its stdout and stderr go to `onOutput` as
+   * written; `signal` kills it with everything it started, as does its own end. Resolves with how it ended.
+   */
+  runSetupScript(input: {
+    workspaceId: string;
+    uid: number;
+    script: string;
+    env: string[];
+    sandbox: TemplateSandbox | null;
+    onOutput: (chunk: Buffer) => void;
+    signal: AbortSignal;
+  }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

@@ -15,6 +15,8 @@ import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
 import type { WorkspaceDriver } from "./driver";
+import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
+import { deleteSetupLogs } from "../db/queries/setup-logs";
 
 export type ProvisionerOptions = {
   db: Db;
@@ -64,6 +66,8 @@ export class Provisioner {
   /** Agents that builds in hand are waiting on to report in. */
   private readonly awaited = new Set<string>();
   private lifecycleRound?: Promise<Map<string, string>>;
+  /** Aborted by `stop`: a setup script in hand ends then instead of holding the shutdown up to its time limit. */
+  private stopping = new AbortController();
 
   constructor(private readonly options: ProvisionerOptions) {
     this.leaseMs = options.leaseMs ?? 10_000;
@@ -83,6 +87,7 @@ export class Provisioner {
 
   async start(): Promise<void> {
     this.running = true;
+    this.stopping = new AbortController();
     const listener = await this.options.sql.listen(BUILDS_CHANNEL, () => this.nudge());
     this.unlisten = () => listener.unlisten();
     await this.reconcile();
@@ -96,6 +101,7 @@ export class Provisioner {
   /** Stops claiming, lets the builds in hand finish, and (optionally) stops the agents it runs. */
   async stop({ stopAgents = true } = {}): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     clearInterval(this.reaper);
     clearInterval(this.idleSweep);
     this.nudge();
@@ -186,8 +192,9 @@ export class Provisioner {
       if (lost || !(await finishBuild(this.db, build.id, this.id, {}))) log.warn("lease lost; another provisioner owns this build now");
       else log.info({ ms: Date.now() - started }, "build succeeded");
     } catch (error) {
+      if (error instanceof SetupInterrupted) return log.info("setup script interrupted by the shutdown; the build is redone once its lease expires");
       const message = error instanceof Error ? error.message : String(error);
-      log.warn({ err: message }, "build failed");
+      log.warn({ err: error instanceof SetupScriptFailed ? error.summary : message }, "build failed");
       await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
     } finally {
       clearInterval(renew);
@@ -205,6 +212,8 @@ export class Provisioner {
     }
 
     await this.checkoutRepository(build.workspace_id, build.uid);
+    // At every start, resume included: the environment is set up whatever happened to it meanwhile (README "Setup script").
+    if (build.setup_script?.trim()) await runSetupScript({ db: this.db, driver: this.driver, build, script: build.setup_script, timeoutS: build.setup_timeout_s, stopping: this.stopping.signal });
     const { token, hash, gatewayKeyHash } = generateAgentToken();
     const agent = await insertAgent(this.db, {
       workspaceId: build.workspace_id,
@@ -303,7 +312,10 @@ export class Provisioner {
       await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }
-    if (remove) await this.driver.remove({ workspaceId: build.workspace_id });
+    if (remove) {
+      await this.driver.remove({ workspaceId: build.workspace_id });
+      await deleteSetupLogs(this.db, build.workspace_id);
+    }
   }
 
   /**

@@ -11,7 +11,8 @@ import { baseUrl, createTestUser, echoTemplateVersion, ownerClient, raw, type Ra
 import { startGitHubStandIn } from "../support/forge-stand-ins";
 import { deliveryHeaders } from "../support/github-webhooks";
 import { startExtraServer } from "../support/extra-server";
-import { db, waitForState, waitForStatus } from "../support/runtime";
+import { db, waitFor, waitForState, waitForStatus } from "../support/runtime";
+import { insertTemplateVersion } from "../support/templates";
 
 type Doc = { components: object; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
 
@@ -240,6 +241,11 @@ describe("the OpenAPI document against the real API", () => {
     await callStream("/api/v2/task-events", "/api/v2/task-events", t);
     await call("GET", "/api/v2/tasks/{user}/{task}/changes", `${at}/changes`, { token: t });
     await call("GET", "/api/v2/tasks/{user}/{task}/changes", `/api/v2/tasks/me/${created.body.id}/changes`, { token: t }); // 409: no repository
+    await call("GET", "/api/v2/tasks/{user}/{task}/setup-log", `${at}/setup-log`, { token: t }); // none ran
+    await call("GET", "/api/v2/tasks/{user}/{task}/setup-log", "/api/v2/tasks/me/no-such-task/setup-log", { token: t }); // 404
+    const setUp = await alice.client.createTask({ input: "Set up", template_version_id: await insertTemplateVersion(db(), { brain: "echo", setup_script: "echo contract" }, "contract") });
+    await waitFor("the setup script to finish", async () => (await alice.client.setupLog("me", setUp.id)).setup_log?.finished_at, 30_000);
+    await call("GET", "/api/v2/tasks/{user}/{task}/setup-log", `/api/v2/tasks/me/${setUp.id}/setup-log`, { token: t });
     await call("GET", "/api/v2/tasks/{user}/{task}/agentapi/status", `${at}/agentapi/status`, { token: t });
     await call("GET", "/api/v2/tasks/{user}/{task}/agentapi/messages", `${at}/agentapi/messages`, { token: t });
     await callStream("/api/v2/tasks/{user}/{task}/agentapi/events", `${at}/agentapi/events`, t);

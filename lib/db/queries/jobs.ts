@@ -17,6 +17,10 @@ export type ClaimedBuild = {
   sandbox: TemplateSandbox | null;
   /** The uid the workspace runs as (its agent: uid + 1). */
   uid: number;
+  /** The template's setup script, run before the agent at every start (lib/workspaces/setup-script.ts). */
+  setup_script: string | null;
+  /** Its time limit as the template gives it (bounded where it is used). */
+  setup_timeout_s: unknown;
 };
 
 /** Which builds a claim may take: start builds, the others (stop, delete), or either. */
@@ -65,6 +69,8 @@ export async function claimBuild(
     RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason,
       coalesce((SELECT tv.config->'env' FROM template_versions tv WHERE tv.id = b.template_version_id), '[]'::jsonb) AS env,
       (SELECT tv.config->'sandbox' FROM template_versions tv WHERE tv.id = b.template_version_id) AS sandbox,
+      (SELECT tv.config->>'setup_script' FROM template_versions tv WHERE tv.id = b.template_version_id) AS setup_script,
+      (SELECT tv.config->'setup_timeout_s' FROM template_versions tv WHERE tv.id = b.template_version_id) AS setup_timeout_s,
       (SELECT w.uid FROM workspaces w WHERE w.id = b.workspace_id) AS uid`);
   return (rows as unknown as ClaimedBuild[])[0];
 }

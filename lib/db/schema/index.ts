@@ -9,3 +9,4 @@ export * from "./workspaces";
 export * from "./task-events";
 export * from "./github-issues";
 export * from "./webhooks";
+export * from "./setup-logs";

@@ -25,6 +25,13 @@ export type TemplateConfig = {
   budget?: { max_cost_usd?: number; max_tokens?: number; max_turn_seconds?: number };
   /** Seconds a task may wait idle for input before the provisioner pauses it (default 1800, 0 off); a task's own parameter wins (lib/tasks/auto-pause.ts). */
   auto_pause_after_idle?: number;
+  /**
+   * A shell script run in the workspace's sandbox at every start, after the checkout and before the
+   * agent (lib/workspaces/setup-script.ts); a failure fails the start.
+   */
+  setup_script?: string;
+  /** Seconds the setup script may run before it is killed and the start fails (default 600, at most 3600). */
+  setup_timeout_s?: number;
 };
 
 export const templates = pgTable(

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { bubblewrapArgs, sandboxArgs, SANDBOX_STATE, SANDBOX_UID, SANDBOX_WORKSPACE, type SandboxKind } from "../../sandbox/bubblewrap";
 import { existingCgroup, workspaceCgroup, type WorkspaceCgroup } from "../../sandbox/cgroup";
-import { agentEnvironment, loopbackEndpoints, usesModelGateway } from "../../sandbox/environment";
+import { agentEnvironment, loopbackEndpoints, setupScriptEnvironment, usesModelGateway } from "../../sandbox/environment";
 import { attachNetwork, networkFds, networkProfile, spawnWithNetwork } from "../../sandbox/network";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
@@ -21,8 +21,12 @@ import { processInfo } from "../../process-info";
 
 /** The outer process ignores SIGTERM, so a stop reaches the agent (pid 1 inside) and the process lives until it has shut down. */
 const IGNORE_TERM = 'trap "" TERM INT HUP; exec "$@"';
-/** Joins the workspace's control groups before anything of it runs (a fork cannot slip out), then ignores SIGTERM likewise. */
-const JOIN_CGROUPS = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; ${IGNORE_TERM}`;
+/** Joins the workspace's control groups before anything of it runs (a fork cannot slip out). */
+const JOIN_CGROUPS_ONLY = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done;`;
+/** As JOIN_CGROUPS_ONLY, then ignores SIGTERM like IGNORE_TERM. */
+const JOIN_CGROUPS = `${JOIN_CGROUPS_ONLY} ${IGNORE_TERM}`;
+/** A setup script's shell: in the repository when there is one. The script is an argument, never a file root writes into the workspace. */
+const SETUP_SHELL = '[ -d repo ] && cd repo; exec sh -c "$1"';
 
 /** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
 async function lastWords(logFile: string, since: number): Promise<string> {
@@ -188,6 +192,47 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     return { child, control, dial, networked };
   }
 
+  /**
+   * A setup script, in a sandbox like the runtime's (bwrap's init reaping, so when the script ends
+   * whatever it left running ends with it), tied to this process: a provisioner that dies takes it
+   * along, and the build is redone by whoever claims it next.
+   */
+  function spawnSetupScript(input: { workspaceId: string; uid: number; script: string; env: string[]; settings: ReturnType<typeof sandboxSettings>; resolv: string; say: (line: string) => void }): { child: ChildProcess; group?: WorkspaceCgroup } {
+    const dir = workspaceDir(input.workspaceId);
+    const shell = [program("sh"), "-c", SETUP_SHELL, "taskyard-setup", input.script];
+    if (!sandboxed) {
+      const env = setupScriptEnvironment({ home: dir, declared: input.env });
+      return { child: spawn(shell[0], shell.slice(1), { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env }) };
+    }
+    const outbound = input.settings.network === "outbound";
+    const fds = networkFds(3);
+    const args = sandboxArgs(
+      {
+        writable: [{ source: dir, target: SANDBOX_WORKSPACE }],
+        chdir: SANDBOX_WORKSPACE,
+        uid: separateUids ? input.uid : SANDBOX_UID,
+        ...networkProfile(fds),
+        reaper: true,
+        dieWithParent: true,
+        tmpBytes: input.settings.tmpBytes,
+        files: outbound ? [{ source: input.resolv, target: "/etc/resolv.conf" }] : [],
+      },
+      shell,
+    );
+    const group = cgroupOf(input.workspaceId, input.settings.limits);
+    const procs = group?.procsFiles ?? [];
+    const child = spawn(program("sh"), ["-c", `${JOIN_CGROUPS_ONLY} exec "$@"`, "taskyard-setup", String(procs.length), ...procs, program("bwrap"), ...args], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"],
+      env: setupScriptEnvironment({ home: SANDBOX_WORKSPACE, declared: input.env }),
+    });
+    void attachNetwork(child, fds, { outbound }).then(
+      (noNetwork) => noNetwork && input.say(`taskyard: the setup script runs without an outbound network: ${noNetwork}`),
+      () => signalGroup(child.pid!, "SIGKILL"),
+    );
+    return { child, group };
+  }
+
   async function run(command: string, args: string[]): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -310,6 +355,39 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // As for a clone: in the workspace's sandbox, as its user (root never works in a tree the workspace can write), and with no network at all.
       const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID, ownNetwork: true })];
       return initRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
+    },
+
+    async runSetupScript({ workspaceId, uid, script, env, sandbox, onOutput, signal }) {
+      const settings = sandboxSettings(sandbox);
+      await workspaceFor(workspaceDir(workspaceId), uid);
+      const resolv = sandboxed ? await resolvConf() : "";
+      // Whatever an earlier lifetime left in the workspace's group goes before the script joins it.
+      if (separateUids) await existingCgroup(workspaceId)?.killAll();
+      const { child, group } = spawnSetupScript({ workspaceId, uid, script, env, settings, resolv, say: (line) => onOutput(Buffer.from(`${line}\n`)) });
+      const killAll = () => {
+        if (child.pid) signalGroup(child.pid, "SIGKILL");
+        void group?.killAll();
+      };
+      child.stdout!.on("data", onOutput);
+      child.stderr!.on("data", onOutput);
+      signal.addEventListener("abort", killAll, { once: true });
+      try {
+        const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+          child.once("error", reject);
+          child.once("exit", (code, how) => resolve({ code, signal: how }));
+        });
+        // Its last output may still be in the pipes; a process it left behind (no sandbox) may hold them open.
+        await new Promise((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          child.once("close", () => resolve(clearTimeout(timer)));
+        });
+        return ended;
+      } finally {
+        signal.removeEventListener("abort", killAll);
+        killAll();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+      }
     },
 
     async remove({ workspaceId }) {
