@@ -170,6 +170,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     codeDir: hasRepo ? repoDir : workspace.workspaceDir,
     parameters: manifest.parameters,
     command: manifest.command,
+    mcpServers: manifest.mcp_servers ?? {},
     codingEnv: { ...commitAttributionEnv(agentName(manifest)), ...(options.modelGateway ? modelGatewayEnv(options) : {}) },
     onCrash: crash,
   }));

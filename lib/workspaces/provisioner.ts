@@ -14,6 +14,7 @@ import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
+import { workspaceEnvironmentOf } from "../templates/workspace-env";
 import type { WorkspaceDriver } from "./driver";
 
 export type ProvisionerOptions = {
@@ -215,7 +216,8 @@ export class Provisioner {
       host: this.driver.host,
     });
     await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
-    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, uid: build.uid, sandbox: build.sandbox });
+    const values = await workspaceEnvironmentOf(this.db, build.template_version_id);
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, values, uid: build.uid, sandbox: build.sandbox });
     await updateAgent(this.db, agent.id, { pid, host });
     this.watchExit(agent.id, build.workspace_id);
     await this.waitForConnection(agent.id, pid, build.workspace_id);

@@ -57,6 +57,8 @@ export type BrainOptions = {
   codeDir: string;
   parameters: Record<string, string>;
   command: string[];
+  /** The template's MCP servers, Claude Code's `mcpServers` JSON (manifest `mcp_servers`). */
+  mcpServers?: Record<string, unknown>;
   /** Added to the coding agent's environment: what credits the agent in its commits (commit-attribution.ts), and the model gateway's address and key. */
   codingEnv?: Record<string, string>;
   /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */

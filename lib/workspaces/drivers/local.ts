@@ -208,7 +208,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   return {
     host: os.hostname(),
 
-    async start({ workspaceId, agentId, agentToken, env, uid, sandbox }) {
+    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
       const settings = sandboxSettings(sandbox);
       const dir = workspaceDir(workspaceId);
       const workspace = await workspaceFor(dir, uid);
@@ -222,6 +222,8 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // server is on the host's loopback, as is any other declared endpoint there; nothing else there is.
       const gateway = usesModelGateway(env);
       const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
+      // After the forwards: a template's own values never open a way to the host's loopback.
+      Object.assign(agentEnv, values ?? {});
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
         "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt, ...(gateway ? ["--model-gateway"] : []),
