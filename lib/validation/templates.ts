@@ -24,19 +24,26 @@ export function reservedEnvName(name: string): boolean {
 const MAX_VARIABLES = 64;
 const MAX_VALUE_BYTES = 8 * 1024;
 
-const envName = () =>
-  z
-    .string()
-    .max(128, "a variable name is at most 128 characters")
-    .regex(ENV_NAME, "variable names are upper case letters, digits and _ (^[A-Z_][A-Z0-9_]*$)")
-    .refine((name) => !reservedEnvName(name), { message: "is reserved (PATH, HOME, TASKYARD_*, the model provider's key and address … are set by Taskyard)" });
+/** Why a variable name is refused, or null: checked per key so the 400 names the variable and says why. */
+function envNameProblem(name: string): string | null {
+  if (name.length > 128) return "a variable name is at most 128 characters";
+  if (!ENV_NAME.test(name)) return "variable names are upper case letters, digits and _ (^[A-Z_][A-Z0-9_]*$)";
+  if (reservedEnvName(name)) return "is reserved (PATH, HOME, TASKYARD_*, the model provider's key and address … are set by Taskyard)";
+  return null;
+}
 
 const envValue = () => text().refine((s) => Buffer.byteLength(s) <= MAX_VALUE_BYTES, `a value is at most ${MAX_VALUE_BYTES} bytes`);
 
 const envMap = <V extends z.ZodType>(value: V) =>
   z
-    .record(envName(), value)
-    .refine((m) => Object.keys(m).length <= MAX_VARIABLES, `at most ${MAX_VARIABLES} variables`);
+    .record(z.string(), value)
+    .refine((m) => Object.keys(m).length <= MAX_VARIABLES, `at most ${MAX_VARIABLES} variables`)
+    .superRefine((m, ctx) => {
+      for (const name of Object.keys(m)) {
+        const problem = envNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+      }
+    });
 
 const argv = () => z.array(text().min(1, "an argument may not be empty").max(4096)).min(1, "name the command to run").max(64, "at most 64 arguments");
 
