@@ -1,5 +1,7 @@
 import "server-only";
-import { open, seal } from "../git-credentials/secret-box";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { isSealedWithCurrentKey, open, seal, type SecretKeys } from "../git-credentials/secret-box";
 
 /**
  * A template version's secrets at rest: `{NAME: sealed value}`, each sealed with the server's key
@@ -34,3 +36,18 @@ export function openSecrets(versionId: string, sealed: SealedSecrets): Record<st
 }
 
 export const secretNames = (sealed: SealedSecrets) => Object.keys(sealed).sort();
+
+/** A key rotation (lib/git-credentials/rotate.ts): every template secret sealed with the previous key is sealed again with the current one. */
+export async function reencryptTemplateSecrets(db: DbOrTx, keys: SecretKeys): Promise<number> {
+  const rows = (await db.execute(sql`SELECT id, secrets_encrypted FROM template_versions WHERE secrets_encrypted <> '{}'::jsonb`)) as unknown as { id: string; secrets_encrypted: SealedSecrets }[];
+  let count = 0;
+  for (const row of rows) {
+    const stale = Object.entries(row.secrets_encrypted).filter(([, sealed]) => !isSealedWithCurrentKey(sealed, keys));
+    if (stale.length === 0) continue;
+    const next = { ...row.secrets_encrypted };
+    for (const [name, sealed] of stale) next[name] = seal(open(sealed, templateSecretAad(row.id, name), keys), templateSecretAad(row.id, name), keys.current);
+    await db.execute(sql`UPDATE template_versions SET secrets_encrypted = ${JSON.stringify(next)}::jsonb WHERE id = ${row.id}`);
+    count += stale.length;
+  }
+  return count;
+}
