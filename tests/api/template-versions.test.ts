@@ -93,6 +93,14 @@ describe("creating and editing templates", () => {
     expect((await asOwner("GET", `/api/v2/organizations/default/templates/${t.name}/versions/v3`)).body.id).toBe(v3.body.id);
   });
 
+  it("a version inserted without a number (a script, an older tool) gets the next one", async () => {
+    const t = await createTemplate();
+    const [row] = await testSql()`
+      INSERT INTO template_versions (template_id, name, config) VALUES (${t.id}, 'by-hand', ${testSql().json({ brain: "echo" })}) RETURNING number`;
+    expect(row.number).toBe(2);
+    expect((await asOwner("POST", `/api/v2/templates/${t.id}/versions`, { config: config() })).body).toMatchObject({ number: 3, name: "v3" });
+  });
+
   it("a version of another template cannot be made active", async () => {
     const [a, b] = [await createTemplate(), await createTemplate()];
     const res = await asOwner("PATCH", `/api/v2/templates/${a.id}/versions`, { id: b.active_version_id });

@@ -59,7 +59,7 @@ export const templateVersions = pgTable(
       .notNull()
       .references(() => templates.id, { onDelete: "cascade" }),
     /** 1, 2, …: every save is a new version, named `v<number>`. */
-    number: integer().notNull().default(1),
+    number: integer().notNull(),
     name: text().notNull(),
     config: jsonb().$type<TemplateConfig>().notNull(),
     /** `{NAME: sealed value}` (lib/templates/secrets.ts): names readable, values only with the server's key. */
