@@ -79,3 +79,21 @@ test("an owner creates a template on the page, saves a new version, a task gets 
   await expect(tasks.templatePicker().locator("option", { hasText: display })).toHaveCount(0);
   await api.deleteTask("me", older.id);
 });
+
+test("a member sees the templates read-only: no edit, versions, archive or new-template form", async ({ api, browser, baseURL }) => {
+  const username = uniqueWord("member");
+  await api.createUser({ email: `${username}@example.com`, username, password: "password-123", role: "member" });
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  expect((await page.request.post("/api/v2/users/login", { data: { email: `${username}@example.com`, password: "password-123" } })).status()).toBe(201);
+  await page.goto("/settings");
+  await page.getByRole("link", { name: "See the templates" }).click();
+  const templates = new TemplatesPage(page);
+  await expect(templates.heading()).toBeVisible();
+  await expect(templates.row("Echo agent")).toBeVisible();
+  await expect(page.getByText("Only an owner changes templates.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Archive" })).toHaveCount(0);
+  await expect(templates.form()).toHaveCount(0);
+  await context.close();
+});
