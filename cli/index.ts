@@ -35,6 +35,7 @@ const clientSide: () => Promise<Register[]> = async () => [
   (await import("./commands/providers")).registerProviders,
   (await import("./commands/git-credentials")).registerGitCredentials,
   (await import("./commands/webhooks")).registerWebhooks,
+  (await import("./commands/templates")).registerTemplates,
   (await import("./commands/usage")).registerUsage,
 ];
 
@@ -48,7 +49,7 @@ function fail(error: unknown): never {
 const everything = async () => [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
 const load = requested in serverSide
   ? async () => [await serverSide[requested]()]
-  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "usage"].includes(requested) ? clientSide : everything;
+  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "templates", "template", "usage"].includes(requested) ? clientSide : everything;
 // Loading a command can fail too: the server's modules read and validate the environment.
 const registers = await load().catch(fail);
 for (const register of registers) register(program);

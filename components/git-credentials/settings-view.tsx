@@ -4,6 +4,7 @@ import { useMe } from "@/hooks/use-session";
 import { GitCredentialsSection } from "./git-credentials-section";
 import { GitProvidersSection } from "./git-providers-section";
 import { WebhooksLinkSection } from "@/components/webhooks/webhooks-link-section";
+import { TemplatesLinkSection } from "@/components/templates/templates-link-section";
 
 /** Settings: everyone's git credentials and webhooks; the owner also configures the git providers. */
 export function SettingsView() {
@@ -14,6 +15,7 @@ export function SettingsView() {
       <h1 className="text-xl font-semibold">Settings</h1>
       <GitCredentialsSection />
       <WebhooksLinkSection />
+      <TemplatesLinkSection canManage={isOwner} />
       {isOwner && <GitProvidersSection />}
     </div>
   );

@@ -17,6 +17,8 @@ export type Manifest = {
   api_secret: string;
   /** The commit the task's repository started from (its Changes are against it); null without one. */
   repo_base_commit: string | null;
+  /** The template's MCP servers (Claude Code's `mcpServers` JSON); `{}` without any. */
+  mcp_servers?: Record<string, unknown>;
 };
 
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;

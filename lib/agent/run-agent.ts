@@ -175,6 +175,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     parameters: manifest.parameters,
     command: manifest.command,
     permissionPolicy: manifest.permission_policy,
+    mcpServers: manifest.mcp_servers ?? {},
     codingEnv: { ...commitAttributionEnv(agentName(manifest)), ...(options.modelGateway ? modelGatewayEnv(options) : {}) },
     onCrash: crash,
   }));

@@ -6,6 +6,7 @@ import { createFirstUserRequest, createUserRequest, loginRequest } from "../vali
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import { githubDeliveryResponse } from "../validation/github-issues";
 import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
+import { activateTemplateVersionRequest, createTemplateRequest, createTemplateVersionRequest, updateTemplateRequest } from "../validation/templates";
 import {
   agentApiMessageResponse,
   agentApiMessagesResponse,
@@ -40,6 +41,7 @@ import {
   taskResponse,
   taskTransitionResponse,
   templateResponse,
+  templateVersionDetailResponse,
   templateVersionResponse,
   userListResponse,
   userResponse,
@@ -109,9 +111,14 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v2/users/{user}/webhooks/{id}/deliveries", summary: "The endpoint's delivery log, newest first (the last 100): status, attempts, the last response's status and latency, the last error, and when a pending one is tried next", response: z.array(webhookDeliveryResponse), ok: 200, errors: [403, 404] },
   { method: "post", path: "/api/v2/users/{user}/webhooks/{id}/test", summary: "Queue a signed `webhook.test` delivery through the same outbox as any event (202); it shows in the delivery log. 409 while the endpoint is disabled", ok: 202, errors: [403, 404, 409] },
   { method: "get", path: "/api/v2/organizations", summary: "Organizations", response: z.array(organizationResponse), ok: 200 },
-  { method: "get", path: "/api/v2/templates", summary: "Templates", response: z.array(templateResponse), ok: 200 },
+  { method: "get", path: "/api/v2/templates", summary: "Templates (archived ones only with `include_archived=true`)", response: z.array(templateResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates/{id}", summary: "A template", response: templateResponse, ok: 200, errors: [404] },
-  { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates", response: z.array(templateResponse), ok: 200, errors: [404] },
+  { method: "patch", path: "/api/v2/templates/{id}", summary: "Change a template's display name, description or icon, or archive it (`archived: true`: no new tasks, hidden from pickers; its tasks keep running); owner only", body: updateTemplateRequest, response: templateResponse, ok: 200, errors: [400, 403, 404, 415] },
+  { method: "get", path: "/api/v2/templates/{id}/versions", summary: "A template's versions, newest first, with their configs; secrets by name only (owners and admins)", response: z.array(templateVersionDetailResponse), ok: 200, errors: [403, 404] },
+  { method: "post", path: "/api/v2/templates/{id}/versions", summary: "Save a new version (`v<n+1>`), active unless `activate: false`. `config.secrets`: `NAME: value` sets, `NAME: null` removes, names not given are kept from the active version; owner only", body: createTemplateVersionRequest, response: templateVersionDetailResponse, ok: 201, errors: [400, 403, 404, 413, 415] },
+  { method: "patch", path: "/api/v2/templates/{id}/versions", summary: "Make a version the active one (new tasks get it; existing tasks keep theirs); owner only", body: activateTemplateVersionRequest, response: messageResponse, ok: 200, errors: [400, 403, 404, 415] },
+  { method: "get", path: "/api/v2/organizations/{org}/templates", summary: "An organization's templates (archived ones only with `include_archived=true`)", response: z.array(templateResponse), ok: 200, errors: [404] },
+  { method: "post", path: "/api/v2/organizations/{org}/templates", summary: "Create a template; its config becomes version 1, active; owner only", body: createTemplateRequest, response: templateResponse, ok: 201, errors: [400, 403, 404, 409, 413, 415] },
   { method: "get", path: "/api/v2/organizations/{org}/templates/{name}", summary: "A template by name", response: templateResponse, ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/organizations/{org}/templates/{name}/versions/{version}", summary: "A template version by name", response: templateVersionResponse, ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/templateversions/{id}", summary: "A template version", response: templateVersionResponse, ok: 200, errors: [404] },

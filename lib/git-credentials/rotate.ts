@@ -6,6 +6,7 @@ import { allSealedSecrets, replaceSealedToken, replaceSealedWebhookSecret } from
 import { allSealedWebhookSecrets, replaceSealedWebhookEndpointSecret } from "../db/queries/webhooks";
 import { dataDir, env } from "../env";
 import { webhookSecretAad } from "../webhooks/secret-aad";
+import { reencryptTemplateSecrets } from "../templates/secrets";
 import { forgetSecretKeys, isSealedWithCurrentKey, open, PREVIOUS_SECRET_KEY_FILE, seal, SECRET_KEY_FILE, secretKeys, type SecretKeys } from "./secret-box";
 
 /**
@@ -33,6 +34,7 @@ export async function reencryptSecrets(db: DbOrTx, keys: SecretKeys = secretKeys
     await replaceSealedWebhookEndpointSecret(db, row.id, seal(open(row.sealed, aad, keys), aad, keys.current));
     reencrypted++;
   }
+  reencrypted += await reencryptTemplateSecrets(db, keys);
   // Only the process's own keys come from the data dir (a caller's explicit keys do not).
   if (keys === secretKeys() && keys.previous && !env().TASKYARD_SECRET_KEY) fs.rmSync(path.join(dataDir(), PREVIOUS_SECRET_KEY_FILE), { force: true });
   return { reencrypted };

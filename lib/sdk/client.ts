@@ -3,7 +3,8 @@ import type { z } from "zod";
 import type { toUserResponse } from "../auth/users";
 import type { toOrganizationResponse } from "../organizations/serialize";
 import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
-import type { toPresetResponse, toTemplateResponse, toTemplateVersionResponse } from "../templates/serialize";
+import type { toPresetResponse, toTemplateResponse, toTemplateVersionDetailResponse, toTemplateVersionResponse } from "../templates/serialize";
+import type { createTemplateRequest, createTemplateVersionRequest, TemplateConfigWire, updateTemplateRequest } from "../validation/templates";
 import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
 import type { createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
@@ -52,6 +53,13 @@ export type ToolCall = z.output<typeof taskToolCallsResponse>["tool_calls"][numb
 export type WorkspaceBuild = ReturnType<typeof toBuildResponse>;
 export type Template = ReturnType<typeof toTemplateResponse>;
 export type TemplateVersion = ReturnType<typeof toTemplateVersionResponse>;
+/** A version with its config (secrets by name only), as `GET /templates/{id}/versions` lists it. */
+export type TemplateVersionDetail = ReturnType<typeof toTemplateVersionDetailResponse>;
+/** A template's `config` as the API takes it (`secrets`: `NAME: value` sets, `NAME: null` removes). */
+export type TemplateConfigInput = TemplateConfigWire;
+export type CreateTemplateInput = z.input<typeof createTemplateRequest>;
+export type CreateTemplateVersionInput = z.input<typeof createTemplateVersionRequest>;
+export type UpdateTemplateInput = z.input<typeof updateTemplateRequest>;
 export type Preset = ReturnType<typeof toPresetResponse>;
 export type User = ReturnType<typeof toUserResponse>;
 export type Organization = ReturnType<typeof toOrganizationResponse>;
@@ -175,6 +183,17 @@ export class TaskyardClient {
 
   // Templates
   templates = () => this.request<Template[]>("GET", "/api/v2/templates");
+  /** Archived templates too (the settings page); pickers use `templates`, which leaves them out. */
+  allTemplates = () => this.request<Template[]>("GET", "/api/v2/templates?include_archived=true");
+  template = (id: string) => this.request<Template>("GET", `/api/v2/templates/${seg(id)}`);
+  /** A new template, its config version 1 (owner only). */
+  createTemplate = (body: CreateTemplateInput, org = "default") => this.request<Template>("POST", `/api/v2/organizations/${seg(org)}/templates`, body);
+  /** Display name, description, icon, `archived` (owner only). */
+  updateTemplate = (id: string, body: UpdateTemplateInput) => this.request<Template>("PATCH", `/api/v2/templates/${seg(id)}`, body);
+  templateVersions = (id: string) => this.request<TemplateVersionDetail[]>("GET", `/api/v2/templates/${seg(id)}/versions`);
+  /** Every save is a new version; it becomes active unless `activate: false`. */
+  createTemplateVersion = (id: string, body: CreateTemplateVersionInput) => this.request<TemplateVersionDetail>("POST", `/api/v2/templates/${seg(id)}/versions`, body);
+  activateTemplateVersion = (id: string, versionId: string) => this.request<z.output<typeof messageResponse>>("PATCH", `/api/v2/templates/${seg(id)}/versions`, { id: versionId });
   organizations = () => this.request<Organization[]>("GET", "/api/v2/organizations");
   templateByName = (org: string, name: string) => this.request<Template>("GET", `/api/v2/organizations/${seg(org)}/templates/${seg(name)}`);
   templateVersionByName = (org: string, template: string, version: string) =>

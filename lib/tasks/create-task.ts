@@ -44,6 +44,7 @@ export async function createTask(
   const maxLiveTasks = env().TASKYARD_MAX_TASKS_PER_USER;
   const context = await creationContext(db, input.ownerId, request.template_version_id);
   assertCanRun(context.config);
+  if (context.archived) throw ApiError.invalidField("template_version_id", "its template is archived", "This template is archived: it takes no new tasks.");
   if (context.liveTasks >= maxLiveTasks) throw tooManyTasks(maxLiveTasks); // before naming it, which may ask a model
   await assertKnownParameters(db, request.template_version_id, request.rich_parameter_values ?? []);
   const parameters = request.rich_parameter_values ?? [];

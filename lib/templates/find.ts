@@ -33,3 +33,8 @@ export async function findTemplateVersionByNameOrThrow(db: DbOrTx, templateId: s
   if (!version) throw ApiError.notFound();
   return version;
 }
+
+/** `?include_archived=true`: the settings page lists archived templates too; pickers never ask. */
+export function includeArchived(req: Request): boolean {
+  return new URL(req.url).searchParams.get("include_archived") === "true";
+}

@@ -184,8 +184,19 @@ export const templateResponse = z.object({
   unavailable_reason: z.string(),
   /** The models its tasks may run on (the first is the default; a task picks one with its `model` parameter); empty: the server's default. */
   models: z.array(z.string()),
+  /** Archived: not offered for new tasks (lists leave it out unless `include_archived=true`); its tasks keep running. */
+  archived: z.boolean(),
 });
 export const templateVersionResponse = z.object({ id: id(), template_id: id(), name: z.string(), created_at: timestamp() });
+/** A version as its template's owners see it (`GET /templates/{id}/versions`): its config, and its secrets' names only. */
+export const templateVersionDetailResponse = templateVersionResponse.extend({
+  number: z.number().int(),
+  active: z.boolean(),
+  created_by: id().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  /** Write-only secrets: their names, never their values. */
+  secret_names: z.array(z.string()),
+});
 /** Coder's preset type has no JSON tags, so its wire keys are the Go field names. */
 export const presetResponse = z.object({
   ID: id(),
@@ -241,6 +252,8 @@ export const agentManifestResponse = z.object({
   parameters: z.record(z.string(), z.string()),
   api_secret: z.string(),
   repo_base_commit: z.string().nullable(),
+  /** The template's MCP servers (Claude Code's `mcpServers` JSON). */
+  mcp_servers: z.record(z.string(), z.unknown()),
 });
 
 /** AgentAPI pass-through answers are the agent's own; these are the parts its protocol fixes. */

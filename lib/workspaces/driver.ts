@@ -7,7 +7,16 @@ export interface WorkspaceDriver {
    * Starts the agent for `agentId` with its one-time token, isolated from the server: it sees only
    * its workspace and the environment variables named in `env`. Resolves once the process is spawned.
    */
-  start(input: { workspaceId: string; agentId: string; agentToken: string; env: string[]; uid: number; sandbox: TemplateSandbox | null }): Promise<{ pid: number; host: string }>;
+  start(input: {
+    workspaceId: string;
+    agentId: string;
+    agentToken: string;
+    env: string[];
+    /** The template version's own variables, literal and secret (lib/templates/workspace-env.ts), set as they are. */
+    values?: Record<string, string>;
+    uid: number;
+    sandbox: TemplateSandbox | null;
+  }): Promise<{ pid: number; host: string }>;
   /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
   stop(agent: { agentId: string; pid: number | null; workspaceId: string }): Promise<void>;
   /** Clones the task's repository into the workspace, on a branch of its own (once, before its first start). */
@@ -34,6 +43,8 @@ export interface WorkspaceDriver {
     uid: number;
     script: string;
     env: string[];
+    /** The template version's own variables (lib/templates/workspace-env.ts), as the agent gets them. */
+    values: Record<string, string>;
     sandbox: TemplateSandbox | null;
     onOutput: (chunk: Buffer) => void;
     signal: AbortSignal;

@@ -14,6 +14,7 @@ import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
+import { templateVariablesOf } from "../templates/workspace-env";
 import type { WorkspaceDriver } from "./driver";
 import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
 import { deleteSetupLogs } from "../db/queries/setup-logs";
@@ -213,7 +214,8 @@ export class Provisioner {
 
     await this.checkoutRepository(build.workspace_id, build.uid);
     // At every start, resume included: the environment is set up whatever happened to it meanwhile (README "Setup script").
-    if (build.setup_script?.trim()) await runSetupScript({ db: this.db, driver: this.driver, build, script: build.setup_script, timeoutS: build.setup_timeout_s, stopping: this.stopping.signal });
+    const variables = await templateVariablesOf(this.db, build.template_version_id);
+    if (build.setup_script?.trim()) await runSetupScript({ db: this.db, driver: this.driver, build, variables, script: build.setup_script, timeoutS: build.setup_timeout_s, stopping: this.stopping.signal });
     const { token, hash, gatewayKeyHash } = generateAgentToken();
     const agent = await insertAgent(this.db, {
       workspaceId: build.workspace_id,
@@ -224,7 +226,7 @@ export class Provisioner {
       host: this.driver.host,
     });
     await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
-    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, uid: build.uid, sandbox: build.sandbox });
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, values: variables.values, uid: build.uid, sandbox: build.sandbox });
     await updateAgent(this.db, agent.id, { pid, host });
     this.watchExit(agent.id, build.workspace_id);
     await this.waitForConnection(agent.id, pid, build.workspace_id);

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { finishSetupLog, startSetupLog, updateSetupLog } from "../db/queries/setup-logs";
 import { declaredValues } from "../sandbox/environment";
+import type { TemplateVariables } from "../templates/workspace-env";
 import type { TemplateSandbox } from "../sandbox/settings";
 import type { WorkspaceDriver } from "./driver";
 import { SetupLogTail } from "./setup-log-tail";
@@ -41,6 +42,8 @@ export async function runSetupScript(input: {
   db: Db;
   driver: WorkspaceDriver;
   build: { id: string; workspace_id: string; uid: number; env: string[]; sandbox: TemplateSandbox | null };
+  /** The template version's own variables, and which of their values are secrets (kept out of the log). */
+  variables: TemplateVariables;
   script: string;
   timeoutS: unknown;
   stopping: AbortSignal;
@@ -49,7 +52,7 @@ export async function runSetupScript(input: {
   // Already going away (the checkout ran while it was asked to stop): not worth starting.
   if (input.stopping.aborted) throw new SetupInterrupted("The provisioner stopped before the setup script ran.");
   const timeoutSeconds = setupTimeoutSeconds(input.timeoutS);
-  const tail = new SetupLogTail(declaredValues(build.env));
+  const tail = new SetupLogTail([...declaredValues(build.env), ...input.variables.secretValues]);
   await startSetupLog(db, { buildId: build.id, workspaceId: build.workspace_id, timeoutSeconds });
 
   // One write in flight at a time; a flush asked for meanwhile runs after it, with the newest tail.
@@ -80,6 +83,7 @@ export async function runSetupScript(input: {
       uid: build.uid,
       script: input.script,
       env: build.env,
+      values: input.variables.values,
       sandbox: build.sandbox,
       signal: abort.signal,
       onOutput: (chunk) => {

@@ -16,11 +16,17 @@ const host = `rot-${randomBytes(3).toString("hex")}.example.com`;
 let user: TestUser;
 let providerId: string;
 let webhook: { id: string; secret: string };
+let templateVersion: string;
 
 beforeAll(async () => {
   user = await createTestUser();
   providerId = (await raw("POST", "/api/v2/git-providers", { token: inject("ownerToken"), body: { kind: "generic", host } })).body.id;
   expect((await raw("POST", "/api/v2/users/me/git-credentials", { token: user.token, body: { host, token: TOKEN } })).status).toBe(201);
+  const template = await raw("POST", "/api/v2/organizations/default/templates", {
+    token: inject("ownerToken"),
+    body: { name: `rot-${randomBytes(3).toString("hex")}`, display_name: "Rotation", config: { agent: { kind: "echo" }, secrets: { ROTATED: TOKEN } } },
+  });
+  templateVersion = template.body.active_version_id;
   webhook = (await raw("POST", "/api/v2/users/me/webhooks", { token: user.token, body: { url: "https://hooks.rotation.example.invalid/x", events: ["task.idle"] } })).body;
 });
 afterAll(async () => {
@@ -29,6 +35,7 @@ afterAll(async () => {
 });
 
 const sealedWebhookSecret = async () => (await sql`SELECT secret_encrypted FROM webhook_endpoints WHERE id = ${webhook.id}`)[0].secret_encrypted as string;
+const sealedTemplateSecret = async () => (await sql`SELECT secrets_encrypted->>'ROTATED' AS v FROM template_versions WHERE id = ${templateVersion}`)[0].v as string;
 const sealedToken = async () => (await sql`SELECT token_encrypted FROM git_credentials WHERE user_id = ${user.id}`)[0].token_encrypted as string;
 
 describe("rotating the secret key", () => {
@@ -51,6 +58,10 @@ describe("rotating the secret key", () => {
       const secret = await sealedWebhookSecret();
       expect(secret.split(":")[1]).toBe(fresh.id);
       expect(open(secret, `webhook-endpoint:${webhook.id}`, forward)).toBe(webhook.secret);
+      // Template secrets too, each still bound to its version and name.
+      const templateSecret = await sealedTemplateSecret();
+      expect(templateSecret.split(":")[1]).toBe(fresh.id);
+      expect(open(templateSecret, `template-secret:${templateVersion}:ROTATED`, forward)).toBe(TOKEN);
       // A second pass has nothing to do.
       expect((await reencryptSecrets(handle.db, forward)).reencrypted).toBe(0);
     } finally {
@@ -58,5 +69,6 @@ describe("rotating the secret key", () => {
     }
     expect(open(await sealedToken(), `git-credential:${user.id}`, { current: server })).toBe(TOKEN);
     expect(open(await sealedWebhookSecret(), `webhook-endpoint:${webhook.id}`, { current: server })).toBe(webhook.secret);
+    expect(open(await sealedTemplateSecret(), `template-secret:${templateVersion}:ROTATED`, { current: server })).toBe(TOKEN);
   });
 });

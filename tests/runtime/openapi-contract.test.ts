@@ -223,6 +223,32 @@ describe("the OpenAPI document against the real API", () => {
     await call("GET", "/api/v2/templateversions/{id}", `/api/v2/templateversions/${echo.active_version_id}`, { token: t });
     await call("GET", "/api/v2/templateversions/{id}", `/api/v2/templateversions/${task.id}`, { token: t }); // 404
     await call("GET", "/api/v2/templateversions/{id}/presets", `/api/v2/templateversions/${echo.active_version_id}/presets`, { token: t });
+
+    // Templates as data: the owner's routes, and members refused.
+    const o = inject("ownerToken");
+    const name = `contract-${randomUUID().slice(0, 8)}`;
+    const config = { agent: { kind: "echo" }, env: { STAGE: "one" }, secrets: { TOKEN: "contract-secret" } };
+    const created = (await call("POST", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/default/templates", { token: o, body: { name, display_name: "Contract", config } })).body;
+    await call("POST", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/default/templates", { token: o, body: { name, display_name: "Again", config } }); // 409
+    await call("POST", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/default/templates", { token: o, body: { name: "x", display_name: "X", config: { agent: { kind: "nope" } } } }); // 400
+    await call("POST", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/default/templates", { token: t, body: { name: "x", display_name: "X", config } }); // 403
+    await call("POST", "/api/v2/organizations/{org}/templates", "/api/v2/organizations/no-such-org/templates", { token: o, body: { name: "x", display_name: "X", config } }); // 404
+    const v2 = (await call("POST", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: o, body: { config: { agent: { kind: "echo" } }, activate: false } })).body;
+    await call("POST", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: o, body: { config: { agent: { kind: "echo" }, env: { PATH: "/x" } } } }); // 400
+    await call("POST", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: t, body: { config } }); // 403
+    await call("POST", "/api/v2/templates/{id}/versions", `/api/v2/templates/${task.id}/versions`, { token: o, body: { config } }); // 404
+    await call("GET", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: o });
+    await call("GET", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: t }); // 403
+    await call("GET", "/api/v2/templates/{id}/versions", `/api/v2/templates/${task.id}/versions`, { token: o }); // 404
+    await call("PATCH", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: o, body: { id: v2.id } });
+    await call("PATCH", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: o, body: { id: echo.active_version_id } }); // 400
+    await call("PATCH", "/api/v2/templates/{id}/versions", `/api/v2/templates/${created.id}/versions`, { token: t, body: { id: v2.id } }); // 403
+    await call("PATCH", "/api/v2/templates/{id}/versions", `/api/v2/templates/${task.id}/versions`, { token: o, body: { id: v2.id } }); // 404
+    await call("PATCH", "/api/v2/templates/{id}", `/api/v2/templates/${created.id}`, { token: o, body: { archived: true } });
+    await call("PATCH", "/api/v2/templates/{id}", `/api/v2/templates/${created.id}`, { token: o, body: {} }); // 400
+    await call("PATCH", "/api/v2/templates/{id}", `/api/v2/templates/${created.id}`, { token: t, body: { archived: false } }); // 403
+    await call("PATCH", "/api/v2/templates/{id}", `/api/v2/templates/${task.id}`, { token: o, body: { archived: false } }); // 404
+    await call("PATCH", "/api/v2/templates/{id}", `/api/v2/templates/${created.id}`, { token: o, rawBody: "{}", headers: { "content-type": "text/plain" } }); // 415
   });
 
   it("tasks: list, create, read, logs, changes, send, agentapi, pause, prompt, repository, resume, delete", async () => {

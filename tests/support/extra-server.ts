@@ -16,22 +16,23 @@ export type ExtraServer = {
   dataDir: string;
   /** Everything the server printed so far, stdout and stderr (stderr is also passed on to the test run's). */
   output: () => string;
-  stop: () => Promise<void>;
+  /** `keep`: only the server stops; its database and data dir stay for `restartExtraServer`. */
+  stop: (options?: { keep?: boolean }) => Promise<void>;
 };
 
 /**
  * A second `taskyard server` on its own empty database in the run's PostgreSQL cluster: for what
  * only a fresh install shows (no first user yet, the admin-from-environment bootstrap).
  */
-export async function startExtraServer(env: Record<string, string> = {}): Promise<ExtraServer> {
+export async function startExtraServer(env: Record<string, string> = {}, again?: Pick<ExtraServer, "databaseUrl" | "dataDir">): Promise<ExtraServer> {
   const clusterUrl = new URL(inject("databaseUrl"));
-  const dbName = `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const dbUrl = new URL(again?.databaseUrl ?? clusterUrl);
+  const dbName = again ? dbUrl.pathname.slice(1) : `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
   // The app role may not create databases: the superuser makes one the app role owns, as an operator would.
   const admin = postgres(inject("superuserDatabaseUrl"), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName} OWNER ${clusterUrl.username}`);
-  const dbUrl = new URL(clusterUrl);
+  if (!again) await admin.unsafe(`CREATE DATABASE ${dbName} OWNER ${clusterUrl.username}`);
   dbUrl.pathname = `/${dbName}`;
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-extra-"));
+  const dataDir = again?.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-extra-")));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
@@ -56,12 +57,13 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
     output += d;
     process.stderr.write(d);
   });
-  const stop = async () => {
+  const stop = async (options: { keep?: boolean } = {}) => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
     }
+    if (options.keep) return void (await admin.end({ timeout: 5 }));
     await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     await admin.end({ timeout: 5 });
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -79,6 +81,9 @@ export async function startExtraServer(env: Record<string, string> = {}): Promis
   }
   return { baseUrl, databaseUrl: dbUrl.toString(), port, dataDir, output: () => output, stop };
 }
+
+/** The same server again, after `stop({ keep: true })`: its database and data dir as they were left (a restart). */
+export const restartExtraServer = (previous: ExtraServer, env: Record<string, string> = {}) => startExtraServer(env, previous);
 
 /** The owner's client on a fresh extra server: its first user, created through first-run setup and signed in. */
 export async function ownerOf(server: ExtraServer): Promise<TaskyardClient> {

@@ -11,7 +11,7 @@ export async function insertTemplateVersion(sql: postgres.Sql, config: TemplateC
   const name = `${prefix}-${randomBytes(3).toString("hex")}`;
   const [template] = await sql`
     INSERT INTO templates (organization_id, name, display_name) SELECT organization_id, ${name}, ${name} FROM templates WHERE name = 'echo' RETURNING id`;
-  const [version] = await sql`INSERT INTO template_versions (template_id, name, config) VALUES (${template.id}, 'v1', ${sql.json(config)}) RETURNING id`;
+  const [version] = await sql`INSERT INTO template_versions (template_id, name, config) VALUES (${template.id}, 'v1', ${sql.json(config as postgres.JSONValue)}) RETURNING id`;
   await sql`UPDATE templates SET active_version_id = ${version.id} WHERE id = ${template.id}`;
   return version.id as string;
 }

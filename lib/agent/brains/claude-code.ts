@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { query, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
+import { query, type Options, type SDKMessage } from "@anthropic-ai/claude-agent-sdk";
 import { env } from "../../env";
 import { codingAgentEnvironment } from "../../sandbox/environment";
 import { CODING_TOOLS } from "../tool-line";
@@ -89,6 +89,8 @@ export function claudeCodeResponder(options: BrainOptions): Responder {
         // The sandbox is the boundary; as root (no sandbox) Claude Code refuses to bypass: it may use these without asking.
         ...(asRoot ? { permissionMode: "acceptEdits" as const, allowedTools: CODING_TOOLS } : { permissionMode: "bypassPermissions" as const, allowDangerouslySkipPermissions: true }),
         settingSources: ["project"],
+        // The template's MCP servers, as Claude Code's own `mcpServers` JSON (validated when saved).
+        ...(options.mcpServers && Object.keys(options.mcpServers).length ? { mcpServers: options.mcpServers as NonNullable<Options["mcpServers"]> } : {}),
         stderr: (line) => stderr.push(line),
       },
     });

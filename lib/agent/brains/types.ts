@@ -59,6 +59,8 @@ export type BrainOptions = {
   command: string[];
   /** acp brain: the template's answer to the agent's permission requests. */
   permissionPolicy?: "allow" | "deny";
+  /** The template's MCP servers, Claude Code's `mcpServers` JSON (manifest `mcp_servers`). */
+  mcpServers?: Record<string, unknown>;
   /** Added to the coding agent's environment: what credits the agent in its commits (commit-attribution.ts), and the model gateway's address and key. */
   codingEnv?: Record<string, string>;
   /** Called before the process exits on purpose (the echo brain's /crash), so state can be flushed. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState } from "../schema";
+import { workspaceAgents, workspaceApps, type AgentLifecycle, type AppHealth, type AppStatusState, type TemplateConfig } from "../schema";
 
 /** Everything an agent route needs about the calling agent, from its token hash, in one query. */
 export type AgentIdentity = {
@@ -15,7 +15,7 @@ export type AgentIdentity = {
   is_current: boolean;
   task_id: string | null;
   prompt: string | null;
-  config: { brain: string; command?: string[]; permission_policy?: "allow" | "deny" } | null;
+  config: (Pick<TemplateConfig, "command" | "mcp_servers" | "permission_policy"> & { brain: string }) | null;
   /** The preset's parameters, then the task's own (which win). */
   parameters: { name: string; value: string }[] | null;
   task_parameters: { name: string; value: string }[] | null;

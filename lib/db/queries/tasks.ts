@@ -245,10 +245,12 @@ export async function insertTaskWithWorkspace(
 
 /** What a creation checks before it names the task (which may ask a model): the version, and how many tasks the owner has. */
 export async function creationContext(db: DbOrTx, ownerId: string, templateVersionId: string) {
-  const [row] = await db.execute<{ config: TemplateConfig | null; live_tasks: number }>(sql`
-    SELECT (SELECT config FROM template_versions WHERE id = ${isUuid(templateVersionId) ? templateVersionId : null}::uuid) AS config,
+  const version = isUuid(templateVersionId) ? templateVersionId : null;
+  const [row] = await db.execute<{ config: TemplateConfig | null; archived: boolean | null; live_tasks: number }>(sql`
+    SELECT (SELECT config FROM template_versions WHERE id = ${version}::uuid) AS config,
+           (SELECT t.archived_at IS NOT NULL FROM template_versions v JOIN templates t ON t.id = v.template_id WHERE v.id = ${version}::uuid) AS archived,
            (SELECT count(*)::int FROM tasks WHERE owner_id = ${ownerId} AND deleted_at IS NULL) AS live_tasks`);
-  return { config: row.config, liveTasks: row.live_tasks };
+  return { config: row.config, archived: row.archived === true, liveTasks: row.live_tasks };
 }
 
 export async function updateTaskPrompt(db: DbOrTx, id: string, prompt: string) {

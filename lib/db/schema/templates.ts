@@ -1,10 +1,11 @@
-import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { TemplateSandbox } from "../../sandbox/settings";
 import { organizations } from "./organizations";
+import { users } from "./users";
 
 /** How a template's workspace runs its agent: the brain and its settings. */
 export type TemplateConfig = {
-  brain: "echo" | "claude-code" | "agentapi" | "acp";
+  brain: "echo" | "claude-code" | "acp" | "agentapi";
   /** agentapi brain: the command (argv) that speaks AgentAPI on $PORT; acp brain: the command that speaks ACP on its stdin and stdout. */
   command?: string[];
   /**
@@ -12,8 +13,12 @@ export type TemplateConfig = {
    * Default "allow" (once, each time): the sandbox is the boundary, not the agent's own prompts.
    */
   permission_policy?: "allow" | "deny";
-  /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. */
+  /** Server environment variables the agent may see (e.g. ANTHROPIC_API_KEY); nothing else crosses. On the wire: `server_env`. */
   env?: string[];
+  /** Literal environment variables its workspaces get (the wire's `env`); secrets live apart, sealed (`template_versions.secrets_encrypted`). */
+  env_values?: Record<string, string>;
+  /** Claude Code's `mcpServers` JSON: the MCP servers its agent connects to. */
+  mcp_servers?: Record<string, unknown>;
   /** Network and resource limits of its workspaces (lib/sandbox/settings.ts has the defaults). */
   sandbox?: TemplateSandbox;
   /**
@@ -46,6 +51,8 @@ export const templates = pgTable(
     description: text().notNull().default(""),
     icon: text().notNull().default(""),
     activeVersionId: uuid(),
+    /** Archived: hidden from pickers and refused for new tasks; its tasks keep running. */
+    archivedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -59,11 +66,16 @@ export const templateVersions = pgTable(
     templateId: uuid()
       .notNull()
       .references(() => templates.id, { onDelete: "cascade" }),
+    /** 1, 2, …: every save is a new version, named `v<number>`. */
+    number: integer().notNull(),
     name: text().notNull(),
     config: jsonb().$type<TemplateConfig>().notNull(),
+    /** `{NAME: sealed value}` (lib/templates/secrets.ts): names readable, values only with the server's key. */
+    secretsEncrypted: jsonb().$type<Record<string, string>>().notNull().default({}),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("template_versions_template_name_idx").on(t.templateId, t.name)],
+  (t) => [uniqueIndex("template_versions_template_name_idx").on(t.templateId, t.name), uniqueIndex("template_versions_template_number_idx").on(t.templateId, t.number)],
 );
 
 export type PresetParameter = { name: string; value: string };

@@ -197,11 +197,11 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
    * whatever it left running ends with it), tied to this process: a provisioner that dies takes it
    * along, and the build is redone by whoever claims it next.
    */
-  function spawnSetupScript(input: { workspaceId: string; uid: number; script: string; env: string[]; settings: ReturnType<typeof sandboxSettings>; resolv: string; say: (line: string) => void }): { child: ChildProcess; group?: WorkspaceCgroup } {
+  function spawnSetupScript(input: { workspaceId: string; uid: number; script: string; env: string[]; values: Record<string, string>; settings: ReturnType<typeof sandboxSettings>; resolv: string; say: (line: string) => void }): { child: ChildProcess; group?: WorkspaceCgroup } {
     const dir = workspaceDir(input.workspaceId);
     const shell = [program("sh"), "-c", SETUP_SHELL, "taskyard-setup", input.script];
     if (!sandboxed) {
-      const env = setupScriptEnvironment({ home: dir, declared: input.env });
+      const env = { ...setupScriptEnvironment({ home: dir, declared: input.env }), ...input.values };
       return { child: spawn(shell[0], shell.slice(1), { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env }) };
     }
     const outbound = input.settings.network === "outbound";
@@ -224,7 +224,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
     const child = spawn(program("sh"), ["-c", `${JOIN_CGROUPS_ONLY} exec "$@"`, "taskyard-setup", String(procs.length), ...procs, program("bwrap"), ...args], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"],
-      env: setupScriptEnvironment({ home: SANDBOX_WORKSPACE, declared: input.env }),
+      env: { ...setupScriptEnvironment({ home: SANDBOX_WORKSPACE, declared: input.env }), ...input.values },
     });
     void attachNetwork(child, fds, { outbound }).then(
       (noNetwork) => noNetwork && input.say(`taskyard: the setup script runs without an outbound network: ${noNetwork}`),
@@ -246,7 +246,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   return {
     host: os.hostname(),
 
-    async start({ workspaceId, agentId, agentToken, env, uid, sandbox }) {
+    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
       const settings = sandboxSettings(sandbox);
       const dir = workspaceDir(workspaceId);
       const workspace = await workspaceFor(dir, uid);
@@ -260,6 +260,8 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       // server is on the host's loopback, as is any other declared endpoint there; nothing else there is.
       const gateway = usesModelGateway(env);
       const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
+      // After the forwards: a template's own values never open a way to the host's loopback.
+      Object.assign(agentEnv, values ?? {});
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
         "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt, ...(gateway ? ["--model-gateway"] : []),
@@ -357,13 +359,13 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       return initRepository({ dir: SANDBOX_WORKSPACE, cwd: dir, wrap, ...repository });
     },
 
-    async runSetupScript({ workspaceId, uid, script, env, sandbox, onOutput, signal }) {
+    async runSetupScript({ workspaceId, uid, script, env, values, sandbox, onOutput, signal }) {
       const settings = sandboxSettings(sandbox);
       await workspaceFor(workspaceDir(workspaceId), uid);
       const resolv = sandboxed ? await resolvConf() : "";
       // Whatever an earlier lifetime left in the workspace's group goes before the script joins it.
       if (separateUids) await existingCgroup(workspaceId)?.killAll();
-      const { child, group } = spawnSetupScript({ workspaceId, uid, script, env, settings, resolv, say: (line) => onOutput(Buffer.from(`${line}\n`)) });
+      const { child, group } = spawnSetupScript({ workspaceId, uid, script, env, values, settings, resolv, say: (line) => onOutput(Buffer.from(`${line}\n`)) });
       const killAll = () => {
         if (child.pid) signalGroup(child.pid, "SIGKILL");
         void group?.killAll();

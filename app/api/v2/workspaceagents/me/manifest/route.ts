@@ -15,5 +15,6 @@ export const GET = withAgent({}, async ({ agent }) =>
     parameters: Object.fromEntries([...(agent.parameters ?? []), ...(agent.task_parameters ?? [])].map((p) => [p.name, p.value])),
     api_secret: agent.api_secret ?? "",
     repo_base_commit: agent.repo_base_commit,
+    mcp_servers: agent.config?.mcp_servers ?? {},
   }),
 );
