@@ -38,6 +38,7 @@ test("the owner invites a user, who sets a password through the link; changes th
   await them.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(them).toHaveURL(/\/tasks$/);
   expect((await them.request.get("/api/v2/users/me")).status()).toBe(200);
+  expect((await them.request.post("/api/v2/users/login", { data: { email, password: "ada-password-1" } })).status()).toBe(201);
   // The link is used up.
   await them.goto(new URL(link).pathname + new URL(link).search);
   await expect(them.getByRole("heading", { name: "This invite link does not work" })).toBeVisible();
@@ -67,7 +68,10 @@ test("the owner invites a user, who sets a password through the link; changes th
   expect((await them.request.get("/api/v2/tasks")).status()).toBe(401);
   await them.reload();
   await expect(them).toHaveURL(/\/login/);
+  const refusedLogin = await them.request.post("/api/v2/users/login", { data: { email, password: "ada-password-1" } });
+  expect(await refusedLogin.json()).toEqual({ message: "Your account is suspended." });
   const login = new LoginPage(them);
+  await expect(login.heading()).toBeVisible();
   await login.signIn(email, "ada-password-1");
   await expect(them.getByRole("alert").filter({ hasText: "Your account is suspended." })).toBeVisible();
 

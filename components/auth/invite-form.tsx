@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { TaskyardError } from "@/lib/sdk/client";
 import { api } from "@/hooks/api-client";
 import { Button } from "@/components/ui/button";
@@ -10,17 +10,24 @@ import { InlineError } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AuthCard, FormField } from "./auth-card";
 
+const noSubscription = () => () => {};
+
 /** `/invite?code=…`: the invited user chooses a password, is signed in and lands on their tasks. */
 export function InviteForm() {
   const router = useRouter();
   const qc = useQueryClient();
-  const [code] = useState(() => (typeof window === "undefined" ? "" : (new URLSearchParams(window.location.search).get("code") ?? "")));
-  const invite = useQuery({ queryKey: ["invite", code], queryFn: () => api.invite(code), enabled: !!code, retry: false });
-  const accept = useMutation({ mutationFn: (password: string) => api.acceptInvite(code, password), onSuccess: () => qc.clear() });
+  // Read after hydration (the page is prerendered without its query string); null until then.
+  const code = useSyncExternalStore(
+    noSubscription,
+    () => new URLSearchParams(window.location.search).get("code") ?? "",
+    () => null,
+  );
+  const invite = useQuery({ queryKey: ["invite", code], queryFn: () => api.invite(code!), enabled: !!code, retry: false, staleTime: Infinity });
+  const accept = useMutation({ mutationFn: (password: string) => api.acceptInvite(code!, password) });
   const [password, setPassword] = useState("");
   const passwordError = accept.error instanceof TaskyardError ? accept.error.body.validations?.find((v) => v.field === "password")?.detail : undefined;
 
-  if (!code || invite.error) {
+  if (code === "" || invite.error) {
     const gone = !code || (invite.error instanceof TaskyardError && invite.error.status === 404);
     return (
       <AuthCard title="This invite link does not work" subtitle={gone ? "It may have been used already, or expired. Ask whoever invited you for a new one." : "Something went wrong."}>
@@ -28,7 +35,7 @@ export function InviteForm() {
       </AuthCard>
     );
   }
-  if (!invite.data) {
+  if (code === null || !invite.data) {
     return (
       <AuthCard title="Join Taskyard" subtitle="Checking your invite…">
         <Skeleton className="h-10 w-full" />
@@ -41,7 +48,12 @@ export function InviteForm() {
         className="flex flex-col gap-4"
         onSubmit={(e) => {
           e.preventDefault();
-          accept.mutate(password, { onSuccess: () => router.replace("/tasks") });
+          accept.mutate(password, {
+            onSuccess: () => {
+              qc.clear();
+              router.replace("/tasks");
+            },
+          });
         }}
       >
         <FormField

@@ -6,7 +6,7 @@ import { newConfigDir, runCli } from "../support/cli";
 const asOwner = async () => ({ config: await newConfigDir(), env: { TASKYARD_URL: baseUrl(), TASKYARD_SESSION_TOKEN: inject("ownerToken") } });
 
 describe("taskyard users", () => {
-  it("creates (with a password, or an invite link printed once), lists with filters, changes a role, suspends and reactivates", async () => {
+  it("creates (with a password, or an invite link printed once), lists with filters, changes a role, suspends and reactivates", { timeout: 150_000 }, async () => {
     const owner = await asOwner();
     const ada = uniqueName("ada");
     const created = await runCli(["users", "create", "--email", `${ada}@example.com`, "--username", ada, "--name", "Ada L"], owner);
@@ -43,15 +43,24 @@ describe("taskyard users", () => {
     const login = await runCli(["login", baseUrl(), "--email", `${bob}@example.com`], { ...bobsCli, input: "password-123\n" });
     expect(login.code, login.stderr).toBe(0);
     expect((await runCli(["whoami"], bobsCli)).code).toBe(0);
+    // …and a script of bob's uses an API key.
+    const { key } = await ownerClient().createApiKey(bob);
+    const bobsScript = { config: await newConfigDir(), env: { TASKYARD_URL: baseUrl(), TASKYARD_SESSION_TOKEN: key } };
+    expect((await runCli(["whoami"], bobsScript)).code).toBe(0);
     const suspended = await runCli(["users", "suspend", bob], owner);
     expect(suspended.code, suspended.stderr).toBe(0);
     expect(suspended.stdout).toContain(`${bob} is suspended`);
+    // The CLI login's session is gone; the API key is refused as suspended.
     const refused = await runCli(["whoami"], bobsCli);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("suspended");
+    expect(refused.stderr).toContain("Invalid session token.");
+    const scriptRefused = await runCli(["whoami"], bobsScript);
+    expect(scriptRefused.code).toBe(1);
+    expect(scriptRefused.stderr).toContain("Your account is suspended.");
     const activated = await runCli(["users", "activate", bob], owner);
     expect(activated.stdout).toContain(`${bob} is active`);
-    // The CLI's session was ended by the suspension: signing in again works.
+    // The API key works again; the CLI's session was ended by the suspension: signing in again works.
+    expect((await runCli(["whoami"], bobsScript)).code).toBe(0);
     expect((await runCli(["whoami"], bobsCli)).code).toBe(1);
     expect((await runCli(["login", baseUrl(), "--email", `${bob}@example.com`], { ...bobsCli, input: "password-123\n" })).code).toBe(0);
     expect((await runCli(["whoami"], bobsCli)).code).toBe(0);
@@ -74,7 +83,7 @@ describe("taskyard users", () => {
 });
 
 describe("taskyard keys", () => {
-  it("creates a named key with an expiry (printed once), lists it, revokes it by name", async () => {
+  it("creates a named key with an expiry (printed once), lists it, revokes it by name", { timeout: 90_000 }, async () => {
     const member = await createTestUser();
     const cli = { config: await newConfigDir(), env: { TASKYARD_URL: baseUrl(), TASKYARD_SESSION_TOKEN: member.token } };
     const created = await runCli(["keys", "create", "--name", "deploy", "--expires", "2d"], cli);
