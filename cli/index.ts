@@ -37,6 +37,8 @@ const clientSide: () => Promise<Register[]> = async () => [
   (await import("./commands/webhooks")).registerWebhooks,
   (await import("./commands/templates")).registerTemplates,
   (await import("./commands/usage")).registerUsage,
+  (await import("./commands/users")).registerUsers,
+  (await import("./commands/keys")).registerKeys,
 ];
 
 const args = rewriteLegacyCommand(process.argv.slice(2));
@@ -49,7 +51,7 @@ function fail(error: unknown): never {
 const everything = async () => [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
 const load = requested in serverSide
   ? async () => [await serverSide[requested]()]
-  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "templates", "template", "usage"].includes(requested) ? clientSide : everything;
+  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "templates", "template", "usage", "users", "user", "keys", "key"].includes(requested) ? clientSide : everything;
 // Loading a command can fail too: the server's modules read and validate the environment.
 const registers = await load().catch(fail);
 for (const register of registers) register(program);

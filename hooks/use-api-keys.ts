@@ -1,13 +1,23 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { CreateApiKeyInput } from "@/lib/sdk/client";
 import { api } from "./api-client";
 
 export const apiKeysKey = ["api-keys", "me"] as const;
 
-/** The signed-in user's sessions and API keys (fetched while the user menu is open). */
+/** The signed-in user's sessions and API keys (fetched while the user menu or the account page is open). */
 export function useApiKeys({ enabled }: { enabled: boolean }) {
   return useQuery({ queryKey: apiKeysKey, queryFn: () => api.apiKeys(), enabled, staleTime: 0 });
+}
+
+/** A new API key: the answer holds it once; the list is fetched again for its row. */
+export function useCreateApiKey() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateApiKeyInput) => api.createApiKey("me", body),
+    onSettled: () => qc.invalidateQueries({ queryKey: apiKeysKey }),
+  });
 }
 
 export function useRevokeApiKey() {

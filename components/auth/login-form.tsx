@@ -38,7 +38,8 @@ export function LoginForm() {
         <FormField id="password" label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         {wrong || throttled ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {throttled ? "Too many failed attempts. Wait a few minutes, then try again." : "Incorrect email or password."}
+            {/* A 401 says which: wrong credentials, or a suspended account (the server words both). */}
+            {throttled ? "Too many failed attempts. Wait a few minutes, then try again." : (login.error as TaskyardError).body.message || "Incorrect email or password."}
           </p>
         ) : (
           <InlineError error={login.error} />

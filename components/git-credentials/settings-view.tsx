@@ -1,6 +1,7 @@
 "use client";
 
-import { useMe } from "@/hooks/use-session";
+import { isAdmin, useMe } from "@/hooks/use-session";
+import { UsersLinkSection } from "@/components/users/users-link-section";
 import { GitCredentialsSection } from "./git-credentials-section";
 import { GitProvidersSection } from "./git-providers-section";
 import { WebhooksLinkSection } from "@/components/webhooks/webhooks-link-section";
@@ -17,6 +18,7 @@ export function SettingsView() {
       <WebhooksLinkSection />
       <TemplatesLinkSection canManage={isOwner} />
       {isOwner && <GitProvidersSection />}
+      {isAdmin(me.data) && <UsersLinkSection />}
     </div>
   );
 }

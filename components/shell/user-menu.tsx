@@ -1,6 +1,6 @@
 "use client";
 
-import { ChartColumn, ChevronDown, KeyRound, Monitor, Settings } from "lucide-react";
+import { ChartColumn, ChevronDown, CircleUserRound, KeyRound, Monitor, Settings } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
@@ -87,7 +87,11 @@ export function UserMenu({ me }: { me: User | undefined }) {
         >
           <p className="text-sm font-medium">{me.name || me.username}</p>
           <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{me.email}</p>
-          <Link href="/settings" onClick={() => setOpen(false)} className="mt-2 inline-flex items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
+          <Link href="/account" onClick={() => setOpen(false)} className="mt-2 flex w-fit items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
+            <CircleUserRound aria-hidden className="size-3.5" />
+            My account (API keys)
+          </Link>
+          <Link href="/settings" onClick={() => setOpen(false)} className="mt-1 inline-flex items-center gap-1.5 text-sm text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
             <Settings aria-hidden className="size-3.5" />
             Settings (git credentials, webhooks)
           </Link>

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { VERSION } from "../version";
 import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
 import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
-import { createFirstUserRequest, createUserRequest, loginRequest } from "../validation/users";
+import { acceptInviteRequest, createApiKeyRequest, createFirstUserRequest, createUserRequest, loginRequest, updateUserRolesRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import { githubDeliveryResponse } from "../validation/github-issues";
 import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
@@ -45,6 +45,8 @@ import {
   templateVersionResponse,
   userListResponse,
   userResponse,
+  createdUserResponse,
+  inviteResponse,
 } from "../validation/responses";
 
 const SSE = "text/event-stream" as const;
@@ -63,7 +65,7 @@ const PROBLEM = "application/problem+json" as const;
 const AGENTAPI_ERRORS = { errorBody: agentApiProblem, errorType: PROBLEM };
 
 type Operation = {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -88,11 +90,16 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/users/first", summary: "Create the first (owner) user; `setup_code` when the server is reachable from other machines", body: createFirstUserRequest, response: firstUserResponse, ok: 201, errors: [400, 403, 409, 415], auth: "none" },
   { method: "post", path: "/api/v2/users/login", summary: "Sign in; returns a session token and sets the cookie. 429 (Retry-After) after 10 failures for the account or 20 from the address in 5 minutes; 503 when too many sign-ins are under way", body: loginRequest, response: loginResponse, ok: 201, errors: [400, 401, 403, 415, 429, 503], auth: "none" },
   { method: "post", path: "/api/v2/users/logout", summary: "Revoke the token used for this request", response: messageResponse, ok: 200 },
-  { method: "get", path: "/api/v2/users", summary: "List users (owner/admin)", response: userListResponse, ok: 200, errors: [403] },
-  { method: "post", path: "/api/v2/users", summary: "Create a user (owner/admin)", body: createUserRequest, response: userResponse, ok: 201, errors: [400, 403, 409] },
+  { method: "get", path: "/api/v2/users", summary: "List users (owner/admin): `q` matches username, email or name (literal text), `role` (owner, admin, member) and `status` (active, suspended, invited) filter; each with `last_seen_at`", response: userListResponse, ok: 200, errors: [400, 403] },
+  { method: "post", path: "/api/v2/users", summary: "Create a user (owner/admin; only an owner creates admins) with a `password`, or with `invite: true` instead: the user is `invited` and the answer carries `invite_url` (a one-time link to choose a password, valid 7 days) — shown only here", body: createUserRequest, response: createdUserResponse, ok: 201, errors: [400, 403, 409, 415] },
+  { method: "put", path: "/api/v2/users/{user}/roles", summary: "Give a user a role: `{roles: [\"owner\"|\"admin\"|\"member\"]}` (`[]` is member). Owner only (403 otherwise); 400 for your own role, or when no active owner would remain", body: updateUserRolesRequest, response: userResponse, ok: 200, errors: [400, 403, 404, 415] },
+  { method: "put", path: "/api/v2/users/{user}/status/suspend", summary: "Suspend a user: every session, API key and CLI token of theirs is refused (401) from their next request; their sessions are deleted, their API keys work again after reactivation; their tasks keep running. Owner/admin (admins suspend members only: 403); 400 for yourself or the last active owner", response: userResponse, ok: 200, errors: [400, 403, 404] },
+  { method: "put", path: "/api/v2/users/{user}/status/activate", summary: "Reactivate a suspended user (`invited` again if they never chose a password). Owner/admin (admins reactivate members only: 403); 400 for yourself", response: userResponse, ok: 200, errors: [400, 403, 404] },
+  { method: "get", path: "/api/v2/invites/{code}", summary: "Whom a live invite link is for; 404 for a wrong, used or expired code, or a suspended invitee", response: inviteResponse, ok: 200, errors: [404], auth: "none" },
+  { method: "post", path: "/api/v2/invites/{code}/accept", summary: "Choose the invited account's password: the link is used up, the user becomes active and is signed in (session token and cookie)", body: acceptInviteRequest, response: loginResponse, ok: 201, errors: [400, 403, 404, 415, 503], auth: "none" },
   { method: "get", path: "/api/v2/users/{user}", summary: "A user by id, username or `me`", response: userResponse, ok: 200, errors: [404] },
   { method: "get", path: "/api/v2/users/{user}/keys", summary: "The user's sessions and API keys that still work (yours; owner/admin for anyone's)", response: z.array(apiKeyInfoResponse), ok: 200, errors: [404] },
-  { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key", response: apiKeyResponse, ok: 201, errors: [403, 404] },
+  { method: "post", path: "/api/v2/users/{user}/keys", summary: "Create a long-lived API key (yours; owners for anyone), answered once. The body may be left out; `token_name` (≤ 64, unique among your keys: 409) says what it is for, `lifetime_seconds` how long it lasts (3600 to a year, default 30 days)", body: createApiKeyRequest, bodyOptional: true, response: apiKeyResponse, ok: 201, errors: [400, 403, 404, 409, 415] },
   { method: "get", path: "/api/v2/users/{user}/keys/{id}", summary: "One session or API key", response: apiKeyInfoResponse, ok: 200, errors: [404] },
   { method: "delete", path: "/api/v2/users/{user}/keys/{id}", summary: "Revoke a session or API key (yours; owner/admin for anyone's)", ok: 204, errors: [404] },
   { method: "get", path: "/api/v2/git-providers", summary: "The configured git providers (forges): the hosts git credentials may be for", response: z.array(gitProviderResponse), ok: 200 },

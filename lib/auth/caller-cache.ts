@@ -13,7 +13,7 @@ const CHANNEL = "auth_changes";
 export const CALLER_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-export type CachedKey = { caller: Caller; hashedSecret: string; expiresAt: number; active: boolean; lastUsedAt: number };
+export type CachedKey = { caller: Caller; hashedSecret: string; expiresAt: number; active: boolean; lastUsedAt: number; userSeenAt: number };
 type Entry = CachedKey & { until: number };
 
 type State = {
@@ -91,4 +91,9 @@ export function rememberKey(keyId: string, value: CachedKey, generation: number)
 /** This process revoked a key: forget it now, before the notification comes back. */
 export function forgetKey(keyId: string) {
   invalidate({ k: keyId });
+}
+
+/** This process changed a user's role or status: forget their callers now, before the notification comes back. */
+export function forgetUser(userId: string) {
+  invalidate({ u: userId });
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
 import { deleteApiKey, deleteUserApiKey, findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
 import { ApiError } from "../api/errors";
 import { logger } from "../logger";
@@ -14,11 +14,13 @@ const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = DAY;
 export const API_KEY_LIFETIME_MS = 30 * DAY;
 export const SESSION_COOKIE = "coder_session_token";
+/** What a suspended user's every sign-in and request is told (an invited one has no password to sign in with yet). */
+const INACTIVE_MESSAGE = "Your account is suspended.";
 
-export async function issueToken(db: Db, userId: string, loginType: "password" | "token"): Promise<string> {
+export async function issueToken(db: DbOrTx, userId: string, loginType: "password" | "token", options: { name?: string; lifetimeMs?: number } = {}): Promise<string> {
   const { id, token, hashedSecret } = generateApiToken();
-  const lifetime = loginType === "password" ? SESSION_LIFETIME_MS : API_KEY_LIFETIME_MS;
-  await insertApiKey(db, { id, userId, hashedSecret, loginType, expiresAt: new Date(Date.now() + lifetime) });
+  const lifetime = options.lifetimeMs ?? (loginType === "password" ? SESSION_LIFETIME_MS : API_KEY_LIFETIME_MS);
+  await insertApiKey(db, { id, userId, hashedSecret, loginType, name: options.name ?? "", expiresAt: new Date(Date.now() + lifetime) });
   return token;
 }
 
@@ -44,14 +46,16 @@ export async function login(db: Db, email: string, password: string, address: st
   try {
     if (attempt.delayMs) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
     user = await findUserByEmail(db, account);
-    ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    // An invited user has no password yet (""): the same hashing as for anyone, then a "no".
+    ok = await verifyPassword(password, user?.passwordHash || DUMMY_PASSWORD_HASH);
   } catch (error) {
     attempt.finish("abandoned"); // busy, or the database: not a guess
     throw error;
   }
+  ok &&= !!user?.passwordHash;
   attempt.finish(user && ok ? "success" : "failure");
   if (!user || !ok) throw ApiError.unauthorized("Incorrect email or password.");
-  if (user.status !== "active") throw ApiError.unauthorized("Your account is suspended.");
+  if (user.status !== "active") throw ApiError.unauthorized(INACTIVE_MESSAGE);
   if (needsRehash(user.passwordHash)) {
     // Best effort: a busy server or a failed write leaves the old hash, for the next sign-in to replace.
     await hashPassword(password)
@@ -81,6 +85,7 @@ export async function authenticateToken(db: Db, token: string): Promise<Caller> 
     expiresAt: row.key.expiresAt.getTime(),
     active: row.user.status === "active",
     lastUsedAt: row.key.lastUsedAt.getTime(),
+    userSeenAt: row.user.lastSeenAt?.getTime() ?? 0,
   };
   const caller = checkKey(db, parts.secret, key);
   rememberKey(parts.id, key, generation);
@@ -90,11 +95,11 @@ export async function authenticateToken(db: Db, token: string): Promise<Caller> 
 function checkKey(db: Db, secret: string, key: CachedKey): Caller {
   if (!secretMatches(secret, key.hashedSecret)) throw ApiError.unauthorized("Invalid session token.");
   if (key.expiresAt < Date.now()) throw ApiError.unauthorized("Your session has expired.");
-  if (!key.active) throw ApiError.unauthorized("Your account is suspended.");
-  // Recording use costs a write: do it at most once a minute per key, off the request path.
-  if (Date.now() - key.lastUsedAt > 60_000) {
-    key.lastUsedAt = Date.now();
-    void touchApiKey(db, key.caller.apiKeyId).catch(() => {});
+  if (!key.active) throw ApiError.unauthorized(INACTIVE_MESSAGE);
+  // Recording use costs a write: do it at most once a minute per key (and for a user never seen), off the request path.
+  if (Date.now() - Math.min(key.lastUsedAt, key.userSeenAt) > 60_000) {
+    key.lastUsedAt = key.userSeenAt = Date.now();
+    void touchApiKey(db, key.caller.apiKeyId, key.caller.id).catch(() => {});
   }
   return key.caller;
 }

@@ -3,9 +3,10 @@ import type { Db } from "../db/client";
 import { countUsers, findUserByEmail, getDefaultOrganization, insertUser } from "../db/queries/users";
 import type { User, UserRole } from "../db/schema";
 import { ApiError } from "../api/errors";
-import type { CreateFirstUserRequest, CreateUserRequest } from "../validation/users";
+import type { CreateFirstUserRequest, CreateUserRequest, UserStatus } from "../validation/users";
 import type { userResponse } from "../validation/responses";
 import type { z } from "zod";
+import { createInvite } from "./invites";
 import { hashPassword } from "./passwords";
 
 /** Serialises first-user creation so two racing setups cannot both become owner. */
@@ -19,8 +20,9 @@ export function toUserResponse(user: User, organizationIds?: string[]): z.output
     name: user.name,
     avatar_url: user.avatarUrl,
     roles: [{ name: user.role, display_name: user.role[0].toUpperCase() + user.role.slice(1) }],
-    status: user.status,
+    status: user.status as UserStatus,
     created_at: user.createdAt.toISOString(),
+    last_seen_at: user.lastSeenAt?.toISOString() ?? null,
     ...(organizationIds ? { organization_ids: organizationIds } : {}),
   };
 }
@@ -41,15 +43,21 @@ export async function createFirstUser(db: Db, input: CreateFirstUserRequest) {
   });
 }
 
-export async function createUser(db: Db, input: CreateUserRequest & { role?: UserRole }) {
-  const passwordHash = await hashPassword(input.password);
+/**
+ * A new user: with a password they can sign in at once; with `invite` they are `invited` (no
+ * password) and the answer carries the one-time code for their invite link.
+ */
+export async function createUser(db: Db, input: CreateUserRequest & { role?: UserRole }, createdBy: string): Promise<{ user: User; invite?: { code: string; expiresAt: Date } }> {
+  const { password, invite: _invite, ...fields } = input;
+  const passwordHash = password === undefined ? "" : await hashPassword(password);
   return db.transaction(async (tx) => {
     if (await findUserByEmail(tx, input.email)) throw ApiError.conflict("A user with this email already exists.");
     const org = await getDefaultOrganization(tx);
-    return insertUser(tx, { ...input, passwordHash, role: input.role ?? "member", organizationId: org.id }).catch((e) => {
+    const user = await insertUser(tx, { ...fields, passwordHash, status: passwordHash ? "active" : "invited", role: input.role ?? "member", organizationId: org.id }).catch((e) => {
       if (isUniqueViolation(e)) throw ApiError.conflict("A user with this username or email already exists.");
       throw e;
     });
+    return passwordHash ? { user } : { user, invite: await createInvite(tx, user, createdBy) };
   });
 }
 

@@ -6,13 +6,15 @@ import type { toBuildResponse, toTaskResponse } from "../tasks/serialize";
 import type { toPresetResponse, toTemplateResponse, toTemplateVersionDetailResponse, toTemplateVersionResponse } from "../templates/serialize";
 import type { createTemplateRequest, createTemplateVersionRequest, TemplateConfigWire, updateTemplateRequest } from "../validation/templates";
 import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
-import type { createFirstUserRequest, createUserRequest } from "../validation/users";
+import type { createApiKeyRequest, createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
 import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import type {
   apiKeyInfoResponse,
   apiKeyResponse,
+  createdUserResponse,
   firstUserResponse,
+  inviteResponse,
   gitCredentialResponse,
   gitProviderResponse,
   loginResponse,
@@ -70,6 +72,14 @@ export type RichParameterValue = NonNullable<z.output<typeof createTaskRequest>[
 /** What `PATCH …/repository` accepts: a failed task's corrected repository. */
 export type UpdateRepositoryInput = z.input<typeof updateRepositoryRequest>;
 export type CreateUserInput = z.input<typeof createUserRequest>;
+/** A new user as `POST /users` answers: with `invite_url` (shown this once) when created with `invite: true`. */
+export type CreatedUser = z.output<typeof createdUserResponse>;
+export type UserRole = User["roles"][number]["name"];
+export type UserStatus = User["status"];
+/** Whom an invite link is for (`GET /invites/{code}`). */
+export type Invite = z.output<typeof inviteResponse>;
+/** A new API key's name (`token_name`) and lifetime (`lifetime_seconds`); both optional. */
+export type CreateApiKeyInput = z.input<typeof createApiKeyRequest>;
 export type CreateFirstUserInput = z.input<typeof createFirstUserRequest>;
 /** One event of `GET …/logs/stream`; a `task` event with `deleted` is the last one for a deleted task. */
 export type TaskStreamEvent =
@@ -155,9 +165,18 @@ export class TaskyardClient {
   login = (email: string, password: string) => this.request<z.output<typeof loginResponse>>("POST", "/api/v2/users/login", { email, password });
   logout = () => this.request<z.output<typeof messageResponse>>("POST", "/api/v2/users/logout");
   me = () => this.request<User>("GET", "/api/v2/users/me");
-  users = (q = "") => this.request<{ users: User[]; count: number }>("GET", `/api/v2/users?q=${seg(q)}`);
-  createUser = (body: CreateUserInput) => this.request<User>("POST", "/api/v2/users", body);
-  createApiKey = (user = "me") => this.request<z.output<typeof apiKeyResponse>>("POST", `/api/v2/users/${seg(user)}/keys`);
+  /** Owner/admin: everyone, narrowed by `q` (username, email or name), `role` and `status`. */
+  users = (q = "", filter: { role?: UserRole; status?: UserStatus } = {}) =>
+    this.request<{ users: User[]; count: number }>("GET", `/api/v2/users?${new URLSearchParams({ q, ...filter })}`);
+  createUser = (body: CreateUserInput) => this.request<CreatedUser>("POST", "/api/v2/users", body);
+  /** Owner only; never one's own role, never the last active owner's. */
+  setUserRole = (user: string, role: UserRole) => this.request<User>("PUT", `/api/v2/users/${seg(user)}/roles`, { roles: [role] });
+  /** Their sessions, API keys and CLI tokens are refused from their next request. */
+  suspendUser = (user: string) => this.request<User>("PUT", `/api/v2/users/${seg(user)}/status/suspend`);
+  activateUser = (user: string) => this.request<User>("PUT", `/api/v2/users/${seg(user)}/status/activate`);
+  invite = (code: string) => this.request<Invite>("GET", `/api/v2/invites/${seg(code)}`);
+  acceptInvite = (code: string, password: string) => this.request<z.output<typeof loginResponse>>("POST", `/api/v2/invites/${seg(code)}/accept`, { password });
+  createApiKey = (user = "me", body?: CreateApiKeyInput) => this.request<z.output<typeof apiKeyResponse>>("POST", `/api/v2/users/${seg(user)}/keys`, body);
   apiKeys = (user = "me") => this.request<ApiKey[]>("GET", `/api/v2/users/${seg(user)}/keys`);
   revokeApiKey = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/keys/${seg(id)}`);
 

@@ -6,6 +6,7 @@ import { loginType } from "../db/schema/api-keys";
 import { userRole } from "../db/schema/users";
 import { TASK_EVENT_TYPES } from "./task-events";
 import { TASK_STATUSES } from "./tasks";
+import { USER_STATUSES } from "./users";
 import { WEBHOOK_FORMATS } from "./webhooks";
 
 /**
@@ -214,11 +215,18 @@ export const userResponse = z.object({
   name: z.string(),
   avatar_url: z.string(),
   roles: z.array(z.object({ name: z.enum(userRole.enumValues), display_name: z.string() })),
-  status: z.string(),
+  /** `invited`: created without a password, until the invite link is used. */
+  status: z.enum(USER_STATUSES),
   created_at: timestamp(),
+  /** The last authenticated request (to the minute); null for someone never seen. */
+  last_seen_at: timestamp().nullable(),
   organization_ids: z.array(id()).optional(),
 });
 export const userListResponse = z.object({ users: z.array(userResponse), count: z.number().int() });
+/** A user created with `invite: true`: the one-time link, in this answer only. */
+export const createdUserResponse = userResponse.extend({ invite_url: z.string().optional(), invite_expires_at: timestamp().optional() });
+/** What an invite link's page shows before the password is chosen. */
+export const inviteResponse = z.object({ username: z.string(), email: z.string(), name: z.string(), expires_at: timestamp() });
 
 export const organizationResponse = z.object({ id: id(), name: z.string(), display_name: z.string(), is_default: z.boolean(), created_at: timestamp() });
 
@@ -231,6 +239,8 @@ export const apiKeyInfoResponse = z.object({
   id: z.string(),
   user_id: id(),
   login_type: z.enum(loginType.enumValues),
+  /** What an API key is for (empty for sessions and unnamed keys). */
+  token_name: z.string(),
   created_at: timestamp(),
   last_used: timestamp(),
   expires_at: timestamp(),

@@ -118,6 +118,33 @@ describe("the OpenAPI document against the real API", () => {
     await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token });
     await call("GET", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
     await call("DELETE", "/api/v2/users/{user}/keys/{id}", `/api/v2/users/me/keys/${revocable.id}`, { token: alice.token }); // 404
+    await call("POST", "/api/v2/users/{user}/keys", "/api/v2/users/me/keys", { token: alice.token, body: { token_name: `contract-${randomUUID().slice(0, 6)}`, lifetime_seconds: 7200 } });
+    await call("POST", "/api/v2/users/{user}/keys", "/api/v2/users/me/keys", { token: alice.token, body: { lifetime_seconds: 5 } }); // 400
+    await call("GET", "/api/v2/users", "/api/v2/users?role=member&status=active", { token: owner });
+    await call("GET", "/api/v2/users", "/api/v2/users?status=gone", { token: owner }); // 400
+    const invitee = `inv${randomUUID().slice(0, 8)}`;
+    const invited = await call("POST", "/api/v2/users", "/api/v2/users", { token: owner, body: { email: `${invitee}@example.com`, username: invitee, invite: true } });
+    const code = new URL(invited.body.invite_url).searchParams.get("code")!;
+    await call("GET", "/api/v2/invites/{code}", `/api/v2/invites/${code}`);
+    await call("POST", "/api/v2/invites/{code}/accept", `/api/v2/invites/${code}/accept`, { body: { password: "short" } }); // 400
+    await call("POST", "/api/v2/invites/{code}/accept", `/api/v2/invites/${code}/accept`, { body: { password: "password-123" } });
+    await call("GET", "/api/v2/invites/{code}", `/api/v2/invites/${code}`); // 404: used up
+    await call("POST", "/api/v2/invites/{code}/accept", `/api/v2/invites/${code}/accept`, { body: { password: "password-123" } }); // 404
+    const r = "/api/v2/users/{user}/roles";
+    await call("PUT", r, `/api/v2/users/${invitee}/roles`, { token: owner, body: { roles: ["admin"] } });
+    await call("PUT", r, `/api/v2/users/${invitee}/roles`, { token: owner, body: { roles: ["root"] } }); // 400
+    await call("PUT", r, `/api/v2/users/${invitee}/roles`, { token: alice.token, body: { roles: ["member"] } }); // 403
+    await call("PUT", r, "/api/v2/users/no-such-user/roles", { token: owner, body: { roles: ["member"] } }); // 404
+    const suspend = "/api/v2/users/{user}/status/suspend";
+    const activate = "/api/v2/users/{user}/status/activate";
+    await call("PUT", suspend, `/api/v2/users/${invitee}/status/suspend`, { token: owner });
+    await call("PUT", suspend, "/api/v2/users/me/status/suspend", { token: owner }); // 400
+    await call("PUT", suspend, `/api/v2/users/${invitee}/status/suspend`, { token: alice.token }); // 403
+    await call("PUT", suspend, "/api/v2/users/no-such-user/status/suspend", { token: owner }); // 404
+    await call("PUT", activate, `/api/v2/users/${invitee}/status/activate`, { token: owner });
+    await call("PUT", activate, "/api/v2/users/me/status/activate", { token: owner }); // 400
+    await call("PUT", activate, `/api/v2/users/${invitee}/status/activate`, { token: alice.token }); // 403
+    await call("PUT", activate, "/api/v2/users/no-such-user/status/activate", { token: owner }); // 404
   });
 
   it("webhooks", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, ilike, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { apiKeys, organizationMembers, organizations, users, type UserRole } from "../schema";
+import { apiKeys, organizationMembers, organizations, userInvites, users, type UserRole } from "../schema";
 import { isUuid } from "../../validation/common";
 
 export async function countUsers(db: DbOrTx): Promise<number> {
@@ -23,7 +23,7 @@ export async function findUserByRef(db: DbOrTx, ref: string) {
 
 export async function insertUser(
   db: DbOrTx,
-  values: { email: string; username: string; name?: string; passwordHash: string; role: UserRole; organizationId: string },
+  values: { email: string; username: string; name?: string; passwordHash: string; role: UserRole; status?: string; organizationId: string },
 ) {
   const { organizationId, ...user } = values;
   const [row] = await db.insert(users).values(user).returning();
@@ -39,10 +39,15 @@ export async function replacePasswordHash(db: DbOrTx, userId: string, previous: 
     .where(and(eq(users.id, userId), eq(users.passwordHash, previous)));
 }
 
-export async function listUsers(db: DbOrTx, search?: string) {
+export async function listUsers(db: DbOrTx, filter: { search?: string; role?: UserRole; status?: string } = {}) {
   // The search is literal text: `%` and `_` must not act as wildcards.
+  const { search } = filter;
   const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = pattern ? or(ilike(users.username, pattern), ilike(users.email, pattern)) : undefined;
+  const where = and(
+    pattern ? or(ilike(users.username, pattern), ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+    filter.role ? eq(users.role, filter.role) : undefined,
+    filter.status ? eq(users.status, filter.status) : undefined,
+  );
   return db
     .select({
       user: users,
@@ -74,7 +79,7 @@ export async function deleteApiKey(db: DbOrTx, id: string) {
 /** A user's sessions and API keys that still work, newest first (never their hashed secrets). */
 export async function listApiKeys(db: DbOrTx, userId: string) {
   return db
-    .select({ id: apiKeys.id, userId: apiKeys.userId, loginType: apiKeys.loginType, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt })
+    .select({ id: apiKeys.id, userId: apiKeys.userId, loginType: apiKeys.loginType, name: apiKeys.name, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.userId, userId), gt(apiKeys.expiresAt, sql`now()`)))
     .orderBy(desc(apiKeys.createdAt), asc(apiKeys.id));
@@ -92,8 +97,62 @@ export async function purgeExpiredApiKeys(db: DbOrTx): Promise<number> {
   return rows.length;
 }
 
-export async function touchApiKey(db: DbOrTx, id: string) {
-  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+/** Records a key's use and its user's last sighting together (neither wakes the caller caches). */
+export async function touchApiKey(db: DbOrTx, id: string, userId: string) {
+  const now = new Date();
+  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id));
+  await db.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
+}
+
+/** Locks every owner row: role and status changes that could leave no active owner queue up behind each other. */
+export async function lockOwners(db: DbOrTx) {
+  return db.select({ id: users.id, status: users.status }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.id)).for("update");
+}
+
+export async function lockUser(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for("update");
+  return row;
+}
+
+export async function updateUser(db: DbOrTx, id: string, values: Partial<Pick<typeof users.$inferInsert, "role" | "status" | "passwordHash">>) {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+/** Ends a user's browser and CLI sign-ins (their named API keys stay, refused while the user is suspended). */
+export async function deleteUserSessions(db: DbOrTx, userId: string) {
+  const rows = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.loginType, "password")))
+    .returning({ id: apiKeys.id });
+  return rows.map((r) => r.id);
+}
+
+/** One live invite per user: a new one replaces the old. */
+export async function upsertInvite(db: DbOrTx, values: typeof userInvites.$inferInsert) {
+  await db
+    .insert(userInvites)
+    .values(values)
+    .onConflictDoUpdate({ target: userInvites.userId, set: { hashedCode: values.hashedCode, expiresAt: values.expiresAt, createdBy: values.createdBy, createdAt: new Date() } });
+}
+
+/** The invite behind a code's hash, with its user, if it has not expired. */
+export async function findLiveInvite(db: DbOrTx, hashedCode: string, lock = false) {
+  const query = db
+    .select({ invite: userInvites, user: users })
+    .from(userInvites)
+    .innerJoin(users, eq(users.id, userInvites.userId))
+    .where(and(eq(userInvites.hashedCode, hashedCode), gt(userInvites.expiresAt, sql`now()`)));
+  const [row] = lock ? await query.for("update") : await query;
+  return row;
+}
+
+export async function deleteInvite(db: DbOrTx, userId: string) {
+  await db.delete(userInvites).where(eq(userInvites.userId, userId));
 }
 
 export async function getDefaultOrganization(db: DbOrTx) {

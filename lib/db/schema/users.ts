@@ -14,7 +14,10 @@ export const users = pgTable(
     avatarUrl: text().notNull().default(""),
     passwordHash: text().notNull(),
     role: userRole().notNull().default("member"),
+    /** `active`, `suspended`, or `invited` (created without a password, until the invite is accepted). */
     status: text().notNull().default("active"),
+    /** The last authenticated request (recorded at most once a minute per token). */
+    lastSeenAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -37,6 +40,20 @@ export const organizationMembers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.userId] })],
 );
+
+/**
+ * One-time links an owner/admin hands a new user to choose their password (`/invite?code=…`):
+ * only sha256(code) is kept, one live invite per user, gone once used.
+ */
+export const userInvites = pgTable("user_invites", {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  hashedCode: text().notNull().unique(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 export type User = typeof users.$inferSelect;
 export type UserRole = (typeof userRole.enumValues)[number];
