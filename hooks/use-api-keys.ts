@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreateApiKeyInput } from "@/lib/sdk/client";
+import { useRouter } from "next/navigation";
+import type { ApiKey, CreateApiKeyInput } from "@/lib/sdk/client";
 import { api } from "./api-client";
 
 export const apiKeysKey = ["api-keys", "me"] as const;
@@ -20,10 +21,17 @@ export function useCreateApiKey() {
   });
 }
 
+/** Revokes a key or session; revoking the one this browser signs in with signs it out. */
 export function useRevokeApiKey() {
   const qc = useQueryClient();
+  const router = useRouter();
   return useMutation({
-    mutationFn: (id: string) => api.revokeApiKey(id),
+    mutationFn: (key: Pick<ApiKey, "id" | "current">) => api.revokeApiKey(key.id),
+    onSuccess: (_, key) => {
+      if (!key.current) return;
+      qc.clear();
+      router.replace("/login");
+    },
     onSettled: () => qc.invalidateQueries({ queryKey: apiKeysKey }),
   });
 }

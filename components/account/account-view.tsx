@@ -1,9 +1,7 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { ChevronRight, KeyRound, Monitor } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ApiKey } from "@/lib/sdk/client";
 import { TaskyardError } from "@/lib/sdk/client";
@@ -56,18 +54,7 @@ function ApiKeysSection() {
   const [name, setName] = useState("");
   const [lifetime, setLifetime] = useState<number>(30 * DAY);
   const [shown, setShown] = useState<{ key: string; name: string } | null>(null);
-  const qc = useQueryClient();
-  const router = useRouter();
   const nameError = create.error instanceof TaskyardError ? create.error.body.validations?.find((v) => v.field === "token_name")?.detail : undefined;
-
-  const revokeKey = (item: ApiKey) =>
-    revoke.mutate(item.id, {
-      onSuccess: () => {
-        if (!item.current) return;
-        qc.clear();
-        router.replace("/login");
-      },
-    });
 
   return (
     <SettingsSection id="api-keys" title="API keys and sessions" description="API keys sign in scripts, CI and the CLI (`taskyard login --token`). Each is shown once when created; revoking one stops it at once.">
@@ -131,7 +118,7 @@ function ApiKeysSection() {
       ) : (
         <ul aria-label="API keys and sessions" className="mt-2 divide-y divide-zinc-100 dark:divide-zinc-800">
           {keys.data.map((item) => (
-            <KeyRow key={item.id} item={item} revoking={revoke.isPending && revoke.variables === item.id} onRevoke={() => revokeKey(item)} />
+            <KeyRow key={item.id} item={item} revoking={revoke.isPending && revoke.variables?.id === item.id} onRevoke={() => revoke.mutate(item)} />
           ))}
         </ul>
       )}

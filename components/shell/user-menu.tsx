@@ -2,11 +2,9 @@
 
 import { ChartColumn, ChevronDown, CircleUserRound, KeyRound, Monitor, Settings } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { useApiKeys, useRevokeApiKey } from "@/hooks/use-api-keys";
 import type { ApiKey, User } from "@/lib/sdk/client";
-import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { InlineError } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -46,8 +44,6 @@ export function UserMenu({ me }: { me: User | undefined }) {
   const root = useRef<HTMLDivElement>(null);
   const keys = useApiKeys({ enabled: open });
   const revoke = useRevokeApiKey();
-  const qc = useQueryClient();
-  const router = useRouter();
 
   // Escape or a click elsewhere closes it.
   useEffect(() => {
@@ -63,15 +59,6 @@ export function UserMenu({ me }: { me: User | undefined }) {
   }, [open]);
 
   if (!me) return <Skeleton className="h-4 w-20" />;
-  const revokeKey = (item: ApiKey) =>
-    revoke.mutate(item.id, {
-      onSuccess: () => {
-        if (!item.current) return;
-        qc.clear();
-        router.replace("/login");
-      },
-    });
-
   return (
     <div ref={root} className="relative min-w-0">
       <Button variant="ghost" size="sm" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)} title={me.email} className="max-w-48">
@@ -111,7 +98,7 @@ export function UserMenu({ me }: { me: User | undefined }) {
           ) : (
             <ul aria-label="Sessions and API keys" className="mt-1 max-h-80 divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-800">
               {keys.data.map((item) => (
-                <KeyRow key={item.id} item={item} revoking={revoke.isPending && revoke.variables === item.id} onRevoke={() => revokeKey(item)} />
+                <KeyRow key={item.id} item={item} revoking={revoke.isPending && revoke.variables?.id === item.id} onRevoke={() => revoke.mutate(item)} />
               ))}
             </ul>
           )}

@@ -8,7 +8,22 @@ import { Button } from "./button";
  * A secret (an API key, an invite link) the one time the server sends it: copy it now, it cannot
  * be shown again. "Done" forgets it.
  */
-export function ShownOnce({ label, title, note, value, onDone }: { label: string; title: React.ReactNode; note: string; value: string; onDone: () => void }) {
+export function ShownOnce({
+  label,
+  title,
+  note,
+  value,
+  onDone,
+  copyLabel = "Copy",
+}: {
+  label: string;
+  title: React.ReactNode;
+  note: React.ReactNode;
+  value: string;
+  onDone: () => void;
+  /** The copy button's accessible name, e.g. "Copy secret" ("Copied" once it has). */
+  copyLabel?: string;
+}) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -30,7 +45,7 @@ export function ShownOnce({ label, title, note, value, onDone }: { label: string
         <code data-testid="shown-once" className="min-w-0 flex-1 rounded bg-white px-2 py-1.5 font-mono text-xs break-all select-all dark:bg-zinc-900">
           {value}
         </code>
-        <Button size="sm" onClick={copy} aria-label={copied ? "Copied" : "Copy"}>
+        <Button size="sm" onClick={copy} aria-label={copied ? "Copied" : copyLabel}>
           {copied ? <Check aria-hidden className="size-3.5" /> : <Copy aria-hidden className="size-3.5" />}
           {copied ? "Copied" : "Copy"}
         </Button>

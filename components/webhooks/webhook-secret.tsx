@@ -1,46 +1,26 @@
 "use client";
 
-import { Check, Copy, KeyRound } from "lucide-react";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { ShownOnce } from "@/components/ui/shown-once";
 
-/**
- * A signing secret, the one time the server sends it (after creation or rotation): copy it now,
- * it cannot be shown again. "Done" forgets it.
- */
+/** A signing secret, the one time the server sends it (after creation or rotation). */
 export function WebhookSecret({ url, secret, rotated, onDone }: { url: string; secret: string; rotated: boolean; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch {
-      // Clipboard refused (no permission or insecure context): the secret is still selectable.
-    }
-  };
   return (
-    <div role="region" aria-label="New signing secret" className="rounded-lg border border-emerald-300 bg-emerald-50 p-3 dark:border-emerald-800 dark:bg-emerald-950/40">
-      <p className="flex items-center gap-1.5 text-sm font-medium text-emerald-900 dark:text-emerald-200">
-        <KeyRound aria-hidden className="size-4" />
-        {rotated ? "New signing secret" : "Signing secret"} for <span className="truncate font-mono text-xs">{url}</span>
-      </p>
-      <p className="mt-1 text-xs text-emerald-900/80 dark:text-emerald-200/80">
-        Copy it now: it is shown only this once. Your receiver verifies each delivery&apos;s <code>webhook-signature</code> with it (Standard Webhooks).
-        {rotated ? " The previous secret no longer signs." : ""}
-      </p>
-      <div className="mt-2 flex flex-wrap items-center gap-2">
-        <code data-testid="webhook-secret" className="min-w-0 flex-1 rounded bg-white px-2 py-1.5 font-mono text-xs break-all select-all dark:bg-zinc-900">
-          {secret}
-        </code>
-        <Button size="sm" onClick={copy} aria-label={copied ? "Secret copied" : "Copy secret"}>
-          {copied ? <Check aria-hidden className="size-3.5" /> : <Copy aria-hidden className="size-3.5" />}
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button size="sm" variant="ghost" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
+    <ShownOnce
+      label="New signing secret"
+      title={
+        <>
+          {rotated ? "New signing secret" : "Signing secret"} for <span className="truncate font-mono text-xs">{url}</span>
+        </>
+      }
+      note={
+        <>
+          Copy it now: it is shown only this once. Your receiver verifies each delivery&apos;s <code>webhook-signature</code> with it (Standard Webhooks).
+          {rotated ? " The previous secret no longer signs." : ""}
+        </>
+      }
+      value={secret}
+      onDone={onDone}
+      copyLabel="Copy secret"
+    />
   );
 }

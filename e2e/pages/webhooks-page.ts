@@ -13,7 +13,7 @@ export class WebhooksPage {
   readonly eventBox = (event: string) => this.form().getByRole("checkbox", { name: new RegExp(`^${event.replace(".", "\\.")}\\b`) });
   readonly addButton = () => this.form().getByRole("button", { name: "Add webhook" });
   readonly secretNotice = () => this.page.getByRole("region", { name: "New signing secret" });
-  readonly secret = () => this.secretNotice().getByTestId("webhook-secret");
+  readonly secret = () => this.secretNotice().getByTestId("shown-once");
   readonly copySecret = () => this.secretNotice().getByRole("button", { name: "Copy secret" });
   readonly doneWithSecret = () => this.secretNotice().getByRole("button", { name: "Done" });
 
