@@ -19,8 +19,8 @@ export class TaskPage {
   /** Messages sent while the agent works, waiting for it (removable until delivered). */
   readonly queuedInputs = () => this.page.getByRole("region", { name: "Queued messages" }).getByTestId("queued-input");
   readonly removeQueued = (text: string) => this.page.getByRole("button", { name: `Remove queued message: ${text.slice(0, 40)}` });
-  readonly pauseButton = () => this.page.getByRole("button", { name: /^Paus(e|ing)/ });
-  readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing)/ });
+  readonly pauseButton = () => this.page.getByRole("button", { name: /^Paus(e|ing…)$/ });
+  readonly resumeButton = () => this.page.getByRole("button", { name: /^Resum(e|ing…)$/ });
   readonly deleteButton = () => this.page.getByRole("button", { name: "Delete…" });
   readonly stopButton = () => this.page.getByRole("button", { name: /^Stop(ping…)?$/ });
   readonly timeline = () => this.page.getByRole("region", { name: "Stages" });

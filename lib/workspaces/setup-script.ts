@@ -8,6 +8,12 @@ import { SetupLogTail } from "./setup-log-tail";
 
 export const SETUP_TIMEOUT_DEFAULT_S = 600;
 export const SETUP_TIMEOUT_MAX_S = 3600;
+/**
+ * bubblewrap failing to set up the new network namespace's loopback (seen now and then under
+ * gVisor: "bwrap: loopback: Failed RTM_NEWADDR: No child processes"): the script never started.
+ */
+const SANDBOX_SETUP_FAILURE = /^bwrap: loopback: /;
+
 /** How often the log's tail is written while the script runs: what the task page sees live. */
 const FLUSH_MS = 300;
 /** A failure's message (the task's state) carries this many of the script's last lines. */
@@ -52,7 +58,8 @@ export async function runSetupScript(input: {
   // Already going away (the checkout ran while it was asked to stop): not worth starting.
   if (input.stopping.aborted) throw new SetupInterrupted("The provisioner stopped before the setup script ran.");
   const timeoutSeconds = setupTimeoutSeconds(input.timeoutS);
-  const tail = new SetupLogTail([...declaredValues(build.env), ...input.variables.secretValues]);
+  const secrets = [...declaredValues(build.env), ...input.variables.secretValues];
+  let tail = new SetupLogTail(secrets);
   await startSetupLog(db, { buildId: build.id, workspaceId: build.workspace_id, timeoutSeconds });
 
   // One write in flight at a time; a flush asked for meanwhile runs after it, with the newest tail.
@@ -78,19 +85,24 @@ export async function runSetupScript(input: {
   let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let failure: unknown;
   try {
-    ended = await input.driver.runSetupScript({
-      workspaceId: build.workspace_id,
-      uid: build.uid,
-      script: input.script,
-      env: build.env,
-      values: input.variables.values,
-      sandbox: build.sandbox,
-      signal: abort.signal,
-      onOutput: (chunk) => {
-        tail.write(chunk);
-        dirty = true;
-      },
-    });
+    for (let attempt = 1; ; attempt++) {
+      ended = await input.driver.runSetupScript({
+        workspaceId: build.workspace_id,
+        uid: build.uid,
+        script: input.script,
+        env: build.env,
+        values: input.variables.values,
+        sandbox: build.sandbox,
+        signal: abort.signal,
+        onOutput: (chunk) => {
+          tail.write(chunk);
+          dirty = true;
+        },
+      });
+      // The sandbox itself did not come up (the script never ran): once more, with a fresh log.
+      if (attempt > 1 || ended.code !== 1 || !SANDBOX_SETUP_FAILURE.test(tail.text())) break;
+      tail = new SetupLogTail(secrets);
+    }
   } catch (error) {
     failure = error;
   } finally {
