@@ -39,10 +39,13 @@ test("opening a task by id or by name; an unknown task is a clear 404", async ({
   await taskPage.goto(ADMIN.username, task.id);
   await expect(taskPage.heading()).toHaveText(task.display_name);
   await expect(taskPage.promptText()).toHaveText(task.initial_prompt);
-  // Four requests render the page: who I am, the task's live stream (task + logs), the dashboard's
-  // change events, and once those are open, the count of my tasks waiting for input (the tab's badge).
-  await expect.poll(() => calls.length).toBeGreaterThanOrEqual(4);
-  expect(calls.sort()).toEqual([`/api/v2/tasks/${ADMIN.username}/${task.id}/logs/stream`, "/api/v2/task-events", "/api/v2/tasks", "/api/v2/users/me"].sort());
+  // Five requests render the page: who I am, the task's live stream (task + logs), the dashboard's
+  // change events, its setup script's log (the Setting up stage), and once the events are open, the
+  // count of my tasks waiting for input (the tab's badge).
+  await expect.poll(() => calls.length).toBeGreaterThanOrEqual(5);
+  expect(calls.sort()).toEqual(
+    [`/api/v2/tasks/${ADMIN.username}/${task.id}/logs/stream`, `/api/v2/tasks/${ADMIN.username}/${task.id}/setup-log`, "/api/v2/task-events", "/api/v2/tasks", "/api/v2/users/me"].sort(),
+  );
 
   await taskPage.goto(ADMIN.username, task.name);
   await expect(taskPage.heading()).toHaveText(task.display_name);
