@@ -1,9 +1,6 @@
 "use client";
 
-import { ArrowLeft } from "lucide-react";
-import Link from "next/link";
-import { useEffect } from "react";
-import { SettingsSection } from "@/components/git-credentials/settings-section";
+import { SettingsPageHeader, SettingsSection } from "@/components/git-credentials/settings-section";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isAdmin, useMe } from "@/hooks/use-session";
@@ -24,23 +21,12 @@ export function TemplatesView() {
   const offered = useTemplates();
   const templates = isAdmin(me.data) ? all : offered;
 
-  useEffect(() => {
-    document.title = "Templates · Taskyard";
-  }, []);
-
   return (
     <div className="flex flex-col gap-5">
-      <div>
-        <Link href="/settings" className="inline-flex items-center gap-1 text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400">
-          <ArrowLeft aria-hidden className="size-3.5" />
-          Settings
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">Templates</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+      <SettingsPageHeader title="Templates">
           A template is what a task runs: its agent, models, setup script, environment and secrets, MCP servers. Every save is a new version; tasks keep the version they were created
           from.{!isOwner && me.data ? " Only an owner changes templates." : ""}
-        </p>
-      </div>
+      </SettingsPageHeader>
 
       <SettingsSection id="template-list" title="Templates" description="Archived templates are not offered for new tasks; their tasks keep running.">
         {templates.error ? (

@@ -1,9 +1,7 @@
 "use client";
 
-import { ArrowLeft } from "lucide-react";
-import Link from "next/link";
-import { useEffect, useState } from "react";
-import { SettingsSection } from "@/components/git-credentials/settings-section";
+import { useState } from "react";
+import { SettingsPageHeader, SettingsSection } from "@/components/git-credentials/settings-section";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { isAdmin, useMe } from "@/hooks/use-session";
@@ -22,23 +20,12 @@ export function WebhooksView() {
   const webhooks = useWebhooks();
   const [secret, setSecret] = useState<{ webhook: WebhookWithSecret; rotated: boolean } | null>(null);
 
-  useEffect(() => {
-    document.title = "Webhooks · Taskyard";
-  }, []);
-
   return (
     <div className="flex flex-col gap-5">
-      <div>
-        <Link href="/settings" className="inline-flex items-center gap-1 text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400">
-          <ArrowLeft aria-hidden className="size-3.5" />
-          Settings
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">Webhooks</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+      <SettingsPageHeader title="Webhooks">
           Taskyard posts your tasks&apos; events to these URLs, signed per Standard Webhooks, retrying for a day when a receiver is down. An endpoint failing for a day is
           disabled, and says why here.
-        </p>
-      </div>
+      </SettingsPageHeader>
 
       {secret && <WebhookSecret url={secret.webhook.url} secret={secret.webhook.secret} rotated={secret.rotated} onDone={() => setSecret(null)} />}
 
