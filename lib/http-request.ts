@@ -1,4 +1,5 @@
 import http from "node:http";
+import { rootCertificates } from "node:tls";
 
 export type PlainResponse = { status: number; statusText: string; headers: http.IncomingHttpHeaders; body: Buffer };
 
@@ -11,6 +12,8 @@ export type PlainRequest = {
   /** The most of an answer that is read; a longer one fails with `tooLarge`. */
   maxBytes?: number;
   tooLarge?: (maxBytes: number) => Error;
+  /** PEM certificates trusted for an https peer besides the system's (a server's own CA, `--ca`). */
+  ca?: string;
 };
 
 /**
@@ -33,7 +36,8 @@ export async function plainRequest(url: URL, options: PlainRequest): Promise<Pla
       req.destroy();
       reject(error);
     };
-    const req = transport.request(url, { method, headers }, (res) => {
+    const tls = options.ca ? { ca: [...rootCertificates, options.ca] } : {};
+    const req = transport.request(url, { method, headers, ...tls }, (res) => {
       const tooLarge = () => fail(options.tooLarge?.(maxBytes) ?? new Error(`the answer is larger than ${maxBytes} bytes`));
       if (Number(res.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
       const chunks: Buffer[] = [];

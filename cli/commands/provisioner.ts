@@ -1,25 +1,68 @@
 import exitHook from "async-exit-hook";
-import type { Command } from "commander";
+import fs from "node:fs";
+import { InvalidArgumentError, type Command } from "commander";
 import { env } from "../../lib/env";
 import { logger } from "../../lib/logger";
+import { startRemoteProvisioner } from "../../lib/provisioners/remote-provisioner";
 import { resolveSystemPrograms } from "../../lib/system-programs";
 import { localServerUrl, startProvisioner } from "../../lib/workspaces/start-provisioner";
+
+type Options = { url?: string; key?: string; tag: Record<string, string>; name?: string; advertise?: string; ca?: string; keepAgents?: boolean };
+
+/** `--tag k=v`, repeatable, into one object. */
+function tag(value: string, tags: Record<string, string>): Record<string, string> {
+  const match = /^([a-z0-9_.-]+)=(.*)$/i.exec(value);
+  if (!match) throw new InvalidArgumentError(`"${value}" is not key=value`);
+  return { ...tags, [match[1]]: match[2] };
+}
 
 export function registerProvisioner(program: Command) {
   program
     .command("provisioner")
-    .description("run a standalone provisioner daemon against the same database as the server")
-    .option("--url <url>", "the URL agents use to reach the Taskyard server (default: TASKYARD_ACCESS_URL or http://127.0.0.1:$PORT)")
+    .description("run a provisioner daemon: builds workspaces and runs their agents on this host")
+    .option("--url <url>", "the Taskyard server (agents reach it at this URL too; default: TASKYARD_ACCESS_URL or http://127.0.0.1:$PORT)")
+    .option("--key <key>", "a provisioner key (`taskyard provisioners keys create`): talk to the server over its API, no database needed (or TASKYARD_PROVISIONER_KEY)")
+    .option("--tag <key=value>", "a tag templates can require (repeatable), e.g. --tag region=eu --tag gpu=true", tag, {})
+    .option("--name <host>", "the name this host shows under in Settings → Provisioners (default: the host name)")
+    .option("--advertise <address>", "this host's address the server reaches its agents at (over TLS)")
+    .option("--ca <file>", "a PEM file of certificates to trust for the server's TLS (a private CA)")
     .option("--keep-agents", "leave running agents alone on shutdown")
-    .addHelpText("after", "\nNeeds DATABASE_URL (the server's database) and TASKYARD_DATA_DIR for workspace directories.")
-    .action(async (opts: { url?: string; keepAgents?: boolean }) => {
-      const databaseUrl = env().DATABASE_URL;
+    .addHelpText(
+      "after",
+      `
+Two ways to run it:
+  on another host, with a key (recommended):
+    taskyard provisioner --url https://taskyard.example.com --key typk_… --tag region=eu --advertise 10.0.0.7
+  next to the server, on its database:   DATABASE_URL=… taskyard provisioner
+TASKYARD_DATA_DIR holds this host's workspaces (./.taskyard by default).`,
+    )
+    .action(async (opts: Options) => {
       resolveSystemPrograms(); // git, bwrap, setpriv, sh: from the system's directories, once
-      if (!databaseUrl) throw new Error("set DATABASE_URL to the Taskyard server's database");
-      const running = await startProvisioner(databaseUrl, (opts.url ?? localServerUrl()).replace(/\/+$/, ""));
-      console.log(`provisioner ${running.provisioner.id} is waiting for builds (Ctrl+C to stop)`);
+      const key = opts.key ?? process.env.TASKYARD_PROVISIONER_KEY;
+      const url = (opts.url ?? localServerUrl()).replace(/\/+$/, "");
+      let stop: (o?: { stopAgents?: boolean }) => Promise<void>;
+      if (key) {
+        const running = await startRemoteProvisioner({
+          url,
+          key,
+          tags: opts.tag,
+          name: opts.name,
+          advertise: opts.advertise,
+          ca: opts.ca ? fs.readFileSync(opts.ca, "utf8") : undefined,
+          onRefused: () => process.exit(3),
+        });
+        const tags = Object.entries(running.tags).map(([k, v]) => `${k}=${v}`).join(", ") || "none";
+        console.log(`provisioner ${running.host} (tags: ${tags}) is waiting for builds from ${url} (Ctrl+C to stop)`);
+        stop = running.stop;
+      } else {
+        const databaseUrl = env().DATABASE_URL;
+        if (!databaseUrl) throw new Error("give a provisioner key (--key or TASKYARD_PROVISIONER_KEY), or set DATABASE_URL to the server's database");
+        const running = await startProvisioner(databaseUrl, url);
+        console.log(`provisioner ${running.provisioner.id} is waiting for builds (Ctrl+C to stop)`);
+        stop = running.stop;
+      }
       exitHook((done) => {
-        running.stop({ stopAgents: !opts.keepAgents }).catch((err) => logger.error({ err }, "shutdown failed")).finally(done);
+        stop({ stopAgents: !opts.keepAgents }).catch((err) => logger.error({ err }, "shutdown failed")).finally(done);
       });
     });
 }

@@ -1,28 +1,22 @@
-import { credentialForHost, gitCredentialAnswer, httpOrigin, markGitCredentialUsed } from "../git-credentials/credentials";
-import type { GitCredentialAnswer } from "../git";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import type postgres from "postgres";
 import { createAgentApiClient, type AgentEndpoint } from "../agents/agentapi-client";
-import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
-import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";
-import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces, type ClaimedBuild, type ClaimKind } from "../db/queries/jobs";
-import { upsertChangeSnapshot, upsertSnapshot } from "../db/queries/tasks";
-import { BUILDS_CHANNEL, taskOfWorkspace, insertBuild, latestBuild, lockWorkspace, recordCheckout, hasStarted } from "../db/queries/workspaces";
+import type { ClaimedBuild, ClaimKind } from "../db/queries/jobs";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { pauseIdleTasks } from "../db/queries/auto-pause";
-import { withoutCredentials } from "../repo-url";
 import { logger } from "../logger";
-import { templateVariablesOf } from "../templates/workspace-env";
 import type { WorkspaceDriver } from "./driver";
+import type { ProvisionerStore } from "./provisioner-store";
+import { ProvisionerKeyRefused, ServerUnreachable } from "../provisioners/remote-store";
 import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
-import { deleteSetupLogs } from "../db/queries/setup-logs";
 
 export type ProvisionerOptions = {
-  db: Db;
-  sql: postgres.Sql;
+  /** Where builds come from and results go: the database, or the server's provisioner API (lib/workspaces/provisioner-store.ts). */
+  store: (holder: string) => ProvisionerStore;
   driver: WorkspaceDriver;
+  /** The database, for the server-side sweeps only the built-in provisioner runs (idle auto-pause); none for a remote one. */
+  db?: Db;
   leaseMs?: number;
   agentConnectTimeoutMs?: number;
   pollMs?: number;
@@ -33,11 +27,13 @@ export type ProvisionerOptions = {
   concurrency?: number;
   /** Start builds one user may have running at once, across provisioners. */
   buildsPerUser?: number;
+  /** Called once the server refuses this provisioner's key (revoked): it has stopped claiming, and stopped its agents. */
+  onRefused?: (error: Error) => void;
+  /** How long a remote claim waits on the server for a build before asking again. */
+  claimWaitMs?: number;
   /** How often it looks for tasks idle past their `auto_pause_after_idle` (lib/db/queries/auto-pause.ts); 0: never. */
   autoPauseSweepMs?: number;
 };
-
-const APP_SLUG = "agent";
 
 /**
  * Claims builds from PostgreSQL and carries them out with a driver, up to `concurrency` at once.
@@ -69,17 +65,19 @@ export class Provisioner {
   private lifecycleRound?: Promise<Map<string, string>>;
   /** Aborted by `stop`: a setup script in hand ends then instead of holding the shutdown up to its time limit. */
   private stopping = new AbortController();
+  /** The agents this provisioner knows run on its host (its own starts and the reaper's last list): what a revoked key's daemon stops without asking. */
+  private readonly known = new Map<string, { pid: number | null; workspaceId: string }>();
+  private refused = false;
+
+  private readonly store: ProvisionerStore;
 
   constructor(private readonly options: ProvisionerOptions) {
+    this.store = options.store(this.id);
     this.leaseMs = options.leaseMs ?? 10_000;
     this.connectTimeoutMs = options.agentConnectTimeoutMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.buildsPerUser = Math.max(1, options.buildsPerUser ?? this.concurrency);
-  }
-
-  private get db() {
-    return this.options.db;
   }
 
   private get driver() {
@@ -89,13 +87,12 @@ export class Provisioner {
   async start(): Promise<void> {
     this.running = true;
     this.stopping = new AbortController();
-    const listener = await this.options.sql.listen(BUILDS_CHANNEL, () => this.nudge());
-    this.unlisten = () => listener.unlisten();
+    this.unlisten = await this.store.listen?.(() => this.nudge());
     await this.reconcile();
     this.loop = this.work();
     this.reaper = setInterval(() => void this.reap().then(() => this.databaseAnswered(), (err) => this.trouble(err, "reaper failed")), 1000);
     const sweepMs = this.options.autoPauseSweepMs ?? 5000;
-    if (sweepMs > 0) this.idleSweep = setInterval(() => void this.pauseIdle(), sweepMs);
+    if (sweepMs > 0 && this.options.db) this.idleSweep = setInterval(() => void this.pauseIdle(), sweepMs);
     this.log.info({ id: this.id }, "provisioner started");
   }
 
@@ -109,7 +106,7 @@ export class Provisioner {
     await this.loop;
     await this.unlisten?.().catch(() => {});
     if (stopAgents) {
-      const agents = await selectAgentsOnHost(this.db, this.driver.host);
+      const agents = await this.store.agentsOnHost(this.driver.host);
       await Promise.all(agents.map((a) => this.driver.stop({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id })));
     }
   }
@@ -138,7 +135,7 @@ export class Provisioner {
       this.nudged = false;
       let build: ClaimedBuild | undefined;
       try {
-        build = await claimBuild(this.db, this.id, this.leaseMs, { kind, perUser: this.buildsPerUser });
+        build = await this.store.claim({ kind, perUser: this.buildsPerUser, leaseMs: this.leaseMs, waitMs: this.options.claimWaitMs ?? 0 });
         this.databaseAnswered();
       } catch (err) {
         this.trouble(err, "claiming a build failed");
@@ -153,7 +150,8 @@ export class Provisioner {
         slots.add(running);
         continue;
       }
-      if (this.nudged) continue;
+      // A remote claim has waited on the server already.
+      if (this.nudged || (!this.store.listen && this.running)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wake = () => {
@@ -166,12 +164,37 @@ export class Provisioner {
     await Promise.all([...inHand.start, ...inHand.other]);
   }
 
-  /** Logs a failed loop step; a lost database once when it goes and once when it is back, never per retry. */
+  /** Logs a failed loop step; a lost database (or server) once when it goes and once when it is back, never per retry. */
   private trouble(error: unknown, what: string) {
+    if (error instanceof ProvisionerKeyRefused) return void this.refuse(error);
+    if (error instanceof ServerUnreachable) {
+      if (this.databaseLost) return;
+      this.databaseLost = true;
+      return this.log.error({ message: error.message }, "the server is unreachable; builds wait until it is back");
+    }
     if (!isDatabaseUnreachable(error)) return this.log.error(describeDatabaseError(error), what);
     if (this.databaseLost) return;
     this.databaseLost = true;
     this.log.error(describeDatabaseError(error), "the database is unreachable; builds wait until it is back");
+  }
+
+  /**
+   * The server no longer takes this provisioner's key (an owner deleted it): nothing it runs may go
+   * on. It claims nothing more and stops every agent it knows of on its host, without asking the
+   * server (which would refuse again).
+   */
+  private async refuse(error: ProvisionerKeyRefused): Promise<void> {
+    if (this.refused) return;
+    this.refused = true;
+    this.log.error({ message: error.message }, "the server refused this provisioner's key; stopping its agents");
+    this.running = false;
+    this.stopping.abort();
+    clearInterval(this.reaper);
+    clearInterval(this.idleSweep);
+    this.nudge();
+    await Promise.all([...this.known].map(([agentId, a]) => this.driver.stop({ agentId, pid: a.pid, workspaceId: a.workspaceId })));
+    this.known.clear();
+    this.options.onRefused?.(error);
   }
 
   private databaseAnswered() {
@@ -184,19 +207,19 @@ export class Provisioner {
     const log = this.log.child({ build: build.id, workspace: build.workspace_id, transition: build.transition });
     let lost = false;
     const renew = setInterval(async () => {
-      if (!(await renewLease(this.db, build.id, this.id, this.leaseMs).catch(() => true))) lost = true;
+      if (!(await this.store.renew(build.id, this.leaseMs).catch(() => true))) lost = true;
     }, Math.max(100, Math.floor(this.leaseMs / 3)));
     const started = Date.now();
     try {
       if (build.transition === "start") await this.startWorkspace(build);
       else await this.stopWorkspace(build, { remove: build.transition === "delete" });
-      if (lost || !(await finishBuild(this.db, build.id, this.id, {}))) log.warn("lease lost; another provisioner owns this build now");
+      if (lost || !(await this.store.finish(build.id, {}))) log.warn("lease lost; another provisioner owns this build now");
       else log.info({ ms: Date.now() - started }, "build succeeded");
     } catch (error) {
       if (error instanceof SetupInterrupted) return log.info("setup script interrupted by the shutdown; the build is redone once its lease expires");
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ err: error instanceof SetupScriptFailed ? error.summary : message }, "build failed");
-      await finishBuild(this.db, build.id, this.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
+      await this.store.finish(build.id, { error: message }).catch((err) => this.trouble(err, "recording the failure failed"));
     } finally {
       clearInterval(renew);
     }
@@ -204,32 +227,25 @@ export class Provisioner {
 
   private async startWorkspace(build: ClaimedBuild): Promise<void> {
     // A retried build, a resume after a crash or an old lifetime may have left an agent behind.
-    const previous = await currentAgentOf(this.db, build.workspace_id);
+    const previous = await this.store.currentAgent(build.workspace_id);
     if (previous) {
-      await this.driver.stop({ agentId: previous.id, pid: previous.pid, workspaceId: build.workspace_id });
+      // On a host that is gone (its workspace starts again here) there is nothing of it to stop.
+      if (previous.host === this.driver.host) await this.driver.stop({ agentId: previous.id, pid: previous.pid, workspaceId: build.workspace_id });
       // Revokes its token too: an agent we could not find (a provisioner died before recording
       // its pid) learns it is done at its next heartbeat and exits.
-      await updateAgent(this.db, previous.id, { lifecycleState: "off" });
+      await this.store.agentOff(previous.id);
     }
 
     await this.checkoutRepository(build.workspace_id, build.uid);
     // At every start, resume included: the environment is set up whatever happened to it meanwhile (README "Setup script").
-    const variables = await templateVariablesOf(this.db, build.template_version_id);
-    if (build.setup_script?.trim()) await runSetupScript({ db: this.db, driver: this.driver, build, variables, script: build.setup_script, timeoutS: build.setup_timeout_s, stopping: this.stopping.signal });
-    const { token, hash, gatewayKeyHash } = generateAgentToken();
-    const agent = await insertAgent(this.db, {
-      workspaceId: build.workspace_id,
-      buildId: build.id,
-      authTokenHash: hash,
-      gatewayKeyHash,
-      apiSecret: randomBytes(32).toString("hex"),
-      host: this.driver.host,
-    });
-    await insertApp(this.db, { agentId: agent.id, slug: APP_SLUG, displayName: "Agent", health: "initializing" });
-    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId: agent.id, agentToken: token, env: build.env, values: variables.values, uid: build.uid, sandbox: build.sandbox });
-    await updateAgent(this.db, agent.id, { pid, host });
-    this.watchExit(agent.id, build.workspace_id);
-    await this.waitForConnection(agent.id, pid, build.workspace_id);
+    const variables = await this.store.templateVariables(build.id);
+    if (build.setup_script?.trim()) await runSetupScript({ log: this.store, driver: this.driver, build, variables, script: build.setup_script, timeoutS: build.setup_timeout_s, stopping: this.stopping.signal });
+    const { agentId, token } = await this.store.createAgent(build.id, this.driver.host);
+    const { pid, host } = await this.driver.start({ workspaceId: build.workspace_id, agentId, agentToken: token, env: build.env, values: variables.values, uid: build.uid, sandbox: build.sandbox });
+    this.known.set(agentId, { pid, workspaceId: build.workspace_id });
+    await this.store.agentStarted(agentId, { pid, host });
+    this.watchExit(agentId, build.workspace_id);
+    await this.waitForConnection(agentId, pid, build.workspace_id);
   }
 
   /**
@@ -238,40 +254,14 @@ export class Provisioner {
    * that ran before it got one (an earlier version's) is left as it is.
    */
   private async checkoutRepository(workspaceId: string, uid: number): Promise<void> {
-    const plan = await taskOfWorkspace(this.db, workspaceId);
-    if (!plan || plan.repo) return;
-    const values = new Map(plan.parameters.map((p) => [p.name, p.value]));
-    const url = values.get("repo_url");
-    if (!url) {
-      if (await hasStarted(this.db, workspaceId)) return;
-      const created = await this.driver.initRepository({ workspaceId, uid, branch: `taskyard/${plan.task_name}`, identity: { name: plan.owner_name, email: plan.owner_email } });
-      return recordCheckout(this.db, workspaceId, { url: "", ...created });
+    const plan = await this.store.checkoutPlan(workspaceId);
+    if (plan.kind === "none") return;
+    if (plan.kind === "init") {
+      const created = await this.driver.initRepository({ workspaceId, uid, branch: plan.branch, identity: plan.identity });
+      return this.store.recordCheckout(workspaceId, { url: "", ...created });
     }
-    const credential = await this.repositoryCredential(plan.owner_id, url);
-    const checkout = await this.driver.checkout({
-      workspaceId,
-      uid,
-      url,
-      credential,
-      baseRef: values.get("base_ref") || undefined,
-      branch: `taskyard/${plan.task_name}`,
-      identity: { name: plan.owner_name, email: plan.owner_email },
-    });
-    await recordCheckout(this.db, workspaceId, { url: withoutCredentials(url), ...checkout });
-  }
-
-  /**
-   * The task owner's credential for an http(s) repository's host, if they stored one: it goes to
-   * the clone from memory (lib/git.ts `credentialConfig`), never into the task, the workspace or a log.
-   */
-  private async repositoryCredential(ownerId: string, url: string): Promise<GitCredentialAnswer | undefined> {
-    const found = httpOrigin(url);
-    if (!found) return undefined;
-    const credential = await credentialForHost({ db: this.db, userId: ownerId, host: found.host });
-    // Checked at create too; a provider changed since then must not get the token sent in the clear.
-    if (!credential || (found.origin.startsWith("http://") && !credential.plainHttpAllowed)) return undefined;
-    await markGitCredentialUsed(this.db, credential.id);
-    return gitCredentialAnswer(found.origin, credential);
+    const checkout = await this.driver.checkout({ workspaceId, uid, url: plan.url, credential: plan.credential, baseRef: plan.baseRef, branch: plan.branch, identity: plan.identity });
+    await this.store.recordCheckout(workspaceId, { url: plan.url, ...checkout });
   }
 
   /**
@@ -281,7 +271,7 @@ export class Provisioner {
   private nextLifecycles(): Promise<Map<string, string>> {
     this.lifecycleRound ??= new Promise((r) => setTimeout(r, 20)).then(() => {
       this.lifecycleRound = undefined;
-      return selectAgentLifecycles(this.db, [...this.awaited]);
+      return this.store.lifecycles([...this.awaited]);
     });
     return this.lifecycleRound;
   }
@@ -302,21 +292,25 @@ export class Provisioner {
       this.awaited.delete(agentId);
     }
     // Off first: its exit is ours, not a crash for the exit watcher to report.
-    await updateAgent(this.db, agentId, { lifecycleState: "off" });
+    await this.store.agentOff(agentId);
     await this.driver.stop({ agentId, pid, workspaceId });
     throw new Error(`The agent did not connect within ${Math.round(this.connectTimeoutMs / 1000)} s.`);
   }
 
   private async stopWorkspace(build: ClaimedBuild, { remove }: { remove: boolean }): Promise<void> {
-    const agent = await currentAgentOf(this.db, build.workspace_id);
+    const agent = await this.store.currentAgent(build.workspace_id);
     if (agent) {
-      if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
-      await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
-      await updateAgent(this.db, agent.id, { lifecycleState: "off" });
+      // An agent on a host that is gone has nothing left to snapshot or stop; it is only retired.
+      if (agent.host === this.driver.host) {
+        if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
+        await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
+        this.known.delete(agent.id);
+      }
+      await this.store.agentOff(agent.id);
     }
     if (remove) {
       await this.driver.remove({ workspaceId: build.workspace_id });
-      await deleteSetupLogs(this.db, build.workspace_id);
+      await this.store.workspaceRemoved(build.workspace_id);
     }
   }
 
@@ -325,16 +319,16 @@ export class Provisioner {
    * stops (the agent also uploads its own as it goes); a paused task's logs and Changes come from these.
    */
   private async snapshotFromAgent(workspaceId: string, endpoint: AgentEndpoint): Promise<void> {
-    const plan = await taskOfWorkspace(this.db, workspaceId);
+    const plan = await this.store.snapshotPlan(workspaceId);
     if (!plan) return;
     const agent = createAgentApiClient(endpoint);
-    const messages = await agent.messages(2000).catch(() => null);
-    if (messages && messages.length > 0) await upsertSnapshot(this.db, plan.task_id, messages);
-    if (!plan.repo) return;
-    const changes = await agent
-      .changes(plan.repo.base_commit, 10_000)
-      .catch((err) => this.log.warn({ err: err instanceof Error ? err.message : err, workspace: workspaceId }, "could not read the changes before pausing"));
-    if (changes) await upsertChangeSnapshot(this.db, plan.task_id, changes);
+    const messages = (await agent.messages(2000).catch(() => null)) ?? undefined;
+    const changes = plan.baseCommit
+      ? await agent
+          .changes(plan.baseCommit, 10_000)
+          .catch((err) => void this.log.warn({ err: err instanceof Error ? err.message : err, workspace: workspaceId }, "could not read the changes before pausing"))
+      : undefined;
+    await this.store.storeSnapshot(workspaceId, { messages, changes: changes ?? undefined });
   }
 
   /** A spawned agent that exits while its workspace should run has crashed: the task shows error. */
@@ -346,19 +340,7 @@ export class Provisioner {
   }
 
   private async markCrashed(agentId: string, workspaceId: string, how: string): Promise<void> {
-    const agent = await getAgent(this.db, agentId);
-    if (!agent || agent.lifecycleState === "off" || agent.lifecycleState === "shutting_down") return;
-    const latest = await latestBuild(this.db, workspaceId);
-    if (!latest || latest.transition !== "start" || latest.id !== agent.buildId) return;
-    // One transaction: a reader never sees the task `error` while its state still says `working`.
-    const marked = await this.db.transaction(async (tx) => {
-      if (!(await markAppUnhealthy(tx, agentId, APP_SLUG))) return false;
-      // Died while starting: without this the task would read `initializing` forever.
-      if (agent.lifecycleState === "created" || agent.lifecycleState === "starting") await updateAgent(tx, agentId, { lifecycleState: "start_error" });
-      await insertAppStatus(tx, { agentId, workspaceId, slug: APP_SLUG, state: "failure", message: `The agent process ${how}.` });
-      return true;
-    });
-    if (marked) this.log.warn({ agent: agentId, how }, "agent crashed");
+    if (await this.store.markCrashed(agentId, workspaceId, how)) this.log.warn({ agent: agentId, how }, "agent crashed");
   }
 
   /**
@@ -367,10 +349,10 @@ export class Provisioner {
    * are then claimed like a person's pause, so the snapshot is taken as for any pause.
    */
   private async pauseIdle(): Promise<void> {
-    if (!this.running || this.idleSweeping) return;
+    if (!this.running || this.idleSweeping || !this.options.db) return;
     this.idleSweeping = true;
     try {
-      for (const p of await pauseIdleTasks(this.db)) this.log.info({ task: p.task_id, workspace: p.workspace_id, build: p.build_id, idle_seconds: p.idle_seconds }, "pausing an idle task");
+      for (const p of await pauseIdleTasks(this.options.db!)) this.log.info({ task: p.task_id, workspace: p.workspace_id, build: p.build_id, idle_seconds: p.idle_seconds }, "pausing an idle task");
       this.databaseAnswered();
     } catch (err) {
       this.trouble(err, "the idle auto-pause sweep failed");
@@ -382,7 +364,9 @@ export class Provisioner {
   /** Catches agents that died while no provisioner was watching them (e.g. `kill -9` across a restart). */
   private async reap(): Promise<void> {
     if (!this.running) return;
-    for (const a of await selectAgentsOnHost(this.db, this.driver.host)) {
+    const agents = await this.store.agentsOnHost(this.driver.host);
+    for (const a of agents) this.known.set(a.agent_id, { pid: a.pid, workspaceId: a.workspace_id });
+    for (const a of agents) {
       if (a.is_current && a.latest_transition === "start" && a.latest_job_status === "succeeded" && a.app_health !== "unhealthy") {
         // One this driver started is reported by its exit watcher, with its last words: the reaper would only race it.
         if (this.driver.exited(a.agent_id)) continue;
@@ -396,22 +380,17 @@ export class Provisioner {
    * should run but whose agent is gone get a fresh start build (the conversation is in the directory).
    */
   private async reconcile(): Promise<void> {
-    for (const a of await selectAgentsOnHost(this.db, this.driver.host)) {
+    for (const a of await this.store.agentsOnHost(this.driver.host)) {
       const shouldRun = a.is_current && a.latest_transition === "start" && a.latest_job_status !== "failed";
       if (!shouldRun && this.driver.isAlive({ agentId: a.agent_id, pid: a.pid })) {
         this.log.info({ agent: a.agent_id }, "stopping an orphaned agent");
         await this.driver.stop({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id });
-        await updateAgent(this.db, a.agent_id, { lifecycleState: "off" });
+        await this.store.agentOff(a.agent_id);
       }
     }
-    for (const w of await selectRunningWorkspaces(this.db, this.driver.host)) {
+    for (const w of await this.store.runningWorkspaces(this.driver.host)) {
       if (this.driver.isAlive({ agentId: w.agent_id, pid: w.pid })) continue;
-      await this.db.transaction(async (tx) => {
-        await lockWorkspace(tx, w.workspace_id);
-        const latest = await latestBuild(tx, w.workspace_id);
-        if (latest?.id !== w.build_id) return;
-        await insertBuild(tx, { workspaceId: w.workspace_id, transition: "start", templateVersionId: w.template_version_id, reason: "autostart" });
-      });
+      await this.store.restartWorkspace(w);
       this.log.info({ workspace: w.workspace_id }, "restarting a workspace whose agent is gone");
     }
   }

@@ -1,9 +1,8 @@
-import type { Db } from "../db/client";
-import { finishSetupLog, startSetupLog, updateSetupLog } from "../db/queries/setup-logs";
 import { declaredValues } from "../sandbox/environment";
 import type { TemplateVariables } from "../templates/workspace-env";
 import type { TemplateSandbox } from "../sandbox/settings";
 import type { WorkspaceDriver } from "./driver";
+import type { ProvisionerStore } from "./provisioner-store";
 import { SetupLogTail } from "./setup-log-tail";
 
 export const SETUP_TIMEOUT_DEFAULT_S = 600;
@@ -45,7 +44,8 @@ export class SetupScriptFailed extends Error {
  * it (the provisioner shutting down): then the log says nothing more and `SetupInterrupted` is thrown.
  */
 export async function runSetupScript(input: {
-  db: Db;
+  /** Where the log goes (the setup_logs table, directly or through the provisioner API). */
+  log: Pick<ProvisionerStore, "startSetupLog" | "updateSetupLog" | "finishSetupLog">;
   driver: WorkspaceDriver;
   build: { id: string; workspace_id: string; uid: number; env: string[]; sandbox: TemplateSandbox | null };
   /** The template version's own variables, and which of their values are secrets (kept out of the log). */
@@ -54,13 +54,13 @@ export async function runSetupScript(input: {
   timeoutS: unknown;
   stopping: AbortSignal;
 }): Promise<void> {
-  const { db, build } = input;
+  const { log, build } = input;
   // Already going away (the checkout ran while it was asked to stop): not worth starting.
   if (input.stopping.aborted) throw new SetupInterrupted("The provisioner stopped before the setup script ran.");
   const timeoutSeconds = setupTimeoutSeconds(input.timeoutS);
   const secrets = [...declaredValues(build.env), ...input.variables.secretValues];
   let tail = new SetupLogTail(secrets);
-  await startSetupLog(db, { buildId: build.id, workspaceId: build.workspace_id, timeoutSeconds });
+  await log.startSetupLog(build.id, timeoutSeconds);
 
   // One write in flight at a time; a flush asked for meanwhile runs after it, with the newest tail.
   let dirty = false;
@@ -68,7 +68,7 @@ export async function runSetupScript(input: {
   const flush = () => {
     if (!dirty) return writing;
     dirty = false;
-    writing = writing.then(() => updateSetupLog(db, build.id, { output: tail.text(), outputBytes: tail.totalBytes, truncated: tail.truncated })).catch(() => {});
+    writing = writing.then(() => log.updateSetupLog(build.id, { output: tail.text(), outputBytes: tail.totalBytes, truncated: tail.truncated })).catch(() => {});
     return writing;
   };
   const ticker = setInterval(() => void flush(), FLUSH_MS);
@@ -118,7 +118,7 @@ export async function runSetupScript(input: {
   else if (failure) problem = `The setup script could not run: ${failure instanceof Error ? failure.message : String(failure)}`;
   else if (ended?.code !== 0) problem = `The setup script ${ended?.signal ? `was killed by ${ended.signal}` : `exited with code ${ended?.code}`}`;
 
-  await finishSetupLog(db, build.id, {
+  await log.finishSetupLog(build.id, {
     status: timedOut ? "timed_out" : problem ? "failed" : "succeeded",
     exitCode: ended?.code ?? null,
     output: tail.text(),

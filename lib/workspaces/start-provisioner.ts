@@ -3,6 +3,7 @@ import { dataDir, env } from "../env";
 import { logger } from "../logger";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { createLocalDriver } from "./drivers/local";
+import { databaseStore } from "./database-store";
 import { Provisioner } from "./provisioner";
 import { assertRepoRootsApart } from "./repo-roots";
 
@@ -14,7 +15,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   const { db, sql } = createDb(databaseUrl, { max: 4 });
   const provisioner = new Provisioner({
     db,
-    sql,
+    store: (holder) => databaseStore({ db, sql, holder }),
     driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox }),
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,

@@ -58,7 +58,15 @@ async function lastWords(logFile: string, since: number): Promise<string> {
  * pid and agent id). Agents' logs live in the data dir, root's alone: root never opens a path in
  * a workspace.
  */
-export function createLocalDriver(options: { dataDir: string; serverUrl: string; sandbox: SandboxKind; graceMs?: number }): WorkspaceDriver {
+export function createLocalDriver(options: {
+  dataDir: string;
+  serverUrl: string;
+  sandbox: SandboxKind;
+  graceMs?: number;
+  /** The name agents are recorded under (a remote provisioner's `--name`); the machine's host name by default. */
+  host?: string;
+}): WorkspaceDriver {
+  const host = options.host ?? os.hostname();
   const graceMs = options.graceMs ?? 5000;
   const exits = new Map<string, Promise<string>>();
   const { workspaceDir, stateDir, logFile } = workspaceLayout(options.dataDir);
@@ -244,7 +252,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   }
 
   return {
-    host: os.hostname(),
+    host,
 
     async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
       const settings = sandboxSettings(sandbox);
@@ -304,7 +312,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       );
       child.unref();
       if (!child.pid) throw new Error("could not spawn the agent process");
-      return { pid: child.pid, host: os.hostname() };
+      return { pid: child.pid, host };
     },
 
     async stop(agent) {
