@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { ApiError } from "../api/errors";
 import type { Db } from "../db/client";
+import { env } from "../env";
 import { workspaceAgents } from "../db/schema";
 import { databaseStore } from "../workspaces/database-store";
 import type { ProvisionerStore } from "../workspaces/provisioner-store";
@@ -40,7 +41,8 @@ export async function runProvisionerdMethod(db: Db, identity: ProvisionerIdentit
 
 const handlers: Handlers = {
   claim: async ({ store, signal }, p) => {
-    const deadline = Date.now() + Math.min(p.waitMs, CLAIM_WAIT_MAX_MS);
+    // A daemon waiting here is not calling: it must be back well before it would count as lost.
+    const deadline = Date.now() + Math.min(p.waitMs, CLAIM_WAIT_MAX_MS, env().TASKYARD_HOST_LOST_AFTER_MS / 3);
     for (;;) {
       const build = await store.claim({ ...p, waitMs: 0 });
       if (build || Date.now() >= deadline || signal.aborted) return build ?? null;

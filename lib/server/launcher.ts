@@ -6,6 +6,7 @@ import readline from "node:readline";
 import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
+import { startHostLossSweep } from "../provisioners/host-loss";
 import { startIssueCommentDelivery } from "../github-issues/comment-dispatcher";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
@@ -182,7 +183,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     const delivery = startInputDelivery(deliveryDb.db);
     // Comments on GitHub issues that became tasks (lib/github-issues): their links point at the access URL when set.
     const issueComments = startIssueCommentDelivery(deliveryDb.db, deliveryDb.sql, config.TASKYARD_ACCESS_URL ?? url);
+    // Tasks on a host that went away say so, and can be resumed elsewhere (lib/provisioners/host-loss.ts).
+    const hostLoss = startHostLossSweep(deliveryDb.db, config.TASKYARD_HOST_LOST_AFTER_MS);
     stops.push(async () => {
+      await hostLoss.stop();
       await issueComments.stop();
       await delivery.stop();
       await deliveryDb.sql.end({ timeout: 5 });

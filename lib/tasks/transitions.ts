@@ -56,13 +56,17 @@ export async function pauseTask(db: Db, task: TaskRow, initiatorId: string, opti
   );
 }
 
+/**
+ * Paused and failed tasks resume; so does one whose host was lost (`unknown`: its agent retired
+ * while its start build stands, lib/provisioners/host-loss.ts), which starts again on another host.
+ */
 export function resumeTask(db: Db, task: TaskRow, initiatorId: string) {
   return transition(
     db,
     task,
     initiatorId,
     "start",
-    (row) => row.status === "paused" || row.status === "error",
-    (row) => ApiError.conflict(`Cannot resume a task that is ${row.status}.`, "Only a paused or failed task can be resumed."),
+    (row, latest) => row.status === "paused" || row.status === "error" || (row.status === "unknown" && row.agent_lifecycle === "off" && latest?.transition === "start"),
+    (row) => ApiError.conflict(`Cannot resume a task that is ${row.status}.`, "Only a paused or failed task, or one whose host was lost, can be resumed."),
   );
 }

@@ -1,0 +1,80 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { createAgentApiClient } from "../agents/agentapi-client";
+import type { Db } from "../db/client";
+import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
+import { insertAppStatus } from "../db/queries/agents";
+import { logger } from "../logger";
+import { APP_SLUG } from "../workspaces/database-store";
+
+type Candidate = { agent_id: string; workspace_id: string; host: string; api_url: string | null; api_secret: string | null };
+
+/**
+ * Running agents on hosts whose provisioner has not been heard from for `staleMs`: the current
+ * agent of a workspace whose latest build is a succeeded start, not known to be off.
+ */
+async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]> {
+  const rows = await db.execute(sql`
+    SELECT a.id AS agent_id, a.workspace_id, a.host, a.api_url, a.api_secret
+    FROM workspace_agents a
+    JOIN LATERAL (SELECT b.id, b.transition, b.job_status FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) lb ON lb.id = a.build_id
+    WHERE a.lifecycle_state NOT IN ('off', 'shutting_down', 'shutdown_timeout', 'shutdown_error')
+      AND lb.transition = 'start' AND lb.job_status = 'succeeded'
+      AND a.id = (SELECT a2.id FROM workspace_agents a2 WHERE a2.build_id = a.build_id ORDER BY a2.created_at DESC LIMIT 1)
+      AND EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host)
+      AND NOT EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.last_seen_at > now() - ${staleMs} * interval '1 millisecond')`);
+  return rows as unknown as Candidate[];
+}
+
+/**
+ * A host is lost when its provisioner has been silent past `staleMs` and its agent does not answer
+ * either. Its agents are retired (off: their tokens stop working, should the host come back) and
+ * each task says `unknown` with "host <name> lost" — from there a resume starts the workspace again
+ * on any matching host, from the task's last work snapshot. Any number of servers may sweep at once:
+ * the update that retires an agent happens once, and only its winner writes the state.
+ */
+export async function retireAgentsOfLostHosts(db: Db, staleMs: number): Promise<{ agentId: string; host: string }[]> {
+  const retired: { agentId: string; host: string }[] = [];
+  for (const candidate of await agentsOfSilentHosts(db, staleMs)) {
+    const answers = candidate.api_url
+      ? await createAgentApiClient({ url: candidate.api_url, secret: candidate.api_secret })
+          .status(2000)
+          .then(() => true, () => false)
+      : false;
+    if (answers) continue;
+    const won = await db.transaction(async (tx) => {
+      const rows = await tx.execute(sql`
+        UPDATE workspace_agents SET lifecycle_state = 'off'
+        WHERE id = ${candidate.agent_id} AND lifecycle_state NOT IN ('off', 'shutting_down', 'shutdown_timeout', 'shutdown_error') RETURNING id`);
+      if (rows.length === 0) return false;
+      await insertAppStatus(tx, { agentId: candidate.agent_id, workspaceId: candidate.workspace_id, slug: APP_SLUG, state: "failure", message: `host ${candidate.host} lost` });
+      return true;
+    });
+    if (won) retired.push({ agentId: candidate.agent_id, host: candidate.host });
+  }
+  return retired;
+}
+
+/** The sweep in the server process: every `everyMs`, hosts silent past `staleMs` are looked at. */
+export function startHostLossSweep(db: Db, staleMs: number, everyMs = 2000): { stop: () => Promise<void> } {
+  let running: Promise<void> | undefined;
+  const log = logger.child({ component: "host-loss" });
+  const timer = setInterval(() => {
+    if (running) return;
+    running = retireAgentsOfLostHosts(db, staleMs)
+      .then((retired) => {
+        for (const r of retired) log.warn({ agent: r.agentId, host: r.host }, "host lost: its task can be resumed on another host");
+      })
+      .catch((err: unknown) => {
+        if (!isDatabaseUnreachable(err)) log.warn(describeDatabaseError(err), "the host loss sweep failed");
+      })
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
