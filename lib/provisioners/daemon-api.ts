@@ -16,6 +16,9 @@ export type ProvisionerIdentity = { provisionerId: string; keyId: string; host: 
 /** Leases a remote provisioner holds are held under its registration (one daemon per host name and key). */
 export const holderOf = (identity: Pick<ProvisionerIdentity, "provisionerId">) => `provisioner:${identity.provisionerId}`;
 
+/** A conversation snapshot (storeSnapshot) is the largest body: up to 10,000 messages and a 1 MiB diff. */
+export const PROVISIONERD_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
 /** The longest a claim waits on the server for a build; the daemon then asks again (and is seen alive). */
 export const CLAIM_WAIT_MAX_MS = 20_000;
 

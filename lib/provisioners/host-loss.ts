@@ -10,8 +10,8 @@ import { APP_SLUG } from "../workspaces/database-store";
 type Candidate = { agent_id: string; workspace_id: string; host: string; api_url: string | null; api_secret: string | null };
 
 /**
- * Running agents on hosts whose provisioner has not been heard from for `staleMs`: the current
- * agent of a workspace whose latest build is a succeeded start, not known to be off.
+ * Running agents on hosts with no provisioner heard from within `staleMs` (gone silent, or its key
+ * revoked): the current agent of a workspace whose latest build is a succeeded start, not known to be off.
  */
 async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]> {
   const rows = await db.execute(sql`
@@ -21,7 +21,6 @@ async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]
     WHERE a.lifecycle_state NOT IN ('off', 'shutting_down', 'shutdown_timeout', 'shutdown_error')
       AND lb.transition = 'start' AND lb.job_status = 'succeeded'
       AND a.id = (SELECT a2.id FROM workspace_agents a2 WHERE a2.build_id = a.build_id ORDER BY a2.created_at DESC LIMIT 1)
-      AND EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host)
       AND NOT EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.last_seen_at > now() - ${staleMs} * interval '1 millisecond')`);
   return rows as unknown as Candidate[];
 }

@@ -183,10 +183,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     const delivery = startInputDelivery(deliveryDb.db);
     // Comments on GitHub issues that became tasks (lib/github-issues): their links point at the access URL when set.
     const issueComments = startIssueCommentDelivery(deliveryDb.db, deliveryDb.sql, config.TASKYARD_ACCESS_URL ?? url);
-    // Tasks on a host that went away say so, and can be resumed elsewhere (lib/provisioners/host-loss.ts).
-    const hostLoss = startHostLossSweep(deliveryDb.db, config.TASKYARD_HOST_LOST_AFTER_MS);
     stops.push(async () => {
-      await hostLoss.stop();
       await issueComments.stop();
       await delivery.stop();
       await deliveryDb.sql.end({ timeout: 5 });
@@ -202,6 +199,14 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
     }
+    // Tasks on a host that went away say so, and can be resumed elsewhere (lib/provisioners/host-loss.ts).
+    // After the built-in provisioner has registered: this host's own agents are its to restart.
+    const hostLossDb = createDb(databaseUrl, { max: 1 });
+    const hostLoss = startHostLossSweep(hostLossDb.db, config.TASKYARD_HOST_LOST_AFTER_MS);
+    stops.push(async () => {
+      await hostLoss.stop();
+      await hostLossDb.sql.end({ timeout: 5 });
+    });
     return { url, databaseUrl, stop, failed, setupCode };
   } catch (error) {
     await stop();
