@@ -33,6 +33,8 @@ export type ProvisionerOptions = {
   concurrency?: number;
   /** Start builds one user may have running at once, across provisioners. */
   buildsPerUser?: number;
+  /** Its tags (lib/provisioners/registry.ts): it claims only builds whose template requires a subset of them. */
+  tags?: Record<string, string>;
   /** How often it looks for tasks idle past their `auto_pause_after_idle` (lib/db/queries/auto-pause.ts); 0: never. */
   autoPauseSweepMs?: number;
 };
@@ -138,7 +140,7 @@ export class Provisioner {
       this.nudged = false;
       let build: ClaimedBuild | undefined;
       try {
-        build = await claimBuild(this.db, this.id, this.leaseMs, { kind, perUser: this.buildsPerUser });
+        build = await claimBuild(this.db, this.id, this.leaseMs, { kind, perUser: this.buildsPerUser, tags: this.options.tags, host: this.driver.host });
         this.databaseAnswered();
       } catch (err) {
         this.trouble(err, "claiming a build failed");
