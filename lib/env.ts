@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { AGENT_ENVIRONMENT_VARIABLES, agentEnv } from "./agent-env";
 import { parseSecretKey } from "./git-credentials/secret-key-format";
+import { parseTagList } from "./validation/provisioners";
 
 /** The same minimum as an account's password in the API. */
 const ADMIN_PASSWORD_MIN_LENGTH = 8;
@@ -90,6 +91,11 @@ const envSchema = z.object({
   GEMINI_API_KEY: optionalString,
   GOOGLE_API_KEY: optionalString,
   TASKYARD_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(200).default(10_000)),
+  /** The built-in provisioner's tags, `k=v,k=v` (lib/provisioners/registry.ts): it claims only builds of templates requiring a subset. */
+  TASKYARD_PROVISIONER_TAGS: z.preprocess(emptyAsUndefined, z.string().optional()).superRefine((value, ctx) => {
+    const parsed = value === undefined ? null : parseTagList([value]);
+    if (parsed && "error" in parsed) ctx.addIssue({ code: "custom", message: `must be k=v,k=v: ${parsed.error}` });
+  }),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
   /** A provisioner not heard from this long, whose agents do not answer either, has lost its host (lib/provisioners/host-loss.ts). */
   TASKYARD_HOST_LOST_AFTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(30_000)),

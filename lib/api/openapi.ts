@@ -6,6 +6,7 @@ import { acceptInviteRequest, createApiKeyRequest, createFirstUserRequest, creat
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import { githubDeliveryResponse } from "../validation/github-issues";
 import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
+import { createProvisionerKeyRequest } from "../validation/provisioners";
 import { activateTemplateVersionRequest, createTemplateRequest, createTemplateVersionRequest, updateTemplateRequest } from "../validation/templates";
 import {
   agentApiMessageResponse,
@@ -19,6 +20,9 @@ import {
   webhookDeliveryResponse,
   webhookResponse,
   webhookSecretResponse,
+  provisionerKeyResponse,
+  provisionerKeyCreatedResponse,
+  provisionerResponse,
   apiKeyInfoResponse,
   apiKeyResponse,
   buildInfoResponse,
@@ -117,6 +121,10 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/users/{user}/webhooks/{id}/secret", summary: "Rotate a webhook's signing secret: the new one is answered once and signs every attempt from now on", response: webhookSecretResponse, ok: 200, errors: [403, 404] },
   { method: "get", path: "/api/v2/users/{user}/webhooks/{id}/deliveries", summary: "The endpoint's delivery log, newest first (the last 100): status, attempts, the last response's status and latency, the last error, and when a pending one is tried next", response: z.array(webhookDeliveryResponse), ok: 200, errors: [403, 404] },
   { method: "post", path: "/api/v2/users/{user}/webhooks/{id}/test", summary: "Queue a signed `webhook.test` delivery through the same outbox as any event (202); it shows in the delivery log. 409 while the endpoint is disabled", ok: 202, errors: [403, 404, 409] },
+  { method: "get", path: "/api/v2/provisioner-keys", summary: "Provisioner keys (owner only): name, pinned tags, who made it, when last used — never the key", response: z.array(provisionerKeyResponse), ok: 200, errors: [403] },
+  { method: "post", path: "/api/v2/provisioner-keys", summary: "Create a key a remote provisioner daemon signs in with (`taskyard provisioner --url … --key …`), answered once as `key` (`typk_…`; only its hash is kept). `tags` pins the tags of every daemon using it (a daemon asking for others is refused); without, daemons bring their own `--tag`s. Name: lower-case letters, digits, dashes, ≤ 32, unique (409); at most 16 tags, names `^[a-z0-9][a-z0-9_.-]*$`. Owner only", body: createProvisionerKeyRequest, response: provisionerKeyCreatedResponse, ok: 201, errors: [400, 403, 409, 415] },
+  { method: "delete", path: "/api/v2/provisioner-keys/{id}", summary: "Revoke a provisioner key at once: its daemons' next call is refused and they disappear from the provisioners list (owner only)", ok: 204, errors: [403, 404] },
+  { method: "get", path: "/api/v2/provisioners", summary: "The registered provisioners (the built-in one and remote daemons): host, tags, version, `workspaces` running on the host, `last_seen_at`, `online` (seen within 30 s). Builds go only to a provisioner with every tag their template's `provisioner_tags` names; owner and admins", response: z.array(provisionerResponse), ok: 200, errors: [403] },
   { method: "get", path: "/api/v2/organizations", summary: "Organizations", response: z.array(organizationResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates", summary: "Templates (archived ones only with `include_archived=true`)", response: z.array(templateResponse), ok: 200 },
   { method: "get", path: "/api/v2/templates/{id}", summary: "A template", response: templateResponse, ok: 200, errors: [404] },

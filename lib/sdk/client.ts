@@ -8,6 +8,7 @@ import type { createTemplateRequest, createTemplateVersionRequest, TemplateConfi
 import type { createTaskRequest, pauseTaskRequest, updateRepositoryRequest } from "../validation/tasks";
 import type { createApiKeyRequest, createFirstUserRequest, createUserRequest } from "../validation/users";
 import type { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
+import type { createProvisionerKeyRequest } from "../validation/provisioners";
 import type { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
 import type {
   apiKeyInfoResponse,
@@ -27,6 +28,9 @@ import type {
   webhookDeliveryResponse,
   webhookResponse,
   webhookSecretResponse,
+  provisionerKeyResponse,
+  provisionerKeyCreatedResponse,
+  provisionerResponse,
   taskInputResponse,
   taskLogsResponse,
   taskToolCallsResponse,
@@ -109,6 +113,11 @@ export type WebhookWithSecret = z.output<typeof webhookSecretResponse>;
 export type WebhookDelivery = z.output<typeof webhookDeliveryResponse>;
 export type CreateWebhookInput = z.input<typeof createWebhookRequest>;
 export type UpdateWebhookInput = z.input<typeof updateWebhookRequest>;
+/** A provisioner key as listed; the key itself only comes with `CreatedProvisionerKey`, once. */
+export type ProvisionerKey = z.output<typeof provisionerKeyResponse>;
+export type CreatedProvisionerKey = z.output<typeof provisionerKeyCreatedResponse>;
+export type CreateProvisionerKeyInput = z.input<typeof createProvisionerKeyRequest>;
+export type Provisioner = z.output<typeof provisionerResponse>;
 export type ApiErrorBody = { message: string; detail?: string; validations?: { field: string; detail: string }[] };
 
 export class TaskyardError extends Error {
@@ -190,6 +199,11 @@ export class TaskyardClient {
   deleteGitCredential = (id: string, user = "me") => this.request<void>("DELETE", `/api/v2/users/${seg(user)}/git-credentials/${seg(id)}`);
 
   // Webhooks: each user's endpoints for their tasks' events
+  provisionerKeys = () => this.request<ProvisionerKey[]>("GET", "/api/v2/provisioner-keys");
+  createProvisionerKey = (body: CreateProvisionerKeyInput) => this.request<CreatedProvisionerKey>("POST", "/api/v2/provisioner-keys", body);
+  deleteProvisionerKey = (id: string) => this.request<void>("DELETE", `/api/v2/provisioner-keys/${seg(id)}`);
+  provisioners = () => this.request<Provisioner[]>("GET", "/api/v2/provisioners");
+
   webhooks = (user = "me") => this.request<Webhook[]>("GET", `/api/v2/users/${seg(user)}/webhooks`);
   createWebhook = (body: CreateWebhookInput, user = "me") => this.request<WebhookWithSecret>("POST", `/api/v2/users/${seg(user)}/webhooks`, body);
   updateWebhook = (id: string, body: UpdateWebhookInput, user = "me") => this.request<Webhook>("PATCH", `/api/v2/users/${seg(user)}/webhooks/${seg(id)}`, body);

@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
 import { startHostLossSweep } from "../provisioners/host-loss";
+import { startWaitingSweep } from "../provisioners/waiting";
 import { startIssueCommentDelivery } from "../github-issues/comment-dispatcher";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
@@ -181,11 +182,14 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     // Queued follow-ups reach agents that became idle without a report saying so (a restart, a resume).
     const deliveryDb = createDb(databaseUrl, { max: 2 });
     const delivery = startInputDelivery(deliveryDb.db);
+    // Tasks whose start no live provisioner can take say so (lib/provisioners/waiting.ts).
+    const waiting = startWaitingSweep(deliveryDb.db);
     // Comments on GitHub issues that became tasks (lib/github-issues): their links point at the access URL when set.
     const issueComments = startIssueCommentDelivery(deliveryDb.db, deliveryDb.sql, config.TASKYARD_ACCESS_URL ?? url);
     stops.push(async () => {
       await issueComments.stop();
       await delivery.stop();
+      await waiting.stop();
       await deliveryDb.sql.end({ timeout: 5 });
     });
     // Webhooks go out from here, where the database is (provisioners may run on hosts without it).

@@ -1,6 +1,7 @@
 import { taskLimits } from "../gateway/budgets";
 import type { TaskRow } from "../db/queries/tasks";
 import { AUTO_PAUSE_REASON, idlePauseReason } from "./auto-pause";
+import { waitingMessage } from "../provisioners/waiting-message";
 import type { WorkspaceBuild } from "../db/schema";
 import type { taskResponse, taskStateEntry, workspaceBuildResponse } from "../validation/responses";
 import type { z } from "zod";
@@ -26,6 +27,8 @@ function workspaceStatus(transition: WorkspaceBuild["transition"] | null, jobSta
 
 /** Until an agent reports its first status, say what is happening instead of nothing. */
 function syntheticState(row: TaskRow): string | null {
+  // A start nobody can take (no live provisioner has the tags its template requires): say so, not nothing.
+  if (row.status === "pending" && row.job_status === "pending" && row.waiting_for) return waitingMessage(row.waiting_for);
   if (row.status !== "initializing") return null;
   if (row.job_status === "pending" || row.job_status === "running") return "Workspace is starting";
   if (!row.agent_lifecycle || row.agent_lifecycle === "created" || row.agent_lifecycle === "starting") return "Agent is starting";

@@ -22,6 +22,7 @@ export function configFromWire(wire: TemplateConfigWire): TemplateConfig {
   if (wire.budget) config.budget = wire.budget;
   if (wire.auto_pause_after_idle !== undefined) config.auto_pause_after_idle = wire.auto_pause_after_idle;
   if (wire.sandbox) config.sandbox = wire.sandbox;
+  if (wire.provisioner_tags && Object.keys(wire.provisioner_tags).length) config.provisioner_tags = wire.provisioner_tags;
   return config;
 }
 
@@ -38,5 +39,6 @@ export function configToWire(config: TemplateConfig): TemplateConfigOut {
     ...(config.budget && { budget: config.budget }),
     ...(config.auto_pause_after_idle !== undefined && { auto_pause_after_idle: config.auto_pause_after_idle }),
     ...(config.sandbox && { sandbox: config.sandbox }),
+    ...(config.provisioner_tags && { provisioner_tags: config.provisioner_tags }),
   };
 }

@@ -326,3 +326,33 @@ export const webhookDeliveryResponse = z.object({
   delivered_at: timestamp().nullable(),
   next_attempt_at: timestamp().nullable(),
 });
+
+const tags = () => z.record(z.string(), z.string());
+
+/** A provisioner key as listed (`GET /api/v2/provisioner-keys`): never the key itself. */
+export const provisionerKeyResponse = z.object({
+  id: id(),
+  name: z.string(),
+  /** Pinned tags: every daemon using the key has exactly these ({}: the daemon's own --tag). */
+  tags: tags(),
+  created_by: id().nullable(),
+  created_at: timestamp(),
+  last_used_at: timestamp().nullable(),
+});
+/** `POST /api/v2/provisioner-keys` (201): the only time the key is sent. */
+export const provisionerKeyCreatedResponse = z.object({ id: id(), name: z.string(), tags: tags(), key: z.string().startsWith("typk_") });
+
+/** A registered provisioner (`GET /api/v2/provisioners`): the built-in one has no `key_name`. */
+export const provisionerResponse = z.object({
+  id: id(),
+  host: z.string(),
+  tags: tags(),
+  version: z.string(),
+  /** Workspaces running on its host now. */
+  workspaces: z.number().int(),
+  last_seen_at: timestamp(),
+  /** Seen within the last 30 s: builds may be routed to it. */
+  online: z.boolean(),
+  key_name: z.string().nullable(),
+  created_at: timestamp(),
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { text } from "./common";
+import { provisionerTags } from "./provisioners";
 
 /**
  * A template's `config` as the API, the CLI and the settings page write it (lib/templates/config.ts
@@ -85,6 +86,8 @@ export const templateConfigWire = z
       .strict()
       .optional(),
     auto_pause_after_idle: z.number().int().min(0).max(30 * 86400).optional(),
+    /** Tags a provisioner must have to run its workspaces (`{"region": "eu"}`); with none matching, tasks wait and say so. */
+    provisioner_tags: provisionerTags().optional(),
     sandbox: z
       .object({
         network: z.enum(["outbound", "none"]).optional(),

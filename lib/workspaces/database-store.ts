@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { generateAgentToken } from "../auth/tokens";
 import type { Db } from "../db/client";
+import { env } from "../env";
 import { currentAgentOf, getAgent, insertAgent, insertApp, insertAppStatus, markAppUnhealthy, selectAgentLifecycles, updateAgent } from "../db/queries/agents";
 import { claimBuild, finishBuild, renewLease, selectAgentsOnHost, selectRunningWorkspaces } from "../db/queries/jobs";
 import { deleteSetupLogs, finishSetupLog, startSetupLog, updateSetupLog } from "../db/queries/setup-logs";
@@ -26,7 +27,7 @@ export const APP_SLUG = "agent";
 export function databaseStore(options: { db: Db; sql?: postgres.Sql; holder: string; tags?: Record<string, string>; host?: string }): ProvisionerStore {
   const { db, holder } = options;
   return {
-    claim: ({ kind, perUser, leaseMs }) => claimBuild(db, holder, leaseMs, { kind, perUser }),
+    claim: ({ kind, perUser, leaseMs }) => claimBuild(db, holder, leaseMs, { kind, perUser, tags: options.tags, host: options.host, staleMs: env().TASKYARD_HOST_LOST_AFTER_MS }),
     renew: (buildId, leaseMs) => renewLease(db, buildId, holder, leaseMs),
     finish: (buildId, outcome) => finishBuild(db, buildId, holder, outcome),
     listen: options.sql

@@ -1,6 +1,9 @@
 import { createDb } from "../db/client";
 import { dataDir, env } from "../env";
 import { logger } from "../logger";
+import { registerProvisioner, touchProvisioner } from "../provisioners/registry";
+import { parseTagList } from "../validation/provisioners";
+import { VERSION } from "../version";
 import { resolveSandbox } from "../sandbox/bubblewrap";
 import { createLocalDriver } from "./drivers/local";
 import { databaseStore } from "./database-store";
@@ -13,10 +16,15 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   assertRepoRootsApart(config.TASKYARD_LOCAL_REPO_ROOTS, dataDir());
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   const { db, sql } = createDb(databaseUrl, { max: 4 });
+  const driver = createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox });
+  // Registered like any daemon (no key), so the settings list it and builds can be routed to its host.
+  const parsed = parseTagList(config.TASKYARD_PROVISIONER_TAGS ? [config.TASKYARD_PROVISIONER_TAGS] : []);
+  const tags = "tags" in parsed ? parsed.tags : {};
+  const registration = await registerProvisioner(db, { keyId: null, host: driver.host, tags, version: VERSION });
   const provisioner = new Provisioner({
     db,
-    store: (holder) => databaseStore({ db, sql, holder }),
-    driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox }),
+    store: (holder) => databaseStore({ db, sql, holder, tags: registration.tags, host: driver.host }),
+    driver,
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
     concurrency: config.TASKYARD_BUILD_CONCURRENCY,
@@ -24,9 +32,13 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
     autoPauseSweepMs: config.TASKYARD_AUTO_PAUSE_SWEEP_MS,
   });
   await provisioner.start();
+  // Its heartbeat: seen within TASKYARD_HOST_LOST_AFTER_MS, builds bound to its host wait for it.
+  const heartbeat = setInterval(() => void touchProvisioner(db, registration.id).catch(() => {}), Math.min(5000, config.TASKYARD_HOST_LOST_AFTER_MS / 3));
+  heartbeat.unref();
   return {
     provisioner,
     stop: async (options?: { stopAgents?: boolean }) => {
+      clearInterval(heartbeat);
       await provisioner.stop(options);
       await sql.end({ timeout: 5 });
     },

@@ -26,6 +26,17 @@ export type ClaimedBuild = {
 /** Which builds a claim may take: start builds, the others (stop, delete), or either. */
 export type ClaimKind = "start" | "other" | "any";
 
+export type ClaimOptions = {
+  kind?: ClaimKind;
+  perUser?: number;
+  /** The claiming provisioner's tags: it gets only builds whose template version requires a subset of them (default none: untagged templates only). */
+  tags?: Record<string, string>;
+  /** The host it runs agents on (its driver's `host`, as `workspace_agents.host` records it). */
+  host?: string;
+  /** A provisioner not seen for this long no longer holds its host's builds (default 30 s). */
+  staleMs?: number;
+};
+
 /**
  * Claims the oldest runnable build: pending, or running under a lease that expired (its provisioner
  * died). Only the earliest unfinished build of a workspace is runnable, so a workspace's builds run
@@ -36,24 +47,39 @@ export type ClaimKind = "start" | "other" | "any";
  * start builds running under a live lease, so one user's slow or hanging starts cannot take every
  * slot. (Counted without a lock: provisioners claiming at the same instant may each let one more
  * through; the cap is for fairness, not accounting.)
+ *
+ * Routing: a build goes only to a provisioner whose `tags` include every tag its template version
+ * requires (`config.provisioner_tags`, jsonb `<@`). And a workspace that has had an agent is
+ * bound to that agent's host (its directory, its running agent are there): its builds — the stop
+ * that must reach the live agent, the delete that must remove the directory, the resume that finds
+ * them — go only to that host while a provisioner there is alive (seen within `staleMs`) with the
+ * required tags; once none is, any matching provisioner may take them (the host is lost).
  */
-export async function claimBuild(
-  db: DbOrTx,
-  owner: string,
-  leaseMs: number,
-  options: { kind?: ClaimKind; perUser?: number } = {},
-): Promise<ClaimedBuild | undefined> {
+export async function claimBuild(db: DbOrTx, owner: string, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimedBuild | undefined> {
   const kind = options.kind ?? "any";
   const perUser = options.perUser ?? 2_147_483_647;
+  const tags = JSON.stringify(options.tags ?? {});
+  const host = options.host ?? null;
+  const staleMs = options.staleMs ?? 30_000;
   const rows = await db.execute(sql`
     UPDATE workspace_builds b
     SET job_status = 'running', lease_owner = ${owner},
         lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
-        started_at = coalesce(b.started_at, now())
+        started_at = coalesce(b.started_at, now()), waiting_for = NULL
     WHERE b.id = (
       SELECT c.id FROM workspace_builds c
+      JOIN template_versions ctv ON ctv.id = c.template_version_id
+      LEFT JOIN LATERAL (
+        SELECT la.host FROM workspace_agents la
+        WHERE la.workspace_id = c.workspace_id AND la.host IS NOT NULL
+        ORDER BY la.created_at DESC LIMIT 1) agent_host ON true
       WHERE (c.job_status = 'pending' OR (c.job_status = 'running' AND c.lease_expires_at < now()))
         AND (${kind} = 'any' OR (c.transition = 'start') = (${kind} = 'start'))
+        AND coalesce(ctv.config->'provisioner_tags', '{}'::jsonb) <@ ${tags}::jsonb
+        AND (agent_host.host IS NULL OR agent_host.host = ${host}::text OR NOT EXISTS (
+          SELECT 1 FROM provisioners p
+          WHERE p.host = agent_host.host AND p.last_seen_at >= now() - ${staleMs} * interval '1 millisecond'
+            AND p.tags @> coalesce(ctv.config->'provisioner_tags', '{}'::jsonb)))
         AND NOT EXISTS (
           SELECT 1 FROM workspace_builds e
           WHERE e.workspace_id = c.workspace_id AND e.build_number < c.build_number
@@ -65,7 +91,7 @@ export async function claimBuild(
             AND r.transition = 'start' AND r.job_status = 'running' AND r.lease_expires_at >= now()) < ${perUser})
       ORDER BY c.transition = 'start', c.created_at
       LIMIT 1
-      FOR UPDATE SKIP LOCKED)
+      FOR UPDATE OF c SKIP LOCKED)
     RETURNING b.id, b.workspace_id, b.build_number, b.transition, b.template_version_id, b.reason,
       coalesce((SELECT tv.config->'env' FROM template_versions tv WHERE tv.id = b.template_version_id), '[]'::jsonb) AS env,
       (SELECT tv.config->'sandbox' FROM template_versions tv WHERE tv.id = b.template_version_id) AS sandbox,

@@ -39,6 +39,8 @@ export type TaskRow = {
   /** An `autostop` build's idle time. */
   build_idle_seconds: number | null;
   start_build_created_at: Date | null;
+  /** A pending start no live provisioner can take: the tags it requires (lib/provisioners/waiting.ts). */
+  waiting_for: Record<string, string> | null;
   agent_id: string | null;
   agent_lifecycle: AgentLifecycle | null;
   agent_api_url: string | null;
@@ -142,7 +144,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         tpl.id AS template_id, tpl.name AS template_name, tpl.display_name AS template_display_name,
         tpl.icon AS template_icon, t.workspace_id, w.name AS workspace_name,
         b.id AS build_id, b.build_number, b.transition AS build_transition, b.job_status, b.job_error,
-        b.created_at AS build_created_at, b.reason AS build_reason, b.idle_seconds AS build_idle_seconds, ls.created_at AS start_build_created_at,
+        b.created_at AS build_created_at, b.reason AS build_reason, b.idle_seconds AS build_idle_seconds, ls.created_at AS start_build_created_at, b.waiting_for,
         a.id AS agent_id, a.lifecycle_state AS agent_lifecycle, a.api_url AS agent_api_url, a.api_secret AS agent_api_secret,
         app.id AS app_id, app.health AS app_health,
         st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,

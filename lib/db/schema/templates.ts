@@ -37,6 +37,8 @@ export type TemplateConfig = {
   setup_script?: string;
   /** Seconds the setup script may run before it is killed and the start fails (default 600, at most 3600). */
   setup_timeout_s?: number;
+  /** Tags a provisioner must have to build its workspaces (`region: eu`): its builds go only to those (lib/db/queries/jobs.ts). */
+  provisioner_tags?: Record<string, string>;
 };
 
 export const templates = pgTable(

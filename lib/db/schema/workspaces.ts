@@ -82,6 +82,12 @@ export const workspaceBuilds = pgTable(
     initiatorId: uuid().references(() => users.id),
     jobStatus: jobStatus().notNull().default("pending"),
     jobError: text().notNull().default(""),
+    /**
+     * A pending start build no live provisioner can take: the tags it requires (`{}`: none), written
+     * by the server's sweep (lib/provisioners/waiting.ts) and cleared when one can or it is claimed.
+     * The task says so in its state ("waiting for a provisioner with region=eu").
+     */
+    waitingFor: jsonb().$type<Record<string, string>>(),
     leaseOwner: text(),
     leaseExpiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
