@@ -98,6 +98,8 @@ const envSchema = z.object({
   }),
   TASKYARD_AGENT_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(30_000)),
   /** A provisioner not heard from this long, whose agents do not answer either, has lost its host (lib/provisioners/host-loss.ts). */
+  /** `taskyard provisioner`'s key when `--key` is not given (a remote provisioner: no DATABASE_URL). */
+  TASKYARD_PROVISIONER_KEY: optionalString,
   TASKYARD_HOST_LOST_AFTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(30_000)),
   /** How often each provisioner looks for tasks idle past their `auto_pause_after_idle`; 0 turns its sweep off. */
   TASKYARD_AUTO_PAUSE_SWEEP_MS: z.preprocess(

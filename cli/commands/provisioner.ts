@@ -38,7 +38,7 @@ TASKYARD_DATA_DIR holds this host's workspaces (./.taskyard by default).`,
     )
     .action(async (opts: Options) => {
       resolveSystemPrograms(); // git, bwrap, setpriv, sh: from the system's directories, once
-      const key = opts.key ?? process.env.TASKYARD_PROVISIONER_KEY;
+      const key = opts.key ?? env().TASKYARD_PROVISIONER_KEY;
       const url = (opts.url ?? localServerUrl()).replace(/\/+$/, "");
       let stop: (o?: { stopAgents?: boolean }) => Promise<void>;
       if (key) {
