@@ -7,6 +7,7 @@ import { createGitCredentialRequest, createGitProviderRequest, createPullRequest
 import { githubDeliveryResponse } from "../validation/github-issues";
 import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
 import { createProvisionerKeyRequest } from "../validation/provisioners";
+import { provisionerRegistration } from "../validation/provisionerd";
 import { activateTemplateVersionRequest, createTemplateRequest, createTemplateVersionRequest, updateTemplateRequest } from "../validation/templates";
 import {
   agentApiMessageResponse,
@@ -85,7 +86,7 @@ type Operation = {
   errorType?: typeof PROBLEM;
   /** The body may be left out (then it is `{}`). */
   bodyOptional?: boolean;
-  auth?: "user" | "agent" | "none" | "gateway";
+  auth?: "user" | "agent" | "none" | "gateway" | "provisioner";
 };
 
 /** Every route of api.md: request bodies are the zod schemas the handlers parse with, success bodies the ones the serializers are typed by. */
@@ -177,6 +178,8 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/tool-calls", summary: "The tool calls behind one message's tool lines, after its turn (what a paused task opens to)", body: toolCallsReport, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", response: agentManifestResponse, ok: 200, errors: [401], auth: "agent" },
+  { method: "post", path: "/api/v2/provisionerd/register", summary: "A remote provisioner daemon registers its host `{host, tags, version}` → `{id, tags}` (its effective tags; a key that pins tags decides them, 403 on a conflict). 409: the host name is another key's or a server's built-in provisioner's", body: provisionerRegistration, ok: 200, errors: [400, 401, 403, 409], auth: "provisioner" },
+  { method: "post", path: "/api/v2/provisionerd/{method}", summary: "One step of a build for a remote provisioner (lib/workspaces/provisioner-store.ts: `claim` (a long poll of at most 20 s), `renew`, `finish`, `currentAgent`, `checkoutPlan`, `recordCheckout`, `templateVariables`, setup-log steps, `createAgent`, `agentStarted`, `lifecycles`, `snapshotPlan`, `storeSnapshot`, `workspaceRemoved`, `markCrashed`, `agentsOnHost`, `runningWorkspaces`, `restartWorkspace`, `restorePlan`). Answered only for the daemon's own leases, their workspaces and its host's agents: anything else is 404. Each call is its heartbeat", ok: 200, errors: [400, 401, 404, 413], auth: "provisioner" },
   { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", response: buildInfoResponse, ok: 200, auth: "none" },
 ];
 
@@ -217,7 +220,7 @@ export function openApiDocument() {
       ...(params.length ? { parameters: params } : {}),
       ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
       responses,
-      security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : op.auth === "gateway" ? [{ gatewayKey: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
+      security: op.auth === "none" ? [] : op.auth === "agent" ? [{ agentToken: [] }] : op.auth === "gateway" ? [{ gatewayKey: [] }] : op.auth === "provisioner" ? [{ provisionerKey: [] }] : [{ sessionToken: [] }, { bearer: [] }, { cookie: [] }],
     };
   }
   return {
@@ -232,6 +235,7 @@ export function openApiDocument() {
         cookie: { type: "apiKey", in: "cookie", name: "coder_session_token" },
         agentToken: { type: "apiKey", in: "header", name: "Coder-Session-Token", description: "An agent's one-time token" },
         gatewayKey: { type: "apiKey", in: "header", name: "x-api-key", description: "An agent's model-gateway key (what its workspace gets as ANTHROPIC_API_KEY)" },
+        provisionerKey: { type: "http", scheme: "bearer", description: "A provisioner key (`typk_…`), and after registering the `Taskyard-Provisioner-Id` header" },
       },
     },
   };
