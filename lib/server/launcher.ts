@@ -6,6 +6,7 @@ import readline from "node:readline";
 import { createDb } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
+import { startIdleAutoPause } from "../tasks/idle-sweep";
 import { startIssueCommentDelivery } from "../github-issues/comment-dispatcher";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
@@ -197,6 +198,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
+    } else {
+      // No built-in provisioner (several web servers, remote provisioners): its idle auto-pause sweep runs here instead.
+      const idleSweep = startIdleAutoPause(deliveryDb.db, config.TASKYARD_AUTO_PAUSE_SWEEP_MS);
+      stops.push(() => idleSweep.stop());
     }
     return { url, databaseUrl, stop, failed, setupCode };
   } catch (error) {
