@@ -7,6 +7,7 @@ import { EventSourceParserStream, type EventSourceMessage } from "eventsource-pa
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskyardClient } from "../../lib/sdk/client";
+import { TaskFixture } from "../support/db";
 import { startExtraServer, type ExtraServer } from "../support/extra-server";
 
 /**
@@ -15,7 +16,11 @@ import { startExtraServer, type ExtraServer } from "../support/extra-server";
  * throttle, stream places, first-run setup — and no build runs until a provisioner does.
  */
 const MAX_STREAMS = 3;
-const shared = { TASKYARD_SECRET_KEY: randomBytes(32).toString("base64"), TASKYARD_MAX_STREAMS_PER_USER: String(MAX_STREAMS) };
+const shared = {
+  TASKYARD_SECRET_KEY: randomBytes(32).toString("base64"),
+  TASKYARD_MAX_STREAMS_PER_USER: String(MAX_STREAMS),
+  TASKYARD_AUTO_PAUSE_SWEEP_MS: "200",
+};
 let one: ExtraServer;
 let two: ExtraServer;
 let db: postgres.Sql;
@@ -262,4 +267,18 @@ describe("two web servers on one database", () => {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("--no-provisioner web servers still pause idle tasks: both sweep, and the idle task gets exactly one stop build", async () => {
+    const task = await owner1.createTask({ input: "idle soon", template_version_id: version });
+    await db`UPDATE tasks SET parameters = ${db.json([{ name: "auto_pause_after_idle", value: "1" }])} WHERE id = ${task.id}`;
+    const fixture = await TaskFixture.of(db, task.id);
+    const { agentId, appId } = await fixture.running();
+    await fixture.addStatus(agentId, appId!, "idle", "waiting for input", new Date());
+    const stops = () => db`SELECT reason FROM workspace_builds WHERE workspace_id = ${fixture.workspaceId} AND transition = 'stop'`;
+    const deadline = Date.now() + 15_000;
+    while ((await stops()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // Both servers keep sweeping every 200 ms: a second stop would show up by now.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await stops()).toEqual([{ reason: "autostop" }]);
+  }, 30_000);
 });
