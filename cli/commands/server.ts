@@ -28,7 +28,7 @@ export function registerServer(program: Command) {
     .command("server")
     .description("run Taskyard: embedded PostgreSQL (unless DATABASE_URL), web server and provisioner")
     .option("--no-build", "never run `next build`, even when the sources changed")
-    .option("--no-provisioner", "do not run builds in this process (run `taskyard provisioner` elsewhere)")
+    .option("--no-provisioner", "do not run builds in this process (run `taskyard provisioner` elsewhere; for several web servers on one DATABASE_URL)")
     .addHelpText(
       "after",
       `

@@ -6,14 +6,14 @@ import type { Caller } from "./roles";
 /** The channel drizzle/0006_auth_change_notify.sql notifies when a key or a user changes. */
 const CHANNEL = "auth_changes";
 /**
- * How long a caller is trusted without looking at the database again. Notifications make a
- * change visible at once; this only bounds how long a missed one (the listening connection
- * dropped unnoticed) could matter.
+ * How long a caller is remembered. Every use first reads `auth_version` (lib/auth/sessions.ts), so
+ * a change made through any web server is seen at once; notifications only drop entries early.
  */
 export const CALLER_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-export type CachedKey = { caller: Caller; hashedSecret: string; expiresAt: number; active: boolean; lastUsedAt: number; userSeenAt: number };
+/** `authVersion`: what `auth_version` read just before the key was looked up (lib/auth/sessions.ts checks it on every use). */
+export type CachedKey = { caller: Caller; hashedSecret: string; expiresAt: number; active: boolean; lastUsedAt: number; userSeenAt: number; authVersion: number };
 type Entry = CachedKey & { until: number };
 
 type State = {

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db, DbOrTx } from "../db/client";
 import { deleteApiKey, deleteUserApiKey, findApiKeyWithUser, findUserByEmail, insertApiKey, replacePasswordHash, touchApiKey } from "../db/queries/users";
 import { ApiError } from "../api/errors";
+import { readAuthVersion } from "../db/queries/auth-version";
 import { logger } from "../logger";
 import { cacheGeneration, cachedKey, forgetKey, rememberKey, type CachedKey } from "./caller-cache";
 import { ensureExpiredKeyPurge } from "./key-purge";
@@ -24,10 +25,6 @@ export async function issueToken(db: DbOrTx, userId: string, loginType: "passwor
   return token;
 }
 
-// One per web process (the route bundles may each load this module; they share the throttle).
-const globalForThrottle = globalThis as unknown as { taskyardLoginThrottle?: LoginThrottle };
-const throttle = (globalForThrottle.taskyardLoginThrottle ??= new LoginThrottle());
-
 /**
  * Same 401 whether the email or the password was wrong, and the same work either way. Too many
  * failures from the address (for this account, or for any) are a 429 before any hashing; an
@@ -39,7 +36,8 @@ export async function login(db: Db, email: string, password: string, address: st
   // One spelling for both the count and the lookup: were the lookup to fold case its own way
   // (PostgreSQL's lower() turns "İ" into "i"), each spelling would get guesses of its own.
   const account = email.trim().toLowerCase();
-  const attempt = throttle.begin(account, address);
+  // Counted in the database, so every web server on it counts the same failures.
+  const attempt = await new LoginThrottle(db).begin(account, address);
   if ("wait" in attempt) throw ApiError.tooManyRequests("Too many failed sign-in attempts; try again later.", attempt.wait);
   let user: Awaited<ReturnType<typeof findUserByEmail>>;
   let ok: boolean;
@@ -49,11 +47,12 @@ export async function login(db: Db, email: string, password: string, address: st
     // An invited user has no password yet (""): the same hashing as for anyone, then a "no".
     ok = await verifyPassword(password, user?.passwordHash || DUMMY_PASSWORD_HASH);
   } catch (error) {
-    attempt.finish("abandoned"); // busy, or the database: not a guess
+    await attempt.finish("abandoned").catch(() => {}); // busy, or the database: not a guess
     throw error;
   }
   ok &&= !!user?.passwordHash;
-  attempt.finish(user && ok ? "success" : "failure");
+  // Recorded before answering: the next try, on whichever server, counts it.
+  await attempt.finish(user && ok ? "success" : "failure");
   if (!user || !ok) throw ApiError.unauthorized("Incorrect email or password.");
   if (user.status !== "active") throw ApiError.unauthorized(INACTIVE_MESSAGE);
   if (needsRehash(user.passwordHash)) {
@@ -67,15 +66,19 @@ export async function login(db: Db, email: string, password: string, address: st
 
 /**
  * The caller behind a token. A token used in the last few seconds is answered from this process's
- * cache (lib/auth/caller-cache.ts) without a database round trip; its secret and expiry are still
- * checked on every request, and revocation, suspension and role changes reach the cache at once.
+ * cache (lib/auth/caller-cache.ts) for one tiny read — whether `auth_version` still reads as it did
+ * when the key was looked up — instead of the key lookup: a revocation, suspension or role change
+ * committed through any web server on the database is seen by the very next request to every
+ * other. Its secret and expiry are still checked on every request.
  */
 export async function authenticateToken(db: Db, token: string): Promise<Caller> {
   ensureExpiredKeyPurge(db);
   const parts = splitApiToken(token);
   if (!parts) throw ApiError.unauthorized("Invalid session token.", "The token is malformed.");
   const cached = cachedKey(parts.id);
-  if (cached) return checkKey(db, parts.secret, cached);
+  // Read before the key: a change committed after this read bumps it, so what is remembered below can never outlive a change.
+  const authVersion = await readAuthVersion(db);
+  if (cached?.authVersion === authVersion) return checkKey(db, parts.secret, cached);
   const generation = cacheGeneration();
   const row = await findApiKeyWithUser(db, parts.id);
   if (!row) throw ApiError.unauthorized("Invalid session token.");
@@ -86,6 +89,7 @@ export async function authenticateToken(db: Db, token: string): Promise<Caller> 
     active: row.user.status === "active",
     lastUsedAt: row.key.lastUsedAt.getTime(),
     userSeenAt: row.user.lastSeenAt?.getTime() ?? 0,
+    authVersion,
   };
   const caller = checkKey(db, parts.secret, key);
   rememberKey(parts.id, key, generation);

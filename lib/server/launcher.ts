@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { startInputDelivery } from "../tasks/input-queue";
 import { startHostLossSweep } from "../provisioners/host-loss";
 import { startWaitingSweep } from "../provisioners/waiting";
+import { startIdleAutoPause } from "../tasks/idle-sweep";
 import { startIssueCommentDelivery } from "../github-issues/comment-dispatcher";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { connectsAsSuperuser } from "../db/superuser-check";
@@ -202,6 +203,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     if (options.provisioner !== false) {
       const provisioner = await startProvisioner(databaseUrl, localServerUrl());
       stops.push(() => provisioner.stop());
+    } else {
+      // No built-in provisioner (several web servers, remote provisioners): its idle auto-pause sweep runs here instead.
+      const idleSweep = startIdleAutoPause(deliveryDb.db, config.TASKYARD_AUTO_PAUSE_SWEEP_MS);
+      stops.push(() => idleSweep.stop());
     }
     // Tasks on a host that went away say so, and can be resumed elsewhere (lib/provisioners/host-loss.ts).
     // After the built-in provisioner has registered: this host's own agents are its to restart.

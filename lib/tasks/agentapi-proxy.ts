@@ -51,7 +51,7 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   }
   const streaming = endpoint === "events";
   // A followed agent's events count among the caller's live streams, like the task's own log stream.
-  const release = streaming ? acquireStreamSlot(callerId) : () => {};
+  const release = streaming ? await acquireStreamSlot(db, callerId) : async () => {};
   let res: Response;
   try {
     res = await fetchAgent(agent, `/${endpoint}`, {
@@ -62,17 +62,17 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
       timeoutMs: streaming ? undefined : 30_000,
     });
   } catch (e) {
-    release();
+    void release();
     throw new ApiError(502, "Failed to reach the task's agent.", { detail: e instanceof Error ? e.message : String(e) });
   }
   if (res.status >= 300 && res.status < 400) {
-    release();
+    void release();
     await res.body?.cancel();
     throw new ApiError(502, "The task's agent answered with a redirect, which the server does not follow.");
   }
   const type = mediaType(res.headers.get("content-type"));
   if (!type || !spec.answers.includes(type)) {
-    release();
+    void release();
     await res.body?.cancel().catch(() => {});
     // An agent is untrusted: a page it served from our origin could pass for ours (a fake sign-in).
     throw new ApiError(502, "The task's agent answered with a content type the server does not pass on.", {
@@ -84,7 +84,7 @@ export async function proxyToAgent(task: TaskRow, endpoint: string, req: Request
   if (streaming) {
     headers.set("cache-control", "no-cache, no-transform");
     headers.set("x-accel-buffering", "no");
-    if (!res.body) release();
+    if (!res.body) void release();
     return new Response(res.body && onStreamEnd(res.body, release, req.signal), { status: res.status, headers });
   }
   try {

@@ -1,31 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../api/errors";
-import { acquireStreamSlot, onStreamEnd, openStreamCount } from "./stream-slots";
-
-describe("acquireStreamSlot", () => {
-  it("allows TASKYARD_MAX_STREAMS_PER_USER per user, then 429 with Retry-After; a release frees one place, once", () => {
-    const max = 20; // the default
-    const releases = Array.from({ length: max }, () => acquireStreamSlot("u1"));
-    expect(openStreamCount("u1")).toBe(max);
-    let refused: unknown;
-    try {
-      acquireStreamSlot("u1");
-    } catch (e) {
-      refused = e;
-    }
-    expect(refused).toBeInstanceOf(ApiError);
-    expect((refused as ApiError).status).toBe(429);
-    expect((refused as ApiError).extra.headers?.["retry-after"]).toBeDefined();
-    // Someone else is not affected.
-    acquireStreamSlot("u2")();
-    releases[0]();
-    releases[0]();
-    expect(openStreamCount("u1")).toBe(max - 1);
-    acquireStreamSlot("u1");
-    for (const release of releases) release();
-    expect(openStreamCount("u1")).toBe(1);
-  });
-});
+import { onStreamEnd } from "./stream-slots";
 
 describe("onStreamEnd", () => {
   const source = (chunks: string[], fail?: Error) =>
@@ -64,9 +38,9 @@ describe("onStreamEnd", () => {
 });
 
 describe("onStreamEnd, when the client left before the stream was made", () => {
-  it("frees the place at once: an already-aborted signal never fires, and no one reads or cancels the stream", () => {
-    const release = acquireStreamSlot("early-leaver");
-    onStreamEnd(new ReadableStream({ pull: () => new Promise(() => {}) }), release, AbortSignal.abort());
-    expect(openStreamCount("early-leaver")).toBe(0);
+  it("reports the end at once: an already-aborted signal never fires, and no one reads or cancels the stream", () => {
+    let ended = 0;
+    onStreamEnd(new ReadableStream({ pull: () => new Promise(() => {}) }), () => ended++, AbortSignal.abort());
+    expect(ended).toBe(1);
   });
 });

@@ -20,22 +20,27 @@ export type ExtraServer = {
   stop: (options?: { keep?: boolean }) => Promise<void>;
 };
 
+/** `databaseUrl`: another server's database, shared (several web servers), neither made nor dropped here. */
+export type ExtraServerOptions = { args?: string[]; databaseUrl?: string };
+
 /**
  * A second `taskyard server` on its own empty database in the run's PostgreSQL cluster: for what
- * only a fresh install shows (no first user yet, the admin-from-environment bootstrap).
+ * only a fresh install shows (no first user yet, the admin-from-environment bootstrap). With
+ * `options.databaseUrl`, one more web server on an existing database instead.
  */
-export async function startExtraServer(env: Record<string, string> = {}, again?: Pick<ExtraServer, "databaseUrl" | "dataDir">): Promise<ExtraServer> {
+export async function startExtraServer(env: Record<string, string> = {}, again?: Pick<ExtraServer, "databaseUrl" | "dataDir">, options: ExtraServerOptions = {}): Promise<ExtraServer> {
   const clusterUrl = new URL(inject("databaseUrl"));
-  const dbUrl = new URL(again?.databaseUrl ?? clusterUrl);
-  const dbName = again ? dbUrl.pathname.slice(1) : `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const shared = options.databaseUrl !== undefined;
+  const dbUrl = new URL(options.databaseUrl ?? again?.databaseUrl ?? clusterUrl);
+  const dbName = again || shared ? dbUrl.pathname.slice(1) : `extra_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
   // The app role may not create databases: the superuser makes one the app role owns, as an operator would.
   const admin = postgres(inject("superuserDatabaseUrl"), { max: 1, onnotice: () => {} });
-  if (!again) await admin.unsafe(`CREATE DATABASE ${dbName} OWNER ${clusterUrl.username}`);
+  if (!again && !shared) await admin.unsafe(`CREATE DATABASE ${dbName} OWNER ${clusterUrl.username}`);
   dbUrl.pathname = `/${dbName}`;
   const dataDir = again?.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "taskyard-extra-")));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build"], {
+  const child: ChildProcess = spawn(process.execPath, ["bin/taskyard.mjs", "server", "--no-build", ...(options.args ?? [])], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -63,7 +68,11 @@ export async function startExtraServer(env: Record<string, string> = {}, again?:
       child.kill("SIGTERM");
       await exited;
     }
-    if (options.keep) return void (await admin.end({ timeout: 5 }));
+    if (options.keep || shared) {
+      await admin.end({ timeout: 5 });
+      if (shared) await fs.rm(dataDir, { recursive: true, force: true });
+      return;
+    }
     await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     await admin.end({ timeout: 5 });
     await fs.rm(dataDir, { recursive: true, force: true });

@@ -11,3 +11,4 @@ export * from "./github-issues";
 export * from "./webhooks";
 export * from "./setup-logs";
 export * from "./provisioners";
+export * from "./web-servers";
