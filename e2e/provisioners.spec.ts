@@ -21,7 +21,7 @@ test("settings → provisioners: the built-in one online; a key with tags shown 
   await view.nameField().fill(name);
   await view.tagsField().fill("region");
   await view.createButton().click();
-  await expect(page.getByRole("alert")).toContainText('"region" is not k=v');
+  await expect(view.form().getByRole("alert")).toContainText('"region" is not k=v');
   expect((await api.provisionerKeys()).some((k) => k.name === name)).toBe(false);
 
   // A key pinning region=eu: shown once, then listed with its tag and never again in full.
