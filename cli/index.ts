@@ -39,6 +39,7 @@ const clientSide: () => Promise<Register[]> = async () => [
   (await import("./commands/usage")).registerUsage,
   (await import("./commands/users")).registerUsers,
   (await import("./commands/keys")).registerKeys,
+  (await import("./commands/provisioners")).registerProvisioners,
 ];
 
 const args = rewriteLegacyCommand(process.argv.slice(2));
@@ -51,7 +52,7 @@ function fail(error: unknown): never {
 const everything = async () => [...(await Promise.all(Object.values(serverSide).map((load) => load()))), ...(await clientSide())];
 const load = requested in serverSide
   ? async () => [await serverSide[requested]()]
-  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "templates", "template", "usage", "users", "user", "keys", "key"].includes(requested) ? clientSide : everything;
+  : ["task", "tasks", "login", "logout", "whoami", "providers", "provider", "git-credentials", "git-credential", "webhooks", "webhook", "templates", "template", "usage", "users", "user", "keys", "key", "provisioners"].includes(requested) ? clientSide : everything;
 // Loading a command can fail too: the server's modules read and validate the environment.
 const registers = await load().catch(fail);
 for (const register of registers) register(program);

@@ -5,7 +5,7 @@ import { loggedInClient } from "../session";
 import { readConfigFile, resolveTemplate } from "../template-ref";
 import { doing } from "../task-ref";
 
-const CONFIG_HELP = 'the config as JSON ("-" reads stdin): {"agent": {"kind": "echo|claude-code|acp|agentapi", "command": [...]}, "models", "setup_script", "setup_timeout_s", "env": {NAME: value}, "secrets": {NAME: value}, "mcp_servers", ...}';
+const CONFIG_HELP = 'the config as JSON ("-" reads stdin): {"agent": {"kind": "echo|claude-code|acp|agentapi", "command": [...]}, "models", "setup_script", "setup_timeout_s", "env": {NAME: value}, "secrets": {NAME: value}, "mcp_servers", "provisioner_tags": {k: v}, ...}';
 
 export function templatesCreateCommand(): Command {
   const command = new Command("create")

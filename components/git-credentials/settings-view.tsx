@@ -6,6 +6,7 @@ import { GitCredentialsSection } from "./git-credentials-section";
 import { GitProvidersSection } from "./git-providers-section";
 import { WebhooksLinkSection } from "@/components/webhooks/webhooks-link-section";
 import { TemplatesLinkSection } from "@/components/templates/templates-link-section";
+import { ProvisionersLinkSection } from "@/components/provisioners/provisioners-link-section";
 
 /** Settings: everyone's git credentials and webhooks; the owner also configures the git providers. */
 export function SettingsView() {
@@ -19,6 +20,7 @@ export function SettingsView() {
       <TemplatesLinkSection canManage={isOwner} />
       {isOwner && <GitProvidersSection />}
       {isAdmin(me.data) && <UsersLinkSection />}
+      {isAdmin(me.data) && <ProvisionersLinkSection />}
     </div>
   );
 }

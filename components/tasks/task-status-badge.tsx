@@ -37,10 +37,12 @@ const STATE_ICONS = {
  */
 export function TaskStateMessage({ state, status, className = "" }: { state: Task["current_state"]; status: TaskStatus; className?: string }) {
   if (!state) return null;
-  const current = status === "active" || status === "initializing";
-  const known = current ? STATE_ICONS[state.state as keyof typeof STATE_ICONS] : undefined;
+  // A pending task's state is the server saying why it waits (no provisioner with its tags): current, but nobody is working yet.
+  const waiting = status === "pending";
+  const current = waiting || status === "active" || status === "initializing";
+  const known = current && !waiting ? STATE_ICONS[state.state as keyof typeof STATE_ICONS] : undefined;
   const Icon = known?.icon ?? (current ? Hourglass : History);
-  const label = current ? (known?.label ?? state.state) : "Last report";
+  const label = waiting ? "Waiting" : current ? (known?.label ?? state.state) : "Last report";
   return (
     <p className={`flex min-w-0 items-center gap-1.5 text-sm ${current ? "text-zinc-600 dark:text-zinc-400" : "text-zinc-400 dark:text-zinc-500"} ${className}`}>
       <Icon aria-hidden className={`size-3.5 shrink-0 ${known?.className ?? ""}`} />
