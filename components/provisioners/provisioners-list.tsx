@@ -15,7 +15,7 @@ export function ProvisionersList() {
     <SettingsSection
       id="provisioner-list"
       title="Provisioners"
-      description="A build goes only to a provisioner with every tag its template requires; a host not seen for 30 s is offline and its workspaces' builds go elsewhere."
+      description="A build goes only to a provisioner with every tag its template requires; a host not seen for a while (30 s by default) is offline and its workspaces' builds go elsewhere."
     >
       {provisioners.error ? (
         <ErrorState title="Couldn’t load the provisioners" error={provisioners.error} onRetry={() => void provisioners.refetch()} retrying={provisioners.isFetching} />

@@ -351,7 +351,7 @@ export const provisionerResponse = z.object({
   /** Workspaces running on its host now. */
   workspaces: z.number().int(),
   last_seen_at: timestamp(),
-  /** Seen within the last 30 s: builds may be routed to it. */
+  /** Seen recently (within the host-lost threshold, 30 s by default): builds may be routed to it. */
   online: z.boolean(),
   key_name: z.string().nullable(),
   created_at: timestamp(),
