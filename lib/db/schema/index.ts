@@ -10,3 +10,4 @@ export * from "./task-events";
 export * from "./github-issues";
 export * from "./webhooks";
 export * from "./setup-logs";
+export * from "./work-snapshots";
