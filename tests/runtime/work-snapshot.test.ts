@@ -4,7 +4,11 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import type { Task } from "../../lib/sdk/client";
+import { randomBytes, createHash } from "node:crypto";
+import postgres from "postgres";
 import { createTestUser, echoTemplateVersion, type TestUser } from "../support/api";
+import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
+import { isToolResult, lastUserText, startFakeAnthropic, textOf, type MessagesRequest, type ScriptedAnswer } from "../support/fake-anthropic";
 import { db, isAlive, say as sayTo, waitFor, waitForState, waitForStatus } from "../support/runtime";
 
 /**
@@ -164,4 +168,155 @@ describe("work snapshots", () => {
     expect(await fs.readFile(path.join(repoOf(task), "b.txt"), "utf8")).toBe("uncommitted\n");
     expect(await say(task, "/sh git status --porcelain")).toContain("?? b.txt");
   }, 180_000);
+});
+
+/** Another server (its own database in the run's cluster, its own data dir) with `env`, its owner and its SQL. */
+async function otherServer(env: Record<string, string>, cleanups: (() => Promise<unknown>)[]) {
+  const server: ExtraServer = await startExtraServer(env);
+  cleanups.push(() => server.stop());
+  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+  cleanups.push(() => sql.end());
+  const owner = await ownerOf(server);
+  return { server, sql, owner };
+}
+
+/** As loseHost, for a task of another server. */
+async function loseHostOf(server: ExtraServer, sql: postgres.Sql, task: Task) {
+  const [agent] = await sql`SELECT pid FROM workspace_agents WHERE workspace_id = ${task.workspace_id!} ORDER BY created_at DESC LIMIT 1`;
+  try {
+    process.kill(-agent.pid, "SIGKILL");
+  } catch {
+    // gone already
+  }
+  await waitFor("the agent to be gone", async () => !isAlive(agent.pid));
+  await fs.rm(path.join(server.dataDir, "workspaces", task.workspace_id!), { recursive: true, force: true });
+  await fs.rm(path.join(server.dataDir, "agents", task.workspace_id!), { recursive: true, force: true });
+}
+
+/** The agent's own account of each snapshot it uploaded (size, time to take, time to upload). */
+async function snapshotCosts(dir: string, task: Task): Promise<string[]> {
+  const log = await fs.readFile(path.join(dir, "logs", `${task.workspace_id}.log`), "utf8").catch(() => "");
+  return log.split("\n").filter((l) => l.includes("work snapshot"));
+}
+
+/** The model, scripted as in claude-code.test.ts: a follow-up says whether the request still carries the first turn's tool call. */
+function model(request: MessagesRequest): ScriptedAnswer {
+  if (isToolResult(request)) return { content: [{ type: "text", text: "Created `hello.txt`." }] };
+  if (lastUserText(request).includes("Create hello.txt")) {
+    return { content: [{ type: "text", text: "I'll create the file with Bash." }, { type: "tool_use", name: "Bash", input: { command: "echo hello from claude > hello.txt", description: "Write hello.txt" } }] };
+  }
+  const remembers = textOf(request).includes("echo hello from claude > hello.txt");
+  return { content: [{ type: "text", text: remembers ? "I remember: I wrote hello.txt with Bash." : "I have no memory of earlier turns." }] };
+}
+
+describe("a Claude Code task's work snapshot", () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
+
+  it("carries its session id and transcript: after a lost host the same session goes on, with the earlier turns in the next model request", async () => {
+    const api = await startFakeAnthropic(model);
+    cleanups.push(() => api.close());
+    const { server, sql, owner } = await otherServer({ ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: api.url, ANTHROPIC_MODEL: "" }, cleanups);
+    const version = (await owner.templates()).find((t) => t.name === "claude")!.active_version_id;
+    const outputs = async (task: Task) => (await owner.logs("me", task.id)).logs.filter((l) => l.type === "output").map((l) => l.content);
+    const idleAfter = (task: Task, replies: number) =>
+      waitFor(`reply ${replies}`, async () => {
+        const t = await owner.task("me", task.id);
+        return t.status === "active" && t.current_state?.state === "idle" && (await outputs(task)).length >= replies ? t : undefined;
+      }, 90_000, 100);
+
+    const task = await owner.createTask({ input: "Create hello.txt saying hello", template_version_id: version });
+    await idleAfter(task, 1);
+    const row = await waitFor("the first snapshot", async () => {
+      const [r] = await sql`SELECT turn, brain, session_id, brain_files FROM work_snapshots WHERE task_id = ${task.id}`;
+      return r?.turn === 1 ? r : undefined;
+    }, 30_000, 100);
+    expect(row.brain).toBe("claude-code");
+    expect(row.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    // The transcript Claude Code resumes from, out of its config dir in the workspace.
+    const listing = execFileSync("tar", ["-tzf", "-"], { input: row.brain_files as Buffer, encoding: "utf8" });
+    expect(listing).toContain(`${row.session_id}.jsonl`);
+    console.log(`claude work snapshot costs: ${(await snapshotCosts(server.dataDir, task)).join(" | ")}`);
+
+    await loseHostOf(server, sql, task);
+    await waitForStatus(owner, task.id, "error", 30_000);
+    await owner.resume("me", task.id);
+    await waitForStatus(owner, task.id, "active", 60_000);
+    expect(await fs.readFile(path.join(server.dataDir, "workspaces", task.workspace_id!, "repo", "hello.txt"), "utf8")).toBe("hello from claude\n");
+
+    const before = api.requests.length;
+    await owner.send("me", task.id, "What did you do?");
+    await idleAfter(task, 2);
+    const next = api.requests.slice(before).at(-1)!;
+    expect(textOf(next)).toContain("Create hello.txt saying hello");
+    expect(textOf(next)).toContain("echo hello from claude > hello.txt");
+    expect((await outputs(task))[1]).toBe("I remember: I wrote hello.txt with Bash.");
+    const after = await waitFor("the second snapshot", async () => {
+      const [r] = await sql`SELECT turn, session_id FROM work_snapshots WHERE task_id = ${task.id}`;
+      return r?.turn === 2 ? r : undefined;
+    }, 30_000, 100);
+    expect(after.session_id).toBe(row.session_id);
+  }, 240_000);
+});
+
+describe("the work snapshot's size cap and its route", () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
+
+  it("drops the diff past TASKYARD_WORK_SNAPSHOT_MAX_BYTES and keeps the conversation and the bundle; the route takes only the agent's own task and its cap", async () => {
+    const { server, sql, owner } = await otherServer({ TASKYARD_WORK_SNAPSHOT_MAX_BYTES: String(64 * 1024) }, cleanups);
+    const echo = (await owner.templates()).find((t) => t.name === "echo")!.active_version_id;
+    const task = await owner.createTask({ input: "Cap me", template_version_id: echo });
+    await waitForStatus(owner, task.id, "active", 30_000);
+    await waitForState(owner, task.id, "idle");
+    const sayHere = (input: string) => sayTo(owner, task.id, input);
+    await sayHere("/write small.txt committed and kept");
+    await sayHere("/sh git add small.txt && git commit --quiet -m 'agent: small.txt'");
+    // ~130 KiB that does not compress: the diff alone is over the 64 KiB cap.
+    await sayHere("/sh head -c 100000 /dev/urandom | base64 > big.txt");
+    const row = await waitFor("the capped snapshot", async () => {
+      const [r] = await sql`SELECT turn, bundle, diff, agent_state, dropped, total_bytes FROM work_snapshots WHERE task_id = ${task.id}`;
+      return r?.turn === 4 ? r : undefined;
+    }, 30_000, 100);
+    expect(row.diff).toBeNull();
+    expect(row.bundle).not.toBeNull();
+    expect(row.dropped).toMatch(/diff: over the size cap/);
+    expect(row.total_bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(JSON.parse(gunzipSync(row.agent_state as Buffer).toString("utf8"))).toHaveProperty("conversation.json");
+    expect(await fs.readFile(path.join(server.dataDir, "logs", `${task.workspace_id}.log`), "utf8")).toMatch(/work snapshot of turn 4 left out diff: over the size cap/);
+
+    await loseHostOf(server, sql, task);
+    await waitForStatus(owner, task.id, "error", 30_000);
+    await owner.resume("me", task.id);
+    await waitForStatus(owner, task.id, "active", 60_000);
+    const repo = path.join(server.dataDir, "workspaces", task.workspace_id!, "repo");
+    expect(await fs.readFile(path.join(repo, "small.txt"), "utf8")).toBe("committed and kept\n");
+    expect(await fs.stat(path.join(repo, "big.txt")).catch(() => null)).toBeNull();
+
+    // The route: an agent token of another task is a 404 and changes nothing; over the cap is a 413.
+    const other = await owner.createTask({ input: "Someone else's", template_version_id: echo });
+    // Its own agent's first snapshot first: it must not land after the one posted below.
+    await waitFor("the other task's first snapshot", async () => (await sql`SELECT 1 FROM work_snapshots WHERE task_id = ${other.id}`).length > 0, 30_000, 100);
+    const token = randomBytes(32).toString("hex");
+    const [build] = await sql`SELECT id FROM workspace_builds WHERE workspace_id = ${other.workspace_id!} ORDER BY build_number DESC LIMIT 1`;
+    await sql`INSERT INTO workspace_agents (workspace_id, build_id, auth_token_hash, lifecycle_state, created_at)
+              VALUES (${other.workspace_id!}, ${build.id}, ${createHash("sha256").update(token).digest("hex")}, 'ready', now() + interval '1 hour')`;
+    const body = (extra: object = {}) => ({ turn: 9, brain: "echo", session_id: null, agent_state: Buffer.from("x").toString("base64"), brain_files: null, branch: null, base_commit: null, head_commit: null, bundle: null, diff: null, dropped: null, ...extra });
+    const post = (taskId: string, payload: unknown) =>
+      fetch(`${server.baseUrl}/api/v2/workspaceagents/me/tasks/${taskId}/work-snapshot`, { method: "POST", headers: { "Coder-Session-Token": token, "content-type": "application/json" }, body: JSON.stringify(payload) });
+    const [kept] = await sql`SELECT turn, updated_at FROM work_snapshots WHERE task_id = ${task.id}`;
+    const foreign = await post(task.id, body());
+    expect(foreign.status).toBe(404);
+    const [still] = await sql`SELECT turn, updated_at FROM work_snapshots WHERE task_id = ${task.id}`;
+    expect(still).toEqual(kept);
+    expect((await post(other.id, body({ bundle: randomBytes(70 * 1024).toString("base64") }))).status).toBe(413);
+    expect((await post(other.id, body({ turn: -1 }))).status).toBe(400);
+    expect((await post(other.id, body())).status).toBe(204);
+    const [own] = await sql`SELECT turn FROM work_snapshots WHERE task_id = ${other.id}`;
+    expect(own.turn).toBe(9);
+  }, 240_000);
 });
