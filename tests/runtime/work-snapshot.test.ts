@@ -130,8 +130,11 @@ describe("work snapshots", () => {
     expect(log.split("\n")).toHaveLength(2);
     const logsBefore = (await alice.client.logs("me", task.id)).logs.map((l) => l.content);
 
+    console.log(`echo work snapshot costs (small cloned repository): ${(await snapshotCosts(dataDir(), task)).join(" | ")}`);
     await loseHost(task);
+    const lostAt = Date.now();
     await resumeAfterLoss(task);
+    console.log(`resumed on a rebuilt workspace in ${Date.now() - lostAt} ms after the loss`);
 
     const repo = repoOf(task);
     expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe(branch);
