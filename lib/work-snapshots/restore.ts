@@ -43,16 +43,18 @@ export async function loadWorkSnapshotForRestore(db: DbOrTx, workspaceId: string
  * Before a start: a workspace this host does not have (a new host, or a wiped one) whose task has
  * a work snapshot is rebuilt from it, so the agent continues where the last finished turn left it.
  * Does nothing when the workspace is here or there is no snapshot. Returns whether it restored.
+ * No database here: `loadPlan` is `loadWorkSnapshotForRestore` in the server's provisioner, an
+ * HTTP call in a remote one.
  */
 export async function restoreLostWorkspace(input: {
-  db: DbOrTx;
   driver: WorkspaceDriver;
   workspaceId: string;
   uid: number;
+  loadPlan: () => Promise<WorkSnapshotRestorePlan | undefined>;
   credentialFor: (ownerId: string, url: string) => Promise<GitCredentialAnswer | undefined>;
 }): Promise<boolean> {
   if (await input.driver.hasWorkspace({ workspaceId: input.workspaceId })) return false;
-  const plan = await loadWorkSnapshotForRestore(input.db, input.workspaceId);
+  const plan = await input.loadPlan();
   if (!plan) return false;
   const { repository } = plan;
   const credential = repository?.url ? await input.credentialFor(plan.ownerId, repository.url) : undefined;

@@ -18,7 +18,7 @@ import { templateVariablesOf } from "../templates/workspace-env";
 import type { WorkspaceDriver } from "./driver";
 import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
 import { deleteSetupLogs } from "../db/queries/setup-logs";
-import { restoreLostWorkspace } from "../work-snapshots/restore";
+import { loadWorkSnapshotForRestore, restoreLostWorkspace } from "../work-snapshots/restore";
 
 export type ProvisionerOptions = {
   db: Db;
@@ -214,7 +214,13 @@ export class Provisioner {
     }
 
     // A workspace this host lacks (its host was lost) is rebuilt from its last work snapshot first (lib/work-snapshots/restore.ts).
-    await restoreLostWorkspace({ db: this.db, driver: this.driver, workspaceId: build.workspace_id, uid: build.uid, credentialFor: (owner, url) => this.repositoryCredential(owner, url) });
+    await restoreLostWorkspace({
+      driver: this.driver,
+      workspaceId: build.workspace_id,
+      uid: build.uid,
+      loadPlan: () => loadWorkSnapshotForRestore(this.db, build.workspace_id),
+      credentialFor: (owner, url) => this.repositoryCredential(owner, url),
+    });
     await this.checkoutRepository(build.workspace_id, build.uid);
     // At every start, resume included: the environment is set up whatever happened to it meanwhile (README "Setup script").
     const variables = await templateVariablesOf(this.db, build.template_version_id);
