@@ -125,6 +125,11 @@ const envSchema = z.object({
     (v) => (typeof v === "string" ? v.split(/[:,]/).map((s) => s.trim()).filter(Boolean) : []),
     z.array(z.string().refine((s) => path.isAbsolute(s), "must list absolute directories").transform((s) => path.resolve(s))),
   ),
+  /**
+   * The most one task's work snapshot (taken at the end of every turn: conversation, a git bundle of
+   * its branch, the uncommitted diff) may take; over it the diff is left out, then the bundle.
+   */
+  TASKYARD_WORK_SNAPSHOT_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(64 * 1024).default(50 * 1024 * 1024)),
   /** A clone or fetch that receives nothing for this long fails (curl's low-speed limit, or a watchdog on git's progress). */
   TASKYARD_GIT_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
   /** Model budgets the owner sets (the gateway refuses calls past them; unset: no limit): per task, and per user per UTC day. */

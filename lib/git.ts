@@ -58,7 +58,7 @@ export type Spawner = (command: string, args: string[], options: SpawnOptions) =
 export class GitError extends Error {}
 
 /** Git without prompts, system or user config, or transports that run commands. */
-function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: searchPath(),
     HOME: "/tmp",

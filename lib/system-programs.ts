@@ -9,7 +9,7 @@ import path from "node:path";
 export const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Every program the server, the launcher and the provisioner run by name. */
-export const SYSTEM_PROGRAMS = ["sh", "git", "bwrap", "setpriv", "slirp4netns", "chown"] as const;
+export const SYSTEM_PROGRAMS = ["sh", "git", "bwrap", "setpriv", "slirp4netns", "chown", "tar"] as const;
 export type SystemProgram = (typeof SYSTEM_PROGRAMS)[number];
 
 type Found = { path: string } | { missing: string };

@@ -1,6 +1,7 @@
 import { plainRequest } from "../http-request";
 import type { AgentMessage, RepoChanges, ToolCall } from "../agents/agentapi-client";
 import type { TurnUsage } from "./brains/local";
+import type { WorkSnapshotUpload } from "./work-snapshot";
 
 export type Manifest = {
   agent_id: string;
@@ -17,6 +18,10 @@ export type Manifest = {
   api_secret: string;
   /** The commit the task's repository started from (its Changes are against it); null without one. */
   repo_base_commit: string | null;
+  /** The task's branch in it (`taskyard/<name>`; absent from older servers). */
+  repo_branch?: string | null;
+  /** The most a work snapshot may take (absent from older servers: no snapshot is taken). */
+  work_snapshot_max_bytes?: number;
   /** The template's MCP servers (Claude Code's `mcpServers` JSON); `{}` without any. */
   mcp_servers?: Record<string, unknown>;
 };
@@ -24,12 +29,14 @@ export type Manifest = {
 export const SNAPSHOT_MAX_BYTES = 64 * 1024;
 
 const TIMEOUT_MS = 10_000;
+/** A work snapshot may be tens of MiB. */
+const WORK_SNAPSHOT_TIMEOUT_MS = 120_000;
 
 /** The agent's side of the agent routes: it authenticates with its one-time agent token. */
 export function createControlPlaneClient(baseUrl: string, token: string) {
-  async function call(method: string, path: string, body?: unknown): Promise<string> {
+  async function call(method: string, path: string, body?: unknown, timeoutMs = TIMEOUT_MS): Promise<string> {
     const headers: Record<string, string> = { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) };
-    const res = await plainRequest(new URL(`${baseUrl}${path}`), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: TIMEOUT_MS });
+    const res = await plainRequest(new URL(`${baseUrl}${path}`), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
     const text = res.body.toString("utf8");
     if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status} ${text}`);
     return text;
@@ -43,6 +50,7 @@ export function createControlPlaneClient(baseUrl: string, token: string) {
     usage: (report: TurnUsage & { turn_id: string }) => call("POST", "/api/v2/workspaceagents/me/usage", report),
     changes: (taskId: string, changes: RepoChanges) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/changes-snapshot`, changes),
     toolCalls: (taskId: string, messageId: number, calls: ToolCall[]) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/tool-calls`, { message_id: messageId, tool_calls: calls }),
+    workSnapshot: (taskId: string, snapshot: WorkSnapshotUpload) => call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/work-snapshot`, snapshot, WORK_SNAPSHOT_TIMEOUT_MS),
     snapshot: (taskId: string, messages: AgentMessage[]) =>
       call("POST", `/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`, { messages: fitSnapshot(messages) }),
   };

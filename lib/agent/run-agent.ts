@@ -13,6 +13,7 @@ import { Conversation } from "./conversation";
 import { commitAttributionEnv } from "./commit-attribution";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
 import type { WorkspaceChannel } from "./workspace-channel";
+import { uploadWorkSnapshot } from "./work-snapshot";
 
 const HEARTBEAT_MS = agentEnv().TASKYARD_AGENT_HEARTBEAT_MS;
 
@@ -217,6 +218,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
             if (hasRepo && base) await server.changes(taskId, await workspace.changes(repoDir, base));
           })
           .catch(() => {});
+        // And the work itself, for a host that takes over if this one is lost (README "What survives a lost host").
+        afterTurn = afterTurn.then(() => uploadWorkSnapshot({ server, manifest, brain, stateDir: options.stateDir, workspace, repoDir: hasRepo ? repoDir : null }));
       });
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));

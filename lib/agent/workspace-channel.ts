@@ -4,6 +4,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { PassThrough, type Readable, type Writable } from "node:stream";
 import type { Changes } from "../git";
+import type { WorkSnapshotParts, WorkSnapshotRequest } from "../in-workspace/work-snapshot";
 import { CHANNEL_PATHS, splice, type ExecResult, type ExitReport, type SpawnSpec } from "../in-workspace/protocol";
 
 /**
@@ -105,6 +106,11 @@ export class WorkspaceChannel {
 
   changes(repoDir: string, base: string): Promise<Changes> {
     return this.json("GET", `${CHANNEL_PATHS.changes}?${new URLSearchParams({ repo: repoDir, base })}`);
+  }
+
+  /** The repository's state and the coding agent's session files, for a work snapshot (lib/in-workspace/work-snapshot.ts). */
+  workSnapshot(request: WorkSnapshotRequest): Promise<WorkSnapshotParts> {
+    return this.json("POST", CHANNEL_PATHS.workSnapshot, JSON.stringify(request));
   }
 
   async upload(name: string, data: Buffer): Promise<string> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VERSION } from "../version";
-import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
+import { appHealthRequest, appStatusRequest, changesSnapshotRequest, connectionRequest, lifecycleRequest, logSnapshotRequest, toolCallsReport, usageRequest, workSnapshotRequest } from "../validation/agents";
 import { createTaskRequest, pauseTaskRequest, queueTaskInputRequest, sendTaskInputRequest, updateInputRequest, updatePromptRequest, updateRepositoryRequest } from "../validation/tasks";
 import { acceptInviteRequest, createApiKeyRequest, createFirstUserRequest, createUserRequest, loginRequest, updateUserRolesRequest } from "../validation/users";
 import { createGitCredentialRequest, createGitProviderRequest, createPullRequestRequest, updateGitProviderRequest } from "../validation/git-credentials";
@@ -175,6 +175,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/workspaceagents/me/connection", summary: "Where the agent serves AgentAPI", body: connectionRequest, ok: 204, errors: [400, 401], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/usage", summary: "One turn's model usage (tokens, cost in USD), added once per turn_id to the task's `usage`", body: usageRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/changes-snapshot", summary: "The repository's changes after a turn (≤ 2 MiB)", body: changesSnapshotRequest, ok: 204, errors: [400, 401, 404, 409], auth: "agent" },
+  { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/work-snapshot", summary: "The task's work after a turn (its conversation state, a git bundle of its branch, the uncommitted diff; bytes base64), replacing the last: what a workspace lost with its host is rebuilt from (≤ TASKYARD_WORK_SNAPSHOT_MAX_BYTES)", body: workSnapshotRequest, ok: 204, errors: [400, 401, 404, 413], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/tool-calls", summary: "The tool calls behind one message's tool lines, after its turn (what a paused task opens to)", body: toolCallsReport, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", response: agentManifestResponse, ok: 200, errors: [401], auth: "agent" },

@@ -21,7 +21,7 @@ export type AgentArgs<B> = { req: Request; params: Record<string, string>; body:
 
 /** Agent routes accept only agent tokens: a user's session token is a 401 here, and vice versa. */
 export function withAgent<S extends z.ZodType | undefined = undefined>(
-  options: { body?: S; maxBodyBytes?: number },
+  options: { body?: S; /** A function when it depends on the environment (read per request, not at import). */ maxBodyBytes?: number | (() => number) },
   handler: (args: AgentArgs<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response>,
 ) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
@@ -34,7 +34,7 @@ export function withAgent<S extends z.ZodType | undefined = undefined>(
       // An agent the provisioner has stopped (or replaced) is done: its token no longer works.
       if (agent.lifecycle_state === "off" && !isFinalSnapshot(req, agent)) throw ApiError.unauthorized("This agent has been stopped.");
       const params = Object.fromEntries(Object.entries((await ctx?.params) ?? {}).map(([k, v]) => [k, String(v)]));
-      const body = (options.body ? await parseJsonBody(req, options.body, options.maxBodyBytes) : undefined) as never;
+      const body = (options.body ? await parseJsonBody(req, options.body, typeof options.maxBodyBytes === "function" ? options.maxBodyBytes() : options.maxBodyBytes) : undefined) as never;
       return await handler({ req, params, body, db, agent });
     } catch (error) {
       return respondWithError(error);

@@ -11,6 +11,7 @@ export const CHANNEL_PATHS = {
   stopAll: "/stop-all",
   diskUsage: "/disk-usage",
   readFile: "/read-file",
+  workSnapshot: "/work-snapshot",
 } as const;
 
 /** A command to run inside the workspace: argv, its working directory there, its whole environment. */

@@ -5,6 +5,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import path from "node:path";
 import { collectChanges } from "../git";
+import { takeWorkSnapshot, type WorkSnapshotRequest } from "./work-snapshot";
 import { CHANNEL_PATHS, splice, type ExecResult, type ExitReport, type SpawnSpec } from "./protocol";
 
 /**
@@ -66,6 +67,8 @@ export function serveWorkspace(options: {
         const text = await fs.readFile(String(url.searchParams.get("path")), "utf8").catch(() => null);
         return reply(stream, { text });
       }
+      case `POST ${CHANNEL_PATHS.workSnapshot}`:
+        return reply(stream, await takeWorkSnapshot(options.workspaceDir, JSON.parse((await readAll(stream)).toString("utf8")) as WorkSnapshotRequest));
       case `GET ${CHANNEL_PATHS.diskUsage}`:
         return reply(stream, { bytes: await diskUsage(options.workspaceDir) });
       case `POST ${CHANNEL_PATHS.upload}`:

@@ -9,6 +9,7 @@ import { databaseStore } from "../workspaces/database-store";
 import type { ProvisionerStore } from "../workspaces/provisioner-store";
 import { provisionerdMethods, type ProvisionerdMethod } from "../validation/provisionerd";
 import { waitForBuilds } from "./build-wakeups";
+import { snapshotToWire } from "../work-snapshots/types";
 
 /** A remote provisioner as the server knows it: its registration, under the key it presented. */
 export type ProvisionerIdentity = { provisionerId: string; keyId: string; host: string; tags: Record<string, string> };
@@ -75,6 +76,11 @@ const handlers: Handlers = {
   lifecycles: async (s, p) => Object.fromEntries(await s.store.lifecycles(await agentsOnHostOnly(s, p.agentIds))),
   agentsOnHost: (s) => s.store.agentsOnHost(s.identity.host),
   runningWorkspaces: (s) => s.store.runningWorkspaces(s.identity.host),
+  restorePlan: async (s, p) => {
+    await workspaceInHand(s, p.workspaceId);
+    const plan = await s.store.restorePlan(p.workspaceId);
+    return plan && { ...plan, snapshot: snapshotToWire(plan.snapshot) };
+  },
   restartWorkspace: async (s, p) => (await agentOnHost(s, p.workspace.agent_id, p.workspace.workspace_id), s.store.restartWorkspace(p.workspace)),
 };
 

@@ -2,6 +2,8 @@ import type { ClaimedBuild, LiveAgent } from "../db/queries/jobs";
 import { plainRequest } from "../http-request";
 import type { CheckoutPlan, OrphanedWorkspace, ProvisionerStore, StoredAgent } from "../workspaces/provisioner-store";
 import type { TemplateVariables } from "../templates/workspace-env";
+import type { WorkSnapshotRestorePlan } from "../work-snapshots/restore";
+import { snapshotFromWire, type WorkSnapshotWire } from "../work-snapshots/types";
 
 /** The header that names a remote provisioner's registration on every call after `register`. */
 export const PROVISIONER_ID_HEADER = "taskyard-provisioner-id";
@@ -80,5 +82,9 @@ export function remoteStore(server: ServerConnection, provisionerId: string): Pr
     agentsOnHost: () => call<LiveAgent[]>("agentsOnHost", {}),
     runningWorkspaces: () => call<OrphanedWorkspace[]>("runningWorkspaces", {}),
     restartWorkspace: (workspace: OrphanedWorkspace) => call<void>("restartWorkspace", { workspace }),
+    restorePlan: async (workspaceId) => {
+      const plan = await call<(Omit<WorkSnapshotRestorePlan, "snapshot"> & { snapshot: WorkSnapshotWire }) | null>("restorePlan", { workspaceId });
+      return plan ? { ...plan, snapshot: snapshotFromWire(plan.snapshot) } : undefined;
+    },
   };
 }

@@ -85,3 +85,24 @@ export const changesSnapshotRequest = z.object({
 });
 
 export const CHANGES_SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64");
+const commitId = text().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "must be a commit id");
+
+/** An agent's work snapshot after a turn (lib/agent/work-snapshot.ts): bytes as base64, each part optional but its state. */
+export const workSnapshotRequest = z.object({
+  turn: z.number().int().min(0),
+  brain: text().min(1).max(64),
+  session_id: text().max(256).nullable(),
+  agent_state: base64.min(1),
+  brain_files: base64.nullable(),
+  branch: text().max(1024).nullable(),
+  base_commit: commitId.nullable(),
+  head_commit: commitId.nullable(),
+  bundle: base64.nullable(),
+  diff: base64.nullable(),
+  dropped: text().max(4096).nullable(),
+});
+
+/** The body a work snapshot of `maxBytes` takes once base64-encoded in JSON, with room for its small fields. */
+export const workSnapshotBodyMaxBytes = (maxBytes: number) => Math.ceil((maxBytes * 4) / 3) + 64 * 1024;

@@ -39,6 +39,7 @@ export const provisionerdMethods = {
   markCrashed: z.object({ agentId: id, workspaceId: id, how: z.string().max(400) }),
   agentsOnHost: z.object({}),
   runningWorkspaces: z.object({}),
+  restorePlan: z.object({ workspaceId: id }),
   restartWorkspace: z.object({ workspace: z.object({ build_id: id, workspace_id: id, template_version_id: id, agent_id: id, pid: z.number().int().nullable() }) }),
 } as const;
 

@@ -262,6 +262,9 @@ export const agentManifestResponse = z.object({
   parameters: z.record(z.string(), z.string()),
   api_secret: z.string(),
   repo_base_commit: z.string().nullable(),
+  repo_branch: z.string().nullable(),
+  /** The most a work snapshot may take (TASKYARD_WORK_SNAPSHOT_MAX_BYTES). */
+  work_snapshot_max_bytes: z.number().int(),
   /** The template's MCP servers (Claude Code's `mcpServers` JSON). */
   mcp_servers: z.record(z.string(), z.unknown()),
 });

@@ -13,6 +13,7 @@ import { credentialForHost, gitCredentialAnswer, httpOrigin, markGitCredentialUs
 import type { GitCredentialAnswer } from "../git";
 import { withoutCredentials } from "../repo-url";
 import { templateVariablesOf } from "../templates/workspace-env";
+import { loadWorkSnapshotForRestore } from "../work-snapshots/restore";
 import type { ProvisionerStore } from "./provisioner-store";
 
 /** The app every agent serves: the task's AI app, whose health is the task's. */
@@ -91,6 +92,12 @@ export function databaseStore(options: { db: Db; sql?: postgres.Sql; holder: str
     markCrashed: (agentId, workspaceId, how) => markCrashed(db, agentId, workspaceId, `The agent process ${how}.`),
     agentsOnHost: (host) => selectAgentsOnHost(db, host),
     runningWorkspaces: (host) => selectRunningWorkspaces(db, host),
+    restorePlan: async (workspaceId) => {
+      const plan = await loadWorkSnapshotForRestore(db, workspaceId);
+      const url = plan?.repository?.url;
+      if (!plan || !url) return plan;
+      return { ...plan, repository: { ...plan.repository!, credential: await repositoryCredential(db, plan.ownerId, url) } };
+    },
     restartWorkspace: (w) =>
       db.transaction(async (tx) => {
         await lockWorkspace(tx, w.workspace_id);

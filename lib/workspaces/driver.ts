@@ -1,5 +1,6 @@
 import type { Checkout, GitCredentialAnswer } from "../git";
 import type { TemplateSandbox } from "../sandbox/settings";
+import type { RestoreRepository, WorkSnapshotBytes } from "../work-snapshots/types";
 
 /** What a workspace driver must do; `local` is the default, a container driver would fit the same shape. */
 export interface WorkspaceDriver {
@@ -49,6 +50,16 @@ export interface WorkspaceDriver {
     onOutput: (chunk: Buffer) => void;
     signal: AbortSignal;
   }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Is the workspace's directory on this host? (A new host, or a wiped one, has none: a start then restores it from its work snapshot.) */
+  hasWorkspace(input: { workspaceId: string }): Promise<boolean>;
+  /**
+   * Rebuilds a workspace this host does not have from its last work snapshot (README "What survives
+   * a lost host"): the repository cloned again (or made, without `url`), the bundle and the diff on
+   * top, the coding agent's session files in the workspace and the agent's state in its state dir.
+   * Untrusted content is applied in the workspace's sandbox as its uid. Returns what could not be
+   * restored (the rest is in place); throws when the workspace cannot be rebuilt at all.
+   */
+  restore(input: { workspaceId: string; uid: number; repository: RestoreRepository | null; snapshot: WorkSnapshotBytes }): Promise<{ notes: string[] }>;
   /** Stops and removes the workspace. */
   remove(input: { workspaceId: string }): Promise<void>;
   /** Is this agent's process still running? */

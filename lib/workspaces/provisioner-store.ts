@@ -3,6 +3,7 @@ import type { Checkout, GitCredentialAnswer } from "../git";
 import type { ClaimedBuild, ClaimKind, LiveAgent } from "../db/queries/jobs";
 import type { SetupLogStatus } from "../db/schema";
 import type { TemplateVariables } from "../templates/workspace-env";
+import type { WorkSnapshotRestorePlan } from "../work-snapshots/restore";
 
 /** A workspace's current agent, as a build needs it: to stop it, or to read its conversation before a pause. */
 export type StoredAgent = {
@@ -68,4 +69,6 @@ export interface ProvisionerStore {
   runningWorkspaces(host: string): Promise<OrphanedWorkspace[]>;
   /** Queues a fresh start for a workspace whose agent is gone, unless its builds moved on meanwhile. */
   restartWorkspace(workspace: OrphanedWorkspace): Promise<void>;
+  /** What rebuilds a workspace this host lacks from its task's last work snapshot (lib/work-snapshots/restore.ts); undefined without one. */
+  restorePlan(workspaceId: string): Promise<WorkSnapshotRestorePlan | undefined>;
 }

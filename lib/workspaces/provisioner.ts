@@ -10,6 +10,7 @@ import type { WorkspaceDriver } from "./driver";
 import type { ProvisionerStore } from "./provisioner-store";
 import { ProvisionerKeyRefused, ServerUnreachable } from "../provisioners/remote-store";
 import { runSetupScript, SetupInterrupted, SetupScriptFailed } from "./setup-script";
+import { restoreLostWorkspace } from "../work-snapshots/restore";
 
 export type ProvisionerOptions = {
   /** Where builds come from and results go: the database, or the server's provisioner API (lib/workspaces/provisioner-store.ts). */
@@ -236,6 +237,13 @@ export class Provisioner {
       await this.store.agentOff(previous.id);
     }
 
+    // A workspace this host lacks (its host was lost) is rebuilt from its last work snapshot first (lib/work-snapshots/restore.ts).
+    await restoreLostWorkspace({
+      driver: this.driver,
+      workspaceId: build.workspace_id,
+      uid: build.uid,
+      loadPlan: () => this.store.restorePlan(build.workspace_id),
+    });
     await this.checkoutRepository(build.workspace_id, build.uid);
     // At every start, resume included: the environment is set up whatever happened to it meanwhile (README "Setup script").
     const variables = await this.store.templateVariables(build.id);

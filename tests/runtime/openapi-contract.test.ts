@@ -380,6 +380,9 @@ describe("the OpenAPI document against the real API", () => {
       tool_calls: [{ id: "toolu_1", name: "Bash", input: "{}", input_truncated: false, output: "ok", output_bytes: 2, output_truncated: false, is_error: false }],
     });
     await agentCall("POST", "tasks/{task}/tool-calls", { message_id: -1, tool_calls: [] }); // 400
+    const snapshot = { turn: 1, brain: "echo", session_id: null, agent_state: Buffer.from("{}").toString("base64"), brain_files: null, branch: null, base_commit: null, head_commit: null, bundle: null, diff: null, dropped: null };
+    await agentCall("POST", "tasks/{task}/work-snapshot", snapshot);
+    await agentCall("POST", "tasks/{task}/work-snapshot", { ...snapshot, bundle: "not base64!" }); // 400
     await alice.client.deleteTask("me", other.id);
   });
 

@@ -21,13 +21,15 @@ export type AgentIdentity = {
   task_parameters: { name: string; value: string }[] | null;
   /** The commit the task's repository started from; null without one. */
   repo_base_commit: string | null;
+  /** The task's branch in that repository (`taskyard/<name>`); null without one. */
+  repo_branch: string | null;
 };
 
 export async function findAgentByTokenHash(db: DbOrTx, hash: string): Promise<AgentIdentity | undefined> {
   const rows = await db.execute(sql`
     SELECT a.id AS agent_id, a.workspace_id, a.build_id, a.lifecycle_state, a.api_secret,
            NOT EXISTS (SELECT 1 FROM workspace_agents n WHERE n.workspace_id = a.workspace_id AND n.created_at > a.created_at) AS is_current,
-           t.id AS task_id, t.prompt, tv.config, p.parameters, t.parameters AS task_parameters, w.repo->>'base_commit' AS repo_base_commit
+           t.id AS task_id, t.prompt, tv.config, p.parameters, t.parameters AS task_parameters, w.repo->>'base_commit' AS repo_base_commit, w.repo->>'branch' AS repo_branch
     FROM workspace_agents a
     JOIN workspaces w ON w.id = a.workspace_id
     JOIN workspace_builds b ON b.id = a.build_id

@@ -12,3 +12,4 @@ export * from "./webhooks";
 export * from "./setup-logs";
 export * from "./provisioners";
 export * from "./web-servers";
+export * from "./work-snapshots";

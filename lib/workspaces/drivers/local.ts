@@ -10,7 +10,9 @@ import { agentEnvironment, loopbackEndpoints, setupScriptEnvironment, usesModelG
 import { attachNetwork, networkFds, networkProfile, spawnWithNetwork } from "../../sandbox/network";
 import { sandboxSettings } from "../../sandbox/settings";
 import { env } from "../../env";
-import { cloneRepository, initRepository } from "../../git";
+import { cloneRepository, git, initRepository } from "../../git";
+import { writeAgentState } from "../../work-snapshots/agent-state";
+import { applyWorkSnapshotToRepository } from "../../work-snapshots/repository";
 import { program, SYSTEM_PATH } from "../../system-programs";
 import { logger } from "../../logger";
 import { localRepositoryPath, localRepositoryProblem } from "../../repo-url";
@@ -251,7 +253,7 @@ export function createLocalDriver(options: {
     });
   }
 
-  return {
+  const driver: WorkspaceDriver = {
     host,
 
     async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
@@ -409,5 +411,66 @@ export function createLocalDriver(options: {
 
     isAlive,
     exited: (agentId) => exits.get(agentId),
+
+    async hasWorkspace({ workspaceId }) {
+      return fs.stat(workspaceDir(workspaceId)).then((st) => st.isDirectory(), () => false);
+    },
+
+    async restore({ workspaceId, uid, repository, snapshot }) {
+      const dir = workspaceDir(workspaceId);
+      const notes: string[] = [];
+      // The snapshot's files, root's, in a directory of root's: bound read-only into the sandbox that applies them.
+      await privateDir(path.join(options.dataDir, "restore"));
+      const staging = path.join(options.dataDir, "restore", workspaceId);
+      await fs.rm(staging, { recursive: true, force: true });
+      await fs.mkdir(staging, { mode: 0o700 });
+      try {
+        const staged: Record<"bundle" | "diff" | "files", string | null> = { bundle: null, diff: null, files: null };
+        for (const [name, bytes] of [["bundle", snapshot.bundle], ["diff", snapshot.diff], ["files", snapshot.brainFiles]] as const) {
+          if (!bytes) continue;
+          await fs.writeFile(path.join(staging, name), bytes, { mode: 0o644 });
+          staged[name] = path.join(staging, name);
+        }
+        // Inside the sandbox each staged file is at /tmp/taskyard-restore-<name> (in its own /tmp: a directory bwrap made for it would be root's alone).
+        const inside = (name: keyof typeof staged) => (staged[name] ? (sandboxed ? `/tmp/taskyard-restore-${name}` : staged[name]) : null);
+        const binds = Object.entries(staged).flatMap(([name, source]) => (source ? [{ source, target: `/tmp/taskyard-restore-${name}` }] : []));
+        const wrap = (argv: string[]) => [program("bwrap"), ...bubblewrapArgs(dir, argv, { dieWithParent: true, uid: separateUids ? uid : SANDBOX_UID, ownNetwork: true, files: binds })];
+        const where = sandboxed ? { cwd: dir, wrap } : { cwd: dir };
+        const repoDir = sandboxed ? `${SANDBOX_WORKSPACE}/repo` : path.join(dir, "repo");
+        if (repository) {
+          if (repository.url) {
+            await driver.checkout({ workspaceId, uid, url: repository.url, credential: repository.credential, baseRef: repository.baseCommit, branch: repository.branch, identity: repository.identity });
+          } else {
+            await workspaceFor(dir, uid);
+            await fs.rm(path.join(dir, "repo"), { recursive: true, force: true });
+            await git(["init", "--quiet", `--initial-branch=${repository.branch}`, repoDir], where);
+            await git(["-C", repoDir, "config", "user.name", repository.identity.name], where);
+            await git(["-C", repoDir, "config", "user.email", repository.identity.email], where);
+          }
+          notes.push(...(await applyWorkSnapshotToRepository({ repo: repoDir, where, branch: repository.branch, bundle: inside("bundle"), diff: inside("diff"), fresh: !repository.url })));
+        } else {
+          await workspaceFor(dir, uid);
+        }
+        const files = inside("files");
+        if (files) {
+          const untar = [program("tar"), "-xzf", files, "-C", sandboxed ? SANDBOX_WORKSPACE : dir, "--no-same-owner"];
+          const [command, ...args] = sandboxed ? wrap(untar) : untar;
+          await run(command, args).catch((error: Error) =>
+            notes.push(`the coding agent's session files did not restore: ${error.message}`),
+          );
+        }
+      } finally {
+        await fs.rm(staging, { recursive: true, force: true });
+      }
+      // The agent's state: a fresh directory of root's, filled, then each file given to the agent's uid.
+      const state = stateDir(workspaceId);
+      await privateDir(path.join(options.dataDir, "agents"));
+      await fs.rm(state, { recursive: true, force: true });
+      await fs.mkdir(state, { mode: 0o700 });
+      await writeAgentState(state, snapshot.agentState, separateUids ? uid + 1 : undefined);
+      if (separateUids) await fs.chown(state, uid + 1, uid + 1);
+      return { notes };
+    },
   };
+  return driver;
 }

@@ -1,5 +1,6 @@
 import { withAgent } from "@/lib/api/with-agent";
 import { json } from "@/lib/api/respond";
+import { env } from "@/lib/env";
 
 // GET /api/v2/workspaceagents/me/manifest — what the agent should run: its task's prompt and brain
 export const GET = withAgent({}, async ({ agent }) =>
@@ -15,6 +16,8 @@ export const GET = withAgent({}, async ({ agent }) =>
     parameters: Object.fromEntries([...(agent.parameters ?? []), ...(agent.task_parameters ?? [])].map((p) => [p.name, p.value])),
     api_secret: agent.api_secret ?? "",
     repo_base_commit: agent.repo_base_commit,
+    repo_branch: agent.repo_branch,
+    work_snapshot_max_bytes: env().TASKYARD_WORK_SNAPSHOT_MAX_BYTES,
     mcp_servers: agent.config?.mcp_servers ?? {},
   }),
 );
