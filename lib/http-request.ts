@@ -1,4 +1,5 @@
 import http from "node:http";
+import type https from "node:https";
 
 export type PlainResponse = { status: number; statusText: string; headers: http.IncomingHttpHeaders; body: Buffer };
 
@@ -11,6 +12,8 @@ export type PlainRequest = {
   /** The most of an answer that is read; a longer one fails with `tooLarge`. */
   maxBytes?: number;
   tooLarge?: (maxBytes: number) => Error;
+  /** For an https peer: whom to trust (a CA, or an agent's pinned certificate); the system's CAs without it. */
+  tls?: Pick<https.RequestOptions, "ca" | "checkServerIdentity">;
 };
 
 /**
@@ -33,7 +36,7 @@ export async function plainRequest(url: URL, options: PlainRequest): Promise<Pla
       req.destroy();
       reject(error);
     };
-    const req = transport.request(url, { method, headers }, (res) => {
+    const req = transport.request(url, { method, headers, ...(url.protocol === "https:" ? options.tls : {}) }, (res) => {
       const tooLarge = () => fail(options.tooLarge?.(maxBytes) ?? new Error(`the answer is larger than ${maxBytes} bytes`));
       if (Number(res.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
       const chunks: Buffer[] = [];

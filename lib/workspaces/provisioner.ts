@@ -310,7 +310,7 @@ export class Provisioner {
   private async stopWorkspace(build: ClaimedBuild, { remove }: { remove: boolean }): Promise<void> {
     const agent = await currentAgentOf(this.db, build.workspace_id);
     if (agent) {
-      if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
+      if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret, certificate: agent.apiCertificate });
       await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
       await updateAgent(this.db, agent.id, { lifecycleState: "off" });
     }

@@ -5,6 +5,7 @@ import { resolveSandbox } from "../sandbox/bubblewrap";
 import { createLocalDriver } from "./drivers/local";
 import { Provisioner } from "./provisioner";
 import { assertRepoRootsApart } from "./repo-roots";
+import { agentServerCa } from "../server/tls";
 
 /** A provisioner with its own connection pool and the local driver, as `npm start` and `taskyard provisioner` run it. */
 export async function startProvisioner(databaseUrl: string, serverUrl: string) {
@@ -15,7 +16,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   const provisioner = new Provisioner({
     db,
     sql,
-    driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox }),
+    driver: createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox, serverCa: agentServerCa() }),
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
     concurrency: config.TASKYARD_BUILD_CONCURRENCY,
@@ -33,8 +34,9 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
 }
 
 export function localServerUrl(): string {
-  const { TASKYARD_ACCESS_URL, HOSTNAME, PORT } = env();
+  const { TASKYARD_ACCESS_URL, HOSTNAME, PORT, TASKYARD_TLS_CERT_FILE } = env();
   if (TASKYARD_ACCESS_URL) return TASKYARD_ACCESS_URL.replace(/\/+$/, "");
   const host = !HOSTNAME || HOSTNAME === "0.0.0.0" || HOSTNAME === "::" ? "127.0.0.1" : HOSTNAME;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${PORT}`;
+  // Over HTTPS the certificate must name this address (or set TASKYARD_ACCESS_URL to a name it has).
+  return `${TASKYARD_TLS_CERT_FILE ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${PORT}`;
 }

@@ -28,6 +28,11 @@ const JOIN_CGROUPS = `${JOIN_CGROUPS_ONLY} ${IGNORE_TERM}`;
 /** A setup script's shell: in the repository when there is one. The script is an argument, never a file root writes into the workspace. */
 const SETUP_SHELL = '[ -d repo ] && cd repo; exec sh -c "$1"';
 
+/** How an agent meets a server on another host (docs/deployment.md "Traffic between hosts"), as its environment says it. */
+function trafficBetweenHosts(advertise: string | undefined, serverCa: string | undefined): Record<string, string> {
+  return { ...(advertise ? { TASKYARD_AGENT_LISTEN: advertise } : {}), ...(serverCa ? { TASKYARD_AGENT_SERVER_CA: serverCa } : {}) };
+}
+
 /** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
 async function lastWords(logFile: string, since: number): Promise<string> {
   const handle = await fs.open(logFile, fsSync.constants.O_RDONLY | fsSync.constants.O_NOFOLLOW).catch(() => null);
@@ -58,7 +63,19 @@ async function lastWords(logFile: string, since: number): Promise<string> {
  * pid and agent id). Agents' logs live in the data dir, root's alone: root never opens a path in
  * a workspace.
  */
-export function createLocalDriver(options: { dataDir: string; serverUrl: string; sandbox: SandboxKind; graceMs?: number }): WorkspaceDriver {
+export function createLocalDriver(options: {
+  dataDir: string;
+  serverUrl: string;
+  sandbox: SandboxKind;
+  graceMs?: number;
+  /**
+   * This host's address as the server reaches it (a provisioner's `--advertise`): agents serve
+   * AgentAPI there over TLS with a certificate the server pins. Without it: loopback, plain HTTP.
+   */
+  advertise?: string;
+  /** The CA (PEM text) agents check the server's https certificate against; the system's CAs without it. */
+  serverCa?: string;
+}): WorkspaceDriver {
   const graceMs = options.graceMs ?? 5000;
   const exits = new Map<string, Promise<string>>();
   const { workspaceDir, stateDir, logFile } = workspaceLayout(options.dataDir);
@@ -246,7 +263,7 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
   return {
     host: os.hostname(),
 
-    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
+    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox, advertise = options.advertise }) {
       const settings = sandboxSettings(sandbox);
       const dir = workspaceDir(workspaceId);
       const workspace = await workspaceFor(dir, uid);
@@ -262,6 +279,8 @@ export function createLocalDriver(options: { dataDir: string; serverUrl: string;
       const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
       // After the forwards: a template's own values never open a way to the host's loopback.
       Object.assign(agentEnv, values ?? {});
+      // After the template's values, which never set Taskyard's own: where the agent listens, whom it trusts.
+      Object.assign(agentEnv, trafficBetweenHosts(advertise, options.serverCa));
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
         "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt, ...(gateway ? ["--model-gateway"] : []),
