@@ -12,7 +12,7 @@ import { firstLine, summary } from "./brains/local";
 import { Conversation } from "./conversation";
 import { commitAttributionEnv } from "./commit-attribution";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
-import type { WorkspaceChannel } from "./workspace-channel";
+import { gatewayRelay, type WorkspaceChannel } from "./workspace-channel";
 
 const HEARTBEAT_MS = agentEnv().TASKYARD_AGENT_HEARTBEAT_MS;
 
@@ -122,9 +122,15 @@ async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
   }
 }
 
-/** What the coding agent (and everything in the workspace) sees of the model: the server's gateway, and a key good for it alone. */
+/**
+ * What the coding agent (and everything in the workspace) sees of the model: the server's gateway,
+ * and a key good for it alone. A server over https is reached through this agent's relay (the
+ * workspace's forwarded address, lib/agent/workspace-channel.ts `gatewayRelay`), which adds the TLS.
+ */
 function modelGatewayEnv(options: AgentOptions): Record<string, string> {
-  return { ANTHROPIC_BASE_URL: `${options.serverUrl}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
+  const relay = options.workspace.sandboxed ? gatewayRelay(options.serverUrl, options.serverCa) : undefined;
+  const base = relay ? `http://${relay.authority}` : options.serverUrl;
+  return { ANTHROPIC_BASE_URL: `${base}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
 }
 
 /** The task's status as the agent last reported it, kept beside the conversation so a restart or a resume says it again. */

@@ -18,6 +18,7 @@ import { resolveSandbox } from "../../lib/sandbox/bubblewrap";
 import { createLocalDriver } from "../../lib/workspaces/drivers/local";
 import { Provisioner } from "../../lib/workspaces/provisioner";
 import { newConfigDir, runCli } from "../support/cli";
+import { latestPrompt, startFakeAnthropic } from "../support/fake-anthropic";
 import { taskyard, type Proc } from "../support/stack";
 import { waitFor } from "../support/runtime";
 
@@ -52,6 +53,8 @@ let dbName: string;
 let provisioner: Provisioner;
 let provisionerDb: ReturnType<typeof createDb>;
 let templateVersionId: string;
+let model: Awaited<ReturnType<typeof startFakeAnthropic>>;
+const MODEL_KEY = `sk-ant-api03-${randomBytes(24).toString("hex")}`;
 
 const trusted = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher } as RequestInit);
 
@@ -66,6 +69,9 @@ beforeAll(async () => {
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=taskyard-test", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout", keyFile, "-out", caFile], { stdio: "pipe" });
   certPem = await fs.readFile(caFile, "utf8");
   dispatcher = new Agent({ connect: { ca: certPem } });
+
+  // The model provider's stand-in, behind the server's model gateway.
+  model = await startFakeAnthropic((request) => ({ content: [{ type: "text", text: `Model says: ${latestPrompt(request).slice(0, 60)}` }] }));
 
   // Its own database in the run's cluster, and no provisioner of its own: ours below advertises the agent address.
   const clusterUrl = new URL(inject("databaseUrl"));
@@ -85,6 +91,9 @@ beforeAll(async () => {
     TASKYARD_ADMIN_PASSWORD: "admin-password",
     TASKYARD_TLS_CERT_FILE: caFile,
     TASKYARD_TLS_KEY_FILE: keyFile,
+    ANTHROPIC_API_KEY: MODEL_KEY,
+    ANTHROPIC_BASE_URL: model.url,
+    ANTHROPIC_MODEL: "",
     LOG_LEVEL: "warn",
   });
   await waitFor("the https server", async () => {
@@ -115,6 +124,7 @@ afterAll(async () => {
   await provisionerDb?.sql.end({ timeout: 5 });
   await sql?.end({ timeout: 5 });
   await server?.stop();
+  model?.close();
   await admin?.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
   await admin?.end({ timeout: 5 });
   await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
@@ -312,6 +322,23 @@ describe("traffic between hosts (TLS both ways, the agent's certificate pinned)"
     expect(stored).toEqual({ api_url: null, api_certificate: null });
     await sql`DELETE FROM workspace_agents WHERE auth_token_hash = ${sha256(agentToken)}`;
   });
+
+  it("a coding agent's model calls reach the server's gateway over the agent's TLS relay: the workspace speaks plain HTTP only to its agent", async () => {
+    const claude = (await client.templates()).find((t) => t.name === "claude")!;
+    const before = model.requests.length;
+    const task = await client.createTask({ input: "Answer through the relay", template_version_id: claude.active_version_id });
+    const reply = await waitFor("the model's reply", async () => {
+      const { logs } = await client.logs("me", task.id).catch(() => ({ logs: [] as { content: string }[] }));
+      return logs.find((l) => l.content.includes("Model says: Answer through the relay"));
+    }, 90_000, 250, () => said());
+    expect(reply).toBeTruthy();
+    expect(model.requests.length).toBeGreaterThan(before);
+    // The provider saw the server's key (the gateway's upstream), never the workspace's.
+    expect(model.keys.at(-1)).toContain(MODEL_KEY);
+    const row = await agentRow(task.id);
+    expect(row.api_url).toMatch(/^https:/);
+    await client.deleteTask("me", task.id).catch(() => {});
+  }, 120_000);
 
   it("the CLI reaches the https server with --ca (or TASKYARD_CA_FILE) and says why not without it", async () => {
     const config = await newConfigDir();

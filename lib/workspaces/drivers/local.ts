@@ -28,6 +28,16 @@ const JOIN_CGROUPS = `${JOIN_CGROUPS_ONLY} ${IGNORE_TERM}`;
 /** A setup script's shell: in the repository when there is one. The script is an argument, never a file root writes into the workspace. */
 const SETUP_SHELL = '[ -d repo ] && cd repo; exec sh -c "$1"';
 
+/**
+ * Where the workspace reaches the model gateway: the server itself over plain HTTP; over https, the
+ * same port on the workspace's loopback, which its agent relays to the server adding the TLS
+ * (lib/agent/workspace-channel.ts `gatewayRelay`).
+ */
+function gatewayInWorkspace(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  return url.protocol === "https:" ? `http://127.0.0.1:${url.port || 443}` : serverUrl;
+}
+
 /** How an agent meets a server on another host (docs/deployment.md "Traffic between hosts"), as its environment says it. */
 function trafficBetweenHosts(advertise: string | undefined, serverCa: string | undefined): Record<string, string> {
   return { ...(advertise ? { TASKYARD_AGENT_LISTEN: advertise } : {}), ...(serverCa ? { TASKYARD_AGENT_SERVER_CA: serverCa } : {}) };
@@ -276,7 +286,7 @@ export function createLocalDriver(options: {
       // The model gateway (on the server) is reachable from the workspace through the agent when the
       // server is on the host's loopback, as is any other declared endpoint there; nothing else there is.
       const gateway = usesModelGateway(env);
-      const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
+      const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: gatewayInWorkspace(options.serverUrl) } : {}) });
       // After the forwards: a template's own values never open a way to the host's loopback.
       Object.assign(agentEnv, values ?? {});
       // After the template's values, which never set Taskyard's own: where the agent listens, whom it trusts.
