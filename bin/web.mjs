@@ -4,5 +4,6 @@
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && process.exit(0), 500).unref();
 await import("./peer-address.mjs");
+await import("./tls.mjs");
 process.argv = [process.argv[0], "next", "start", ...process.argv.slice(2)];
 await import("next/dist/bin/next");

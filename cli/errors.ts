@@ -11,11 +11,15 @@ export class UsageError extends Error {
   }
 }
 
-/** The server could not be reached at all (refused, unknown host, reset). */
+/** What a TLS client says of a certificate it does not trust (node's codes). */
+const UNTRUSTED_CERTIFICATE = /SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|CERT_|ALTNAME/;
+
+/** The server could not be reached at all (refused, unknown host, reset, a certificate not trusted). */
 export class UnreachableError extends Error {
   constructor(url: string, cause: unknown) {
     const reason = cause instanceof Error ? ((cause.cause as NodeJS.ErrnoException | undefined)?.code ?? (cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(`cannot reach the Taskyard server at ${url} (${reason})`);
+    const hint = UNTRUSTED_CERTIFICATE.test(reason) ? ": its certificate is not trusted here; pass the CA that signed it with --ca <file> or TASKYARD_CA_FILE" : "";
+    super(`cannot reach the Taskyard server at ${url} (${reason})${hint}`);
     this.name = "UnreachableError";
   }
 }

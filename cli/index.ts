@@ -15,6 +15,7 @@ const program = new Command()
   .version(VERSION)
   .showHelpAfterError("(add --help for usage)")
   .enablePositionalOptions()
+  .option("--ca <file>", "check the server's https certificate against this CA (PEM) instead of the system's CAs (or TASKYARD_CA_FILE)")
   .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 type Register = (program: Command) => void;
@@ -56,5 +57,9 @@ const load = requested in serverSide
 // Loading a command can fail too: the server's modules read and validate the environment.
 const registers = await load().catch(fail);
 for (const register of registers) register(program);
+program.hook("preAction", async () => {
+  const { ca } = program.opts<{ ca?: string }>();
+  if (ca) (await import("./session")).useCaFile(ca);
+});
 
 await program.parseAsync(args, { from: "user" }).catch(fail);

@@ -1,7 +1,9 @@
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { cliEnv } from "../lib/env";
+import { Agent } from "undici";
 import { TaskyardClient } from "../lib/sdk/client";
 import { UnreachableError } from "./errors";
 
@@ -32,14 +34,39 @@ export async function removeSession(): Promise<boolean> {
   );
 }
 
+let caFileOption: string | undefined;
+
+/** `taskyard --ca <file> …`: wins over TASKYARD_CA_FILE. */
+export function useCaFile(file: string | undefined) {
+  caFileOption = file;
+}
+
+/**
+ * With a CA file (`--ca`, TASKYARD_CA_FILE), the server's https certificate is checked against it
+ * alone instead of the system's CAs (a server with its own or a private CA's certificate).
+ */
+function trustOptions(): RequestInit {
+  const file = caFileOption ?? cliEnv().TASKYARD_CA_FILE;
+  if (!file) return {};
+  let ca: string;
+  try {
+    ca = fsSync.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read the CA file ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  // `dispatcher` is undici's option of Node's fetch (not in the DOM's RequestInit).
+  return { dispatcher: new Agent({ connect: { ca } }) } as RequestInit;
+}
+
 /** An SDK client whose network failures read "cannot reach the server at …" instead of "fetch failed". */
 export function clientFor(url: string, token?: string): TaskyardClient {
   const baseUrl = url.replace(/\/+$/, "");
+  const trust = trustOptions();
   return new TaskyardClient({
     baseUrl,
     token,
     fetch: (input, init) =>
-      fetch(input, init).catch((error: unknown) => {
+      fetch(input, { ...init, ...trust }).catch((error: unknown) => {
         if ((error as Error).name === "AbortError") throw error;
         throw new UnreachableError(baseUrl, error);
       }),

@@ -7,7 +7,7 @@
  */
 
 /** The names read here, for lib/env.ts's list of every variable. */
-export const AGENT_ENVIRONMENT_VARIABLES = ["TASKYARD_AGENT_URL", "TASKYARD_WORKSPACE_DIR", "TASKYARD_AGENT_HEARTBEAT_MS", "TASKYARD_AGENT_TOKEN", "PATH"];
+export const AGENT_ENVIRONMENT_VARIABLES = ["TASKYARD_AGENT_URL", "TASKYARD_WORKSPACE_DIR", "TASKYARD_AGENT_HEARTBEAT_MS", "TASKYARD_AGENT_TOKEN", "TASKYARD_AGENT_LISTEN", "TASKYARD_AGENT_SERVER_CA", "PATH"];
 
 /**
  * The process environment as a whole, for the children that inherit it: the web server and
@@ -28,6 +28,13 @@ export type AgentEnv = {
   TASKYARD_WORKSPACE_DIR?: string;
   /** How often an agent checks in with the server (and that its workspace is still there). */
   TASKYARD_AGENT_HEARTBEAT_MS: number;
+  /** An agent on another host: the address it serves AgentAPI on, over TLS (the provisioner's `--advertise`). */
+  TASKYARD_AGENT_LISTEN?: string;
+  /**
+   * The CA (PEM text, not a path: the agent's sandbox sees no file of the host's) that the server's
+   * https certificate is checked against instead of the system's CAs.
+   */
+  TASKYARD_AGENT_SERVER_CA?: string;
 };
 
 let cached: AgentEnv | undefined;
@@ -43,6 +50,8 @@ export function agentEnv(source: Record<string, string | undefined> = process.en
     TASKYARD_AGENT_URL: source.TASKYARD_AGENT_URL || undefined,
     TASKYARD_WORKSPACE_DIR: source.TASKYARD_WORKSPACE_DIR || undefined,
     TASKYARD_AGENT_HEARTBEAT_MS: Number(heartbeat),
+    TASKYARD_AGENT_LISTEN: source.TASKYARD_AGENT_LISTEN || undefined,
+    TASKYARD_AGENT_SERVER_CA: source.TASKYARD_AGENT_SERVER_CA || undefined,
   };
   if (source === process.env) cached = read;
   return read;

@@ -79,6 +79,11 @@ const envSchema = z.object({
   TASKYARD_DATA_DIR: optionalString,
   /** How agents and the provisioner reach this server; defaults to the local listener. */
   TASKYARD_ACCESS_URL: optionalString,
+  /** Serve HTTPS on PORT with this certificate (PEM, chain after the leaf) and key: both or neither (lib/server/tls.ts). */
+  TASKYARD_TLS_CERT_FILE: optionalString,
+  TASKYARD_TLS_KEY_FILE: optionalString,
+  /** The CA (PEM) this host's clients check the server's https certificate against, instead of the system's CAs. */
+  TASKYARD_CA_FILE: optionalString,
   TASKYARD_ADMIN_EMAIL: optionalString,
   TASKYARD_ADMIN_PASSWORD: z.preprocess(
     emptyAsUndefined,
@@ -212,6 +217,8 @@ const cliEnvSchema = z.object({
   XDG_CONFIG_HOME: optionalString,
   /** https://no-color.org: any non-empty value turns colours off. */
   NO_COLOR: optionalString,
+  /** The CA (PEM) the server's https certificate is checked against, instead of the system's CAs (as `--ca`). */
+  TASKYARD_CA_FILE: optionalString,
 });
 
 export type CliEnv = z.infer<typeof cliEnvSchema>;
@@ -229,7 +236,7 @@ export function startedByNpm(): boolean {
 }
 
 /** The names of every variable read here, for the README's table (a test compares them). */
-export const ENVIRONMENT_VARIABLES = [...Object.keys(envSchema.shape), ...Object.keys(cliEnvSchema.shape), ...AGENT_ENVIRONMENT_VARIABLES];
+export const ENVIRONMENT_VARIABLES = [...new Set([...Object.keys(envSchema.shape), ...Object.keys(cliEnvSchema.shape), ...AGENT_ENVIRONMENT_VARIABLES])];
 
 export function dataDir(): string {
   return path.resolve(env().TASKYARD_DATA_DIR ?? ".taskyard");

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { rootCertificates } from "node:tls";
+import type https from "node:https";
 
 export type PlainResponse = { status: number; statusText: string; headers: http.IncomingHttpHeaders; body: Buffer };
 
@@ -12,8 +12,8 @@ export type PlainRequest = {
   /** The most of an answer that is read; a longer one fails with `tooLarge`. */
   maxBytes?: number;
   tooLarge?: (maxBytes: number) => Error;
-  /** PEM certificates trusted for an https peer besides the system's (a server's own CA, `--ca`). */
-  ca?: string;
+  /** For an https peer: whom to trust (a CA, or an agent's pinned certificate); the system's CAs without it. */
+  tls?: Pick<https.RequestOptions, "ca" | "checkServerIdentity">;
 };
 
 /**
@@ -36,8 +36,7 @@ export async function plainRequest(url: URL, options: PlainRequest): Promise<Pla
       req.destroy();
       reject(error);
     };
-    const tls = options.ca ? { ca: [...rootCertificates, options.ca] } : {};
-    const req = transport.request(url, { method, headers, ...tls }, (res) => {
+    const req = transport.request(url, { method, headers, ...(url.protocol === "https:" ? options.tls : {}) }, (res) => {
       const tooLarge = () => fail(options.tooLarge?.(maxBytes) ?? new Error(`the answer is larger than ${maxBytes} bytes`));
       if (Number(res.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
       const chunks: Buffer[] = [];

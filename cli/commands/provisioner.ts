@@ -25,7 +25,7 @@ export function registerProvisioner(program: Command) {
     .option("--tag <key=value>", "a tag templates can require (repeatable), e.g. --tag region=eu --tag gpu=true", tag, {})
     .option("--name <host>", "the name this host shows under in Settings → Provisioners (default: the host name)")
     .option("--advertise <address>", "this host's address the server reaches its agents at (over TLS)")
-    .option("--ca <file>", "a PEM file of certificates to trust for the server's TLS (a private CA)")
+    .option("--ca <file>", "the CA (PEM) the server's certificate is checked against, instead of the system's (or TASKYARD_CA_FILE)")
     .option("--keep-agents", "leave running agents alone on shutdown")
     .addHelpText(
       "after",
@@ -39,6 +39,7 @@ TASKYARD_DATA_DIR holds this host's workspaces (./.taskyard by default).`,
     .action(async (opts: Options) => {
       resolveSystemPrograms(); // git, bwrap, setpriv, sh: from the system's directories, once
       const key = opts.key ?? env().TASKYARD_PROVISIONER_KEY;
+      const caFile = opts.ca ?? env().TASKYARD_CA_FILE;
       const url = (opts.url ?? localServerUrl()).replace(/\/+$/, "");
       let stop: (o?: { stopAgents?: boolean }) => Promise<void>;
       if (key) {
@@ -48,7 +49,7 @@ TASKYARD_DATA_DIR holds this host's workspaces (./.taskyard by default).`,
           tags: opts.tag,
           name: opts.name,
           advertise: opts.advertise,
-          ca: opts.ca ? fs.readFileSync(opts.ca, "utf8") : undefined,
+          ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
           onRefused: () => process.exit(3),
         });
         const tags = Object.entries(running.tags).map(([k, v]) => `${k}=${v}`).join(", ") || "none";

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { AgentMessage } from "../agents/agentapi-client";
 import { readRawInput } from "../agents/raw-input";
@@ -81,6 +82,11 @@ export type AgentApiServerOptions = {
   /** The task's repository as the workspace sees it, if it has one (Taskyard's `GET /changes` reads it). */
   repoDir?: string;
   port?: number;
+  /**
+   * An agent on another host: serve on this address (not loopback) over TLS with this key and
+   * certificate, which the agent registers and the server pins. Without it: plain HTTP on 127.0.0.1.
+   */
+  listen?: { address: string; key: string; cert: string };
 };
 
 /**
@@ -88,8 +94,8 @@ export type AgentApiServerOptions = {
  * GET /status, GET /messages, POST /message, GET /events (SSE), POST /upload — and Taskyard's
  * GET /changes?base=<commit> (the repository's changes) and GET /tool-calls?message=<id> (the
  * tool calls behind a message's tool lines). Closed to everyone
- * but the server: a bearer secret, a loopback `Host` (DNS rebinding) and JSON-only message posts
- * (no "simple" cross-site request gets through).
+ * but the server: a bearer secret, its own `Host` (DNS rebinding) and JSON-only message posts
+ * (no "simple" cross-site request gets through); beyond loopback, only over TLS (`listen`).
  */
 export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const streams = new Set<http.ServerResponse>();
@@ -97,10 +103,14 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
   brain.onStatus((status) => streams.forEach((s) => sse(s, "status_change", { status, agent_type: brain.agentType })));
   let port = 0;
 
+  const listen = options.listen;
+  const hostInUrl = listen ? (listen.address.includes(":") ? `[${listen.address}]` : listen.address) : "127.0.0.1";
+
   function admit(req: http.IncomingMessage) {
     const host = (req.headers.host ?? "").toLowerCase();
-    if (![`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host)) {
-      throw new HttpProblem(403, "Forbidden", "this agent answers only requests addressed to its loopback address");
+    const own = listen ? [`${hostInUrl.toLowerCase()}:${port}`] : [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+    if (!own.includes(host)) {
+      throw new HttpProblem(403, "Forbidden", `this agent answers only requests addressed to ${listen ? "its address" : "its loopback address"}`);
     }
     if (options.secret === undefined) return;
     const given = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
@@ -187,18 +197,20 @@ export async function serveAgentApi(brain: Brain, options: AgentApiServerOptions
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof HttpProblem) return problem(res, error.status, error.title, error.message);
       if (error instanceof NotStableError) return problem(res, 409, "Conflict", error.message);
       problem(res, 500, "Internal Server Error", error instanceof Error ? error.message : String(error));
     });
-  });
+  };
+  // TLS 1.3 only: the one client is our own server.
+  const server = listen ? https.createServer({ key: listen.key, cert: listen.cert, minVersion: "TLSv1.3" }, handle) : http.createServer(handle);
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, listen?.address ?? "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${listen ? "https" : "http"}://${hostInUrl}:${port}`,
     close: () =>
       new Promise((resolve) => {
         streams.forEach((s) => s.end());

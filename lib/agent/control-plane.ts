@@ -32,11 +32,15 @@ const TIMEOUT_MS = 10_000;
 /** A work snapshot may be tens of MiB. */
 const WORK_SNAPSHOT_TIMEOUT_MS = 120_000;
 
-/** The agent's side of the agent routes: it authenticates with its one-time agent token. */
-export function createControlPlaneClient(baseUrl: string, token: string) {
+/**
+ * The agent's side of the agent routes: it authenticates with its one-time agent token. Over https
+ * the server's certificate is checked against `ca` (PEM) when given, else the system's CAs.
+ */
+export function createControlPlaneClient(baseUrl: string, token: string, trust: { ca?: string } = {}) {
+  const tls = trust.ca ? { ca: trust.ca } : undefined;
   async function call(method: string, path: string, body?: unknown, timeoutMs = TIMEOUT_MS): Promise<string> {
     const headers: Record<string, string> = { "Coder-Session-Token": token, ...(body === undefined ? {} : { "content-type": "application/json" }) };
-    const res = await plainRequest(new URL(`${baseUrl}${path}`), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
+    const res = await plainRequest(new URL(`${baseUrl}${path}`), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, tls });
     const text = res.body.toString("utf8");
     if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status} ${text}`);
     return text;
@@ -44,7 +48,8 @@ export function createControlPlaneClient(baseUrl: string, token: string) {
   return {
     manifest: async () => JSON.parse(await call("GET", "/api/v2/workspaceagents/me/manifest")) as Manifest,
     lifecycle: (state: string) => call("POST", "/api/v2/workspaceagents/me/lifecycle", { state, changed_at: new Date().toISOString() }),
-    connection: (apiUrl: string) => call("POST", "/api/v2/workspaceagents/me/connection", { api_url: apiUrl }),
+    /** Where AgentAPI is served; an agent on another host adds the certificate its port presents, for the server to pin. */
+    connection: (apiUrl: string, certificate?: string) => call("POST", "/api/v2/workspaceagents/me/connection", { api_url: apiUrl, ...(certificate ? { certificate } : {}) }),
     appHealth: (slug: string, health: string) => call("PATCH", "/api/v2/workspaceagents/me/app-health", { app_slug: slug, health }),
     appStatus: (slug: string, state: string, message: string) => call("PATCH", "/api/v2/workspaceagents/me/app-status", { app_slug: slug, state, message }),
     usage: (report: TurnUsage & { turn_id: string }) => call("POST", "/api/v2/workspaceagents/me/usage", report),

@@ -12,7 +12,7 @@ import { firstLine, summary } from "./brains/local";
 import { Conversation } from "./conversation";
 import { commitAttributionEnv } from "./commit-attribution";
 import { createControlPlaneClient, type Manifest } from "./control-plane";
-import type { WorkspaceChannel } from "./workspace-channel";
+import { gatewayRelay, type WorkspaceChannel } from "./workspace-channel";
 import { uploadWorkSnapshot } from "./work-snapshot";
 
 const HEARTBEAT_MS = agentEnv().TASKYARD_AGENT_HEARTBEAT_MS;
@@ -30,7 +30,25 @@ export type AgentOptions = {
   adoptWorkspaceState?: boolean;
   /** The coding agent's Anthropic API is the server's model gateway, with this agent's own key. */
   modelGateway?: boolean;
+  /**
+   * Serve AgentAPI on this address (an agent on another host) over TLS with a certificate made at
+   * this start, registered for the server to pin; loopback or absent: plain HTTP on 127.0.0.1.
+   */
+  listen?: string;
+  /** The CA (PEM) the server's https certificate is checked against; the system's CAs without it. */
+  serverCa?: string;
 };
+
+const LOOPBACK_ADDRESS = /^(127(\.\d{1,3}){3}|localhost|::1|\[::1\])$/i;
+
+/** The AgentAPI listener's TLS: only for an address beyond loopback, where the traffic leaves this host. */
+async function listenerFor(address: string | undefined) {
+  if (!address || LOOPBACK_ADDRESS.test(address)) return undefined;
+  const bare = address.replace(/^\[|\]$/g, "");
+  // Loaded only here: an agent on the server's own host never pays for the X.509 library.
+  const { createAgentCertificate } = await import("./agent-certificate");
+  return { address: bare, ...(await createAgentCertificate(bare)) };
+}
 
 const MiB = 1024 * 1024;
 
@@ -105,9 +123,15 @@ async function adoptOlderState(workspace: WorkspaceChannel, stateDir: string) {
   }
 }
 
-/** What the coding agent (and everything in the workspace) sees of the model: the server's gateway, and a key good for it alone. */
+/**
+ * What the coding agent (and everything in the workspace) sees of the model: the server's gateway,
+ * and a key good for it alone. A server over https is reached through this agent's relay (the
+ * workspace's forwarded address, lib/agent/workspace-channel.ts `gatewayRelay`), which adds the TLS.
+ */
 function modelGatewayEnv(options: AgentOptions): Record<string, string> {
-  return { ANTHROPIC_BASE_URL: `${options.serverUrl}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
+  const relay = options.workspace.sandboxed ? gatewayRelay(options.serverUrl, options.serverCa) : undefined;
+  const base = relay ? `http://${relay.authority}` : options.serverUrl;
+  return { ANTHROPIC_BASE_URL: `${base}${MODEL_GATEWAY_PATH}`, ANTHROPIC_API_KEY: gatewayKeyOf(options.token) };
 }
 
 /** The task's status as the agent last reported it, kept beside the conversation so a restart or a resume says it again. */
@@ -134,11 +158,12 @@ async function deliveredPrompt(dir: string): Promise<string | null> {
 }
 
 /**
- * `taskyard agent`: reports lifecycle, serves AgentAPI on a loopback port it registers, hands the
+ * `taskyard agent`: reports lifecycle, serves AgentAPI on a port it registers (loopback, or TLS on
+ * the address it is told to listen on), hands the
  * prompt to its brain, mirrors every message to the server as a snapshot, and shuts down on SIGTERM.
  */
 export async function runAgent(options: AgentOptions): Promise<void> {
-  const server = createControlPlaneClient(options.serverUrl, options.token);
+  const server = createControlPlaneClient(options.serverUrl, options.token, { ca: options.serverCa });
   await server.lifecycle("starting");
   const manifest = await server.manifest();
   const slug = manifest.app_slug;
@@ -224,8 +249,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     }
     brain.onUsage?.((usage) => void enqueue(() => server.usage({ turn_id: randomUUID(), ...usage })));
 
-    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined });
-    await server.connection(api.url);
+    const listen = await listenerFor(options.listen);
+    api = await serveAgentApi(brain, { secret: manifest.api_secret, workspace, repoDir: hasRepo ? repoDir : undefined, listen });
+    await server.connection(api.url, listen?.cert);
     await server.appHealth(slug, "healthy");
     await server.lifecycle("ready");
     if (options.diskLimitBytes) {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import http2 from "node:http2";
 import net from "node:net";
+import tls from "node:tls";
 import { PassThrough, type Readable, type Writable } from "node:stream";
 import type { Changes } from "../git";
 import type { WorkSnapshotParts, WorkSnapshotRequest } from "../in-workspace/work-snapshot";
@@ -22,14 +23,14 @@ export class WorkspaceChannel {
     control: net.Socket,
     /** Where the workspace is, as commands in it see it. */
     readonly workspaceDir: string,
-    dialIn?: { socket: net.Socket; allowed: string[] },
+    dialIn?: { socket: net.Socket; allowed: string[]; relay?: TlsRelay },
     /** The runtime runs in a sandbox of the driver's, as the workspace's own uid. */
     readonly sandboxed = true,
   ) {
     this.session = http2.connect("http://workspace", { createConnection: () => control });
     this.session.on("error", () => {});
     this.session.on("close", () => (this.closed = true));
-    if (dialIn) serveDialIn(dialIn.socket, dialIn.allowed);
+    if (dialIn) serveDialIn(dialIn.socket, dialIn.allowed, dialIn.relay);
   }
 
   /**
@@ -213,10 +214,35 @@ export class RemoteProcess extends EventEmitter {
 }
 
 /**
- * The agent's end of the runtime's outward tunnels: only the exact addresses the driver allowed
- * (a model endpoint on the host's loopback) are dialled; anything else is refused.
+ * One forwarded address whose far end is the server over https (the model gateway of a server with
+ * TLS): the workspace speaks plain HTTP to it inside its own sandbox, and the agent carries it to
+ * the server over TLS, checking the server's certificate against `ca` (the system's CAs without
+ * it). The workspace needs no CA of its own, and nothing crosses the network in the clear.
  */
-function serveDialIn(socket: net.Socket, allowed: string[]) {
+export type TlsRelay = { authority: string; host: string; port: number; ca?: string };
+
+/** The relay for a coding agent's model gateway, when the server is reached over https; its address inside the workspace. */
+export function gatewayRelay(serverUrl: string, ca: string | undefined): TlsRelay | undefined {
+  const url = new URL(serverUrl);
+  if (url.protocol !== "https:") return undefined;
+  const port = Number(url.port || 443);
+  return { authority: `127.0.0.1:${port}`, host: url.hostname.replace(/^\[|\]$/g, ""), port, ca };
+}
+
+function dial(authority: string, relay: TlsRelay | undefined): net.Socket {
+  if (relay && authority === relay.authority) {
+    const servername = net.isIP(relay.host) ? undefined : relay.host;
+    return tls.connect({ host: relay.host, port: relay.port, servername, ...(relay.ca ? { ca: relay.ca } : {}) });
+  }
+  const { hostname, port } = new URL(`http://${authority}`);
+  return net.connect(Number(port), hostname.replace(/^\[|\]$/g, ""));
+}
+
+/**
+ * The agent's end of the runtime's outward tunnels: only the exact addresses the driver allowed
+ * (a model endpoint on the host's loopback, the model gateway) are dialled; anything else is refused.
+ */
+function serveDialIn(socket: net.Socket, allowed: string[], relay?: TlsRelay) {
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
     const authority = String(headers[":authority"] ?? "");
@@ -224,9 +250,8 @@ function serveDialIn(socket: net.Socket, allowed: string[]) {
       stream.respond({ ":status": 403 });
       return stream.end();
     }
-    const { hostname, port } = new URL(`http://${authority}`);
-    const target = net.connect(Number(port), hostname.replace(/^\[|\]$/g, ""));
-    target.once("connect", () => {
+    const target = dial(authority, relay);
+    target.once(target instanceof tls.TLSSocket ? "secureConnect" : "connect", () => {
       stream.respond({ ":status": 200 });
       splice(target, stream);
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentUnreachableError, capLines, readCapped } from "./agentapi-client";
+import { AgentUnreachableError, capLines, createAgentApiClient, fetchAgent, readCapped } from "./agentapi-client";
 
 const streamOf = (...chunks: string[]) =>
   new ReadableStream<string>({
@@ -33,5 +33,17 @@ describe("readCapped", () => {
     await expect(readCapped(new Response("hello!"), 5)).rejects.toThrow(/larger than 5 bytes/);
     const declared = new Response("x", { headers: { "content-length": "1000" } });
     await expect(readCapped(declared, 5)).rejects.toThrow(/larger than 5 bytes/);
+  });
+});
+
+describe("the one rule for reaching an agent", () => {
+  it("refuses plain http beyond loopback and https without a pinned certificate, before any connection", async () => {
+    // Addresses nobody listens on: a refusal here comes from the rule, not from the network.
+    await expect(createAgentApiClient({ url: "http://10.252.0.1:9", secret: "s" }).status(500)).rejects.toThrow(/plain HTTP is for loopback agents only/);
+    await expect(fetchAgent({ url: "http://10.252.0.1:9", secret: "s" }, "/events")).rejects.toThrow(/plain HTTP is for loopback agents only/);
+    await expect(createAgentApiClient({ url: "https://10.252.0.1:9", secret: "s" }).status(500)).rejects.toThrow(/registered no certificate to pin/);
+    await expect(fetchAgent({ url: "https://10.252.0.1:9", secret: "s", certificate: null }, "/events")).rejects.toThrow(/registered no certificate to pin/);
+    // Loopback over plain http is still the way for an agent on this host (refused by the closed port, not the rule).
+    await expect(createAgentApiClient({ url: "http://127.0.0.1:9", secret: "s" }).status(500)).rejects.toThrow(/unreachable/);
   });
 });

@@ -71,8 +71,26 @@ export class AgentUnreachableError extends Error {
   }
 }
 
-/** Where the server reaches an agent: its registered address and the secret its port demands. */
-export type AgentEndpoint = { url: string; secret?: string | null };
+/**
+ * Where the server reaches an agent: its registered address, the secret its port demands and, for
+ * an agent on another host (https), the certificate it registered, which is all that is trusted.
+ */
+export type AgentEndpoint = { url: string; secret?: string | null; certificate?: string | null };
+
+const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+
+/**
+ * How a request reaches this agent, the one rule for every server→agent call: plain HTTP only to
+ * loopback (the agent is on this host), else TLS pinned to the agent's registered certificate
+ * (lib/agents/pinned-tls.ts, loaded only then: an agent process never needs it).
+ */
+async function transportOf(agent: AgentEndpoint) {
+  const url = new URL(agent.url);
+  if (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname)) return undefined;
+  if (url.protocol !== "https:") throw new AgentUnreachableError(`agent at ${url.host} is refused: plain HTTP is for loopback agents only`);
+  if (!agent.certificate) throw new AgentUnreachableError(`agent at ${url.host} is refused: it registered no certificate to pin`);
+  return (await import("./pinned-tls")).pinned(agent.certificate);
+}
 
 /** Where a path of an agent's port is. */
 function agentUrl(agent: AgentEndpoint, path: string): URL {
@@ -88,11 +106,14 @@ function withSecret(agent: AgentEndpoint, headers: Record<string, string>): Reco
  * A streamed or passed-through server→agent request: the agent's secret on it, redirects never
  * followed (an agent could point the server anywhere), and a timeout. Bodies are read with `readCapped`.
  */
-export function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
+export async function fetchAgent(agent: AgentEndpoint, path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(withSecret(agent, {}))) headers.set(name, value);
   const signal = init.timeoutMs ? AbortSignal.any([AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])]) : init.signal;
-  return fetch(agentUrl(agent, path), { ...init, headers, signal, redirect: "manual" });
+  const transport = await transportOf(agent);
+  // `dispatcher` is undici's own option of fetch (Node's fetch is undici), absent from the DOM's RequestInit.
+  const pinnedInit = transport ? ({ dispatcher: transport.dispatcher } as RequestInit) : {};
+  return fetch(agentUrl(agent, path), { ...init, ...pinnedInit, headers, signal, redirect: "manual" });
 }
 
 const tooLarge = (maxBytes: number) => new AgentUnreachableError(`the agent's answer is larger than ${maxBytes} bytes`);
@@ -121,7 +142,8 @@ export async function readCapped(res: Response, maxBytes = AGENT_RESPONSE_MAX_BY
 async function exchange(agent: AgentEndpoint, path: string, init: { method?: string; body?: string; headers?: Record<string, string> }, timeoutMs: number): Promise<PlainResponse> {
   const headers = withSecret(agent, { ...init.headers, ...(init.body === undefined ? {} : { "content-type": "application/json" }) });
   try {
-    return await plainRequest(agentUrl(agent, path), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge });
+    const transport = await transportOf(agent);
+    return await plainRequest(agentUrl(agent, path), { ...init, headers, timeoutMs, maxBytes: AGENT_RESPONSE_MAX_BYTES, tooLarge, tls: transport?.options });
   } catch (e) {
     if (e instanceof AgentUnreachableError) throw e;
     throw new AgentUnreachableError(`agent at ${new URL(agent.url).host} is unreachable: ${e instanceof Error ? e.message : e}`);

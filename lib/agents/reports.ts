@@ -7,6 +7,7 @@ import { ApiError } from "../api/errors";
 import { logger } from "../logger";
 import { advanceTaskInputs } from "../tasks/input-queue";
 import { createAgentApiClient } from "./agentapi-client";
+import { certificateProblem } from "./pinned-tls";
 import type { z } from "zod";
 import type { appHealthRequest, appStatusRequest, changesSnapshotRequest, toolCallsReport, usageRequest } from "../validation/agents";
 
@@ -31,15 +32,24 @@ export async function reportAppStatus(db: Db, agent: AgentIdentity, body: z.infe
 
 /**
  * Where the agent serves AgentAPI. The address must answer with this agent's own secret: an agent
- * cannot register another agent's port and have the server drive that agent for its owner.
+ * cannot register another agent's port and have the server drive that agent for its owner. An
+ * agent on another host (https) registers the certificate its port presents, and the check itself
+ * already goes over TLS pinned to it (lib/agents/pinned-tls.ts), as every later call does.
  */
-export async function registerConnection(db: Db, agent: AgentIdentity, apiUrl: string) {
+export async function registerConnection(db: Db, agent: AgentIdentity, apiUrl: string, certificate?: string) {
   const url = apiUrl.replace(/\/+$/, "");
-  const answered = await createAgentApiClient({ url, secret: agent.api_secret })
+  const tls = url.toLowerCase().startsWith("https:");
+  // Plain HTTP is for loopback agents only (validation); one never carries a certificate to pin.
+  const pinned = tls ? certificate : undefined;
+  if (pinned) {
+    const problem = certificateProblem(pinned);
+    if (problem) throw ApiError.invalidField("certificate", problem);
+  }
+  const answered = await createAgentApiClient({ url, secret: agent.api_secret, certificate: pinned })
     .status(2000)
     .then(() => true, () => false);
-  if (!answered) throw ApiError.invalidField("api_url", "this address does not answer as this agent (with its secret)");
-  await updateAgent(db, agent.agent_id, { apiUrl: url });
+  if (!answered) throw ApiError.invalidField("api_url", `this address does not answer as this agent (with its secret${tls ? ", over TLS with this certificate" : ""})`);
+  await updateAgent(db, agent.agent_id, { apiUrl: url, apiCertificate: pinned ?? null });
 }
 
 /** What a turn used of a model, added to the agent's task's totals. */

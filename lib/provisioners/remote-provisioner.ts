@@ -34,7 +34,7 @@ export async function startRemoteProvisioner(options: RemoteProvisionerOptions) 
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   const provisioner = new Provisioner({
     store: () => remoteStore(server, registered.id),
-    driver: createLocalDriver({ dataDir: dataDir(), serverUrl: server.url, sandbox, host }),
+    driver: createLocalDriver({ dataDir: dataDir(), serverUrl: server.url, sandbox, host, advertise: options.advertise, serverCa: options.ca }),
     leaseMs: config.TASKYARD_LEASE_MS,
     agentConnectTimeoutMs: config.TASKYARD_AGENT_CONNECT_TIMEOUT_MS,
     concurrency: config.TASKYARD_BUILD_CONCURRENCY,

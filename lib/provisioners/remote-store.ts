@@ -21,7 +21,7 @@ export class ProvisionerKeyRefused extends Error {
 export type ServerConnection = {
   url: string;
   key: string;
-  /** PEM certificates to trust for the server's TLS besides the system's (`--ca`). */
+  /** The CA (PEM) the server's certificate is checked against instead of the system's (`--ca`, TASKYARD_CA_FILE). */
   ca?: string;
 };
 
@@ -31,7 +31,7 @@ export async function callServer<T>(server: ServerConnection, path: string, body
   if (options.provisionerId) headers[PROVISIONER_ID_HEADER] = options.provisionerId;
   let res;
   try {
-    res = await plainRequest(new URL(path, `${server.url}/`), { method: "POST", headers, body: JSON.stringify(body), timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 64 * 1024 * 1024, ca: server.ca });
+    res = await plainRequest(new URL(path, `${server.url}/`), { method: "POST", headers, body: JSON.stringify(body), timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 64 * 1024 * 1024, tls: server.ca ? { ca: server.ca } : undefined });
   } catch (error) {
     throw new ServerUnreachable(`${server.url} did not answer: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
+import https from "node:https";
+import type { TLSSocket } from "node:tls";
 import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
@@ -20,6 +22,7 @@ import { resolveSystemPrograms } from "../system-programs";
 import { bootstrapDatabase } from "./bootstrap";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { firstRunSetupCode } from "./first-run";
+import { serverTls, type ServerTls } from "./tls";
 import { acquireInstanceLock, type InstanceLock } from "./instance-lock";
 import { describeExit, Supervisor } from "./supervisor";
 import { assertRepoRootsApart } from "../workspaces/repo-roots";
@@ -37,11 +40,29 @@ export type Launched = {
   setupCode?: string;
 };
 
-async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/**
+ * Our own web server's health. Over HTTPS it answers on an address its certificate may not name
+ * (localhost): the certificate is recognised by its fingerprint instead, so nothing else on the
+ * port passes for it.
+ */
+function healthy(url: string, tls: ServerTls | undefined): Promise<boolean> {
+  if (!tls) return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+  return new Promise((resolve) => {
+    const req = https.get(`${url}/healthz`, { rejectUnauthorized: false, agent: false, timeout: 5000 }, (res) => {
+      const ours = (res.socket as TLSSocket).getPeerCertificate().fingerprint256 === tls.fingerprint;
+      res.resume();
+      resolve(ours && res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, tls: ServerTls | undefined, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(describeExit(child.exitCode, child.signalCode));
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await healthy(url, tls);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -108,11 +129,12 @@ async function ensureDataDir(dir: string): Promise<void> {
  * The Next.js server, in its own process group (a signal to ours must not stop it before the
  * agents' final snapshots have gone through it), its output relayed into our log at its level.
  */
-function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.ProcessEnv): ChildProcess {
+function spawnWeb(port: number, host: string | undefined, childEnv: NodeJS.ProcessEnv, tls: ServerTls | undefined): ChildProcess {
   // A larger young generation (32 MB semi-spaces, default 16): every list or log answer allocates
   // a few hundred KB that die at once; fewer scavenges, and fewer of them promoted, trim the tail.
   const args = ["--max-semi-space-size=32", path.join(PROJECT_ROOT, "bin/web.mjs"), "-p", String(port)];
   if (host) args.push("-H", host);
+  if (tls) args.push("--taskyard-tls-cert", tls.certFile, "--taskyard-tls-key", tls.keyFile);
   const web = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: childEnv });
   readline.createInterface({ input: web.stdout! }).on("line", (line) => relayLogLine(line, "info", "web"));
   readline.createInterface({ input: web.stderr! }).on("line", (line) => relayLogLine(line, "warn", "web"));
@@ -130,6 +152,8 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
   // What root runs is settled now, from the system's directories: nothing put on PATH later counts.
   resolveSystemPrograms();
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
+  // Checked before anything starts: a wrong certificate or key is one line, not a web server that never answers.
+  const tls = serverTls();
   await ensureDataDir(dataDir());
   const lock: InstanceLock = await acquireInstanceLock(dataDir());
   let reportFailure!: (reason: string) => void;
@@ -165,13 +189,13 @@ export async function launch(options: LaunchOptions = {}): Promise<Launched> {
     const host = config.HOSTNAME;
     const setupCode = await firstRunSetupCode(databaseUrl);
     const browseHost = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
-    const url = `http://${browseHost}:${config.PORT}`;
+    const url = `${tls ? "https" : "http"}://${browseHost}:${config.PORT}`;
     const webEnv = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, TASKYARD_DATA_DIR: dataDir(), NODE_ENV: "production" as const, TASKYARD_PROCESS: "web", TASKYARD_SANDBOX: sandbox, TASKYARD_SETUP_CODE: setupCode ?? "" };
     web = new Supervisor({
       name: "the web server",
       start: async () => {
-        const child = spawnWeb(config.PORT, host, webEnv);
-        await waitForHealthy(url, child);
+        const child = spawnWeb(config.PORT, host, webEnv, tls);
+        await waitForHealthy(url, child, tls);
         return child;
       },
       stop: (child) => stopChild(child, 3000),

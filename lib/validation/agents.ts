@@ -19,10 +19,22 @@ export const appStatusRequest = z.object({
   uri: text().max(2048).optional(),
 });
 
-/** Only loopback: the server fetches this address, so it must never point elsewhere. */
-export const connectionRequest = z.object({
-  api_url: z.url().refine((u) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(u), "must be an http loopback address"),
-});
+/**
+ * Where the agent serves AgentAPI: plain `http://` on loopback (an agent on the server's host), or
+ * `https://<address>:<port>` with the certificate its port presents (an agent on another host; the
+ * server pins it). The server fetches this address, so nothing else is taken: no path, no plain
+ * HTTP beyond loopback (a remote agent cannot downgrade).
+ */
+export const connectionRequest = z
+  .object({
+    api_url: z
+      .url()
+      .max(300)
+      .refine((u) => /^(http:\/\/(127\.0\.0\.1|localhost|\[::1\])|https:\/\/[^/?#@]+):\d+\/?$/i.test(u), "must be an http loopback address, or https://<address>:<port> with its certificate"),
+    /** PEM: the self-signed certificate of an agent on another host. */
+    certificate: z.string().max(16 * 1024).optional(),
+  })
+  .refine((b) => !b.api_url.toLowerCase().startsWith("https:") || b.certificate, { path: ["certificate"], message: "an https address needs the certificate its port presents" });
 
 export const snapshotMessage = z.object({
   id: z.number().int().min(0),

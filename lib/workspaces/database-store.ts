@@ -40,7 +40,7 @@ export function databaseStore(options: { db: Db; sql?: postgres.Sql; holder: str
 
     currentAgent: async (workspaceId) => {
       const agent = await currentAgentOf(db, workspaceId);
-      return agent && { id: agent.id, pid: agent.pid, host: agent.host, lifecycleState: agent.lifecycleState, apiUrl: agent.apiUrl, apiSecret: agent.apiSecret };
+      return agent && { id: agent.id, pid: agent.pid, host: agent.host, lifecycleState: agent.lifecycleState, apiUrl: agent.apiUrl, apiSecret: agent.apiSecret, apiCertificate: agent.apiCertificate };
     },
     agentOff: (agentId) => updateAgent(db, agentId, { lifecycleState: "off" }).then(() => undefined),
     checkoutPlan: async (workspaceId) => {

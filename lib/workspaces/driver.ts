@@ -17,6 +17,12 @@ export interface WorkspaceDriver {
     values?: Record<string, string>;
     uid: number;
     sandbox: TemplateSandbox | null;
+    /**
+     * The address the server reaches this host's agents on (a remote provisioner's `--advertise`):
+     * the agent serves AgentAPI there over TLS and registers its certificate, which the server pins.
+     * Absent: the driver's own default (loopback, plain HTTP, for a server on this host).
+     */
+    advertise?: string;
   }): Promise<{ pid: number; host: string }>;
   /** Asks the agent and everything it started to shut down, waits, and kills them after the grace period. */
   stop(agent: { agentId: string; pid: number | null; workspaceId: string }): Promise<void>;

@@ -14,6 +14,8 @@ export type StoredAgent = {
   lifecycleState: string;
   apiUrl: string | null;
   apiSecret: string | null;
+  /** The certificate an agent beyond loopback serves AgentAPI with, pinned (lib/agents/pinned-tls.ts). */
+  apiCertificate: string | null;
 };
 
 /** What a workspace's first start does with its repository. */

@@ -310,7 +310,7 @@ export class Provisioner {
     if (agent) {
       // An agent on a host that is gone has nothing left to snapshot or stop; it is only retired.
       if (agent.host === this.driver.host) {
-        if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret });
+        if (!remove && agent.apiUrl) await this.snapshotFromAgent(build.workspace_id, { url: agent.apiUrl, secret: agent.apiSecret, certificate: agent.apiCertificate });
         await this.driver.stop({ agentId: agent.id, pid: agent.pid, workspaceId: build.workspace_id });
         this.known.delete(agent.id);
       }

@@ -9,6 +9,7 @@ import { createLocalDriver } from "./drivers/local";
 import { databaseStore } from "./database-store";
 import { Provisioner } from "./provisioner";
 import { assertRepoRootsApart } from "./repo-roots";
+import { agentServerCa } from "../server/tls";
 
 /** A provisioner with its own connection pool and the local driver, as `npm start` and `taskyard provisioner` run it. */
 export async function startProvisioner(databaseUrl: string, serverUrl: string) {
@@ -16,7 +17,7 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
   assertRepoRootsApart(config.TASKYARD_LOCAL_REPO_ROOTS, dataDir());
   const sandbox = resolveSandbox(config.TASKYARD_SANDBOX, (line) => logger.warn(line));
   const { db, sql } = createDb(databaseUrl, { max: 4 });
-  const driver = createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox });
+  const driver = createLocalDriver({ dataDir: dataDir(), serverUrl, sandbox, serverCa: agentServerCa() });
   // Registered like any daemon (no key), so the settings list it and builds can be routed to its host.
   const parsed = parseTagList(config.TASKYARD_PROVISIONER_TAGS ? [config.TASKYARD_PROVISIONER_TAGS] : []);
   const tags = "tags" in parsed ? parsed.tags : {};
@@ -46,8 +47,9 @@ export async function startProvisioner(databaseUrl: string, serverUrl: string) {
 }
 
 export function localServerUrl(): string {
-  const { TASKYARD_ACCESS_URL, HOSTNAME, PORT } = env();
+  const { TASKYARD_ACCESS_URL, HOSTNAME, PORT, TASKYARD_TLS_CERT_FILE } = env();
   if (TASKYARD_ACCESS_URL) return TASKYARD_ACCESS_URL.replace(/\/+$/, "");
   const host = !HOSTNAME || HOSTNAME === "0.0.0.0" || HOSTNAME === "::" ? "127.0.0.1" : HOSTNAME;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${PORT}`;
+  // Over HTTPS the certificate must name this address (or set TASKYARD_ACCESS_URL to a name it has).
+  return `${TASKYARD_TLS_CERT_FILE ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${PORT}`;
 }

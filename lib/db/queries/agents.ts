@@ -58,7 +58,7 @@ export async function reportAgentLifecycle(db: DbOrTx, id: string, state: AgentL
     .where(and(eq(workspaceAgents.id, id), ne(workspaceAgents.lifecycleState, "off")));
 }
 
-export async function updateAgent(db: DbOrTx, id: string, set: Partial<{ lifecycleState: AgentLifecycle; apiUrl: string; pid: number; host: string }>) {
+export async function updateAgent(db: DbOrTx, id: string, set: Partial<{ lifecycleState: AgentLifecycle; apiUrl: string; apiCertificate: string | null; pid: number; host: string }>) {
   await db.update(workspaceAgents).set({ ...set, updatedAt: new Date() }).where(eq(workspaceAgents.id, id));
 }
 

@@ -46,6 +46,8 @@ export type TaskRow = {
   agent_api_url: string | null;
   /** Never leaves the server: it is what the agent's port demands. */
   agent_api_secret: string | null;
+  /** The certificate an agent on another host registered: the only one the server trusts for it. */
+  agent_api_certificate: string | null;
   app_id: string | null;
   app_health: string | null;
   state: "working" | "idle" | "complete" | "failure" | null;
@@ -145,7 +147,7 @@ export async function selectTasks(db: DbOrTx, filter: TaskFilter): Promise<TaskR
         tpl.icon AS template_icon, t.workspace_id, w.name AS workspace_name,
         b.id AS build_id, b.build_number, b.transition AS build_transition, b.job_status, b.job_error,
         b.created_at AS build_created_at, b.reason AS build_reason, b.idle_seconds AS build_idle_seconds, ls.created_at AS start_build_created_at, b.waiting_for,
-        a.id AS agent_id, a.lifecycle_state AS agent_lifecycle, a.api_url AS agent_api_url, a.api_secret AS agent_api_secret,
+        a.id AS agent_id, a.lifecycle_state AS agent_lifecycle, a.api_url AS agent_api_url, a.api_secret AS agent_api_secret, a.api_certificate AS agent_api_certificate,
         app.id AS app_id, app.health AS app_health,
         st.state, st.message AS state_message, st.uri AS state_uri, st.created_at AS state_at,
         t.input_tokens::float8 AS input_tokens, t.output_tokens::float8 AS output_tokens,

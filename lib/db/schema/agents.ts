@@ -44,6 +44,11 @@ export const workspaceAgents = pgTable(
      * agent token it is stored as is; the agent learns it from its manifest.
      */
     apiSecret: text(),
+    /**
+     * The certificate (PEM) its AgentAPI port presents when it listens beyond loopback (another
+     * host): the server pins it, trusting nothing else for this agent (lib/agents/pinned-tls.ts).
+     */
+    apiCertificate: text(),
     pid: integer(),
     /** The machine the agent process runs on: its pid only means something there. */
     host: text(),

@@ -30,6 +30,21 @@ const JOIN_CGROUPS = `${JOIN_CGROUPS_ONLY} ${IGNORE_TERM}`;
 /** A setup script's shell: in the repository when there is one. The script is an argument, never a file root writes into the workspace. */
 const SETUP_SHELL = '[ -d repo ] && cd repo; exec sh -c "$1"';
 
+/**
+ * Where the workspace reaches the model gateway: the server itself over plain HTTP; over https, the
+ * same port on the workspace's loopback, which its agent relays to the server adding the TLS
+ * (lib/agent/workspace-channel.ts `gatewayRelay`).
+ */
+function gatewayInWorkspace(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  return url.protocol === "https:" ? `http://127.0.0.1:${url.port || 443}` : serverUrl;
+}
+
+/** How an agent meets a server on another host (docs/deployment.md "Traffic between hosts"), as its environment says it. */
+function trafficBetweenHosts(advertise: string | undefined, serverCa: string | undefined): Record<string, string> {
+  return { ...(advertise ? { TASKYARD_AGENT_LISTEN: advertise } : {}), ...(serverCa ? { TASKYARD_AGENT_SERVER_CA: serverCa } : {}) };
+}
+
 /** The last line an agent wrote to its log before it ended: "exited with code 1" alone helps nobody. */
 async function lastWords(logFile: string, since: number): Promise<string> {
   const handle = await fs.open(logFile, fsSync.constants.O_RDONLY | fsSync.constants.O_NOFOLLOW).catch(() => null);
@@ -65,6 +80,13 @@ export function createLocalDriver(options: {
   serverUrl: string;
   sandbox: SandboxKind;
   graceMs?: number;
+  /**
+   * This host's address as the server reaches it (a provisioner's `--advertise`): agents serve
+   * AgentAPI there over TLS with a certificate the server pins. Without it: loopback, plain HTTP.
+   */
+  advertise?: string;
+  /** The CA (PEM text) agents check the server's https certificate against; the system's CAs without it. */
+  serverCa?: string;
   /** The name agents are recorded under (a remote provisioner's `--name`); the machine's host name by default. */
   host?: string;
 }): WorkspaceDriver {
@@ -256,7 +278,7 @@ export function createLocalDriver(options: {
   const driver: WorkspaceDriver = {
     host,
 
-    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox }) {
+    async start({ workspaceId, agentId, agentToken, env, values, uid, sandbox, advertise = options.advertise }) {
       const settings = sandboxSettings(sandbox);
       const dir = workspaceDir(workspaceId);
       const workspace = await workspaceFor(dir, uid);
@@ -269,9 +291,11 @@ export function createLocalDriver(options: {
       // The model gateway (on the server) is reachable from the workspace through the agent when the
       // server is on the host's loopback, as is any other declared endpoint there; nothing else there is.
       const gateway = usesModelGateway(env);
-      const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: options.serverUrl } : {}) });
+      const forwards = loopbackEndpoints({ ...agentEnv, ...(gateway ? { MODEL_GATEWAY: gatewayInWorkspace(options.serverUrl) } : {}) });
       // After the forwards: a template's own values never open a way to the host's loopback.
       Object.assign(agentEnv, values ?? {});
+      // After the template's values, which never set Taskyard's own: where the agent listens, whom it trusts.
+      Object.assign(agentEnv, trafficBetweenHosts(advertise, options.serverCa));
       const agentArgs = (where: { dir: string; state: string }) => [
         process.execPath, bundle, "agent", "--agent-id", agentId, "--dir", where.dir, "--state-dir", where.state, "--url", options.serverUrl, "--token-fd", "3",
         "--disk-limit-mb", String(Math.floor(settings.diskBytes / (1024 * 1024))), ...adopt, ...(gateway ? ["--model-gateway"] : []),

@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_agents" ADD COLUMN "api_certificate" text;
