@@ -90,7 +90,7 @@ export function TaskActions({ task, compact = false, onDeleted }: { task: Task; 
             aria-label={label(resuming ? "Resuming" : "Resume")}
             busy={resuming}
             disabled={(!!progress && !resuming) || (!resuming && !canResume(task))}
-            title={!canResume(task) && !resuming ? "Only a paused or failed task can be resumed" : undefined}
+            title={!canResume(task) && !resuming ? "Only a paused or failed task, or one whose host was lost, can be resumed" : undefined}
             onClick={() => start("resume")}
           >
             {!resuming && <Play aria-hidden className="size-3.5" />}

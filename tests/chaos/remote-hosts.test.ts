@@ -150,7 +150,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
     expect(agent).toMatchObject({ host: "host-a", api_url: expect.stringMatching(new RegExp(`^https://${hostA.address.replaceAll(".", "\\.")}:\\d+$`)) });
 
     // Web server 2 never saw this task being made: it reaches the agent on host A all the same.
-    expect(await reply(web2.client, task.id, "/sh cd repo && echo one > committed.txt && git add committed.txt && git commit -qm 'turn one' && echo two > uncommitted.txt && echo done")).toContain("done");
+    expect(await reply(web2.client, task.id, "/sh echo one > committed.txt && git add committed.txt && git commit -qm 'turn one' && echo two > uncommitted.txt && echo done")).toContain("done");
     expect((await web2.client.logs("me", task.id)).logs.map((m) => m.content)).toEqual(expect.arrayContaining(["remember the lighthouse", "You said: remember the lighthouse"]));
     const status = await web2.client.request<{ status: string }>("GET", `/api/v2/tasks/me/${task.id}/agentapi/status`);
     expect(status.status).toBe("stable");
@@ -174,8 +174,10 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
 
   it("traffic between the hosts is not plaintext: a capture on host A's link finds no prompt text", async () => {
     const capture = path.join(dir, "host-a.pcap");
-    const tcpdump = spawn("tcpdump", ["-i", hostA.serverInterface, "-U", "-w", capture, "tcp"], { stdio: "ignore" });
-    await timeUntil("tcpdump writes", async () => (await fs.stat(capture).catch(() => null)) !== null, 10_000);
+    const tcpdump = spawn("tcpdump", ["-Z", "root", "-i", hostA.serverInterface, "-U", "-w", capture, "tcp"], { stdio: ["ignore", "ignore", "pipe"] });
+    let said = "";
+    tcpdump.stderr!.on("data", (d) => (said += d));
+    await timeUntil("tcpdump listens", async () => said.includes("listening on"), 10_000);
     const secret = `plaintext-canary-${randomBytes(6).toString("hex")}`;
     expect(await reply(web2.client, task.id, secret)).toContain(secret);
     expect((await web1.client.logs("me", task.id)).logs.at(-1)?.content).toContain(secret);
@@ -183,7 +185,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
     tcpdump.kill("SIGINT");
     await new Promise((r) => tcpdump.once("exit", r));
     const bytes = await fs.readFile(capture);
-    expect(bytes.length).toBeGreaterThan(2000); // the exchange went over this link…
+    expect(bytes.length, said).toBeGreaterThan(2000); // the exchange went over this link…
     expect(bytes.includes(Buffer.from(secret))).toBe(false); // …and none of it in the clear
     expect(bytes.includes(Buffer.from("remember the lighthouse"))).toBe(false);
   });
@@ -228,7 +230,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
 
     const conversation = (await web1.client.logs("me", task.id)).logs.map((m) => m.content);
     expect(conversation.slice(0, 2)).toEqual(["remember the lighthouse", "You said: remember the lighthouse"]);
-    const repository = await reply(web1.client, task.id, "/sh cd repo && git log --format=%s && cat committed.txt uncommitted.txt");
+    const repository = await reply(web1.client, task.id, "/sh git log --format=%s && cat committed.txt uncommitted.txt");
     expect(repository).toContain("turn one");
     expect(repository).toMatch(/one\s+two/);
 
