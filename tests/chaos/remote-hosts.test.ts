@@ -174,7 +174,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
 
   it("traffic between the hosts is not plaintext: a capture on host A's link finds no prompt text", async () => {
     const capture = path.join(dir, "host-a.pcap");
-    const tcpdump = spawn("tcpdump", ["-Z", "root", "-i", hostA.serverInterface, "-U", "-w", capture, "tcp"], { stdio: ["ignore", "ignore", "pipe"] });
+    const tcpdump = spawn("tcpdump", ["--immediate-mode", "-Z", "root", "-i", hostA.serverInterface, "-U", "-w", capture, "tcp"], { stdio: ["ignore", "ignore", "pipe"] });
     let said = "";
     tcpdump.stderr!.on("data", (d) => (said += d));
     await timeUntil("tcpdump listens", async () => said.includes("listening on"), 10_000);
