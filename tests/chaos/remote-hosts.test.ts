@@ -41,6 +41,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
   let daemonB: HostProcess;
   let keyB: { id: string; key: string };
   let task: Task;
+  let onGpu: Task;
 
   const euTemplate = { id: "" };
 
@@ -154,8 +155,16 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
     expect((await web2.client.logs("me", task.id)).logs.map((m) => m.content)).toEqual(expect.arrayContaining(["remember the lighthouse", "You said: remember the lighthouse"]));
     const status = await web2.client.request<{ status: string }>("GET", `/api/v2/tasks/me/${task.id}/agentapi/status`);
     expect(status.status).toBe("stable");
-    const events = await web2.client.request<unknown>("GET", `/api/v2/tasks/me/${task.id}/agentapi/messages`);
-    expect(JSON.stringify(events)).toContain("remember the lighthouse");
+    const messages = await web2.client.request<unknown>("GET", `/api/v2/tasks/me/${task.id}/agentapi/messages`);
+    expect(JSON.stringify(messages)).toContain("remember the lighthouse");
+    // The agent's own event stream, passed through web server 2: its first events replay the conversation.
+    const stream = await fetchTrusting(ca)(`${web2.url()}/api/v2/tasks/me/${task.id}/agentapi/events`, { headers: { "Coder-Session-Token": web2.client.token! }, signal: AbortSignal.timeout(15_000) });
+    expect(stream.status).toBe(200);
+    let seen = "";
+    const reader = stream.body!.getReader();
+    while (!seen.includes("remember the lighthouse")) seen += new TextDecoder().decode((await reader.read()).value);
+    expect(seen).toMatch(/^event: /m);
+    await reader.cancel();
   });
 
   it("nothing on a workspace host holds the database's address or password", async () => {
@@ -200,7 +209,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
       display_name: "Echo on a GPU",
       config: { agent: { kind: "echo" }, provisioner_tags: { gpu: "true" } },
     });
-    const onGpu = await web2.client.createTask({ input: "needs a gpu", template_version_id: gpu.active_version_id });
+    onGpu = await web2.client.createTask({ input: "needs a gpu", template_version_id: gpu.active_version_id });
     await timeUntil("the gpu task is active", async () => (await web1.client.task("me", onGpu.id)).status === "active", 60_000);
     expect((await agentOf(onGpu.id))?.host).toBe("host-b");
 
@@ -246,6 +255,9 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
     expect(daemonB.child.exitCode).toBe(3);
     expect(daemonB.output()).toContain("refused this provisioner's key");
     for (const pid of agentPids) expect(await processGone(pid), `agent process ${pid}`).toBe(true);
+    // Its tasks then read as lost, like any host's that went away, and can be resumed elsewhere.
+    await timeUntil("host B's task shows its host lost", async () => (await web1.client.task("me", onGpu.id)).current_state?.message === "host host-b lost", 30_000);
+    expect((await web1.client.task("me", onGpu.id)).status).toBe("unknown");
     recordRecovery({ fault: "provisioner key revoked", recoveredMs: stoppedMs, lost: "nothing the host had not uploaded (its agents stopped at its next call)" });
   });
 });
