@@ -3,49 +3,50 @@ import { sql } from "drizzle-orm";
 import { createAgentApiClient } from "../agents/agentapi-client";
 import type { Db } from "../db/client";
 import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
-import { insertAppStatus } from "../db/queries/agents";
+import { insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { logger } from "../logger";
 import { APP_SLUG } from "../workspaces/database-store";
 
-type Candidate = { agent_id: string; workspace_id: string; host: string; api_url: string | null; api_secret: string | null };
+type Candidate = { agent_id: string; workspace_id: string; host: string; lifecycle_state: string; api_url: string | null; api_secret: string | null; api_certificate: string | null };
 
 /**
- * Running agents on hosts with no provisioner heard from within `staleMs` (gone silent, or its key
- * revoked): the current agent of a workspace whose latest build is a succeeded start, not known to be off.
+ * Agents that should be running on hosts with no provisioner heard from within `staleMs` (gone
+ * silent, or its key revoked): the current agent of a workspace whose latest build is a succeeded
+ * start, not yet marked lost (its app's health is the mark: a lost or crashed agent's is unhealthy).
  */
 async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]> {
   const rows = await db.execute(sql`
-    SELECT a.id AS agent_id, a.workspace_id, a.host, a.api_url, a.api_secret
+    SELECT a.id AS agent_id, a.workspace_id, a.host, a.lifecycle_state, a.api_url, a.api_secret, a.api_certificate
     FROM workspace_agents a
     JOIN LATERAL (SELECT b.id, b.transition, b.job_status FROM workspace_builds b WHERE b.workspace_id = a.workspace_id ORDER BY b.build_number DESC LIMIT 1) lb ON lb.id = a.build_id
-    WHERE a.lifecycle_state NOT IN ('off', 'shutting_down', 'shutdown_timeout', 'shutdown_error')
-      AND lb.transition = 'start' AND lb.job_status = 'succeeded'
+    JOIN workspace_apps ap ON ap.agent_id = a.id AND ap.slug = ${APP_SLUG} AND ap.health <> 'unhealthy'
+    WHERE lb.transition = 'start' AND lb.job_status = 'succeeded' AND a.host IS NOT NULL
       AND a.id = (SELECT a2.id FROM workspace_agents a2 WHERE a2.build_id = a.build_id ORDER BY a2.created_at DESC LIMIT 1)
       AND NOT EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.last_seen_at > now() - ${staleMs} * interval '1 millisecond')`);
   return rows as unknown as Candidate[];
 }
 
 /**
- * A host is lost when its provisioner has been silent past `staleMs` and its agent does not answer
- * either. Its agents are retired (off: their tokens stop working, should the host come back) and
- * each task says `unknown` with "host <name> lost" — from there a resume starts the workspace again
- * on any matching host, from the task's last work snapshot. Any number of servers may sweep at once:
- * the update that retires an agent happens once, and only its winner writes the state.
+ * A host is lost when no provisioner has been heard from there for `staleMs` and its agent does not
+ * answer either (or has already stopped: a revoked key's daemon stops its agents). Its agents are
+ * retired (off: their tokens stop working, should the host come back) and each task says `unknown`
+ * with "host <name> lost" — from there a resume starts the workspace again on any matching host,
+ * from the task's last work snapshot. Any number of servers may sweep at once: the update that marks
+ * an agent happens once, and only its winner writes the state.
  */
 export async function retireAgentsOfLostHosts(db: Db, staleMs: number): Promise<{ agentId: string; host: string }[]> {
   const retired: { agentId: string; host: string }[] = [];
   for (const candidate of await agentsOfSilentHosts(db, staleMs)) {
-    const answers = candidate.api_url
-      ? await createAgentApiClient({ url: candidate.api_url, secret: candidate.api_secret })
+    const running = candidate.lifecycle_state !== "off" && candidate.api_url;
+    const answers = running
+      ? await createAgentApiClient({ url: candidate.api_url!, secret: candidate.api_secret, certificate: candidate.api_certificate })
           .status(2000)
           .then(() => true, () => false)
       : false;
     if (answers) continue;
     const won = await db.transaction(async (tx) => {
-      const rows = await tx.execute(sql`
-        UPDATE workspace_agents SET lifecycle_state = 'off'
-        WHERE id = ${candidate.agent_id} AND lifecycle_state NOT IN ('off', 'shutting_down', 'shutdown_timeout', 'shutdown_error') RETURNING id`);
-      if (rows.length === 0) return false;
+      if (!(await markAppUnhealthy(tx, candidate.agent_id, APP_SLUG))) return false;
+      await updateAgent(tx, candidate.agent_id, { lifecycleState: "off" });
       await insertAppStatus(tx, { agentId: candidate.agent_id, workspaceId: candidate.workspace_id, slug: APP_SLUG, state: "failure", message: `host ${candidate.host} lost` });
       return true;
     });

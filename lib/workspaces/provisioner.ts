@@ -135,8 +135,10 @@ export class Provisioner {
       const kind: ClaimKind = startsFull ? "other" : othersFull ? "start" : "any";
       this.nudged = false;
       let build: ClaimedBuild | undefined;
+      let answered = false;
       try {
         build = await this.store.claim({ kind, perUser: this.buildsPerUser, leaseMs: this.leaseMs, waitMs: this.options.claimWaitMs ?? 0 });
+        answered = true;
         this.databaseAnswered();
       } catch (err) {
         this.trouble(err, "claiming a build failed");
@@ -151,8 +153,8 @@ export class Provisioner {
         slots.add(running);
         continue;
       }
-      // A remote claim has waited on the server already.
-      if (this.nudged || (!this.store.listen && this.running)) continue;
+      // A remote claim that was answered has waited on the server already; one that failed waits here before asking again.
+      if (this.nudged || (!this.store.listen && answered && this.running)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wake = () => {
