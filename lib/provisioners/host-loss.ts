@@ -2,9 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { createAgentApiClient } from "../agents/agentapi-client";
 import type { Db } from "../db/client";
-import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { logger } from "../logger";
+import { startSweep, type Sweep } from "../server/sweep";
 import { APP_SLUG } from "../workspaces/database-store";
 
 type Candidate = { agent_id: string; workspace_id: string; host: string; lifecycle_state: string; api_url: string | null; api_secret: string | null; api_certificate: string | null };
@@ -56,25 +56,9 @@ export async function retireAgentsOfLostHosts(db: Db, staleMs: number): Promise<
 }
 
 /** The sweep in the server process: every `everyMs`, hosts silent past `staleMs` are looked at. */
-export function startHostLossSweep(db: Db, staleMs: number, everyMs = 2000): { stop: () => Promise<void> } {
-  let running: Promise<void> | undefined;
+export function startHostLossSweep(db: Db, staleMs: number, everyMs = 2000): Sweep {
   const log = logger.child({ component: "host-loss" });
-  const timer = setInterval(() => {
-    if (running) return;
-    running = retireAgentsOfLostHosts(db, staleMs)
-      .then((retired) => {
-        for (const r of retired) log.warn({ agent: r.agentId, host: r.host }, "host lost: its task can be resumed on another host");
-      })
-      .catch((err: unknown) => {
-        if (!isDatabaseUnreachable(err)) log.warn(describeDatabaseError(err), "the host loss sweep failed");
-      })
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startSweep("the lost-host sweep", everyMs, async () => {
+    for (const r of await retireAgentsOfLostHosts(db, staleMs)) log.warn({ agent: r.agentId, host: r.host }, "host lost: its task can be resumed on another host");
+  });
 }

@@ -1,8 +1,7 @@
 import "server-only";
 import type { DbOrTx } from "../db/client";
-import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { sweepWaitingBuilds } from "../db/queries/provisioners";
-import { logger } from "../logger";
+import { startSweep, type Sweep } from "../server/sweep";
 import { provisionerStaleMs } from "./registry";
 
 /** A start is given this long to be claimed before the task says nobody can take it. */
@@ -16,28 +15,8 @@ const PRUNE_AFTER_MS = 7 * 86_400_000;
  * `sweepWaitingBuilds`). The task query reads the mark with the build it already joins, so list and
  * get pay nothing for it. Safe to run on every web server at once: it is one idempotent UPDATE.
  */
-export function startWaitingSweep(db: DbOrTx, everyMs = 2000): { stop: () => Promise<void> } {
-  let running: Promise<void> | undefined;
-  let databaseLost = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepWaitingBuilds(db, { afterMs: WAITING_AFTER_MS, staleMs: provisionerStaleMs(), pruneAfterMs: PRUNE_AFTER_MS })
-      .then(() => {
-        if (databaseLost) logger.info("the database is reachable again; watching for builds no provisioner can take");
-        databaseLost = false;
-      })
-      .catch((err: unknown) => {
-        if (!isDatabaseUnreachable(err)) return logger.warn(describeDatabaseError(err), "the waiting-builds sweep failed");
-        if (!databaseLost) logger.error(describeDatabaseError(err), "the database is unreachable; the waiting-builds sweep pauses until it is back");
-        databaseLost = true;
-      })
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startWaitingSweep(db: DbOrTx, everyMs = 2000): Sweep {
+  return startSweep("the waiting-builds sweep", everyMs, async () => {
+    await sweepWaitingBuilds(db, { afterMs: WAITING_AFTER_MS, staleMs: provisionerStaleMs(), pruneAfterMs: PRUNE_AFTER_MS });
+  });
 }

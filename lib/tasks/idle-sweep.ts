@@ -1,6 +1,7 @@
 import type { DbOrTx } from "../db/client";
 import { pauseIdleTasks } from "../db/queries/auto-pause";
 import { logger } from "../logger";
+import { startSweep, type Sweep } from "../server/sweep";
 
 /**
  * Idle auto-pause from a web server, for `taskyard server --no-provisioner`: the built-in
@@ -8,22 +9,8 @@ import { logger } from "../logger";
  * web server may run one: `pauseIdleTasks` queues exactly one stop per idle task however many
  * sweep at once (and the provisioners' sweeps with them). The stop builds wake the provisioners.
  */
-export function startIdleAutoPause(db: DbOrTx, everyMs: number): { stop: () => Promise<void> } {
-  if (everyMs <= 0) return { stop: async () => {} };
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = pauseIdleTasks(db)
-      .then((paused) => {
-        for (const p of paused) logger.info({ task: p.task_id, workspace: p.workspace_id, build: p.build_id, idle_seconds: p.idle_seconds }, "pausing an idle task");
-      })
-      .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "the idle auto-pause sweep failed"))
-      .finally(() => (running = undefined));
-  }, everyMs);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startIdleAutoPause(db: DbOrTx, everyMs: number): Sweep {
+  return startSweep("the idle auto-pause sweep", everyMs, async () => {
+    for (const p of await pauseIdleTasks(db)) logger.info({ task: p.task_id, workspace: p.workspace_id, build: p.build_id, idle_seconds: p.idle_seconds }, "pausing an idle task");
+  });
 }
