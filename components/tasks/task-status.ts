@@ -29,7 +29,7 @@ export function canPause(task: Task): boolean {
 export function canResume(task: Task): boolean {
   if (task.status === "paused" || task.status === "error") return !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
   // A task whose host was lost: its agent retired while its start stands (the server's rule, lib/tasks/transitions.ts).
-  return task.status === "unknown" && task.workspace_agent_lifecycle === "off" && !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
+  return task.status === "unknown" && task.workspace_agent_lifecycle === "off" && task.current_state?.state === "failed" && !BUILD_IN_FLIGHT.has(task.workspace_status ?? "");
 }
 
 /** No agent holds the prompt yet (pending, a failed first start) or any more (paused): the server's rule. */

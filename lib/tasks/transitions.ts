@@ -56,6 +56,11 @@ export async function pauseTask(db: Db, task: TaskRow, initiatorId: string, opti
   );
 }
 
+/** Its agent retired as lost with its host (off, its app marked unhealthy) while its start build stands: lib/provisioners/host-loss.ts. */
+function isHostLost(row: TaskRow, latest: WorkspaceBuild | undefined): boolean {
+  return row.status === "unknown" && row.agent_lifecycle === "off" && row.app_health === "unhealthy" && latest?.transition === "start";
+}
+
 /**
  * Paused and failed tasks resume; so does one whose host was lost (`unknown`: its agent retired
  * while its start build stands, lib/provisioners/host-loss.ts), which starts again on another host.
@@ -66,7 +71,7 @@ export function resumeTask(db: Db, task: TaskRow, initiatorId: string) {
     task,
     initiatorId,
     "start",
-    (row, latest) => row.status === "paused" || row.status === "error" || (row.status === "unknown" && row.agent_lifecycle === "off" && latest?.transition === "start"),
+    (row, latest) => row.status === "paused" || row.status === "error" || isHostLost(row, latest),
     (row) => ApiError.conflict(`Cannot resume a task that is ${row.status}.`, "Only a paused or failed task, or one whose host was lost, can be resumed."),
   );
 }

@@ -424,4 +424,13 @@ describe("actions by status", () => {
       expect(await fixture.builds(), status).toHaveLength(before);
     }
   });
+
+  it("resume of a task whose host was lost (its agent retired: off, app unhealthy) is 202", async () => {
+    const { task, fixture } = await arrange("unknown");
+    await testSql()`UPDATE workspace_apps SET health = 'unhealthy' WHERE agent_id = (SELECT id FROM workspace_agents WHERE workspace_id = ${task.workspace_id})`;
+    const before = (await fixture.builds()).length;
+    const res = await raw("POST", route(task.id, "resume"), { token: alice.token });
+    expect(res.status, res.text).toBe(202);
+    expect(await fixture.builds()).toHaveLength(before + 1);
+  });
 });
