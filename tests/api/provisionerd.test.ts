@@ -1,6 +1,6 @@
-import { describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { PROVISIONER_ID_HEADER } from "../../lib/provisioners/remote-store";
-import { ownerClient, raw, uniqueName } from "../support/api";
+import { createTestUser, raw, uniqueName, type TestUser } from "../support/api";
 import { testSql } from "../support/db";
 import { expectError, expectNotFound } from "../support/expect";
 
@@ -13,6 +13,11 @@ import { expectError, expectNotFound } from "../support/expect";
 
 const owner = () => inject("ownerToken");
 const sql = testSql();
+/** Tasks are a member's of their own (the owner's count toward a per-user limit the whole suite shares). */
+let member: TestUser;
+beforeAll(async () => {
+  member = await createTestUser();
+});
 
 type Daemon = { key: string; keyId: string; id: string; host: string };
 
@@ -36,7 +41,7 @@ async function taskInLane(lane: string) {
     body: { name: uniqueName("lane-"), display_name: "Lane", config: { agent: { kind: "echo" }, provisioner_tags: { lane } } },
   });
   expect(template.status, template.text).toBe(201);
-  return ownerClient().createTask({ input: "hello from a lane", template_version_id: template.body.active_version_id });
+  return member.client.createTask({ input: "hello from a lane", template_version_id: template.body.active_version_id });
 }
 
 const claim = (d: Daemon, waitMs = 0) => call(d, "claim", { kind: "any", perUser: 10, leaseMs: 10_000, waitMs });
@@ -122,7 +127,7 @@ describe("the provisioner API", () => {
 
     expect((await call(mine, "lifecycles", { agentIds: [agent.body.agentId] })).body).toEqual({ [agent.body.agentId]: "created" });
     expect((await call(mine, "finish", { buildId: build.id, outcome: { error: "stopped by the test" } })).body).toBe(true);
-    await ownerClient().deleteTask("me", task.id);
+    await member.client.deleteTask("me", task.id);
   });
 
   it("a claim waits on the server (bounded) and answers as soon as a build arrives", async () => {
@@ -140,6 +145,6 @@ describe("the provisioner API", () => {
     expect(got.body).toMatchObject({ workspace_id: task.workspace_id });
     expect(Date.now() - started).toBeLessThan(5000);
     await call(d, "finish", { buildId: got.body.id, outcome: { error: "stopped by the test" } });
-    await ownerClient().deleteTask("me", task.id);
+    await member.client.deleteTask("me", task.id);
   });
 });
