@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { cliEnv } from "../lib/env";
-import { Agent } from "undici";
 import { TaskyardClient } from "../lib/sdk/client";
 import { UnreachableError } from "./errors";
 
@@ -45,9 +44,11 @@ export function useCaFile(file: string | undefined) {
  * With a CA file (`--ca`, TASKYARD_CA_FILE), the server's https certificate is checked against it
  * alone instead of the system's CAs (a server with its own or a private CA's certificate).
  */
-function trustOptions(): RequestInit {
+async function trustOptions(): Promise<RequestInit> {
   const file = caFileOption ?? cliEnv().TASKYARD_CA_FILE;
   if (!file) return {};
+  // Loaded only then: undici costs every other command a noticeable start-up.
+  const { Agent } = await import("undici");
   let ca: string;
   try {
     ca = fsSync.readFileSync(file, "utf8");
@@ -61,12 +62,12 @@ function trustOptions(): RequestInit {
 /** An SDK client whose network failures read "cannot reach the server at …" instead of "fetch failed". */
 export function clientFor(url: string, token?: string): TaskyardClient {
   const baseUrl = url.replace(/\/+$/, "");
-  const trust = trustOptions();
+  let trust: Promise<RequestInit> | undefined;
   return new TaskyardClient({
     baseUrl,
     token,
-    fetch: (input, init) =>
-      fetch(input, { ...init, ...trust }).catch((error: unknown) => {
+    fetch: async (input, init) =>
+      fetch(input, { ...init, ...(await (trust ??= trustOptions())) }).catch((error: unknown) => {
         if ((error as Error).name === "AbortError") throw error;
         throw new UnreachableError(baseUrl, error);
       }),
