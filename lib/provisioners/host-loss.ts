@@ -1,7 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { createAgentApiClient } from "../agents/agentapi-client";
-import type { Db } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
 import { insertAppStatus, markAppUnhealthy, updateAgent } from "../db/queries/agents";
 import { logger } from "../logger";
 import { startSweep, type Sweep } from "../server/sweep";
@@ -10,11 +10,11 @@ import { APP_SLUG } from "../workspaces/database-store";
 type Candidate = { agent_id: string; workspace_id: string; host: string; lifecycle_state: string; api_url: string | null; api_secret: string | null; api_certificate: string | null };
 
 /**
- * Agents that should be running on hosts with no provisioner heard from within `staleMs` (gone
- * silent, or its key revoked): the current agent of a workspace whose latest build is a succeeded
- * start, not yet marked lost (its app's health is the mark: a lost or crashed agent's is unhealthy).
+ * Agents that should be running, on the hosts `where` picks: the current agent of a workspace whose
+ * latest build is a succeeded start, not yet marked lost (its app's health is the mark: a lost or
+ * crashed agent's is unhealthy).
  */
-async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]> {
+async function runningAgents(db: DbOrTx, where: SQL): Promise<Candidate[]> {
   const rows = await db.execute(sql`
     SELECT a.id AS agent_id, a.workspace_id, a.host, a.lifecycle_state, a.api_url, a.api_secret, a.api_certificate
     FROM workspace_agents a
@@ -22,9 +22,20 @@ async function agentsOfSilentHosts(db: Db, staleMs: number): Promise<Candidate[]
     JOIN workspace_apps ap ON ap.agent_id = a.id AND ap.slug = ${APP_SLUG} AND ap.health <> 'unhealthy'
     WHERE lb.transition = 'start' AND lb.job_status = 'succeeded' AND a.host IS NOT NULL
       AND a.id = (SELECT a2.id FROM workspace_agents a2 WHERE a2.build_id = a.build_id ORDER BY a2.created_at DESC LIMIT 1)
-      AND NOT EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.last_seen_at > now() - ${staleMs} * interval '1 millisecond')`);
+      AND ${where}`);
   return rows as unknown as Candidate[];
 }
+
+/**
+ * …on a provisioner's host from which no provisioner has been heard within `staleMs`. Hosts no
+ * provisioner ever registered (agents from before registrations) are not judged.
+ */
+const agentsOfSilentHosts = (db: Db, staleMs: number) =>
+  runningAgents(
+    db,
+    sql`EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host)
+      AND NOT EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.last_seen_at > now() - ${staleMs} * interval '1 millisecond')`,
+  );
 
 /**
  * A host is lost when no provisioner has been heard from there for `staleMs` and its agent does not
@@ -44,15 +55,31 @@ export async function retireAgentsOfLostHosts(db: Db, staleMs: number): Promise<
           .then(() => true, () => false)
       : false;
     if (answers) continue;
-    const won = await db.transaction(async (tx) => {
-      if (!(await markAppUnhealthy(tx, candidate.agent_id, APP_SLUG))) return false;
-      await updateAgent(tx, candidate.agent_id, { lifecycleState: "off" });
-      await insertAppStatus(tx, { agentId: candidate.agent_id, workspaceId: candidate.workspace_id, slug: APP_SLUG, state: "failure", message: `host ${candidate.host} lost` });
-      return true;
-    });
+    const won = await db.transaction((tx) => retireAgent(tx, candidate, `host ${candidate.host} lost`));
     if (won) retired.push({ agentId: candidate.agent_id, host: candidate.host });
   }
   return retired;
+}
+
+/**
+ * Marks one agent lost, once: its app unhealthy (the mark), the agent off (its token stops working)
+ * and `message` as its task's state. False if another sweep (or a crash report) marked it first.
+ */
+async function retireAgent(tx: DbOrTx, agent: { agent_id: string; workspace_id: string }, message: string): Promise<boolean> {
+  if (!(await markAppUnhealthy(tx, agent.agent_id, APP_SLUG))) return false;
+  await updateAgent(tx, agent.agent_id, { lifecycleState: "off" });
+  await insertAppStatus(tx, { agentId: agent.agent_id, workspaceId: agent.workspace_id, slug: APP_SLUG, state: "failure", message });
+  return true;
+}
+
+/**
+ * A provisioner key is being revoked (inside its deleting transaction): the agents on its daemons'
+ * hosts are retired at once — their tokens stop working now, not when the daemon next calls — and
+ * their tasks say "host <name> lost (its provisioner key was revoked)", resumable elsewhere.
+ */
+export async function retireAgentsOfKey(tx: DbOrTx, keyId: string): Promise<void> {
+  const agents = await runningAgents(tx, sql`EXISTS (SELECT 1 FROM provisioners p WHERE p.host = a.host AND p.key_id = ${keyId})`);
+  for (const agent of agents) await retireAgent(tx, agent, `host ${agent.host} lost (its provisioner key was revoked)`);
 }
 
 /** The sweep in the server process: every `everyMs`, hosts silent past `staleMs` are looked at. */

@@ -4,10 +4,11 @@ import type { z } from "zod";
 import { ApiError } from "../api/errors";
 import { isUniqueViolation } from "../auth/users";
 import { secretMatches, sha256 } from "../auth/tokens";
-import type { DbOrTx } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
 import { deleteProvisionerKey, insertProvisionerKey, listProvisionerKeys, markProvisionerKeyUsed, selectProvisionerKey } from "../db/queries/provisioners";
 import type { ProvisionerKey } from "../db/schema";
 import { isUuid } from "../validation/common";
+import { retireAgentsOfKey } from "./host-loss";
 import type { CreateProvisionerKeyRequest } from "../validation/provisioners";
 import type { provisionerKeyResponse } from "../validation/responses";
 
@@ -53,9 +54,17 @@ export async function createProvisionerKey(db: DbOrTx, createdBy: string, reques
 
 export const listKeys = (db: DbOrTx) => listProvisionerKeys(db);
 
-/** Revokes at once: the next call with it fails, and its daemons' rows are gone. */
-export async function removeProvisionerKey(db: DbOrTx, id: string): Promise<void> {
-  if (!isUuid(id) || !(await deleteProvisionerKey(db, id))) throw ApiError.notFound();
+/**
+ * Revokes at once: the next call with it fails, its daemons' rows are gone, and the agents on their
+ * hosts are retired as lost (lib/provisioners/host-loss.ts) — one transaction.
+ */
+export async function removeProvisionerKey(db: Db, id: string): Promise<void> {
+  if (!isUuid(id)) throw ApiError.notFound();
+  const removed = await db.transaction(async (tx) => {
+    await retireAgentsOfKey(tx, id);
+    return deleteProvisionerKey(tx, id);
+  });
+  if (!removed) throw ApiError.notFound();
 }
 
 /**

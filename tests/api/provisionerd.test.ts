@@ -1,28 +1,52 @@
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskyardClient } from "../../lib/sdk/client";
 import { PROVISIONER_ID_HEADER } from "../../lib/provisioners/remote-store";
-import { createTestUser, raw, uniqueName, type TestUser } from "../support/api";
-import { testSql } from "../support/db";
+import { uniqueName, type RawResponse } from "../support/api";
 import { expectError, expectNotFound } from "../support/expect";
+import { ownerOf, startExtraServer, type ExtraServer } from "../support/extra-server";
 
 /**
  * The provisioner API as a remote daemon speaks it: a key registers a host, then every step of a
  * build is one call, answered only for what is that daemon's — its leases, their workspaces, its
- * host's agents. Builds come from templates requiring a tag only these tests' daemons have, so the
- * test server's own provisioner never takes them.
+ * host's agents. A server of its own, on a database of its own: no other test's pending build is
+ * there for these daemons to claim, and its built-in provisioner has no tags, so it never takes a
+ * build of these tests' templates (each requires a tag only their daemons have).
  */
 
-const owner = () => inject("ownerToken");
-const sql = testSql();
-/** Tasks are a member's of their own (the owner's count toward a per-user limit the whole suite shares). */
-let member: TestUser;
+let server: ExtraServer;
+let owner: TaskyardClient;
+let sql: postgres.Sql;
 beforeAll(async () => {
-  member = await createTestUser();
+  server = await startExtraServer();
+  owner = await ownerOf(server);
+  sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+}, 120_000);
+afterAll(async () => {
+  await sql?.end({ timeout: 5 });
+  await server?.stop();
 });
+
+/** A request to this file's server, answered as tests/support/api.ts `raw` answers. */
+async function raw(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...options.headers, ...(options.token ? { "Coder-Session-Token": options.token } : {}) };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${server.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, headers: res.headers, text };
+}
+const ownerToken = () => owner.token!;
 
 type Daemon = { key: string; keyId: string; id: string; host: string };
 
 async function daemon(tags: Record<string, string>): Promise<Daemon> {
-  const created = await raw("POST", "/api/v2/provisioner-keys", { token: owner(), body: { name: uniqueName("pk-") } });
+  const created = await raw("POST", "/api/v2/provisioner-keys", { token: ownerToken(), body: { name: uniqueName("pk-") } });
   expect(created.status, created.text).toBe(201);
   const host = uniqueName("host-");
   const registered = await raw("POST", "/api/v2/provisionerd/register", { headers: { authorization: `Bearer ${created.body.key}` }, body: { host, tags, version: "test" } });
@@ -37,11 +61,11 @@ const call = (d: Daemon, method: string, body: unknown) =>
 /** A template version that only a provisioner with `lane=<lane>` may build, and a task on it. */
 async function taskInLane(lane: string) {
   const template = await raw("POST", "/api/v2/organizations/default/templates", {
-    token: owner(),
+    token: ownerToken(),
     body: { name: uniqueName("lane-"), display_name: "Lane", config: { agent: { kind: "echo" }, provisioner_tags: { lane } } },
   });
   expect(template.status, template.text).toBe(201);
-  return member.client.createTask({ input: "hello from a lane", template_version_id: template.body.active_version_id });
+  return owner.createTask({ input: "hello from a lane", template_version_id: template.body.active_version_id });
 }
 
 const claim = (d: Daemon, waitMs = 0) => call(d, "claim", { kind: "any", perUser: 10, leaseMs: 10_000, waitMs });
@@ -49,12 +73,12 @@ const claim = (d: Daemon, waitMs = 0) => call(d, "claim", { kind: "any", perUser
 describe("the provisioner API", () => {
   it("takes only provisioner keys: a user's token, an unknown key and a revoked one are 401", async () => {
     const d = await daemon({ lane: uniqueName("l") });
-    expectError(await raw("POST", "/api/v2/provisionerd/claim", { token: owner(), body: {} }), 401);
+    expectError(await raw("POST", "/api/v2/provisionerd/claim", { token: ownerToken(), body: {} }), 401);
     expectError(await raw("POST", "/api/v2/provisionerd/register", { headers: { authorization: "Bearer typk_nope" }, body: { host: "x" } }), 401);
     // …and a provisioner key opens no user route.
     expectError(await raw("GET", "/api/v2/tasks", { headers: { authorization: `Bearer ${d.key}` } }), 401);
     expect((await claim(d)).status).toBe(200);
-    expect((await raw("DELETE", `/api/v2/provisioner-keys/${d.keyId}`, { token: owner() })).status).toBe(204);
+    expect((await raw("DELETE", `/api/v2/provisioner-keys/${d.keyId}`, { token: ownerToken() })).status).toBe(204);
     expectError(await claim(d), 401);
   });
 
@@ -71,11 +95,10 @@ describe("the provisioner API", () => {
 
   it("a host name is one key's: another key, or the server's own provisioner's name, is 409", async () => {
     const first = await daemon({});
-    const other = await raw("POST", "/api/v2/provisioner-keys", { token: owner(), body: { name: uniqueName("pk-") } });
-    // A server's built-in provisioner registers without a key (this project's server runs none).
-    const builtIn = uniqueName("server-");
-    await sql`INSERT INTO provisioners (host) VALUES (${builtIn})`;
-    for (const host of [first.host, builtIn]) {
+    const other = await raw("POST", "/api/v2/provisioner-keys", { token: ownerToken(), body: { name: uniqueName("pk-") } });
+    // This server's built-in provisioner registered its host name without a key.
+    const [builtIn] = await sql`SELECT host FROM provisioners WHERE key_id IS NULL`;
+    for (const host of [first.host, builtIn.host]) {
       const res = await raw("POST", "/api/v2/provisionerd/register", { headers: { authorization: `Bearer ${other.body.key}` }, body: { host } });
       expectError(res, 409);
     }
@@ -127,7 +150,7 @@ describe("the provisioner API", () => {
 
     expect((await call(mine, "lifecycles", { agentIds: [agent.body.agentId] })).body).toEqual({ [agent.body.agentId]: "created" });
     expect((await call(mine, "finish", { buildId: build.id, outcome: { error: "stopped by the test" } })).body).toBe(true);
-    await member.client.deleteTask("me", task.id);
+    await owner.deleteTask("me", task.id);
   });
 
   it("a claim waits on the server (bounded) and answers as soon as a build arrives", async () => {
@@ -145,6 +168,6 @@ describe("the provisioner API", () => {
     expect(got.body).toMatchObject({ workspace_id: task.workspace_id });
     expect(Date.now() - started).toBeLessThan(5000);
     await call(d, "finish", { buildId: got.body.id, outcome: { error: "stopped by the test" } });
-    await member.client.deleteTask("me", task.id);
+    await owner.deleteTask("me", task.id);
   });
 });

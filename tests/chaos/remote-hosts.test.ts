@@ -256,7 +256,7 @@ describe.skipIf(!ready)("remote provisioners on other hosts", { timeout: 120_000
     expect(daemonB.output()).toContain("refused this provisioner's key");
     for (const pid of agentPids) expect(await processGone(pid), `agent process ${pid}`).toBe(true);
     // Its tasks then read as lost, like any host's that went away, and can be resumed elsewhere.
-    await timeUntil("host B's task shows its host lost", async () => (await web1.client.task("me", onGpu.id)).current_state?.message === "host host-b lost", 30_000);
+    await timeUntil("host B's task shows its host lost", async () => (await web1.client.task("me", onGpu.id)).current_state?.message === "host host-b lost (its provisioner key was revoked)", 30_000);
     expect((await web1.client.task("me", onGpu.id)).status).toBe("unknown");
     recordRecovery({ fault: "provisioner key revoked", recoveredMs: stoppedMs, lost: "nothing the host had not uploaded (its agents stopped at its next call)" });
   });
