@@ -7,7 +7,7 @@ import { createGitCredentialRequest, createGitProviderRequest, createPullRequest
 import { githubDeliveryResponse } from "../validation/github-issues";
 import { createWebhookRequest, updateWebhookRequest } from "../validation/webhooks";
 import { createProvisionerKeyRequest } from "../validation/provisioners";
-import { provisionerRegistration } from "../validation/provisionerd";
+import { provisionerdAnswer, provisionerRegistered, provisionerRegistration } from "../validation/provisionerd";
 import { activateTemplateVersionRequest, createTemplateRequest, createTemplateVersionRequest, updateTemplateRequest } from "../validation/templates";
 import {
   agentApiMessageResponse,
@@ -179,8 +179,8 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/tool-calls", summary: "The tool calls behind one message's tool lines, after its turn (what a paused task opens to)", body: toolCallsReport, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "post", path: "/api/v2/workspaceagents/me/tasks/{task}/log-snapshot", summary: "Conversation snapshot (≤ 64 KiB)", body: logSnapshotRequest, ok: 204, errors: [400, 401, 404], auth: "agent" },
   { method: "get", path: "/api/v2/workspaceagents/me/manifest", summary: "What the agent runs: prompt, brain, parameters, its AgentAPI secret", response: agentManifestResponse, ok: 200, errors: [401], auth: "agent" },
-  { method: "post", path: "/api/v2/provisionerd/register", summary: "A remote provisioner daemon registers its host `{host, tags, version}` → `{id, tags}` (its effective tags; a key that pins tags decides them, 403 on a conflict). 409: the host name is another key's or a server's built-in provisioner's", body: provisionerRegistration, ok: 200, errors: [400, 401, 403, 409], auth: "provisioner" },
-  { method: "post", path: "/api/v2/provisionerd/{method}", summary: "One step of a build for a remote provisioner (lib/workspaces/provisioner-store.ts: `claim` (a long poll of at most 20 s), `renew`, `finish`, `currentAgent`, `checkoutPlan`, `recordCheckout`, `templateVariables`, setup-log steps, `createAgent`, `agentStarted`, `lifecycles`, `snapshotPlan`, `storeSnapshot`, `workspaceRemoved`, `markCrashed`, `agentsOnHost`, `runningWorkspaces`, `restartWorkspace`, `restorePlan`). Answered only for the daemon's own leases, their workspaces and its host's agents: anything else is 404. Each call is its heartbeat", ok: 200, errors: [400, 401, 404, 413], auth: "provisioner" },
+  { method: "post", path: "/api/v2/provisionerd/register", summary: "A remote provisioner daemon registers its host `{host, tags, version}` → `{id, tags}` (its effective tags; a key that pins tags decides them, 403 on a conflict). 409: the host name is another key's or a server's built-in provisioner's", body: provisionerRegistration, response: provisionerRegistered, ok: 200, errors: [400, 401, 403, 409], auth: "provisioner" },
+  { method: "post", path: "/api/v2/provisionerd/{method}", summary: "One step of a build for a remote provisioner (lib/workspaces/provisioner-store.ts: `claim` (a long poll of at most 20 s), `renew`, `finish`, `currentAgent`, `checkoutPlan`, `recordCheckout`, `templateVariables`, setup-log steps, `createAgent`, `agentStarted`, `lifecycles`, `snapshotPlan`, `storeSnapshot`, `workspaceRemoved`, `markCrashed`, `agentsOnHost`, `runningWorkspaces`, `restartWorkspace`, `restorePlan`). Answered only for the daemon's own leases, their workspaces and its host's agents: anything else is 404. Each call is its heartbeat", response: provisionerdAnswer, ok: 200, errors: [400, 401, 404, 413], auth: "provisioner" },
   { method: "get", path: "/api/v2/buildinfo", summary: "Server version and the agents' sandbox (`bubblewrap` or `none`)", response: buildInfoResponse, ok: 200, auth: "none" },
 ];
 

@@ -18,6 +18,11 @@ export const provisionerRegistration = z.object({
   version: text().max(64).default(""),
 });
 
+/** What `register` answers: the registration's id (sent back on every call) and its effective tags. */
+export const provisionerRegistered = z.object({ id: z.string(), tags: z.record(z.string(), z.string()) });
+/** A step's answer is its store method's result as JSON (lib/workspaces/provisioner-store.ts), `null` for none. */
+export const provisionerdAnswer = z.unknown();
+
 export const provisionerdMethods = {
   claim: z.object({ kind: z.enum(["start", "other", "any"]), perUser: z.number().int().min(1), leaseMs, waitMs: z.number().int().min(0).max(60_000) }),
   renew: z.object({ buildId: id, leaseMs }),

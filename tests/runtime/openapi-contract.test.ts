@@ -172,6 +172,31 @@ describe("the OpenAPI document against the real API", () => {
     await call("DELETE", one, at, { token: alice.token }); // 404
   });
 
+  it("provisioner keys, provisioners and the provisioner API", async () => {
+    const owner = ownerClient().token!;
+    const keys = "/api/v2/provisioner-keys";
+    const key = await call("POST", keys, keys, { token: owner, body: { name: `contract-${randomBytes(3).toString("hex")}` } });
+    await call("POST", keys, keys, { token: owner, body: { name: "Not A Name!" } }); // 400
+    await call("POST", keys, keys, { token: alice.token, body: { name: "nope" } }); // 403
+    await call("GET", keys, keys, { token: owner });
+    await call("GET", "/api/v2/provisioners", "/api/v2/provisioners", { token: owner });
+    await call("GET", "/api/v2/provisioners", "/api/v2/provisioners", { token: alice.token }); // 403
+    const daemon = { authorization: `Bearer ${key.body.key}` };
+    const registered = await call("POST", "/api/v2/provisionerd/register", "/api/v2/provisionerd/register", { headers: daemon, body: { host: `contract-${randomBytes(3).toString("hex")}`, tags: { contract: "yes" } } });
+    await call("POST", "/api/v2/provisionerd/register", "/api/v2/provisionerd/register", { headers: daemon, body: { host: "../no" } }); // 400
+    await call("POST", "/api/v2/provisionerd/register", "/api/v2/provisionerd/register", { token: alice.token, body: {} }); // 401
+    const step = "/api/v2/provisionerd/{method}";
+    const as = { headers: { ...daemon, "taskyard-provisioner-id": registered.body.id } };
+    // Steps that touch nothing of anyone's (a claim here could take the test server's own builds).
+    await call("POST", step, "/api/v2/provisionerd/agentsOnHost", { ...as, body: {} });
+    await call("POST", step, "/api/v2/provisionerd/renew", { ...as, body: { buildId: randomUUID(), leaseMs: 10_000 } }); // false
+    await call("POST", step, "/api/v2/provisionerd/renew", { ...as, body: { buildId: "x" } }); // 400
+    await call("POST", step, "/api/v2/provisionerd/nothing", { ...as, body: {} }); // 404
+    await call("DELETE", `${keys}/{id}`, `${keys}/${key.body.id}`, { token: owner });
+    await call("DELETE", `${keys}/{id}`, `${keys}/${key.body.id}`, { token: owner }); // 404
+    await call("POST", step, "/api/v2/provisionerd/agentsOnHost", { ...as, body: {} }); // 401: revoked
+  });
+
   it("git providers and credentials", async () => {
     const owner = ownerClient().token!;
     const token = `ghp_${randomBytes(12).toString("hex")}`;
