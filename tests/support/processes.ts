@@ -40,9 +40,15 @@ export function descendants(pid: number): { pid: number; argv: string[] }[] {
   return found;
 }
 
-/** A process's environment as /proc shows it to anyone who may read it. */
+/** A process's environment as /proc shows it to anyone who may read it; empty for one that has ended meanwhile (a per-turn snapshot's git). */
 export function environOf(pid: number): Record<string, string> {
-  const raw = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+  let raw: string;
+  try {
+    raw = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ESRCH") return {};
+    throw error;
+  }
   return Object.fromEntries(raw.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 }
 
