@@ -48,6 +48,7 @@ export async function createFakeHost(name: string, index: number): Promise<FakeH
   const hostInterface = `tyn${tag}`;
   const serverAddress = `10.231.${index}.1`;
   const address = `10.231.${index}.2`;
+  await removeLeftovers(name, serverAddress);
   await ip("netns", "add", namespace);
   await ip("link", "add", serverInterface, "type", "veth", "peer", "name", hostInterface);
   await ip("link", "set", hostInterface, "netns", namespace);
@@ -100,6 +101,21 @@ export async function createFakeHost(name: string, index: number): Promise<FakeH
     },
   };
   return host;
+}
+
+/**
+ * What an earlier run killed before its cleanup left behind: its namespace for this host name (the
+ * pid in its name is gone) and any link still holding this host's server address (a duplicate
+ * address would make the route ambiguous).
+ */
+async function removeLeftovers(name: string, serverAddress: string): Promise<void> {
+  const namespaces = (await ip("netns", "list").then((r) => r.stdout, () => "")).split("\n").map((l) => l.split(" ")[0]);
+  for (const ns of namespaces) {
+    const owner = new RegExp(`^ty-${name}-(\\d+)$`).exec(ns)?.[1];
+    if (owner && !fs.existsSync(`/proc/${owner}`)) await ip("netns", "del", ns).catch(() => {});
+  }
+  const links = (await ip("-o", "addr", "show").then((r) => r.stdout, () => "")).split("\n").filter((l) => l.includes(` ${serverAddress}/`));
+  for (const line of links) await ip("link", "del", line.split(/\s+/)[1].replace(/@.*$/, "")).catch(() => {});
 }
 
 /** Every process below these (by parent pid), from /proc. */
