@@ -107,8 +107,12 @@ export class Provisioner {
     await this.loop;
     await this.unlisten?.().catch(() => {});
     if (stopAgents) {
-      const agents = await this.store.agentsOnHost(this.driver.host);
-      await Promise.all(agents.map((a) => this.driver.stop({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id })));
+      // The server (or database) out of reach must not keep this host's agents running: then the ones it knows.
+      const agents = await this.store
+        .agentsOnHost(this.driver.host)
+        .then((list) => list.map((a) => ({ agentId: a.agent_id, pid: a.pid, workspaceId: a.workspace_id })))
+        .catch(() => [...this.known].map(([agentId, a]) => ({ agentId, ...a })));
+      await Promise.all(agents.map((a) => this.driver.stop(a)));
     }
   }
 
