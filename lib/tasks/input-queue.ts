@@ -17,8 +17,8 @@ import {
 import { startAgentTurn } from "../db/queries/model-calls";
 import { ApiError } from "../api/errors";
 import { agentOf } from "./agent-endpoint";
-import { describeDatabaseError, isDatabaseUnreachable } from "../db/health";
 import { logger } from "../logger";
+import { startSweep, type Sweep } from "../server/sweep";
 import type { TaskInputResponse } from "../validation/responses";
 
 /**
@@ -127,13 +127,12 @@ export async function advanceTaskInputs(db: DbOrTx, taskId: string): Promise<boo
  * restart or a resume; the end-of-turn report (lib/agents/reports.ts) makes it immediate otherwise.
  * Any number of servers may sweep at once: claims exclude each other in the database.
  */
-export function startInputDelivery(db: DbOrTx, everyMs = 2000): { stop: () => Promise<void> } {
-  let running: Promise<void> | undefined;
+export function startInputDelivery(db: DbOrTx, everyMs = 2000): Sweep {
   let stopped = false;
   // A task that cannot take input (paused, starting) is looked at again only after a while: its
   // agent says when it is up (an idle report), so the sweep is only the safety net there.
   const restingUntil = new Map<string, number>();
-  const sweep = async () => {
+  const sweep = startSweep("queued-input delivery", everyMs, async () => {
     const taskIds = await selectTasksWithPendingInputs(db, STALE_DELIVERY_SECONDS);
     const now = Date.now();
     for (const [id, until] of restingUntil) if (until <= now || !taskIds.includes(id)) restingUntil.delete(id);
@@ -146,29 +145,11 @@ export function startInputDelivery(db: DbOrTx, everyMs = 2000): { stop: () => Pr
       });
       if (!open) restingUntil.set(id, Date.now() + INACTIVE_RECHECK_MS);
     }
-  };
-  // A lost database is said once when it goes and once when it is back, never per sweep, and never with the query.
-  let databaseLost = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweep()
-      .then(() => {
-        if (databaseLost) logger.info("the database is reachable again; delivering queued inputs");
-        databaseLost = false;
-      })
-      .catch((err: unknown) => {
-        if (!isDatabaseUnreachable(err)) return logger.warn(describeDatabaseError(err), "the input delivery sweep failed");
-        if (!databaseLost) logger.error(describeDatabaseError(err), "the database is unreachable; queued inputs wait until it is back");
-        databaseLost = true;
-      })
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
+  });
   return {
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      await running;
+      await sweep.stop();
     },
   };
 }
