@@ -214,7 +214,7 @@ describe("traffic between hosts (TLS both ways, the agent's certificate pinned)"
     const row = await agentRow(taskId);
     const agentPort = new URL(row.api_url).port;
     // Server ↔ agent crosses `lo`, to and from the agent's address.
-    capture = spawn("tcpdump", ["-i", "lo", "-U", "-n", "-s", "0", "-w", pcap(), "host", AGENT_ADDRESS, "and", "tcp", "port", agentPort], { stdio: ["ignore", "ignore", "pipe"] });
+    capture = spawn("tcpdump", ["--immediate-mode", "-i", "lo", "-U", "-n", "-s", "0", "-w", pcap(), "host", AGENT_ADDRESS, "and", "tcp", "port", agentPort], { stdio: ["ignore", "ignore", "pipe"] });
     let captureSaid = "";
     capture.stderr!.on("data", (d: Buffer) => (captureSaid += d));
     await waitFor("tcpdump to listen", async () => /listening on/.test(captureSaid), 10_000, 50, () => captureSaid);
