@@ -60,7 +60,8 @@ export class Provisioner {
   private idleSweeping = false;
   private unlisten?: () => Promise<void>;
   private readonly log = logger.child({ component: "provisioner" });
-  private databaseLost = false;
+  /** What went out of reach (said once when it goes, once when it is back), if anything. */
+  private storeLost?: "database" | "server";
   /** Agents that builds in hand are waiting on to report in. */
   private readonly awaited = new Set<string>();
   private lifecycleRound?: Promise<Map<string, string>>;
@@ -174,15 +175,11 @@ export class Provisioner {
   /** Logs a failed loop step; a lost database (or server) once when it goes and once when it is back, never per retry. */
   private trouble(error: unknown, what: string) {
     if (error instanceof ProvisionerKeyRefused) return void this.refuse(error);
-    if (error instanceof ServerUnreachable) {
-      if (this.databaseLost) return;
-      this.databaseLost = true;
-      return this.log.error({ message: error.message }, "the server is unreachable; builds wait until it is back");
-    }
-    if (!isDatabaseUnreachable(error)) return this.log.error(describeDatabaseError(error), what);
-    if (this.databaseLost) return;
-    this.databaseLost = true;
-    this.log.error(describeDatabaseError(error), "the database is unreachable; builds wait until it is back");
+    const store = error instanceof ServerUnreachable ? "server" : isDatabaseUnreachable(error) ? "database" : undefined;
+    if (!store) return this.log.error(describeDatabaseError(error), what);
+    if (this.storeLost) return;
+    this.storeLost = store;
+    this.log.error(describeDatabaseError(error), `the ${store} is unreachable; builds wait until it is back`);
   }
 
   /**
@@ -205,9 +202,9 @@ export class Provisioner {
   }
 
   private databaseAnswered() {
-    if (!this.databaseLost) return;
-    this.databaseLost = false;
-    this.log.info("the database is reachable again; claiming builds");
+    if (!this.storeLost) return;
+    this.log.info(`the ${this.storeLost} is reachable again; claiming builds`);
+    this.storeLost = undefined;
   }
 
   private async run(build: ClaimedBuild): Promise<void> {
